@@ -1,0 +1,130 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Role } from "../db/schema";
+import { GeneralErrorBoundary } from "./components/status-page";
+import stylesUrl from "./styles/app.css?url";
+import { getOptionalUser } from "./utils/auth.server";
+import { ROLE_LABELS } from "./utils/roles";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesUrl }];
+
+export const meta: MetaFunction = () => [
+  { title: "Portail VAE — CQP du secteur alimentaire" },
+  { name: "description", content: "Validation des acquis de l'expérience pour les CQP de la filière alimentaire." },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  return json({ user: user ? { fullName: user.fullName, email: user.email, roles: user.roles } : null });
+}
+
+const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
+  candidate: [{ to: "/candidat", label: "Mes candidatures" }],
+  admissibility_officer: [{ to: "/recevabilite", label: "Recevabilité" }],
+  evaluator: [{ to: "/evaluation", label: "Mes évaluations" }],
+  certifier_staff: [
+    { to: "/certificateur", label: "Certification" },
+    { to: "/certificateur/referentiels", label: "Référentiels" },
+    { to: "/journal", label: "Journal" },
+  ],
+  admin: [
+    { to: "/admin", label: "Comptes" },
+    { to: "/journal", label: "Journal" },
+  ],
+};
+
+function navigationFor(roles: Role[]) {
+  const seen = new Set<string>();
+  return roles.flatMap((role) => NAVIGATION[role]).filter((item) => !seen.has(item.to) && seen.add(item.to));
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const user = data?.user ?? null;
+  return (
+    <html lang="fr">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#contenu">
+          Aller au contenu
+        </a>
+        <header className="site-header">
+          <div className="site-header__inner">
+            <a href="/" className="brand">
+              <span className="brand__mark" aria-hidden="true">
+                VAE
+              </span>
+              <span>
+                Portail VAE
+                <small>CQP de la filière alimentaire</small>
+              </span>
+            </a>
+            <nav aria-label="Navigation principale" className="main-nav">
+              <ul>
+                <li>
+                  <NavLink to="/certifications">Le CQP</NavLink>
+                </li>
+                {user
+                  ? navigationFor(user.roles).map((item) => (
+                      <li key={item.to}>
+                        <NavLink to={item.to} end={item.to === "/certificateur"}>
+                          {item.label}
+                        </NavLink>
+                      </li>
+                    ))
+                  : null}
+              </ul>
+            </nav>
+            <div className="account">
+              {user ? (
+                <>
+                  <span className="account__name" title={user.email}>
+                    {user.fullName}
+                    <small>{user.roles.map((r) => ROLE_LABELS[r]).join(", ")}</small>
+                  </span>
+                  <Form method="post" action="/deconnexion">
+                    <button type="submit" className="button button--ghost">
+                      Se déconnecter
+                    </button>
+                  </Form>
+                </>
+              ) : (
+                <>
+                  <NavLink to="/connexion" className="button button--ghost">
+                    Se connecter
+                  </NavLink>
+                  <NavLink to="/inscription" className="button">
+                    Créer un compte
+                  </NavLink>
+                </>
+              )}
+            </div>
+          </div>
+        </header>
+        <main id="contenu" className="page">
+          {children}
+        </main>
+        <footer className="site-footer">
+          <p>
+            Portail de validation des acquis de l'expérience — <a href="/confidentialite">Données personnelles</a>
+          </p>
+        </footer>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

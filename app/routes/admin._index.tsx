@@ -1,0 +1,100 @@
+// The admin's home: every account, searchable and filterable by role.
+import { type LoaderFunctionArgs, json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { listUsersWithRoles } from "../../db/queries/users";
+import { ROLES } from "../../db/schema";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import { requireRole } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
+import { ROLE_LABELS } from "~/utils/roles";
+
+export const meta = () => [{ title: "Comptes — Portail VAE" }];
+
+const filterSchema = z.object({
+  role: z.enum(ROLES).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  const url = new URL(request.url);
+  const filter = filterSchema.parse(Object.fromEntries(url.searchParams));
+  const users = await listUsersWithRoles(await getDb(), { role: filter.role, search: filter.q || undefined });
+  return json({ users });
+}
+
+export default function AdminHome() {
+  const { users } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <div className="page-title">
+        <h1>Comptes</h1>
+        <Link className="button" to="/admin/comptes/nouveau">
+          Créer un compte
+        </Link>
+      </div>
+      {params.get("cree") ? (
+        <div className="alert alert--success" role="status">
+          Le compte a été créé.
+        </div>
+      ) : null}
+      <Form method="get" className="filters" role="search">
+        <label>
+          Rechercher
+          <input type="search" name="q" defaultValue={params.get("q") ?? ""} placeholder="Nom ou e-mail" />
+        </label>
+        <label>
+          Rôle
+          <select name="role" defaultValue={params.get("role") ?? ""}>
+            <option value="">Tous les rôles</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button button--ghost">
+          Filtrer
+        </button>
+      </Form>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Nom</th>
+            <th scope="col">E-mail</th>
+            <th scope="col">Rôles</th>
+            <th scope="col">État</th>
+            <th scope="col">Créé le</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="empty">
+                Aucun compte ne correspond à ces critères.
+              </td>
+            </tr>
+          ) : (
+            users.map((u) => (
+              <tr key={u.id}>
+                <td>
+                  <Link to={`/admin/comptes/${u.id}`}>{u.fullName}</Link>
+                </td>
+                <td>{u.email}</td>
+                <td>{u.roles.map((r) => ROLE_LABELS[r]).join(", ")}</td>
+                <td>{u.isActive ? "Actif" : <span className="badge badge--retired">Désactivé</span>}</td>
+                <td>{formatDate(u.createdAt)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

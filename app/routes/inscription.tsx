@@ -1,0 +1,104 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { signUpCandidate } from "~/services/accounts.server";
+import { FormAlert, FormField } from "~/components/form-field";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import { clientIp, requireAnonymous } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { parseForm } from "~/utils/forms";
+import { PASSWORD_MIN_LENGTH } from "~/utils/password-policy";
+import { startSession } from "~/utils/session.server";
+import { signUpSchema } from "~/utils/validation";
+
+export const meta = () => [{ title: "Créer un compte candidat — Portail VAE" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request, "/espace");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(signUpSchema, await request.formData());
+  if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
+  const ip = clientIp(context);
+  const outcome = await signUpCandidate(await getDb(), form.data, { ip });
+  if (!outcome.ok) {
+    const { password: _password, passwordConfirmation: _confirmation, ...values } = form.data;
+    return json({ fieldErrors: outcome.fieldErrors as Record<string, string>, values }, { status: 400 });
+  }
+  const cookie = await startSession(request, outcome.value.userId, { ip });
+  return redirect("/candidat?bienvenue=1", { headers: { "Set-Cookie": cookie } });
+}
+
+export default function SignUp() {
+  const actionData = useActionData<typeof action>();
+  const errors = actionData?.fieldErrors ?? {};
+  const values = (actionData?.values ?? {}) as Record<string, string | undefined>;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <div className="narrow">
+      <h1>Créer un compte candidat</h1>
+      <p>
+        Votre compte vous permet de déposer votre demande de VAE, de rédiger votre dossier et de suivre votre
+        candidature. Les comptes des évaluateurs et des certificateurs sont créés par l'administrateur.
+      </p>
+      <Form method="post" noValidate className="form">
+        <FormAlert message={Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null} />
+        <FormField
+          name="fullName"
+          label="Prénom et nom"
+          autoComplete="name"
+          required
+          defaultValue={values.fullName}
+          error={errors.fullName}
+        />
+        <FormField
+          name="email"
+          label="Adresse e-mail"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={values.email}
+          error={errors.email}
+        />
+        <FormField
+          name="password"
+          label="Mot de passe"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={PASSWORD_MIN_LENGTH}
+          hint={`Au moins ${PASSWORD_MIN_LENGTH} caractères, avec des lettres et au moins un chiffre ou un symbole.`}
+          error={errors.password}
+        />
+        <FormField
+          name="passwordConfirmation"
+          label="Confirmer le mot de passe"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={errors.passwordConfirmation}
+        />
+        <div className={errors.acceptTerms ? "field field--error checkbox" : "field checkbox"}>
+          <input type="checkbox" id="field-acceptTerms" name="acceptTerms" aria-invalid={errors.acceptTerms ? true : undefined} />
+          <label htmlFor="field-acceptTerms">
+            J'accepte les conditions d'utilisation et la <Link to="/confidentialite">politique de confidentialité</Link>.
+          </label>
+          {errors.acceptTerms ? (
+            <p className="field__error" role="alert">
+              {errors.acceptTerms}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Création…" : "Créer mon compte"}
+        </button>
+      </Form>
+      <p>
+        Déjà inscrit ? <Link to="/connexion">Se connecter</Link>
+      </p>
+    </div>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

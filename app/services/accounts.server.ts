@@ -1,0 +1,160 @@
+// Accounts: candidates' sign-up, staff accounts created by an admin, authentication with throttling, and the
+// admin's changes to roles and activation. Each function takes the database first and returns a typed outcome
+// whose refusals carry French messages for the form that called it.
+import type { Kysely } from "kysely";
+import { appendAuditEvent } from "../../db/queries/audit";
+import {
+  clearLoginFailures,
+  countRecentLoginFailures,
+  deleteLoginFailuresBefore,
+  deleteSessionsOfUser,
+  recordLoginFailure,
+} from "../../db/queries/sessions";
+import {
+  type UserWithRoles,
+  findUserByEmail,
+  getUserWithRoles,
+  grantRoles,
+  insertUser,
+  normalizeEmail,
+  setUserActive,
+  setUserRoles,
+} from "../../db/queries/users";
+import type { Database, Role } from "../../db/schema";
+import { passwordProblem } from "../utils/password-policy";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.server";
+
+export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+export type Outcome<T, K extends string> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors<K>; formError?: string };
+
+export const DUPLICATE_EMAIL_MESSAGE = "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.";
+export const INVALID_CREDENTIALS_MESSAGE = "Adresse e-mail ou mot de passe incorrect.";
+
+/** Failed attempts tolerated in the window, per e-mail (whether or not the account exists) and per IP address. */
+export const LOGIN_THROTTLE = { windowMinutes: 15, perEmail: 5, perIp: 30 } as const;
+
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+export async function signUpCandidate(
+  db: Kysely<Database>,
+  input: { email: string; fullName: string; password: string },
+  context: { ip: string | null },
+): Promise<Outcome<{ userId: string }, "email" | "fullName" | "password">> {
+  const problem = passwordProblem(input.password, input);
+  if (problem) return { ok: false, fieldErrors: { password: problem } };
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
+    if (!created) return { ok: false as const, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } };
+    await grantRoles(trx, created.id, ["candidate"], null);
+    await appendAuditEvent(trx, {
+      actor: { userId: created.id, role: "candidate" },
+      action: "ACCOUNT_SIGNED_UP",
+      subjectType: "user",
+      subjectId: created.id,
+      ip: context.ip,
+    });
+    return { ok: true as const, value: { userId: created.id } };
+  });
+}
+
+export async function createStaffAccount(
+  db: Kysely<Database>,
+  actor: Actor | "system",
+  input: { email: string; fullName: string; password: string; roles: readonly Role[] },
+  context: { ip: string | null } = { ip: null },
+): Promise<Outcome<{ userId: string }, "email" | "fullName" | "password" | "roles">> {
+  if (input.roles.length === 0) return { ok: false, fieldErrors: { roles: "Choisissez au moins un rôle." } };
+  const problem = passwordProblem(input.password, input);
+  if (problem) return { ok: false, fieldErrors: { password: problem } };
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction().execute(async (trx) => {
+    const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
+    if (!created) return { ok: false as const, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } };
+    await grantRoles(trx, created.id, input.roles, actor === "system" ? null : actor.userId);
+    await appendAuditEvent(trx, {
+      actor,
+      action: "ACCOUNT_CREATED",
+      subjectType: "user",
+      subjectId: created.id,
+      payload: { email: normalizeEmail(input.email), roles: [...input.roles] },
+      ip: context.ip,
+    });
+    return { ok: true as const, value: { userId: created.id } };
+  });
+}
+
+export type AuthenticationOutcome =
+  | { ok: true; user: UserWithRoles }
+  | { ok: false; reason: "invalid"; message: string }
+  | { ok: false; reason: "throttled"; message: string };
+
+export async function authenticate(
+  db: Kysely<Database>,
+  input: { email: string; password: string },
+  context: { ip: string; now?: Date },
+): Promise<AuthenticationOutcome> {
+  const now = context.now ?? new Date();
+  const email = normalizeEmail(input.email);
+  const since = new Date(now.getTime() - LOGIN_THROTTLE.windowMinutes * 60_000);
+  const [byEmail, byIp] = await Promise.all([
+    countRecentLoginFailures(db, since, { email }),
+    countRecentLoginFailures(db, since, { ip: context.ip }),
+  ]);
+  if (byEmail >= LOGIN_THROTTLE.perEmail || byIp >= LOGIN_THROTTLE.perIp) {
+    return {
+      ok: false,
+      reason: "throttled",
+      message: `Trop de tentatives de connexion. Par sécurité, réessayez dans ${LOGIN_THROTTLE.windowMinutes} minutes.`,
+    };
+  }
+
+  const user = await findUserByEmail(db, email);
+  const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  if (!user || !valid || !user.is_active) {
+    await recordLoginFailure(db, email, context.ip, now);
+    // Old rows serve no purpose once out of every window; pruning here keeps the table small without a job.
+    await deleteLoginFailuresBefore(db, new Date(now.getTime() - 24 * 3600_000));
+    return { ok: false, reason: "invalid", message: INVALID_CREDENTIALS_MESSAGE };
+  }
+  await clearLoginFailures(db, email);
+  const withRoles = await getUserWithRoles(db, user.id);
+  return { ok: true, user: withRoles! };
+}
+
+export async function updateAccount(
+  db: Kysely<Database>,
+  actor: Actor,
+  userId: string,
+  change: { roles: readonly Role[]; isActive: boolean },
+  context: { ip: string | null } = { ip: null },
+): Promise<Outcome<UserWithRoles, "roles" | "isActive">> {
+  if (change.roles.length === 0) return { ok: false, fieldErrors: { roles: "Un compte garde au moins un rôle." } };
+  if (userId === actor.userId && (!change.isActive || !change.roles.includes("admin"))) {
+    return {
+      ok: false,
+      fieldErrors: {},
+      formError: "Vous ne pouvez ni désactiver votre propre compte ni lui retirer le rôle administrateur.",
+    };
+  }
+  return db.transaction().execute(async (trx) => {
+    const before = await getUserWithRoles(trx, userId);
+    if (!before) return { ok: false as const, fieldErrors: {}, formError: "Ce compte n'existe pas." };
+    await setUserRoles(trx, userId, change.roles, actor.userId);
+    await setUserActive(trx, userId, change.isActive);
+    // Any change of rights ends open sessions so that no page keeps what was taken away.
+    await deleteSessionsOfUser(trx, userId);
+    await appendAuditEvent(trx, {
+      actor,
+      action: "ACCOUNT_UPDATED",
+      subjectType: "user",
+      subjectId: userId,
+      payload: { before: { roles: before.roles, isActive: before.isActive }, after: { roles: [...change.roles], isActive: change.isActive } },
+      ip: context.ip,
+    });
+    return { ok: true as const, value: (await getUserWithRoles(trx, userId))! };
+  });
+}

@@ -1,0 +1,114 @@
+// The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
+// the start with one message naming the variable. .env.example documents every variable.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number({ message: "expected a port number" }).int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" })
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    SESSION_SECRET: z
+      .string()
+      .refine((v) => v.split(",").every((s) => s.trim().length >= 32), {
+        message: "each comma-separated secret must have at least 32 characters",
+      })
+      .optional(),
+    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+    TRUST_PROXY: booleanString.default("false"),
+    DEMO_ACCOUNTS: booleanString.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
+    }
+    if (env.NODE_ENV === "production" && env.DEMO_ACCOUNTS === true) {
+      ctx.addIssue({ code: "custom", path: ["DEMO_ACCOUNTS"], message: "demo accounts are never created in production" });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export interface PortalConfig {
+  nodeEnv: RawEnv["NODE_ENV"];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: "server"; url: string; maxConnections: number } | { kind: "embedded"; dataDir: string };
+  sessionSecrets: string[];
+  sessionTtlHours: number;
+  trustProxy: boolean;
+  /** Demo accounts are printed at start on the embedded default, never in production. */
+  demoAccounts: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment into the portal's configuration; throws ConfigError naming the first bad variable. */
+export function parseConfig(source: Record<string, string | undefined>): PortalConfig {
+  // Empty strings mean "not set", as they do in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue.message} (see .env.example).`);
+  }
+  const env = result.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === "production",
+    port: env.PORT,
+    host: env.HOST,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: "server", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE }
+      : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
+    sessionSecrets: env.SESSION_SECRET
+      ? env.SESSION_SECRET.split(",").map((s) => s.trim())
+      : [localSessionSecret(dataDir)],
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    trustProxy: env.TRUST_PROXY,
+    demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
+  };
+}
+
+/**
+ * Outside production a missing SESSION_SECRET is generated once and kept in the data folder, so that a newcomer
+ * needs no set-up and sessions survive a restart. Production refuses to start without one (see the schema).
+ */
+function localSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+let cached: PortalConfig | undefined;
+
+/** The configuration of this process, parsed on first use. */
+export function getConfig(): PortalConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,8 @@
+// Every migration, listed statically so that the same list works under tsx, Vitest and the Vite server bundle
+// (a folder scan would not survive bundling). Names sort by date: add new ones at the end.
+import type { Migration } from "kysely";
+import * as foundation from "./2026-11-28-0001-foundation";
+
+export const migrations: Record<string, Migration> = {
+  "2026-11-28-0001-foundation": foundation,
+};

@@ -1,0 +1,168 @@
+// The typed shape of the database, one interface per table. Migrations in db/migrations are the source of truth;
+// this file mirrors them for Kysely's type checking.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default (now()): optional on insert. */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** PostgreSQL numeric comes back as a string: kept as a string so that no binary float ever touches a threshold. */
+type Numeric = ColumnType<string, string | number, string | number>;
+type Json<T> = ColumnType<T, string, string>;
+
+export const ROLES = ["candidate", "admissibility_officer", "evaluator", "certifier_staff", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES = ["admissibility_officer", "evaluator", "certifier_staff", "admin"] as const satisfies readonly Role[];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface UsersTable {
+  id: Generated<string>;
+  /** Always stored lower-cased and trimmed: the unique index relies on it. */
+  email: string;
+  full_name: string;
+  password_hash: string;
+  is_active: Generated<boolean>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface UserRolesTable {
+  user_id: string;
+  role: Role;
+  granted_at: GeneratedTimestamp;
+  granted_by: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the token held in the cookie: a copy of this table does not let anyone log in. */
+  token_hash: string;
+  user_id: string;
+  created_at: GeneratedTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  occurred_at: GeneratedTimestamp;
+}
+
+export interface CertificationsTable {
+  id: Generated<string>;
+  code: string;
+  title: string;
+  sector: string;
+  purpose: string;
+  hierarchical_position: string;
+  created_at: GeneratedTimestamp;
+}
+
+export type ReferentialStatus = "active" | "retired";
+
+export interface ReferentialVersionsTable {
+  id: Generated<string>;
+  certification_id: string;
+  version: string;
+  status: ReferentialStatus;
+  bloc_mean_threshold_percent: Numeric;
+  competency_floor_percent: Numeric;
+  evaluator_tolerance_points: Numeric;
+  validation_rule_text: string;
+  vae_steps: Json<string[]>;
+  award_statements: Json<string[]>;
+  /** SHA-256 of the definition it was loaded from: the seed refuses to load changed content under the same version. */
+  content_hash: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface BlocsTable {
+  id: Generated<string>;
+  referential_version_id: string;
+  code: string;
+  number: number;
+  title: string;
+}
+
+export interface CompetenciesTable {
+  id: Generated<string>;
+  referential_version_id: string;
+  bloc_id: string;
+  code: string;
+  position: number;
+  statement: string;
+  activities_code: string;
+  criteria_heading: string;
+}
+
+export interface ActivitiesTable {
+  id: Generated<string>;
+  competency_id: string;
+  position: number;
+  text: string;
+}
+
+export interface CriteriaTable {
+  id: Generated<string>;
+  competency_id: string;
+  position: number;
+  text: string;
+}
+
+export type EvaluationKind = "questionnaire" | "tutor_observation" | "jury";
+
+export interface EvaluationModalitiesTable {
+  id: Generated<string>;
+  bloc_id: string;
+  rank: number;
+  kind: EvaluationKind;
+  title: string;
+  description: string;
+  duration: string;
+  location: string;
+  evaluators: string;
+}
+
+export interface EvaluationWeightsTable {
+  referential_version_id: string;
+  kind: EvaluationKind;
+  label: string;
+  weight_percent: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  occurred_at: GeneratedTimestamp;
+  /** null for the system (seed, timers, CLI without an account). */
+  actor_user_id: string | null;
+  actor_role: Role | "system";
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  ip: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  certifications: CertificationsTable;
+  referential_versions: ReferentialVersionsTable;
+  blocs: BlocsTable;
+  competencies: CompetenciesTable;
+  activities: ActivitiesTable;
+  criteria: CriteriaTable;
+  evaluation_modalities: EvaluationModalitiesTable;
+  evaluation_weights: EvaluationWeightsTable;
+  audit_events: AuditEventsTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;
+export type NewAuditEvent = Insertable<AuditEventsTable>;

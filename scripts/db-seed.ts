@@ -1,0 +1,14 @@
+// `npm run db:seed`: loads the shipped referentials (idempotent) into the configured database.
+import { migrateToLatest } from "../db/migrate";
+import { seedShippedReferentials } from "../db/seed/index";
+import { closeDatabase, getDb } from "../app/utils/db.server";
+
+try {
+  const db = await getDb();
+  await migrateToLatest(db);
+  for (const { code, version, result } of await seedShippedReferentials(db)) {
+    console.log(`${code} ${version}: ${result.status}`);
+  }
+} finally {
+  await closeDatabase();
+}
