@@ -21,6 +21,8 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
+          // A fixed secret keeps the session cookie deterministic; no test writes into ./data.
+          env: { SESSION_SECRET: "integration-tests-secret-0123456789abcdef", DATA_DIR: ".cache/test-data" },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

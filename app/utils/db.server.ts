@@ -26,3 +26,8 @@ export async function closeDatabase(): Promise<void> {
   delete g[globalKey];
   if (handle) await (await handle).close();
 }
+
+/** Makes this process use an already opened database (integration tests open one per test file). */
+export function installDatabaseHandle(handle: DatabaseHandle): void {
+  (globalThis as GlobalWithDb)[globalKey] = Promise.resolve(handle);
+}

@@ -1,0 +1,158 @@
+// Accounts against a real database: sign-up, staff accounts, authentication with throttling, admin changes.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listAuditEvents } from "../../db/queries/audit";
+import { findUserByEmail, getUserWithRoles } from "../../db/queries/users";
+import {
+  DUPLICATE_EMAIL_MESSAGE,
+  INVALID_CREDENTIALS_MESSAGE,
+  LOGIN_THROTTLE,
+  authenticate,
+  createStaffAccount,
+  signUpCandidate,
+  updateAccount,
+} from "../../app/services/accounts.server";
+import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb?.drop();
+});
+beforeEach(async () => {
+  await truncateAll(testDb.handle);
+});
+
+const db = () => testDb.handle.db;
+const candidate = { email: "Camille.Roux@Exemple.fr ", fullName: "Camille Roux", password: "Tartelette-2026" };
+
+async function userCount() {
+  return Number((await db().selectFrom("users").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+}
+
+describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
+  it("signs up a candidate with a normalised e-mail, an argon2id hash, the candidate role and an audit event", async () => {
+    const outcome = await signUpCandidate(db(), candidate, { ip: "203.0.113.7" });
+    expect(outcome.ok).toBe(true);
+    const row = (await findUserByEmail(db(), "camille.roux@exemple.fr"))!;
+    expect(row.email).toBe("camille.roux@exemple.fr");
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row.password_hash).not.toContain(candidate.password);
+    expect((await getUserWithRoles(db(), row.id))!.roles).toEqual(["candidate"]);
+    const [event] = await listAuditEvents(db(), { subjectType: "user", subjectId: row.id });
+    expect(event).toMatchObject({ action: "ACCOUNT_SIGNED_UP", actorRole: "candidate", ip: "203.0.113.7" });
+  });
+
+  it("refuses a duplicate e-mail whatever its case, and creates nothing", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const outcome = await signUpCandidate(db(), { ...candidate, email: "CAMILLE.ROUX@exemple.fr" }, { ip: null });
+    expect(outcome).toEqual({ ok: false, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } });
+    expect(await userCount()).toBe(1);
+  });
+
+  it("refuses a weak password with a French reason, and creates nothing", async () => {
+    const outcome = await signUpCandidate(db(), { ...candidate, password: "azerty1234" }, { ip: null });
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.fieldErrors.password).toMatch(/trop courant/);
+    expect(await userCount()).toBe(0);
+  });
+
+  it("creates staff accounts with their roles, recording the admin who did it", async () => {
+    const admin = await createStaffAccount(db(), "system", {
+      email: "admin@exemple.fr",
+      fullName: "Admin",
+      password: "Clafoutis-2026",
+      roles: ["admin"],
+    });
+    expect(admin.ok).toBe(true);
+    const adminId = admin.ok ? admin.value.userId : "";
+    const evaluator = await createStaffAccount(
+      db(),
+      { userId: adminId, role: "admin" },
+      { email: "eval@exemple.fr", fullName: "Éva Luatrice", password: "Camembert-2026", roles: ["evaluator", "certifier_staff"] },
+    );
+    expect(evaluator.ok).toBe(true);
+    const user = (await getUserWithRoles(db(), evaluator.ok ? evaluator.value.userId : ""))!;
+    expect(user.roles).toEqual(["evaluator", "certifier_staff"]);
+    const roleRows = await db().selectFrom("user_roles").selectAll().where("user_id", "=", user.id).execute();
+    expect(roleRows.every((r) => r.granted_by === adminId)).toBe(true);
+    expect(
+      await createStaffAccount(db(), "system", { email: "x@exemple.fr", fullName: "X Y", password: "Camembert-2026", roles: [] }),
+    ).toMatchObject({ ok: false, fieldErrors: { roles: "Choisissez au moins un rôle." } });
+  });
+
+  it("authenticates with the right password only, with one generic message for a wrong password and an unknown account", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const ok = await authenticate(db(), { email: "camille.roux@exemple.fr", password: candidate.password }, { ip: "198.51.100.1" });
+    expect(ok.ok && ok.user.roles).toEqual(["candidate"]);
+    const wrong = await authenticate(db(), { email: candidate.email, password: "Tartelette-2027" }, { ip: "198.51.100.1" });
+    const unknown = await authenticate(db(), { email: "personne@exemple.fr", password: "Tartelette-2026" }, { ip: "198.51.100.1" });
+    expect(wrong).toEqual({ ok: false, reason: "invalid", message: INVALID_CREDENTIALS_MESSAGE });
+    expect(unknown).toEqual(wrong);
+  });
+
+  it("refuses a deactivated account with the same generic message", async () => {
+    const created = await signUpCandidate(db(), candidate, { ip: null });
+    await db().updateTable("users").set({ is_active: false }).where("id", "=", created.ok ? created.value.userId : "").execute();
+    expect(await authenticate(db(), candidate, { ip: "198.51.100.1" })).toMatchObject({ ok: false, reason: "invalid" });
+  });
+
+  it("throttles an e-mail after repeated failures, even with the right password, until the window has passed", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const start = new Date("2026-11-28T10:00:00Z");
+    for (let i = 0; i < LOGIN_THROTTLE.perEmail; i++) {
+      const attempt = await authenticate(db(), { email: candidate.email, password: `Mauvais-${i}-passe` }, {
+        ip: `198.51.100.${i + 10}`,
+        now: start,
+      });
+      expect(attempt).toMatchObject({ reason: "invalid" });
+    }
+    const throttled = await authenticate(db(), candidate, { ip: "198.51.100.99", now: start });
+    expect(throttled).toMatchObject({ ok: false, reason: "throttled" });
+    expect(!throttled.ok && throttled.message).toMatch(/Trop de tentatives/);
+    const later = new Date(start.getTime() + (LOGIN_THROTTLE.windowMinutes + 1) * 60_000);
+    expect((await authenticate(db(), candidate, { ip: "198.51.100.99", now: later })).ok).toBe(true);
+  });
+
+  it("throttles an IP address that tries many accounts", async () => {
+    const now = new Date("2026-11-28T11:00:00Z");
+    for (let i = 0; i < LOGIN_THROTTLE.perIp; i++) {
+      await authenticate(db(), { email: `inconnu${i}@exemple.fr`, password: "Nimporte-quoi-1" }, { ip: "192.0.2.50", now });
+    }
+    await signUpCandidate(db(), candidate, { ip: null });
+    expect(await authenticate(db(), candidate, { ip: "192.0.2.50", now })).toMatchObject({ reason: "throttled" });
+    expect((await authenticate(db(), candidate, { ip: "192.0.2.51", now })).ok).toBe(true);
+  });
+
+  it("lets an admin change roles and deactivate an account, ending its sessions", async () => {
+    const admin = await createStaffAccount(db(), "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
+    const target = await createStaffAccount(db(), "system", { email: "t@exemple.fr", fullName: "Ta Rget", password: "Camembert-2026", roles: ["evaluator"] });
+    const adminId = admin.ok ? admin.value.userId : "";
+    const targetId = target.ok ? target.value.userId : "";
+    await db()
+      .insertInto("sessions")
+      .values({ token_hash: "h1", user_id: targetId, expires_at: new Date(Date.now() + 3600_000), ip: null, user_agent: null })
+      .execute();
+    const outcome = await updateAccount(db(), { userId: adminId, role: "admin" }, targetId, {
+      roles: ["admissibility_officer"],
+      isActive: false,
+    });
+    expect(outcome.ok && outcome.value).toMatchObject({ roles: ["admissibility_officer"], isActive: false });
+    expect(await db().selectFrom("sessions").selectAll().where("user_id", "=", targetId).execute()).toEqual([]);
+    const [event] = await listAuditEvents(db(), { subjectType: "user", subjectId: targetId });
+    expect(event).toMatchObject({ action: "ACCOUNT_UPDATED", actorRole: "admin" });
+  });
+
+  it("refuses that an admin deactivates themselves or drops their own admin role, changing nothing", async () => {
+    const admin = await createStaffAccount(db(), "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
+    const adminId = admin.ok ? admin.value.userId : "";
+    const outcome = await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, { roles: ["evaluator"], isActive: true });
+    expect(outcome).toMatchObject({ ok: false, formError: expect.stringMatching(/propre compte/) });
+    expect((await getUserWithRoles(db(), adminId))!.roles).toEqual(["admin"]);
+    expect(await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, { roles: [], isActive: true })).toMatchObject({
+      ok: false,
+      fieldErrors: { roles: "Un compte garde au moins un rôle." },
+    });
+  });
+});

@@ -1,0 +1,69 @@
+// The migrations apply on an empty database, are idempotent, and roll back cleanly.
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDown, migrateToLatest } from "../../db/migrate";
+import { migrations } from "../../db/migrations/index";
+import { type TestDatabase, createTestDatabase } from "./support/test-database";
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb?.drop();
+});
+
+async function tables() {
+  const { rows } = await sql<{ tablename: string }>`
+    select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%' order by tablename`.execute(
+    testDb.handle.db,
+  );
+  return rows.map((r) => r.tablename);
+}
+
+describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
+  it("creates the foundation schema", async () => {
+    expect(await tables()).toEqual([
+      "activities",
+      "audit_events",
+      "blocs",
+      "certifications",
+      "competencies",
+      "criteria",
+      "evaluation_modalities",
+      "evaluation_weights",
+      "login_failures",
+      "referential_versions",
+      "sessions",
+      "user_roles",
+      "users",
+    ]);
+  });
+
+  it("applies nothing when already up to date", async () => {
+    expect(await migrateToLatest(testDb.handle.db)).toEqual([]);
+  });
+
+  it("rolls back and re-applies every migration", async () => {
+    const names = Object.keys(migrations);
+    for (let i = 0; i < names.length; i++) await migrateDown(testDb.handle.db);
+    expect(await tables()).toEqual([]);
+    expect(await migrateToLatest(testDb.handle.db)).toEqual(names);
+    expect(await tables()).toContain("users");
+  });
+
+  it("enforces the constraints the code relies on", async () => {
+    const db = testDb.handle.db;
+    await expect(
+      db.insertInto("users").values({ email: "Majuscule@Example.fr", full_name: "X", password_hash: "h" }).execute(),
+    ).rejects.toThrow();
+    const user = await db
+      .insertInto("users")
+      .values({ email: "ok@example.fr", full_name: "X", password_hash: "h" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await expect(
+      db.insertInto("user_roles").values({ user_id: user.id, role: "superuser" as never, granted_by: null }).execute(),
+    ).rejects.toThrow();
+  });
+});
