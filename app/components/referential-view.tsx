@@ -1,8 +1,9 @@
 // The referential of a certification as people read it: blocs, competencies with their activities and evaluation
 // criteria, the evaluation modalities and the validation rule. Used by the public page and the staff page.
 import type { ReferentialView } from "../../db/queries/referential";
+import { formatDecimal } from "~/utils/format";
 
-const percent = (value: string) => `${value.replace(".", ",").replace(/,0$/, "")} %`;
+const percent = (value: string) => `${formatDecimal(value)} %`;
 
 export function ValidationRule({ referential }: { referential: ReferentialView }) {
   const { rule } = referential;

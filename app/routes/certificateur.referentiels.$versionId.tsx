@@ -6,6 +6,7 @@ import { BlocsView, ValidationRule } from "~/components/referential-view";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { formatDecimal } from "~/utils/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "certifier_staff");
@@ -30,11 +31,11 @@ export default function ReferentialVersionPage() {
         <h2>Paramètres de la règle de décision</h2>
         <dl className="parameters">
           <dt>Seuil de la moyenne d'un bloc</dt>
-          <dd>{referential.rule.blocMeanThresholdPercent} %</dd>
+          <dd>{formatDecimal(referential.rule.blocMeanThresholdPercent)} %</dd>
           <dt>Plancher de chaque compétence</dt>
-          <dd>{referential.rule.competencyFloorPercent} %</dd>
+          <dd>{formatDecimal(referential.rule.competencyFloorPercent)} %</dd>
           <dt>Écart toléré entre les deux évaluateurs</dt>
-          <dd>{referential.rule.evaluatorTolerancePoints} points</dd>
+          <dd>{formatDecimal(referential.rule.evaluatorTolerancePoints)} points</dd>
         </dl>
       </section>
       <ValidationRule referential={referential} />

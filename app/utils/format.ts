@@ -9,3 +9,10 @@ export function formatDateTime(value: string | Date): string {
 export function formatDate(value: string | Date): string {
   return date.format(typeof value === "string" ? new Date(value) : value);
 }
+
+/** A decimal kept as a string (PostgreSQL numeric) in French: "70.0" → "70", "69.5" → "69,5". No float involved. */
+export function formatDecimal(value: string): string {
+  const [whole, fraction = ""] = value.split(".");
+  const kept = fraction.replace(/0+$/, "");
+  return kept ? `${whole},${kept}` : whole!;
+}

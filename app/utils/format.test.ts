@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { formatDate, formatDecimal } from "./format";
+
+describe("formatDecimal", () => {
+  it.each([
+    ["70.0", "70"],
+    ["69.5", "69,5"],
+    ["15", "15"],
+    ["100.00", "100"],
+    ["0.1", "0,1"],
+  ])("formats %s as %s", (value, expected) => {
+    expect(formatDecimal(value)).toBe(expected);
+  });
+});
+
+describe("formatDate", () => {
+  it("uses French wording and the Paris time zone", () => {
+    expect(formatDate("2026-12-31T23:30:00Z")).toBe("1 janvier 2027");
+  });
+});

@@ -1,0 +1,97 @@
+// Starts the built portal as `npm start` does, in its own process with its own data folder (and, when
+// DATABASE_URL is set, its own database on that server), and drives Debian's Chromium with playwright-core.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { createServerDatabase, serverUrl } from "../../integration/support/test-database";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+
+export interface RunningPortal {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startPortal(): Promise<RunningPortal> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "vae-e2e-"));
+  const database = serverUrl ? await createServerDatabase("vae_e2e") : null;
+  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server/index.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: database?.url ?? "",
+      DEMO_ACCOUNTS: "true",
+      SESSION_SECRET: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The portal did not start in time:\n${output}`)), 90_000);
+    const check = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on("data", check);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The portal exited with code ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
+}
+
+export async function logIn(page: Page, portal: RunningPortal, email: string, password: string) {
+  await page.goto(`${portal.url}/connexion`);
+  await page.getByLabel("Adresse e-mail").fill(email);
+  await page.getByLabel("Mot de passe").fill(password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  // Either the next page or the refusal: wait until the login form's submission has settled.
+  await page.waitForFunction(() => !location.pathname.startsWith("/connexion") || document.querySelector('[role="alert"]'));
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion/);
+}
