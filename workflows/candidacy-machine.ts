@@ -240,6 +240,12 @@ const ROLE_LABEL: Record<InvolvedRole, string> = {
   certifier_staff: "personnel du certificateur",
 };
 
+/** "en tant que candidat", "en tant qu'évaluateur". */
+function asRole(role: InvolvedRole): string {
+  const label = ROLE_LABEL[role];
+  return /^[aeéèêiou]/i.test(label) ? `en tant qu'${label}` : `en tant que ${label}`;
+}
+
 const ROLE_REQUIRED_MESSAGE: Record<InvolvedRole, string> = {
   candidate: "Cette action est réservée au candidat.",
   admissibility_officer:
@@ -270,7 +276,7 @@ function conflictingRole(context: CandidacyContext, userId: string, role: Involv
 function actorConflict(held: InvolvedRole): Refusal {
   return refuse(
     "role_conflict",
-    `Vous intervenez déjà sur cette candidature en tant que ${ROLE_LABEL[held]} : une même personne ne peut pas ` +
+    `Vous intervenez déjà sur cette candidature ${asRole(held)} : une même personne ne peut pas ` +
       "y tenir deux rôles. Confiez cette action à une autre personne.",
   );
 }
@@ -364,7 +370,7 @@ function checkPair(
           : "";
       return refuse(
         "role_conflict",
-        `${which} intervient déjà sur cette candidature en tant que ${ROLE_LABEL[held]}${detail} : une même ` +
+        `${which} intervient déjà sur cette candidature ${asRole(held)}${detail} : une même ` +
           "personne ne peut pas y tenir deux rôles. Choisissez un autre évaluateur.",
       );
     }
