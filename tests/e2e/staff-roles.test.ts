@@ -63,7 +63,7 @@ describe("staff roles in the browser", () => {
   it("lets the admin create an evaluator account that can then log in", async () => {
     const page = await freshPage();
     await logIn(page, portal, "admin@demo.example.org", account("admin@demo.example.org").password);
-    await page.getByRole("link", { name: "Créer un compte" }).click();
+    await page.getByRole("main").getByRole("link", { name: "Créer un compte" }).click();
     await page.getByLabel("Prénom et nom").fill("Bruno Mercier");
     await page.getByLabel("Adresse e-mail").fill("bruno.mercier@exemple.fr");
     await page.getByLabel("Mot de passe initial").fill("Pain-d-epices-2026");

@@ -87,8 +87,8 @@ export async function logIn(page: Page, portal: RunningPortal, email: string, pa
   await page.getByLabel("Adresse e-mail").fill(email);
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
-  // Either the next page or the refusal: wait until the login form's submission has settled.
-  await page.waitForFunction(() => !location.pathname.startsWith("/connexion") || document.querySelector('[role="alert"]'));
+  // Either the header shows the logged-in user, or the form shows the refusal.
+  await page.locator('.account__name, form [role="alert"]').first().waitFor();
 }
 
 export async function logOut(page: Page) {
