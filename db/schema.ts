@@ -144,6 +144,73 @@ export interface AuditEventsTable {
   ip: string | null;
 }
 
+export interface CandidaciesTable {
+  id: Generated<string>;
+  candidate_id: string;
+  certification_id: string;
+  referential_version_id: string;
+  /** The blocs this candidacy aims at: the referential's blocs less those the candidate already holds. */
+  target_bloc_codes: Json<string[]>;
+  /** The statechart's flat state key ("admissibility.pending", "evaluation", …), kept for queries. */
+  state: string;
+  /** XState's persisted snapshot. */
+  snapshot: Json<unknown>;
+  machine_version: number;
+  /** Incremented by every accepted event: the optimistic-concurrency check and the journal's sequence. */
+  row_version: Generated<number>;
+  request_year: number | null;
+  requested_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CandidacyEventsTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  row_version: number;
+  event_type: string;
+  actor_user_id: string | null;
+  actor_role: Role | "system";
+  payload: Json<Record<string, unknown>>;
+  from_state: string | null;
+  to_state: string;
+  occurred_at: Timestamp;
+  recorded_at: GeneratedTimestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  payload: Json<Record<string, unknown>>;
+  candidacy_id: string | null;
+  created_at: GeneratedTimestamp;
+  available_at: GeneratedTimestamp;
+  locked_until: Timestamp | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: Timestamp | null;
+}
+
+export interface TimersTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  kind: string;
+  due_at: Timestamp;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: GeneratedTimestamp;
+  fired_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+}
+
+export interface AcquiredBlocsTable {
+  candidate_id: string;
+  certification_id: string;
+  bloc_code: string;
+  source: "evaluation" | "prior_certificate";
+  candidacy_id: string | null;
+  acquired_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -158,6 +225,11 @@ export interface Database {
   evaluation_modalities: EvaluationModalitiesTable;
   evaluation_weights: EvaluationWeightsTable;
   audit_events: AuditEventsTable;
+  candidacies: CandidaciesTable;
+  candidacy_events: CandidacyEventsTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  acquired_blocs: AcquiredBlocsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -28,6 +28,12 @@ const envSchema = z
       .optional(),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     TRUST_PROXY: booleanString.default("false"),
+    PUBLIC_URL: z.string().url({ message: "expected an absolute URL such as https://vae.example.fr" }).optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, { message: "expected an smtp:// or smtps:// URL" })
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("Portail VAE <ne-pas-repondre@vae.localhost>"),
     DEMO_ACCOUNTS: booleanString.optional(),
   })
   .superRefine((env, ctx) => {
@@ -51,6 +57,10 @@ export interface PortalConfig {
   sessionSecrets: string[];
   sessionTtlHours: number;
   trustProxy: boolean;
+  /** The address people reach the portal at, used in links sent by e-mail. */
+  publicUrl: string;
+  /** SMTP when configured; otherwise e-mails are written as .eml files in mailDir. */
+  mail: { from: string; smtpUrl: string | undefined; mailDir: string };
   /** Demo accounts are printed at start on the embedded default, never in production. */
   demoAccounts: boolean;
 }
@@ -88,6 +98,8 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
       : [localSessionSecret(dataDir)],
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    mail: { from: env.MAIL_FROM, smtpUrl: env.SMTP_URL, mailDir: path.join(dataDir, "mail") },
     demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
   };
 }

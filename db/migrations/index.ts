@@ -2,7 +2,9 @@
 // (a folder scan would not survive bundling). Names sort by date: add new ones at the end.
 import type { Migration } from "kysely";
 import * as foundation from "./2026-11-28-0001-foundation";
+import * as candidacies from "./2026-11-28-0002-candidacies";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28-0001-foundation": foundation,
+  "2026-11-28-0002-candidacies": candidacies,
 };

@@ -22,19 +22,24 @@ async function tables() {
 }
 
 describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
-  it("creates the foundation schema", async () => {
+  it("creates the schema", async () => {
     expect(await tables()).toEqual([
+      "acquired_blocs",
       "activities",
       "audit_events",
       "blocs",
+      "candidacies",
+      "candidacy_events",
       "certifications",
       "competencies",
       "criteria",
       "evaluation_modalities",
       "evaluation_weights",
       "login_failures",
+      "outbox",
       "referential_versions",
       "sessions",
+      "timers",
       "user_roles",
       "users",
     ]);

@@ -1,0 +1,192 @@
+// Queries of candidacies, their event journal, timers and outbox.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Reads a candidacy and locks its row until the transaction ends: events on one candidacy are serialised here. */
+export async function lockCandidacy(trx: Transaction<Database>, candidacyId: string) {
+  return trx.selectFrom("candidacies").selectAll().where("id", "=", candidacyId).forUpdate().executeTakeFirst();
+}
+
+export async function findCandidacy(db: Db, candidacyId: string) {
+  return db.selectFrom("candidacies").selectAll().where("id", "=", candidacyId).executeTakeFirst();
+}
+
+/** Requests a candidate filed in a calendar year, per certification: the R335-7 quotas count these. */
+export async function countRequestsInYear(trx: Db, candidateId: string, year: number, exceptCandidacyId: string) {
+  return trx
+    .selectFrom("candidacies")
+    .select(["certification_id"])
+    .where("candidate_id", "=", candidateId)
+    .where("request_year", "=", year)
+    .where("id", "!=", exceptCandidacyId)
+    .execute();
+}
+
+export async function appendCandidacyEvent(
+  trx: Db,
+  values: {
+    candidacyId: string;
+    rowVersion: number;
+    eventType: string;
+    actorUserId: string | null;
+    actorRole: string;
+    payload: Record<string, unknown>;
+    fromState: string | null;
+    toState: string;
+    occurredAt: string;
+  },
+) {
+  await trx
+    .insertInto("candidacy_events")
+    .values({
+      candidacy_id: values.candidacyId,
+      row_version: values.rowVersion,
+      event_type: values.eventType,
+      actor_user_id: values.actorUserId,
+      actor_role: values.actorRole as never,
+      payload: JSON.stringify(values.payload),
+      from_state: values.fromState,
+      to_state: values.toState,
+      occurred_at: values.occurredAt,
+    })
+    .execute();
+}
+
+export async function listCandidacyEvents(db: Db, candidacyId: string) {
+  return db
+    .selectFrom("candidacy_events as e")
+    .leftJoin("users as u", "u.id", "e.actor_user_id")
+    .select([
+      "e.id",
+      "e.row_version as rowVersion",
+      "e.event_type as eventType",
+      "e.actor_role as actorRole",
+      "e.actor_user_id as actorUserId",
+      "u.full_name as actorName",
+      "e.payload",
+      "e.from_state as fromState",
+      "e.to_state as toState",
+      "e.occurred_at as occurredAt",
+      "e.recorded_at as recordedAt",
+    ])
+    .where("e.candidacy_id", "=", candidacyId)
+    .orderBy("e.row_version")
+    .execute();
+}
+
+export async function scheduleTimer(
+  trx: Db,
+  values: { candidacyId: string; kind: string; dueAt: string; payload?: Record<string, unknown> },
+) {
+  await trx
+    .insertInto("timers")
+    .values({
+      candidacy_id: values.candidacyId,
+      kind: values.kind,
+      due_at: values.dueAt,
+      payload: JSON.stringify(values.payload ?? {}),
+    })
+    .onConflict((oc) => oc.columns(["candidacy_id", "kind", "due_at"]).doNothing())
+    .execute();
+}
+
+export async function cancelTimers(trx: Db, candidacyId: string, kinds: string[], at: Date) {
+  if (kinds.length === 0) return;
+  await trx
+    .updateTable("timers")
+    .set({ cancelled_at: at })
+    .where("candidacy_id", "=", candidacyId)
+    .where("kind", "in", kinds)
+    .where("fired_at", "is", null)
+    .where("cancelled_at", "is", null)
+    .execute();
+}
+
+/** The next due timer nobody else is processing, locked until the transaction ends. */
+export async function claimDueTimer(trx: Transaction<Database>, now: Date) {
+  return trx
+    .selectFrom("timers")
+    .selectAll()
+    .where("due_at", "<=", now)
+    .where("fired_at", "is", null)
+    .where("cancelled_at", "is", null)
+    .orderBy("due_at")
+    .orderBy("id")
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export async function markTimerFired(trx: Db, timerId: string, at: Date) {
+  await trx.updateTable("timers").set({ fired_at: at }).where("id", "=", timerId).execute();
+}
+
+export async function enqueueOutbox(
+  trx: Db,
+  values: { topic: string; payload: Record<string, unknown>; candidacyId: string | null; availableAt: Date },
+) {
+  await trx
+    .insertInto("outbox")
+    .values({
+      topic: values.topic,
+      payload: JSON.stringify(values.payload),
+      candidacy_id: values.candidacyId,
+      created_at: values.availableAt,
+      available_at: values.availableAt,
+    })
+    .execute();
+}
+
+/**
+ * Claims the oldest pending outbox message for `leaseSeconds`: if the worker dies before marking it done, the lease
+ * expires and another run takes it again (at-least-once).
+ */
+export async function claimOutboxMessage(db: Kysely<Database>, now: Date, leaseSeconds: number) {
+  const leaseEnd = new Date(now.getTime() + leaseSeconds * 1000);
+  return db
+    .updateTable("outbox")
+    .set((eb) => ({ locked_until: leaseEnd, attempts: eb("attempts", "+", 1) }))
+    .where(
+      "id",
+      "=",
+      (eb) =>
+        eb
+          .selectFrom("outbox")
+          .select("id")
+          .where("processed_at", "is", null)
+          .where("available_at", "<=", now)
+          .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<=", now)]))
+          .orderBy("id")
+          .limit(1)
+          .forUpdate()
+          .skipLocked() as never,
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markOutboxDone(db: Db, id: string, at: Date) {
+  await db.updateTable("outbox").set({ processed_at: at, locked_until: null, last_error: null }).where("id", "=", id).execute();
+}
+
+export async function markOutboxFailed(db: Db, id: string, error: string, retryAt: Date) {
+  await db
+    .updateTable("outbox")
+    .set({ last_error: error.slice(0, 2000), available_at: retryAt, locked_until: null })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function listAcquiredBlocCodes(db: Db, candidateId: string, certificationId: string) {
+  const rows = await db
+    .selectFrom("acquired_blocs")
+    .select("bloc_code")
+    .where("candidate_id", "=", candidateId)
+    .where("certification_id", "=", certificationId)
+    .execute();
+  return rows.map((r) => r.bloc_code);
+}
+

@@ -1,0 +1,140 @@
+// Durable timers and the outbox against a real database: timers survive a restart and fire exactly once, reminders
+// go out before deadlines, and a message whose delivery was interrupted is delivered again.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase } from "../../db/connection";
+import { claimOutboxMessage, listCandidacyEvents } from "../../db/queries/candidacies";
+import { migrateToLatest } from "../../db/migrate";
+import type { Database } from "../../db/schema";
+import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
+import { type OutboxMessage, deliverOutbox, fireDueTimers } from "../../app/services/worker.server";
+import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { createServerDatabase, serverUrl } from "./support/test-database";
+
+// A database that can be closed and opened again, as a restarted portal would: a folder for PGlite, a database on
+// the server otherwise.
+let reopen: () => Promise<DatabaseHandle>;
+let cleanup: () => Promise<void>;
+let handle: DatabaseHandle;
+
+beforeAll(async () => {
+  if (serverUrl) {
+    const created = await createServerDatabase("vae_timers");
+    reopen = () => openDatabase({ kind: "server", url: created.url });
+    cleanup = created.drop;
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), "vae-timers-"));
+    reopen = () => openDatabase({ kind: "embedded", dataDir: dir });
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  handle = await reopen();
+  await migrateToLatest(handle.db);
+  await seedCertifications(handle.db);
+});
+afterAll(async () => {
+  await handle?.close();
+  await cleanup?.();
+});
+
+async function restart() {
+  await handle.close();
+  handle = await reopen();
+}
+
+async function requestFiled(db: Kysely<Database>, at: string) {
+  const candidateId = await createUser(db, "candidate", "Noé Candidat");
+  await createUser(db, "admissibility_officer", "Olga Officier");
+  const created = await createCandidacy(db, candidateId, CQP_CODE);
+  if (!created.ok) throw new Error(created.message);
+  const filed = await sendCandidacyEvent(db, created.candidacyId, {
+    type: "SUBMIT_REQUEST",
+    sworn: true,
+    actor: { type: "user", userId: candidateId, role: "candidate" },
+    at,
+  });
+  if (!filed.ok) throw new Error(filed.message);
+  return { candidacyId: created.candidacyId, candidateId };
+}
+
+describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, () => {
+  it("sends reminders before the 2 months, then declares the candidacy admissible by silence, once, after a restart", async () => {
+    const { candidacyId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
+    expect(await fireDueTimers(handle.db, new Date("2026-02-01T00:00:00.000Z"))).toEqual([]);
+
+    await restart();
+    const reminders = await fireDueTimers(handle.db, new Date("2026-03-01T00:00:00.000Z"));
+    expect(reminders.map((r) => [r.kind, r.outcome])).toEqual([["ADMISSIBILITY_REMINDER", "notified"]]);
+    const reminderMail = await handle.db
+      .selectFrom("outbox")
+      .select("payload")
+      .where("candidacy_id", "=", candidacyId)
+      .orderBy("id", "desc")
+      .executeTakeFirstOrThrow();
+    expect(reminderMail.payload).toMatchObject({ email: "admissibility_deadline_reminder", facts: { daysLeft: 10 } });
+
+    await restart();
+    const due = new Date("2026-03-10T10:00:01.000Z");
+    const [first, second] = await Promise.all([fireDueTimers(handle.db, due), fireDueTimers(handle.db, due)]);
+    const fired = [...first!, ...second!];
+    expect(fired.map((r) => [r.kind, r.outcome]).sort()).toEqual([
+      ["ADMISSIBILITY_REMINDER", "notified"],
+      ["ADMISSIBILITY_SILENCE", "event_applied"],
+    ]);
+    expect(await fireDueTimers(handle.db, new Date("2026-12-01T00:00:00.000Z"))).toEqual([]);
+
+    const journal = await listCandidacyEvents(handle.db, candidacyId);
+    expect(journal.filter((e) => e.eventType === "ADMISSIBILITY_SILENCE_ELAPSED")).toHaveLength(1);
+    expect(journal.at(-1)).toMatchObject({ actorRole: "system", toState: "admissible" });
+    const mails = await handle.db.selectFrom("outbox").select("payload").where("candidacy_id", "=", candidacyId).execute();
+    expect(mails.filter((m) => m.payload.email === "admissible_by_silence")).toHaveLength(1);
+  });
+
+  it("drops a reminder whose step has passed", async () => {
+    const { candidacyId, candidateId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
+    await sendCandidacyEvent(handle.db, candidacyId, {
+      type: "WITHDRAW",
+      actor: { type: "user", userId: candidateId, role: "candidate" },
+      at: "2026-01-11T10:00:00.000Z",
+    });
+    // Withdrawal cancels the timers; one that was already claimable is dropped as no longer relevant.
+    const live = await handle.db.selectFrom("timers").select("id").where("candidacy_id", "=", candidacyId).where("cancelled_at", "is", null).execute();
+    expect(live).toEqual([]);
+  });
+
+  it("delivers each outbox message, again after an interrupted delivery, and retries failures later", async () => {
+    await handle.db.deleteFrom("outbox").execute();
+    await requestFiled(handle.db, "2026-06-01T10:00:00.000Z");
+    const [pending] = await handle.db.selectFrom("outbox").select("id").where("processed_at", "is", null).execute();
+    expect(pending).toBeDefined();
+
+    // A worker claims the message, then dies before marking it done.
+    const now = new Date("2026-06-01T10:00:05.000Z");
+    const claimed = await claimOutboxMessage(handle.db, now, 120);
+    expect(claimed?.id).toBe(pending!.id);
+    await restart();
+
+    const delivered: OutboxMessage[] = [];
+    const deliver = async (message: OutboxMessage) => {
+      delivered.push(message);
+    };
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 60_000))).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 121_000))).toEqual({ delivered: 1, failed: 0 });
+    expect(delivered.map((m) => m.id)).toEqual([pending!.id]);
+    expect(delivered[0]!.attempts).toBe(2);
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({ delivered: 0, failed: 0 });
+
+    await requestFiled(handle.db, "2026-06-02T10:00:00.000Z");
+    const failing = async () => {
+      throw new Error("SMTP indisponible");
+    };
+    const later = new Date("2026-06-02T10:00:05.000Z");
+    expect(await deliverOutbox(handle.db, failing, later)).toEqual({ delivered: 0, failed: 1 });
+    const failed = await handle.db.selectFrom("outbox").selectAll().where("processed_at", "is", null).executeTakeFirstOrThrow();
+    expect(failed.last_error).toBe("SMTP indisponible");
+    expect(failed.available_at.getTime()).toBeGreaterThan(later.getTime());
+    expect(await deliverOutbox(handle.db, deliver, new Date(failed.available_at.getTime() + 1000))).toEqual({ delivered: 1, failed: 0 });
+  });
+});
