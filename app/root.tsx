@@ -31,6 +31,7 @@ const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
   ],
   admin: [
     { to: "/admin", label: "Comptes" },
+    { to: "/admin/courriels", label: "Courriels" },
     { to: "/journal", label: "Journal" },
   ],
 };

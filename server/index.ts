@@ -6,6 +6,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { deleteExpiredSessions } from "../db/queries/sessions";
+import { emailDeliverer } from "../app/services/email-delivery.server";
+import { getMailer } from "../app/services/mailer.server";
+import { runWorkerOnce } from "../app/services/worker.server";
 import { preparePortal } from "../app/startup.server";
 import { closeDatabase, getDb } from "../app/utils/db.server";
 import { ConfigError, type PortalConfig, getConfig } from "../app/utils/env.server";
@@ -89,13 +92,32 @@ async function main() {
   }, 3600_000);
   housekeeping.unref();
 
+  // The worker fires due timers and delivers the outbox; a pass never overlaps the previous one.
+  let workerPass: Promise<unknown> | null = null;
+  const worker =
+    config.workerIntervalSeconds > 0
+      ? setInterval(() => {
+          if (workerPass) return;
+          workerPass = (async () => {
+            const db = await getDb();
+            await runWorkerOnce(db, emailDeliverer(db, getMailer(), config.publicUrl));
+          })()
+            .catch((error) => console.error("Worker pass failed:", error))
+            .finally(() => {
+              workerPass = null;
+            });
+        }, config.workerIntervalSeconds * 1000)
+      : null;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: closing the portal.`);
     clearInterval(housekeeping);
+    if (worker) clearInterval(worker);
     server.close(async () => {
+      await workerPass;
       // An embedded database left open loses its last writes; close it before exiting.
       await closeDatabase();
       process.exit(0);

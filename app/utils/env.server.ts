@@ -35,6 +35,7 @@ const envSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default("Portail VAE <ne-pas-repondre@vae.localhost>"),
     DEMO_ACCOUNTS: booleanString.optional(),
+    WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -61,6 +62,8 @@ export interface PortalConfig {
   publicUrl: string;
   /** SMTP when configured; otherwise e-mails are written as .eml files in mailDir. */
   mail: { from: string; smtpUrl: string | undefined; mailDir: string };
+  /** How often the in-process worker fires due timers and delivers the outbox; 0 disables it. */
+  workerIntervalSeconds: number;
   /** Demo accounts are printed at start on the embedded default, never in production. */
   demoAccounts: boolean;
 }
@@ -100,6 +103,7 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     mail: { from: env.MAIL_FROM, smtpUrl: env.SMTP_URL, mailDir: path.join(dataDir, "mail") },
+    workerIntervalSeconds: env.WORKER_INTERVAL_SECONDS,
     demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
   };
 }

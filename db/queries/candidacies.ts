@@ -190,3 +190,98 @@ export async function listAcquiredBlocCodes(db: Db, candidateId: string, certifi
   return rows.map((r) => r.bloc_code);
 }
 
+
+/** A candidacy with the names people see: its candidate and certification. */
+export async function getCandidacySummary(db: Db, candidacyId: string) {
+  return db
+    .selectFrom("candidacies as k")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .innerJoin("referential_versions as rv", "rv.id", "k.referential_version_id")
+    .select([
+      "k.id",
+      "k.candidate_id as candidateId",
+      "k.state",
+      "k.snapshot",
+      "k.row_version as rowVersion",
+      "k.target_bloc_codes as targetBlocCodes",
+      "k.requested_at as requestedAt",
+      "k.created_at as createdAt",
+      "k.updated_at as updatedAt",
+      "u.full_name as candidateName",
+      "u.email as candidateEmail",
+      "c.code as certificationCode",
+      "c.title as certificationTitle",
+      "rv.version as referentialVersion",
+    ])
+    .where("k.id", "=", candidacyId)
+    .executeTakeFirst();
+}
+
+export async function listCandidaciesOfCandidate(db: Db, candidateId: string) {
+  return db
+    .selectFrom("candidacies as k")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .select(["k.id", "k.state", "k.created_at as createdAt", "k.updated_at as updatedAt", "k.requested_at as requestedAt", "c.code as certificationCode", "c.title as certificationTitle"])
+    .where("k.candidate_id", "=", candidateId)
+    .orderBy("k.created_at", "desc")
+    .execute();
+}
+
+/** Candidacies in given states, oldest request first, with the next pending timer of a kind (a deadline). */
+export async function listCandidaciesInStates(db: Db, states: string[], deadlineKind?: string) {
+  if (states.length === 0) return [];
+  return db
+    .selectFrom("candidacies as k")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .select([
+      "k.id",
+      "k.state",
+      "k.requested_at as requestedAt",
+      "k.updated_at as updatedAt",
+      "u.full_name as candidateName",
+      "c.title as certificationTitle",
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom("timers as t")
+        .select((t) => t.fn.min("t.due_at").as("due"))
+        .whereRef("t.candidacy_id", "=", "k.id")
+        .where("t.kind", "=", deadlineKind ?? "")
+        .where("t.cancelled_at", "is", null)
+        .as("deadline"),
+    )
+    .where("k.state", "in", states)
+    .orderBy("k.requested_at", "asc")
+    .orderBy("k.created_at", "asc")
+    .limit(500)
+    .execute();
+}
+
+/** Every candidacy, newest activity first (certifier staff's list). */
+export async function listAllCandidacies(db: Db, filter: { state?: string } = {}) {
+  let query = db
+    .selectFrom("candidacies as k")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .select(["k.id", "k.state", "k.requested_at as requestedAt", "k.updated_at as updatedAt", "u.full_name as candidateName", "c.title as certificationTitle"])
+    .orderBy("k.updated_at", "desc")
+    .limit(500);
+  if (filter.state) query = query.where("k.state", "=", filter.state);
+  return query.execute();
+}
+
+/** Deadlines passed and not cleared: evaluations overdue, results not notified within 15 days. */
+export async function listEscalations(db: Db, now: Date) {
+  return db
+    .selectFrom("timers as t")
+    .innerJoin("candidacies as k", "k.id", "t.candidacy_id")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .select(["t.kind", "t.due_at as dueAt", "k.id as candidacyId", "k.state", "u.full_name as candidateName"])
+    .where("t.kind", "in", ["EVALUATION_OVERDUE", "RESULT_OVERDUE"])
+    .where("t.cancelled_at", "is", null)
+    .where("t.due_at", "<=", now)
+    .orderBy("t.due_at")
+    .execute();
+}

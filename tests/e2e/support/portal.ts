@@ -11,6 +11,8 @@ const root = path.resolve(import.meta.dirname, "../../..");
 
 export interface RunningPortal {
   url: string;
+  /** The portal's DATA_DIR (its e-mails are written under mail/). */
+  dataDir: string;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export async function startPortal(): Promise<RunningPortal> {
       DATABASE_URL: database?.url ?? "",
       DEMO_ACCOUNTS: "true",
       SESSION_SECRET: "",
+      // E-mails stay in DATA_DIR/mail, whatever the developer's environment configures.
+      SMTP_URL: "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -54,6 +58,7 @@ export async function startPortal(): Promise<RunningPortal> {
 
   return {
     url,
+    dataDir,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

@@ -1,0 +1,108 @@
+// Delivers the outbox's e-mail messages: the outbox row names the notification, its recipient and the facts of
+// the event; the rest (names, titles, references) is read fresh at delivery time, then the French template is
+// rendered and handed to the mailer under the stable id "outbox-<row id>" (resending overwrites, never duplicates).
+import type { Kysely } from "kysely";
+import { getCandidacySummary } from "../../db/queries/candidacies";
+import type { Database } from "../../db/schema";
+import { type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
+import { restoreSnapshot } from "../../workflows/candidacy-machine";
+import { evaluationDeadline } from "../../workflows/candidacy-effects";
+import type { OutboxMessage } from "./worker.server";
+import type { Mailer } from "./mailer.server";
+
+type Facts = Record<string, string | number | undefined>;
+
+/** How staff refer to a candidacy in the portal and in e-mails. */
+export function candidacyReference(candidacyId: string, requestedAt: Date | null, createdAt: Date): string {
+  const year = (requestedAt ?? createdAt).getUTCFullYear();
+  return `VAE-${year}-${candidacyId.slice(0, 8).toUpperCase()}`;
+}
+
+export class UndeliverableError extends Error {}
+
+export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: string) {
+  return async function deliver(message: OutboxMessage): Promise<void> {
+    if (message.topic !== "email") throw new UndeliverableError(`Unknown outbox topic ${message.topic}`);
+    const payload = message.payload as { email: EmailKind; recipientId: string; facts: Facts };
+    const recipient = await db
+      .selectFrom("users")
+      .select(["email", "full_name", "is_active"])
+      .where("id", "=", payload.recipientId)
+      .executeTakeFirst();
+    // A deleted or deactivated account receives nothing: the message is done, there is no one to tell.
+    if (!recipient || !recipient.is_active) return;
+    const candidacy = message.candidacy_id ? await getCandidacySummary(db, message.candidacy_id) : undefined;
+    if (!candidacy) return;
+    const data = emailData(payload.email, payload.facts, {
+      recipientName: recipient.full_name,
+      recipientId: payload.recipientId,
+      candidacy,
+    });
+    const rendered = renderEmail(payload.email, data as never, { publicUrl });
+    await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
+  };
+}
+
+type Summary = NonNullable<Awaited<ReturnType<typeof getCandidacySummary>>>;
+
+function emailData(
+  kind: EmailKind,
+  facts: Facts,
+  ctx: { recipientName: string; recipientId: string; candidacy: Summary },
+): EmailData[EmailKind] {
+  const { candidacy } = ctx;
+  const context = restoreSnapshot(candidacy.snapshot).context;
+  const base = { recipientName: ctx.recipientName, certificationTitle: candidacy.certificationTitle };
+  const about = { ...base, candidacyReference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt) };
+  const str = (key: string) => String(facts[key] ?? "");
+  const num = (key: string) => Number(facts[key] ?? 0);
+  const firstFiling = context.dossier.submittedAt ?? new Date().toISOString();
+  switch (kind) {
+    case "request_received":
+      return { ...base, requestedAt: str("requestedAt") || (context.admissibility.requestedAt ?? candidacy.createdAt) };
+    case "request_incomplete":
+      return { ...base, reason: str("reason") };
+    case "admissible":
+      return { ...base, validityEndsOn: context.admissibility.validityEndsOn ?? null };
+    case "inadmissible":
+      return { ...base, reason: str("reason") };
+    case "admissible_by_silence":
+      return {
+        ...base,
+        completedAt: context.admissibility.completedAt ?? candidacy.createdAt,
+        deemedAdmissibleOn: context.admissibility.decidedAt ?? new Date(),
+        validityEndsOn: context.admissibility.validityEndsOn ?? null,
+      };
+    case "dossier_received":
+      return { ...base, version: num("version"), submittedAt: str("submittedAt"), evaluationDeadline: str("evaluationDeadline") };
+    case "dossier_sent_back":
+      return { ...base, version: context.dossier.currentVersion + 1, reason: str("reason") };
+    case "evaluators_assigned":
+      return {
+        ...about,
+        evaluationDeadline: evaluationDeadline(firstFiling),
+        isPresident: context.evaluation.pair?.presidentId === ctx.recipientId,
+      };
+    case "admissibility_deadline_reminder":
+      return { ...about, candidateName: candidacy.candidateName, deadline: str("deadline"), daysLeft: num("daysLeft") };
+    case "validity_expiry_reminder":
+      return { ...base, validityEndsOn: str("validityEndsOn"), daysLeft: num("daysLeft") };
+    case "evaluation_deadline_reminder":
+      return {
+        ...about,
+        audience: context.evaluation.pair && [context.evaluation.pair.evaluatorAId, context.evaluation.pair.evaluatorBId].includes(ctx.recipientId)
+          ? "evaluator"
+          : "certifier_staff",
+        deadline: str("deadline"),
+        daysLeft: num("daysLeft"),
+      };
+    case "evaluation_overdue":
+      return { ...about, deadline: str("deadline"), daysOverdue: 0 };
+    case "result_notification_reminder":
+      return { ...about, decidedAt: str("decidedAt"), notifyBy: str("due"), daysLeft: num("daysLeft") };
+    case "result":
+    case "certificate_issued":
+      // These carry the decision and the certificate, recorded by the evaluation and certificate features.
+      throw new UndeliverableError(`The ${kind} e-mail needs the recorded decision of candidacy ${candidacy.id}`);
+  }
+}

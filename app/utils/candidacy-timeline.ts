@@ -1,0 +1,95 @@
+// The journal of a candidacy in plain French: as the candidate reads it (their own timeline, without the
+// evaluators' internal steps) and as staff read it (every event, with who did it).
+import { formatDate } from "./format";
+
+export interface JournalEntry {
+  eventType: string;
+  actorRole: string;
+  actorName: string | null;
+  payload: Record<string, unknown>;
+  occurredAt: string | Date;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+
+/** The candidate's sentence for an event, or null when the step is internal to the evaluation. */
+export function candidateTimelineText(entry: JournalEntry): string | null {
+  const p = entry.payload;
+  switch (entry.eventType) {
+    case "CANDIDACY_CREATED":
+      return "Vous avez ouvert votre candidature.";
+    case "SUBMIT_REQUEST":
+      return "Vous avez déposé votre demande de recevabilité et signé l'engagement sur l'honneur.";
+    case "OPEN_REVIEW":
+      return "L'organisme évaluateur VAE a commencé l'examen de votre demande.";
+    case "MARK_INCOMPLETE":
+      return `Votre demande a été déclarée incomplète. Motif : ${text(p.reason)}`;
+    case "COMPLETE_REQUEST":
+      return "Vous avez complété votre demande.";
+    case "DECLARE_ADMISSIBLE":
+      return typeof p.validityEndsOn === "string"
+        ? `Votre demande a été déclarée recevable, jusqu'au ${formatDate(p.validityEndsOn)}.`
+        : "Votre demande a été déclarée recevable.";
+    case "DECLARE_INADMISSIBLE":
+      return `Votre demande a été déclarée irrecevable. Motif : ${text(p.reason)}`;
+    case "ADMISSIBILITY_SILENCE_ELAPSED":
+      return "Sans réponse dans le délai de deux mois, votre demande est réputée recevable.";
+    case "START_DOSSIER":
+      return "Vous avez commencé votre dossier déclaratif.";
+    case "SUBMIT_DOSSIER":
+      return `Vous avez déposé votre dossier déclaratif (version ${String(p.version ?? "")}).`;
+    case "SEND_BACK_DOSSIER":
+      return `Les évaluateurs vous demandent des précisions sur votre dossier : ${text(p.reason)}`;
+    case "ASSIGN_PAIR":
+      return "Deux évaluateurs professionnels ont été désignés pour examiner votre dossier.";
+    case "VALIDATE_DECISION":
+      return "Le résultat de l'évaluation a été validé et vous a été notifié.";
+    case "CLOSE":
+      return "Votre candidature est clôturée.";
+    case "WITHDRAW":
+      return "Vous avez abandonné votre candidature.";
+    case "VALIDITY_EXPIRED":
+      return "La durée de validité de votre recevabilité est dépassée sans dépôt de dossier : votre candidature est caduque.";
+    default:
+      return null;
+  }
+}
+
+const STAFF_LABELS: Record<string, string> = {
+  CANDIDACY_CREATED: "Candidature ouverte",
+  SUBMIT_REQUEST: "Demande de recevabilité déposée (engagement sur l'honneur)",
+  OPEN_REVIEW: "Examen de la recevabilité commencé",
+  MARK_INCOMPLETE: "Demande déclarée incomplète",
+  COMPLETE_REQUEST: "Demande complétée",
+  DECLARE_ADMISSIBLE: "Demande déclarée recevable",
+  DECLARE_INADMISSIBLE: "Demande déclarée irrecevable",
+  ADMISSIBILITY_SILENCE_ELAPSED: "Recevable par silence de deux mois",
+  START_DOSSIER: "Dossier commencé",
+  SUBMIT_DOSSIER: "Dossier déposé",
+  SEND_BACK_DOSSIER: "Dossier renvoyé pour précisions",
+  ASSIGN_PAIR: "Binôme d'évaluateurs désigné",
+  START_SCORING: "Notation commencée",
+  SUBMIT_SCORES: "Notes transmises",
+  RECORD_DELIBERATION: "Délibération enregistrée",
+  VALIDATE_DECISION: "Décision validée",
+  CLOSE: "Candidature clôturée",
+  WITHDRAW: "Candidature abandonnée",
+  VALIDITY_EXPIRED: "Recevabilité expirée (caducité)",
+};
+
+export function staffEventLabel(eventType: string): string {
+  return STAFF_LABELS[eventType] ?? eventType;
+}
+
+/** The event's details worth showing to staff (reasons, dates, versions), in French. */
+export function staffEventDetails(entry: JournalEntry): string[] {
+  const p = entry.payload;
+  const details: string[] = [];
+  if (text(p.reason)) details.push(`Motif : ${text(p.reason)}`);
+  if (typeof p.validityEndsOn === "string") details.push(`Validité jusqu'au ${formatDate(p.validityEndsOn)}`);
+  if (typeof p.version === "number") details.push(`Version ${p.version}`);
+  if (Array.isArray(p.targetBlocCodes)) details.push(`Blocs visés : ${p.targetBlocCodes.join(", ")}`);
+  if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");
+  if (p.jointOutcome === "deliberation") details.push("Écarts entre évaluateurs : délibération nécessaire");
+  return details;
+}

@@ -1,0 +1,174 @@
+// The data each notification e-mail needs, one interface per kind. Every kind names its recipient; staff e-mails
+// name a candidacy by its reference, and the evaluators' e-mail carries nothing personal about the candidate.
+import type { DateInput, PortalPath } from "./layout";
+
+export const EMAIL_KINDS = [
+  "request_received",
+  "request_incomplete",
+  "admissible",
+  "inadmissible",
+  "admissible_by_silence",
+  "dossier_received",
+  "dossier_sent_back",
+  "evaluators_assigned",
+  "result",
+  "certificate_issued",
+  "admissibility_deadline_reminder",
+  "validity_expiry_reminder",
+  "evaluation_deadline_reminder",
+  "evaluation_overdue",
+  "result_notification_reminder",
+] as const;
+
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+interface Recipient {
+  /** How the e-mail greets its recipient: "Bonjour {recipientName},". */
+  recipientName: string;
+}
+
+interface AboutCertification {
+  /** e.g. "Commercial sédentaire du secteur alimentaire". */
+  certificationTitle: string;
+}
+
+interface AboutCandidacy extends AboutCertification {
+  /** The candidacy's reference as staff see it in the portal, e.g. "VAE-2026-0042". */
+  candidacyReference: string;
+}
+
+/** To the candidate: the admissibility request has been filed. */
+export interface RequestReceivedData extends Recipient, AboutCertification {
+  requestedAt: DateInput;
+}
+
+/** To the candidate: the officer marked the request incomplete (reason required). */
+export interface RequestIncompleteData extends Recipient, AboutCertification {
+  reason: string;
+}
+
+/** To the candidate: the request is admissible; next step, the dossier. */
+export interface AdmissibleData extends Recipient, AboutCertification {
+  /** The end of the admissibility's validity, when the certifier set one. */
+  validityEndsOn?: DateInput | null;
+}
+
+/** To the candidate: the request is not admissible (reason required). */
+export interface InadmissibleData extends Recipient, AboutCertification {
+  reason: string;
+}
+
+/** To the candidate: no answer within 2 months of the complete request, so the request is deemed admissible. */
+export interface AdmissibleBySilenceData extends Recipient, AboutCertification {
+  /** When the request was complete: the 2 months run from then. */
+  completedAt: DateInput;
+  /** When the 2 months ran out. */
+  deemedAdmissibleOn: DateInput;
+  validityEndsOn?: DateInput | null;
+}
+
+/** To the candidate: a dossier version was submitted (and frozen). */
+export interface DossierReceivedData extends Recipient, AboutCertification {
+  /** The frozen version number, 1 for the first submission. */
+  version: number;
+  submittedAt: DateInput;
+  /** The evaluation takes place before the end of the 3rd month after the filing. */
+  evaluationDeadline: DateInput;
+}
+
+/** To the candidate: the evaluators sent the dossier back once for clarification (reason required). */
+export interface DossierSentBackData extends Recipient, AboutCertification {
+  /** The version sent back; the candidate now edits version + 1. */
+  version: number;
+  reason: string;
+}
+
+/** To one evaluator: they are part of the pair assigned to a candidacy. No personal detail of the candidate. */
+export interface EvaluatorsAssignedData extends Recipient, AboutCandidacy {
+  evaluationDeadline: DateInput;
+  /** The president of the pair has the casting vote. */
+  isPresident: boolean;
+}
+
+export interface ResultBloc {
+  /** e.g. "B1". */
+  code: string;
+  title: string;
+  awarded: boolean;
+  /** The bloc's mean as shown to people, e.g. "72,4 %". */
+  meanDisplay: string;
+  /** For a bloc not awarded: the competencies still to be assessed, e.g. "C2.3 Négocier …". */
+  competenciesToAssess: string[];
+}
+
+/** To the candidate: the evaluation's result, bloc by bloc. */
+export interface ResultData extends Recipient, AboutCertification {
+  blocs: ResultBloc[];
+  /** Every bloc of the referential is held (this candidacy's and blocs acquired before). */
+  certificationAwarded: boolean;
+}
+
+/** To the candidate: a certificate (full CQP) or an attestation of blocs is available. */
+export interface CertificateIssuedData extends Recipient, AboutCertification {
+  kind: "full" | "blocs";
+  /** The portal page where it can be downloaded, e.g. "/candidat". */
+  link: PortalPath;
+}
+
+/** To admissibility officers: a request will be deemed admissible if nobody decides before the deadline. */
+export interface AdmissibilityDeadlineReminderData extends Recipient, AboutCandidacy {
+  candidateName: string;
+  deadline: DateInput;
+  daysLeft: number;
+}
+
+/** To the candidate: the admissibility's validity ends soon. */
+export interface ValidityExpiryReminderData extends Recipient, AboutCertification {
+  validityEndsOn: DateInput;
+  daysLeft: number;
+}
+
+/** To the evaluators of a pair, or to certifier staff: the evaluation deadline approaches. */
+export interface EvaluationDeadlineReminderData extends Recipient, AboutCandidacy {
+  audience: "evaluator" | "certifier_staff";
+  deadline: DateInput;
+  daysLeft: number;
+}
+
+/** To certifier staff: the evaluation deadline has passed without a decision. */
+export interface EvaluationOverdueData extends Recipient, AboutCandidacy {
+  deadline: DateInput;
+  daysOverdue: number;
+  /** The evaluators who have not submitted their scores yet, when known. */
+  pendingEvaluators?: string[];
+}
+
+/** To certifier staff: a decision must be notified to the candidate within 15 days. */
+export interface ResultNotificationReminderData extends Recipient, AboutCandidacy {
+  decidedAt: DateInput;
+  notifyBy: DateInput;
+  daysLeft: number;
+}
+
+export interface EmailData {
+  request_received: RequestReceivedData;
+  request_incomplete: RequestIncompleteData;
+  admissible: AdmissibleData;
+  inadmissible: InadmissibleData;
+  admissible_by_silence: AdmissibleBySilenceData;
+  dossier_received: DossierReceivedData;
+  dossier_sent_back: DossierSentBackData;
+  evaluators_assigned: EvaluatorsAssignedData;
+  result: ResultData;
+  certificate_issued: CertificateIssuedData;
+  admissibility_deadline_reminder: AdmissibilityDeadlineReminderData;
+  validity_expiry_reminder: ValidityExpiryReminderData;
+  evaluation_deadline_reminder: EvaluationDeadlineReminderData;
+  evaluation_overdue: EvaluationOverdueData;
+  result_notification_reminder: ResultNotificationReminderData;
+}
+
+// EMAIL_KINDS and EmailData list the same kinds (a compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameKinds: Same<EmailKind, keyof EmailData> = true;
+void sameKinds;
