@@ -26,6 +26,7 @@ const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
   evaluator: [{ to: "/evaluation", label: "Mes évaluations" }],
   certifier_staff: [
     { to: "/certificateur", label: "Certification" },
+    { to: "/certificateur/candidatures", label: "Candidatures" },
     { to: "/certificateur/referentiels", label: "Référentiels" },
     { to: "/journal", label: "Journal" },
   ],

@@ -1,20 +1,48 @@
-// The candidate's home: their candidacies (none until they file an admissibility request) and how VAE works.
-import { type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+// The candidate's home: their candidacies, and starting one for a CQP they have none in progress for.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { listCandidaciesOfCandidate } from "../../db/queries/candidacies";
 import { listCertifications } from "../../db/queries/referential";
+import { FINAL_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
+import { createCandidacy } from "~/services/candidacies.server";
+import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
 
 export const meta = () => [{ title: "Mes candidatures — Portail VAE" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  return json({ fullName: user.fullName, certifications: await listCertifications(await getDb()) });
+  const db = await getDb();
+  const [candidacies, certifications] = await Promise.all([listCandidaciesOfCandidate(db, user.id), listCertifications(db)]);
+  const inProgress = new Set(
+    candidacies.filter((c) => !(FINAL_STATE_KEYS as readonly string[]).includes(c.state)).map((c) => c.certificationCode),
+  );
+  return json({
+    fullName: user.fullName,
+    candidacies: candidacies.map((c) => ({ ...c, stateLabel: stateLabel(c.state as never) })),
+    certifications: certifications.map((c) => ({ ...c, canStart: c.activeVersion !== null && !inProgress.has(c.code) })),
+  });
+}
+
+const startSchema = z.object({ certificationCode: z.string().min(1, "Choisissez une certification.") });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "candidate");
+  const form = parseForm(startSchema, await request.formData());
+  if (!form.ok) return json({ formError: form.fieldErrors.certificationCode ?? "Demande invalide." }, { status: 400 });
+  const outcome = await createCandidacy(await getDb(), user.id, form.data.certificationCode);
+  if (!outcome.ok) return json({ formError: outcome.message }, { status: 400 });
+  return redirect(`/candidat/candidatures/${outcome.candidacyId}`);
 }
 
 export default function CandidateHome() {
-  const { fullName, certifications } = useLoaderData<typeof loader>();
+  const { fullName, candidacies, certifications } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <>
@@ -25,19 +53,59 @@ export default function CandidateHome() {
       ) : null}
       <h1>Mes candidatures</h1>
       <p className="muted">Connecté en tant que {fullName}</p>
+      <FormAlert message={actionData?.formError} />
       <section className="card">
-        <h2>Candidatures en cours</h2>
-        <p className="empty">Vous n'avez pas encore de candidature.</p>
+        <h2>Candidatures</h2>
+        {candidacies.length === 0 ? (
+          <p className="empty">Vous n'avez pas encore de candidature.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Certification</th>
+                <th scope="col">Étape</th>
+                <th scope="col">Ouverte le</th>
+                <th scope="col">Dernière activité</th>
+              </tr>
+            </thead>
+            <tbody>
+              {candidacies.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/candidat/candidatures/${c.id}`}>{c.certificationTitle}</Link>
+                  </td>
+                  <td>{c.stateLabel}</td>
+                  <td>{formatDate(c.createdAt)}</td>
+                  <td>{formatDate(c.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section className="card">
-        <h2>Avant de commencer</h2>
+        <h2>Démarrer une candidature</h2>
         <p>
-          Lisez le référentiel du CQP visé : votre dossier décrira votre expérience pour chacune de ses compétences.
+          Lisez d'abord le référentiel du CQP visé : votre dossier décrira votre expérience pour chacune de ses
+          compétences.
         </p>
-        <ul>
+        <ul className="cards">
           {certifications.map((c) => (
-            <li key={c.code}>
-              <Link to={`/certifications/${encodeURIComponent(c.code)}`}>{c.title}</Link>
+            <li key={c.code} className="card">
+              <h3>{c.title}</h3>
+              <p>
+                <Link to={`/certifications/${encodeURIComponent(c.code)}`}>Lire le référentiel</Link>
+              </p>
+              {c.canStart ? (
+                <Form method="post">
+                  <input type="hidden" name="certificationCode" value={c.code} />
+                  <button type="submit" className="button">
+                    Démarrer ma candidature
+                  </button>
+                </Form>
+              ) : (
+                <p className="muted">Une candidature est déjà en cours pour ce CQP.</p>
+              )}
             </li>
           ))}
         </ul>

@@ -1,27 +1,34 @@
 // The certifier staff's home: the referentials in force and the portal's figures.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { listEscalations } from "../../db/queries/candidacies";
 import { listReferentialVersions } from "../../db/queries/referential";
 import { listUsersWithRoles } from "../../db/queries/users";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
 
 export const meta = () => [{ title: "Certification — Portail VAE" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
   const db = await getDb();
-  const [versions, evaluators] = await Promise.all([listReferentialVersions(db), listUsersWithRoles(db, { role: "evaluator" })]);
+  const [versions, evaluators, escalations] = await Promise.all([
+    listReferentialVersions(db),
+    listUsersWithRoles(db, { role: "evaluator" }),
+    listEscalations(db, new Date()),
+  ]);
   return json({
     fullName: user.fullName,
     activeVersions: versions.filter((v) => v.status === "active"),
     activeEvaluatorCount: evaluators.filter((e) => e.isActive).length,
+    escalations,
   });
 }
 
 export default function CertifierHome() {
-  const { fullName, activeVersions, activeEvaluatorCount } = useLoaderData<typeof loader>();
+  const { fullName, activeVersions, activeEvaluatorCount, escalations } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Espace certificateur</h1>
@@ -32,6 +39,9 @@ export default function CertifierHome() {
         </li>
         <li>
           <strong>{activeEvaluatorCount}</strong> évaluateur(s) actif(s) dans le vivier
+        </li>
+        <li>
+          <strong>{escalations.length}</strong> délai(s) dépassé(s)
         </li>
       </ul>
       <section className="card">
@@ -48,8 +58,25 @@ export default function CertifierHome() {
         </ul>
       </section>
       <section className="card">
-        <h2>Décisions à valider</h2>
-        <p className="empty">Aucune décision d'évaluation n'attend votre validation.</p>
+        <h2>Délais dépassés ({escalations.length})</h2>
+        {escalations.length === 0 ? (
+          <p className="empty">Aucun délai dépassé.</p>
+        ) : (
+          <ul>
+            {escalations.map((e) => (
+              <li key={`${e.candidacyId}-${e.kind}`}>
+                <span className="badge badge--urgent">
+                  {e.kind === "EVALUATION_OVERDUE" ? "Évaluation hors délai" : "Résultat non notifié sous 15 jours"}
+                </span>{" "}
+                <Link to={`/certificateur/candidatures/${e.candidacyId}`}>{e.candidateName}</Link> — échéance du{" "}
+                {formatDate(e.dueAt)}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p>
+          <Link to="/certificateur/candidatures">Toutes les candidatures</Link>
+        </p>
       </section>
     </>
   );

@@ -33,6 +33,7 @@ export async function startPortal(): Promise<RunningPortal> {
       SESSION_SECRET: "",
       // E-mails stay in DATA_DIR/mail, whatever the developer's environment configures.
       SMTP_URL: "",
+      WORKER_INTERVAL_SECONDS: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

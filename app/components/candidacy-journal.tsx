@@ -1,0 +1,50 @@
+// A candidacy's journal: the candidate's plain-French timeline, or the staff's full audit trail.
+import { ROLE_LABELS } from "~/utils/roles";
+import { type JournalEntry, candidateTimelineText, staffEventDetails, staffEventLabel } from "~/utils/candidacy-timeline";
+import { formatDateTime } from "~/utils/format";
+
+export function CandidateTimeline({ entries }: { entries: (JournalEntry & { id: string })[] }) {
+  const visible = entries
+    .map((e) => ({ ...e, sentence: candidateTimelineText(e) }))
+    .filter((e): e is typeof e & { sentence: string } => e.sentence !== null)
+    .reverse();
+  return (
+    <ol className="timeline" aria-label="Historique de la candidature">
+      {visible.map((e) => (
+        <li key={e.id}>
+          <time dateTime={new Date(e.occurredAt).toISOString()}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function StaffJournal({ entries }: { entries: (JournalEntry & { id: string; fromState: string | null; toState: string })[] }) {
+  return (
+    <table className="table">
+      <caption className="visually-hidden">Journal de la candidature</caption>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Événement</th>
+          <th scope="col">Par</th>
+          <th scope="col">Détails</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...entries].reverse().map((e) => (
+          <tr key={e.id}>
+            <td>{formatDateTime(e.occurredAt)}</td>
+            <td>{staffEventLabel(e.eventType)}</td>
+            <td>
+              {e.actorRole === "system"
+                ? "Système (échéance)"
+                : `${e.actorName ?? "Compte supprimé"} (${ROLE_LABELS[e.actorRole as keyof typeof ROLE_LABELS] ?? e.actorRole})`}
+            </td>
+            <td>{staffEventDetails(e).join(" · ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,180 @@
+// One candidacy as its candidate sees it: where it stands, what to do next (only what the workflow allows now),
+// and its history in plain French.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { listCandidacyEvents } from "../../db/queries/candidacies";
+import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
+import { sendCandidacyEvent } from "~/services/candidacies.server";
+import { CandidateTimeline } from "~/components/candidacy-journal";
+import { FormAlert } from "~/components/form-field";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import { requireRole } from "~/utils/auth.server";
+import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
+import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
+import { parseForm } from "~/utils/forms";
+
+export const meta = () => [{ title: "Ma candidature — Portail VAE" }];
+
+const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER", "WITHDRAW"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "candidate");
+  const { candidacy, context } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const journal = await listCandidacyEvents(await getDb(), candidacy.id);
+  return json({
+    candidacy: {
+      id: candidacy.id,
+      certificationTitle: candidacy.certificationTitle,
+      certificationCode: candidacy.certificationCode,
+      state: candidacy.state,
+      stateLabel: stateLabel(candidacy.state as never),
+      targetBlocCodes: candidacy.targetBlocCodes,
+    },
+    admissibility: {
+      incompleteReason: candidacy.state === "admissibility.incomplete" ? context.admissibility.incompleteReason : undefined,
+      decisionReason: context.admissibility.reason,
+      validityEndsOn: context.admissibility.validityEndsOn,
+      answerDueBy: context.admissibility.completedAt ? admissibilitySilenceDeadline(context.admissibility.completedAt) : undefined,
+    },
+    journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
+    allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "candidate" }, [...CANDIDATE_INTENTS]),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "candidate");
+  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const form = parseForm(candidacyIntentSchema, await request.formData());
+  if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });
+  if (!(CANDIDATE_INTENTS as readonly string[]).includes(form.data.intent)) {
+    return json({ fieldErrors: {}, formError: "Cette action n'est pas possible depuis votre espace.", done: false }, { status: 403 });
+  }
+  const outcome = await sendCandidacyEvent(
+    await getDb(),
+    candidacy.id,
+    eventFromIntent(form.data, { userId: user.id, role: "candidate" }, new Date()),
+  );
+  if (!outcome.ok) return json({ fieldErrors: {}, formError: outcome.message, done: false }, { status: 409 });
+  return json({ fieldErrors: {} as Record<string, string>, formError: null, done: true });
+}
+
+export default function CandidacyPage() {
+  const { candidacy, admissibility, journal, allowed } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string>;
+  return (
+    <>
+      <p>
+        <Link to="/candidat">← Mes candidatures</Link>
+      </p>
+      <p className="eyebrow">Candidature VAE</p>
+      <h1>{candidacy.certificationTitle}</h1>
+      <p>
+        Étape actuelle : <strong className="badge badge--active">{candidacy.stateLabel}</strong>
+      </p>
+      <p className="muted">Blocs visés : {candidacy.targetBlocCodes.join(", ")}</p>
+      <FormAlert message={actionData?.formError} />
+
+      {admissibility.incompleteReason ? (
+        <div className="alert alert--error" role="status">
+          Votre demande est incomplète : {admissibility.incompleteReason}
+        </div>
+      ) : null}
+      {candidacy.state === "inadmissible" && admissibility.decisionReason ? (
+        <div className="alert alert--error" role="status">
+          Votre demande a été déclarée irrecevable : {admissibility.decisionReason}
+        </div>
+      ) : null}
+      {candidacy.state.startsWith("admissibility.") && admissibility.answerDueBy ? (
+        <p>
+          L'organisme évaluateur doit vous répondre au plus tard le <strong>{formatDate(admissibility.answerDueBy)}</strong> ;
+          sans réponse à cette date, votre demande sera réputée recevable.
+        </p>
+      ) : null}
+      {admissibility.validityEndsOn && ["admissible", "dossier.inProgress"].includes(candidacy.state) ? (
+        <p>
+          Votre recevabilité est valable jusqu'au <strong>{formatDate(admissibility.validityEndsOn)}</strong> : déposez votre
+          dossier avant cette date.
+        </p>
+      ) : null}
+
+      {allowed.includes("SUBMIT_REQUEST") ? (
+        <section className="card">
+          <h2>Déposer ma demande de recevabilité</h2>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="SUBMIT_REQUEST" />
+            <div className={errors.sworn ? "field field--error checkbox" : "field checkbox"}>
+              <input type="checkbox" id="sworn" name="sworn" aria-invalid={errors.sworn ? true : undefined} />
+              <label htmlFor="sworn">
+                Je certifie sur l'honneur l'exactitude des informations fournies et ne pas avoir déposé, pour la même
+                année civile, d'autre demande de recevabilité pour ce CQP, ni plus de trois demandes au total pour des
+                certifications différentes (article R335-7 du Code de l'éducation).
+              </label>
+              {errors.sworn ? (
+                <p className="field__error" role="alert">
+                  {errors.sworn}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" className="button" disabled={busy}>
+              Déposer ma demande
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {allowed.includes("COMPLETE_REQUEST") ? (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="COMPLETE_REQUEST" />
+          <p>Une fois les éléments manquants apportés, signalez-le : le délai de réponse de deux mois repart de ce jour.</p>
+          <button type="submit" className="button" disabled={busy}>
+            J'ai complété ma demande
+          </button>
+        </Form>
+      ) : null}
+
+      {allowed.includes("START_DOSSIER") ? (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value="START_DOSSIER" />
+          <p>Votre demande est recevable : vous pouvez rédiger votre dossier déclaratif.</p>
+          <button type="submit" className="button" disabled={busy}>
+            Commencer mon dossier
+          </button>
+        </Form>
+      ) : null}
+
+      <section>
+        <h2>Historique</h2>
+        <CandidateTimeline entries={journal} />
+      </section>
+
+      {allowed.includes("WITHDRAW") ? (
+        <details className="card">
+          <summary>Abandonner ma candidature</summary>
+          <Form method="post" className="form" noValidate>
+            <input type="hidden" name="intent" value="WITHDRAW" />
+            <label htmlFor="withdraw-reason">Motif (facultatif)</label>
+            <textarea id="withdraw-reason" name="reason" rows={2} maxLength={2000} />
+            <div className={errors.confirm ? "field field--error checkbox" : "field checkbox"}>
+              <input type="checkbox" id="confirm" name="confirm" />
+              <label htmlFor="confirm">Je confirme abandonner cette candidature : cette action est définitive.</label>
+              {errors.confirm ? (
+                <p className="field__error" role="alert">
+                  {errors.confirm}
+                </p>
+              ) : null}
+            </div>
+            <button type="submit" className="button button--ghost" disabled={busy}>
+              Abandonner
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

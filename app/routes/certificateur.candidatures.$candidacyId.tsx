@@ -1,0 +1,57 @@
+// One candidacy's audit trail for certifier staff: who did what, when, from which step to which.
+import { type LoaderFunctionArgs, json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { listCandidacyEvents } from "../../db/queries/candidacies";
+import { stateLabel } from "../../workflows/candidacy-machine";
+import { StaffJournal } from "~/components/candidacy-journal";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import { candidacyReference } from "~/services/email-delivery.server";
+import { requireRole } from "~/utils/auth.server";
+import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { getDb } from "~/utils/db.server";
+
+export const meta = () => [{ title: "Candidature — Portail VAE" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "certifier_staff");
+  const { candidacy } = await loadCandidacyFor(user, "certifier_staff", params.candidacyId);
+  const journal = await listCandidacyEvents(await getDb(), candidacy.id);
+  return json({
+    candidacy: {
+      reference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
+      candidateName: candidacy.candidateName,
+      certificationTitle: candidacy.certificationTitle,
+      referentialVersion: candidacy.referentialVersion,
+      stateLabel: stateLabel(candidacy.state as never),
+      targetBlocCodes: candidacy.targetBlocCodes,
+    },
+    journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
+  });
+}
+
+export default function StaffCandidacyPage() {
+  const { candidacy, journal } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p>
+        <Link to="/certificateur/candidatures">← Candidatures</Link>
+      </p>
+      <p className="eyebrow">Candidature {candidacy.reference}</p>
+      <h1>{candidacy.candidateName}</h1>
+      <dl className="parameters">
+        <dt>Certification</dt>
+        <dd>
+          {candidacy.certificationTitle} (référentiel {candidacy.referentialVersion})
+        </dd>
+        <dt>Blocs visés</dt>
+        <dd>{candidacy.targetBlocCodes.join(", ")}</dd>
+        <dt>Étape</dt>
+        <dd>{candidacy.stateLabel}</dd>
+      </dl>
+      <h2>Journal</h2>
+      <StaffJournal entries={journal} />
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

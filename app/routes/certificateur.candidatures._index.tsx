@@ -1,0 +1,84 @@
+// Every candidacy for certifier staff, filterable by step.
+import { type LoaderFunctionArgs, json } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { listAllCandidacies } from "../../db/queries/candidacies";
+import { CANDIDACY_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import { requireRole } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+import { formatDate } from "~/utils/format";
+
+export const meta = () => [{ title: "Candidatures — Portail VAE" }];
+
+const filterSchema = z.object({ etape: z.enum(CANDIDACY_STATE_KEYS).optional().catch(undefined) });
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "certifier_staff");
+  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const rows = await listAllCandidacies(await getDb(), { state: filter.etape });
+  return json({
+    candidacies: rows.map((r) => ({ ...r, stateLabel: stateLabel(r.state as never) })),
+    states: CANDIDACY_STATE_KEYS.map((key) => ({ key, label: stateLabel(key) })),
+  });
+}
+
+export default function Candidacies() {
+  const { candidacies, states } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <h1>Candidatures</h1>
+      <Form method="get" className="filters">
+        <label>
+          Étape
+          <select name="etape" defaultValue={params.get("etape") ?? ""}>
+            <option value="">Toutes</option>
+            {states.map((s) => (
+              <option key={s.key} value={s.key}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button button--ghost">
+          Filtrer
+        </button>
+      </Form>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Candidat</th>
+            <th scope="col">Certification</th>
+            <th scope="col">Étape</th>
+            <th scope="col">Demande déposée le</th>
+            <th scope="col">Dernière activité</th>
+          </tr>
+        </thead>
+        <tbody>
+          {candidacies.length === 0 ? (
+            <tr>
+              <td colSpan={5} className="empty">
+                Aucune candidature.
+              </td>
+            </tr>
+          ) : (
+            candidacies.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link>
+                </td>
+                <td>{c.certificationTitle}</td>
+                <td>{c.stateLabel}</td>
+                <td>{c.requestedAt ? formatDate(c.requestedAt) : "—"}</td>
+                <td>{formatDate(c.updatedAt)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

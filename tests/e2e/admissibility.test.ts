@@ -1,0 +1,124 @@
+// The admissibility step in the browser: a candidate starts a candidacy and files the request with the sworn
+// statement; the officer sees it in the queue with the days left, asks for a missing document, then declares it
+// admissible; the candidate follows it in their timeline and receives the e-mails; certifier staff read the journal.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
+import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
+
+let portal: RunningPortal;
+let browser: Browser;
+let candidate: Page;
+let officer: Page;
+let candidacyUrl = "";
+
+const password = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!.password;
+
+beforeAll(async () => {
+  [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
+  candidate = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  officer = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+  await logIn(candidate, portal, "candidat@demo.example.org", password("candidat@demo.example.org"));
+  await logIn(officer, portal, "recevabilite@demo.example.org", password("recevabilite@demo.example.org"));
+});
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+describe("admissibility in the browser", () => {
+  it("lets the candidate start a candidacy and file the request only with the sworn statement", async () => {
+    await candidate.goto(`${portal.url}/candidat`);
+    await candidate.getByRole("button", { name: "Démarrer ma candidature" }).click();
+    await candidate.getByRole("heading", { name: "Déposer ma demande de recevabilité" }).waitFor();
+    candidacyUrl = candidate.url();
+    expect(candidacyUrl).toMatch(/\/candidat\/candidatures\/[0-9a-f-]{36}$/);
+    await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
+    await candidate.getByText("Cochez l'engagement sur l'honneur pour déposer votre demande.").waitFor();
+    await candidate.getByLabel(/Je certifie sur l'honneur/).check();
+    await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
+    await candidate.getByText("Recevabilité — en attente").waitFor();
+    expect(await candidate.locator(".timeline").innerText()).toContain("Vous avez déposé votre demande de recevabilité");
+    expect(await candidate.locator("main").innerText()).toMatch(/doit vous répondre au plus tard le/);
+  });
+
+  it("shows the request in the officer's queue with the days left before silence counts as acceptance", async () => {
+    await officer.goto(`${portal.url}/recevabilite`);
+    const row = officer.getByRole("row", { name: /Camille Martin/ });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/(59|60|61|62) j/);
+  });
+
+  it("requires a reason to mark the request incomplete, then the candidate sees it", async () => {
+    await officer.getByRole("link", { name: "Camille Martin" }).click();
+    await officer.getByRole("button", { name: "Commencer l'examen" }).click();
+    await officer.getByText("L'examen de la demande a commencé.").waitFor();
+    await officer.getByRole("button", { name: "Déclarer incomplète" }).click();
+    await officer.getByText("Indiquez le motif : il sera communiqué au candidat.").first().waitFor();
+    await officer.getByLabel(/Pièces ou informations manquantes/).fill("Il manque l'attestation de votre employeur.");
+    await officer.getByRole("button", { name: "Déclarer incomplète" }).click();
+    await officer.getByText("Votre décision est enregistrée").waitFor();
+
+    await candidate.goto(candidacyUrl);
+    await candidate.getByText("Votre demande est incomplète : Il manque l'attestation de votre employeur.").waitFor();
+    await candidate.getByRole("button", { name: "J'ai complété ma demande" }).click();
+    await candidate.getByText("Vous avez complété votre demande.").waitFor();
+  });
+
+  it("lets the officer declare the request admissible with a validity end date", async () => {
+    await officer.reload();
+    await officer.getByRole("button", { name: "Commencer l'examen" }).click();
+    await officer.getByText("L'examen de la demande a commencé.").waitFor();
+    await officer.getByLabel("Fin de validité de la recevabilité (facultatif)").fill("2028-06-30");
+    await officer.getByRole("button", { name: "Déclarer recevable" }).click();
+    await officer.getByText("Votre décision est enregistrée").waitFor();
+    await expect.poll(() => officer.locator("table").last().innerText()).toContain("Demande déclarée recevable");
+
+    await candidate.goto(candidacyUrl);
+    await candidate.getByText("Votre demande a été déclarée recevable, jusqu'au 30 juin 2028.").waitFor();
+    expect(await candidate.getByRole("button", { name: "Commencer mon dossier" }).count()).toBe(1);
+  });
+
+  it("hides the candidacy from another candidate", async () => {
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${portal.url}/inscription`);
+    await other.getByLabel("Prénom et nom").fill("Autre Candidat");
+    await other.getByLabel("Adresse e-mail").fill("autre@exemple.fr");
+    await other.getByLabel("Mot de passe", { exact: true }).fill("Far-breton-2026");
+    await other.getByLabel("Confirmer le mot de passe").fill("Far-breton-2026");
+    await other.getByLabel(/J'accepte les conditions/).check();
+    await other.getByRole("button", { name: "Créer mon compte" }).click();
+    await other.getByRole("heading", { name: "Mes candidatures" }).waitFor();
+    const response = await other.goto(candidacyUrl);
+    expect(response!.status()).toBe(404);
+    expect(await other.locator("main").innerText()).not.toContain("Camille");
+  });
+
+  it("sends the candidate the e-mails, listed for the admin", async () => {
+    const admin = await (await browser.newContext()).newPage();
+    await logIn(admin, portal, "admin@demo.example.org", password("admin@demo.example.org"));
+    await expect
+      .poll(
+        async () => {
+          await admin.goto(`${portal.url}/admin/courriels`);
+          return (await admin.locator("main").innerText()).match(/candidat@demo\.example\.org/g)?.length ?? 0;
+        },
+        { timeout: 15_000, interval: 1000 },
+      )
+      .toBeGreaterThanOrEqual(4);
+  });
+
+  it("shows certifier staff the whole journal of the candidacy", async () => {
+    const staff = await (await browser.newContext()).newPage();
+    await logIn(staff, portal, "certificateur@demo.example.org", password("certificateur@demo.example.org"));
+    await staff.goto(`${portal.url}/certificateur/candidatures`);
+    await staff.getByRole("link", { name: "Camille Martin" }).click();
+    await staff.getByRole("heading", { name: "Journal" }).waitFor();
+    const journal = await staff.locator("table").innerText();
+    for (const label of ["Candidature ouverte", "Demande de recevabilité déposée", "Demande déclarée incomplète", "Demande complétée", "Demande déclarée recevable"]) {
+      expect(journal).toContain(label);
+    }
+    expect(journal).toContain("Nadia Benali (Chargé de recevabilité)");
+    expect(journal).toContain("Motif : Il manque l'attestation de votre employeur.");
+  });
+});
