@@ -211,6 +211,26 @@ export interface AcquiredBlocsTable {
   acquired_at: Timestamp;
 }
 
+export interface EvaluationScoresTable {
+  candidacy_id: string;
+  evaluator_id: string;
+  competency_code: string;
+  score: Numeric;
+  comment: Generated<string>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CandidacyDecisionsTable {
+  candidacy_id: string;
+  route: "agreed" | "deliberation";
+  joint_scores: Json<Record<string, { tenthsNumerator: number; denominator: number }>>;
+  origin: Json<Record<string, "mean" | "evaluators" | "president">>;
+  /** The decision rule's output (workflows/decision.ts `Decision`). */
+  outcome: Json<unknown>;
+  decided_at: Timestamp;
+  recorded_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -230,6 +250,8 @@ export interface Database {
   outbox: OutboxTable;
   timers: TimersTable;
   acquired_blocs: AcquiredBlocsTable;
+  evaluation_scores: EvaluationScoresTable;
+  candidacy_decisions: CandidacyDecisionsTable;
 }
 
 export type User = Selectable<UsersTable>;

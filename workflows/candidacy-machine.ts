@@ -124,7 +124,8 @@ export type CandidacyEvent =
   | (Base & { type: "OPEN_REVIEW" })
   | (Base & { type: "MARK_INCOMPLETE"; reason: string })
   | (Base & { type: "COMPLETE_REQUEST" })
-  | (Base & { type: "DECLARE_ADMISSIBLE"; validityEndsOn?: string })
+  /** priorBlocCodes: blocs the officer accepted as already held (prior bloc certificates); the service records them. */
+  | (Base & { type: "DECLARE_ADMISSIBLE"; validityEndsOn?: string; priorBlocCodes?: string[] })
   | (Base & { type: "DECLARE_INADMISSIBLE"; reason: string })
   | (Base & { type: "ADMISSIBILITY_SILENCE_ELAPSED" })
   | (Base & { type: "START_DOSSIER" })

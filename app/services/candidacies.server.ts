@@ -5,6 +5,8 @@
 import type { Kysely, Transaction } from "kysely";
 import { initialTransition, transition } from "xstate";
 import {
+  acquireAwardedBlocs,
+  acquirePriorBlocs,
   appendCandidacyEvent,
   cancelTimers,
   countRequestsInYear,
@@ -38,7 +40,8 @@ export type CandidacyServiceRefusal =
   | "quota_per_year"
   | "unknown_certification"
   | "candidacy_in_progress"
-  | "nothing_left_to_assess";
+  | "nothing_left_to_assess"
+  | "invalid_prior_blocs";
 
 /** At most this many admissibility requests a calendar year across certifications (Code de l'éducation R335-7). */
 export const MAX_REQUESTS_PER_YEAR = 3;
@@ -138,12 +141,18 @@ export async function createCandidacy(
   });
 }
 
+/** Events that carry scores: they go through the evaluation service, which records the scores and the decision. */
+const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
+
 /** Sends one event to a candidacy, in its own transaction. */
 export async function sendCandidacyEvent(
   db: Kysely<Database>,
   candidacyId: string,
   event: CandidacyEvent,
 ): Promise<CandidacyOutcome> {
+  if (EVALUATION_SERVICE_EVENTS.has(event.type)) {
+    throw new Error(`${event.type} is sent by the evaluation service (app/services/evaluation.server.ts)`);
+  }
   return db.transaction().execute((trx) => applyCandidacyEvent(trx, candidacyId, event));
 }
 
@@ -161,6 +170,22 @@ export async function applyCandidacyEvent(
   const snapshot = restoreSnapshot(row.snapshot);
   const check = checkEvent(snapshot, event);
   if (!check.allowed) return { ok: false, code: check.code, message: check.message };
+
+  let targetBlocCodes = row.target_bloc_codes;
+  if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
+    const unknown = event.priorBlocCodes.filter((code) => !targetBlocCodes.includes(code));
+    if (unknown.length > 0) {
+      return { ok: false, code: "invalid_prior_blocs", message: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.` };
+    }
+    targetBlocCodes = targetBlocCodes.filter((code) => !event.priorBlocCodes!.includes(code));
+    if (targetBlocCodes.length === 0) {
+      return {
+        ok: false,
+        code: "nothing_left_to_assess",
+        message: "Tous les blocs seraient déjà acquis : il n'y a plus rien à évaluer. Déclarez la demande sans objet plutôt que recevable.",
+      };
+    }
+  }
 
   let requestYear: number | null = row.request_year;
   if (event.type === "SUBMIT_REQUEST") {
@@ -181,6 +206,7 @@ export async function applyCandidacyEvent(
       row_version: rowVersion,
       machine_version: CANDIDACY_MACHINE_VERSION,
       request_year: requestYear,
+      target_bloc_codes: JSON.stringify(targetBlocCodes),
       requested_at: event.type === "SUBMIT_REQUEST" ? event.at : row.requested_at,
       updated_at: new Date(),
     })
@@ -201,6 +227,17 @@ export async function applyCandidacyEvent(
     toState: after,
     occurredAt: at,
   });
+  if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
+    await acquirePriorBlocs(trx, {
+      candidateId: row.candidate_id,
+      certificationId: row.certification_id,
+      candidacyId: row.id,
+      blocCodes: event.priorBlocCodes,
+      at: new Date(at),
+    });
+  }
+  // Validation by the certifier makes the awarded blocs the candidate's for good.
+  if (event.type === "VALIDATE_DECISION") await acquireAwardedBlocs(trx, row.id, new Date(at));
   await writeEffects(trx, { id: row.id, candidateId: row.candidate_id }, effectsOf(event, before, after, next.context), new Date(at));
   return { ok: true, candidacyId: row.id, state: after, rowVersion };
 }

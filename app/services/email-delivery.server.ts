@@ -2,11 +2,12 @@
 // the event; the rest (names, titles, references) is read fresh at delivery time, then the French template is
 // rendered and handed to the mailer under the stable id "outbox-<row id>" (resending overwrites, never duplicates).
 import type { Kysely } from "kysely";
-import { getCandidacySummary } from "../../db/queries/candidacies";
+import { getCandidacySummary, getDecision } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import { type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
 import { restoreSnapshot } from "../../workflows/candidacy-machine";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
+import type { Decision } from "../../workflows/decision";
 import type { OutboxMessage } from "./worker.server";
 import type { Mailer } from "./mailer.server";
 
@@ -33,17 +34,44 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
     if (!recipient || !recipient.is_active) return;
     const candidacy = message.candidacy_id ? await getCandidacySummary(db, message.candidacy_id) : undefined;
     if (!candidacy) return;
-    const data = emailData(payload.email, payload.facts, {
-      recipientName: recipient.full_name,
-      recipientId: payload.recipientId,
-      candidacy,
-    });
+    const data =
+      payload.email === "result"
+        ? await resultData(db, candidacy, recipient.full_name)
+        : emailData(payload.email, payload.facts, { recipientName: recipient.full_name, recipientId: payload.recipientId, candidacy });
     const rendered = renderEmail(payload.email, data as never, { publicUrl });
     await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
   };
 }
 
 type Summary = NonNullable<Awaited<ReturnType<typeof getCandidacySummary>>>;
+
+/** The result e-mail: per bloc aimed at, awarded or not with its mean and what remains to assess. */
+async function resultData(db: Kysely<Database>, candidacy: Summary, recipientName: string): Promise<EmailData["result"]> {
+  const decision = await getDecision(db, candidacy.id);
+  if (!decision) throw new UndeliverableError(`Candidacy ${candidacy.id} has no recorded decision`);
+  const outcome = decision.outcome as Decision;
+  const blocs = await db
+    .selectFrom("blocs as b")
+    .innerJoin("candidacies as k", "k.referential_version_id", "b.referential_version_id")
+    .select(["b.code", "b.title"])
+    .where("k.id", "=", candidacy.id)
+    .execute();
+  const titles = new Map(blocs.map((b) => [b.code, b.title]));
+  return {
+    recipientName,
+    certificationTitle: candidacy.certificationTitle,
+    certificationAwarded: outcome.certificationAwarded,
+    blocs: outcome.blocs
+      .filter((b) => b.status !== "acquired_before")
+      .map((b) => ({
+        code: b.code,
+        title: titles.get(b.code) ?? b.code,
+        awarded: b.status === "awarded",
+        meanDisplay: b.mean?.display ?? "",
+        competenciesToAssess: b.competenciesToAssess,
+      })),
+  };
+}
 
 function emailData(
   kind: EmailKind,
@@ -101,8 +129,9 @@ function emailData(
     case "result_notification_reminder":
       return { ...about, decidedAt: str("decidedAt"), notifyBy: str("due"), daysLeft: num("daysLeft") };
     case "result":
+      throw new UndeliverableError("The result e-mail is built from the recorded decision (resultData)");
     case "certificate_issued":
-      // These carry the decision and the certificate, recorded by the evaluation and certificate features.
-      throw new UndeliverableError(`The ${kind} e-mail needs the recorded decision of candidacy ${candidacy.id}`);
+      // Certificates are issued by the certificate feature, which sends this e-mail itself.
+      throw new UndeliverableError(`No certificate is recorded for candidacy ${candidacy.id}`);
   }
 }

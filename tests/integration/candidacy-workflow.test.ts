@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
+import { saveScores, submitScores } from "../../app/services/evaluation.server";
 import {
   type CandidacyOutcome,
   calendarYearInFrance,
@@ -99,20 +100,30 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
 
   it("runs the whole lifecycle, one journal row and one row version per accepted event", async () => {
     const id = await admissibleCandidacy();
-    const steps: CandidacyEvent[] = [
+    const staff = as(staffId, "certifier_staff");
+    for (const step of [
       { type: "START_DOSSIER", actor: candidate(), at: "2026-04-01T09:00:00.000Z" },
       { type: "SUBMIT_DOSSIER", version: 1, actor: candidate(), at: "2026-05-10T09:00:00.000Z" },
-      { type: "ASSIGN_PAIR", evaluatorAId: evaluatorA, evaluatorBId: evaluatorB, presidentId: evaluatorA, actor: as(staffId, "certifier_staff"), at: "2026-05-12T09:00:00.000Z" },
+      { type: "ASSIGN_PAIR", evaluatorAId: evaluatorA, evaluatorBId: evaluatorB, presidentId: evaluatorA, actor: staff, at: "2026-05-12T09:00:00.000Z" },
       { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
       { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
-      { type: "SUBMIT_SCORES", actor: as(evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" },
-      { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: as(evaluatorB, "evaluator"), at: "2026-06-02T09:00:00.000Z" },
-      { type: "VALIDATE_DECISION", actor: as(staffId, "certifier_staff"), at: "2026-06-05T09:00:00.000Z" },
-      { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" },
-    ];
-    for (const step of steps) ok(await send(id, step));
+    ] satisfies CandidacyEvent[]) {
+      ok(await send(id, step));
+    }
+    const codes = (await db.selectFrom("competencies").select("code").orderBy("code").execute()).map((c) => c.code);
+    const uniqueCodes = [...new Set(codes)];
+    for (const [evaluator, score] of [[evaluatorA, "72"], [evaluatorB, "74,5"]] as const) {
+      const saved = await saveScores(db, evaluator, id, uniqueCodes.map((competencyCode) => ({ competencyCode, score })));
+      expect(saved).toEqual({ ok: true });
+    }
+    ok((await submitScores(db, evaluatorA, id, new Date("2026-06-01T09:00:00.000Z"))) as CandidacyOutcome);
+    const second = (await submitScores(db, evaluatorB, id, new Date("2026-06-02T09:00:00.000Z"))) as CandidacyOutcome;
+    expect(ok(second).state).toBe("decided");
+    ok(await send(id, { type: "VALIDATE_DECISION", actor: staff, at: "2026-06-05T09:00:00.000Z" }));
+    ok(await send(id, { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" }));
+
     const final = await row(id);
-    expect(final).toMatchObject({ state: "closed", row_version: 3 + steps.length, request_year: 2026 });
+    expect(final).toMatchObject({ state: "closed", row_version: 12, request_year: 2026 });
     const journal = await listCandidacyEvents(db, id);
     expect(journal.map((e) => e.rowVersion)).toEqual([...Array(journal.length).keys()]);
     expect(journal.map((e) => e.toState)).toEqual([
@@ -120,12 +131,31 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       "evaluation", "evaluation", "evaluation", "evaluation", "decided", "certified", "closed",
     ]);
     expect(journal[1]).toMatchObject({ eventType: "SUBMIT_REQUEST", actorRole: "candidate", fromState: "draft", payload: { sworn: true } });
+    expect(journal[10]).toMatchObject({ eventType: "SUBMIT_SCORES", payload: { jointOutcome: "agreed" } });
+    const decision = (await db.selectFrom("candidacy_decisions").selectAll().where("candidacy_id", "=", id).executeTakeFirstOrThrow());
+    expect(decision.route).toBe("agreed");
+    expect(decision.joint_scores["C1.1"]).toEqual({ tenthsNumerator: 1465, denominator: 2 });
+    expect(decision.outcome).toMatchObject({ awardedBlocCodes: ["B1", "B2", "B3"], certificationAwarded: true });
+    const acquired = await db.selectFrom("acquired_blocs").select(["bloc_code", "source"]).where("candidate_id", "=", candidateId).orderBy("bloc_code").execute();
+    expect(acquired).toEqual([
+      { bloc_code: "B1", source: "evaluation" },
+      { bloc_code: "B2", source: "evaluation" },
+      { bloc_code: "B3", source: "evaluation" },
+    ]);
     const emails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).orderBy("id").execute();
     expect(emails.map((e) => e.payload.email)).toEqual([
       "request_received", "admissible", "dossier_received", "evaluators_assigned", "evaluators_assigned", "result",
     ]);
     const pendingTimers = await db.selectFrom("timers").select("kind").where("candidacy_id", "=", id).where("cancelled_at", "is", null).where("fired_at", "is", null).execute();
     expect(pendingTimers).toEqual([]);
+    expect(await createCandidacy(db, candidateId, CQP_CODE)).toMatchObject({ ok: false, code: "nothing_left_to_assess" });
+  });
+
+  it("refuses score-carrying events outside the evaluation service", async () => {
+    const id = await newCandidacy();
+    await expect(send(id, { type: "SUBMIT_SCORES", actor: as(evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" })).rejects.toThrow(
+      /evaluation service/,
+    );
   });
 
   it("refuses an event from the wrong role, state or owner with a French message, changing nothing", async () => {
