@@ -92,6 +92,33 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     expect(mails.filter((m) => m.payload.email === "admissible_by_silence")).toHaveLength(1);
   });
 
+  it("reminds the candidate before the admissibility's validity ends, then lapses the candidacy once", async () => {
+    const { candidacyId, candidateId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
+    const officerId = await createUser(handle.db, "admissibility_officer", "Octave Officier");
+    const officer = { type: "user" as const, userId: officerId, role: "admissibility_officer" as const };
+    await sendCandidacyEvent(handle.db, candidacyId, { type: "OPEN_REVIEW", actor: officer, at: "2026-01-12T10:00:00.000Z" });
+    const admitted = await sendCandidacyEvent(handle.db, candidacyId, {
+      type: "DECLARE_ADMISSIBLE",
+      validityEndsOn: "2026-09-30",
+      actor: officer,
+      at: "2026-01-13T10:00:00.000Z",
+    });
+    expect(admitted.ok).toBe(true);
+    await sendCandidacyEvent(handle.db, candidacyId, {
+      type: "START_DOSSIER",
+      actor: { type: "user", userId: candidateId, role: "candidate" },
+      at: "2026-02-01T10:00:00.000Z",
+    });
+    const september = await fireDueTimers(handle.db, new Date("2026-09-25T00:00:00.000Z"));
+    expect(september.filter((r) => r.kind === "VALIDITY_REMINDER").map((r) => r.outcome)).toEqual(["notified", "notified"]);
+    await restart();
+    const october = await fireDueTimers(handle.db, new Date("2026-10-01T00:00:01.000Z"));
+    expect(october.filter((r) => r.kind === "VALIDITY_EXPIRY").map((r) => r.outcome)).toEqual(["event_applied"]);
+    const row = await handle.db.selectFrom("candidacies").select("state").where("id", "=", candidacyId).executeTakeFirstOrThrow();
+    expect(row.state).toBe("lapsed");
+    expect(await fireDueTimers(handle.db, new Date("2027-01-01T00:00:00.000Z"))).toEqual([]);
+  });
+
   it("drops a reminder whose step has passed", async () => {
     const { candidacyId, candidateId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
     await sendCandidacyEvent(handle.db, candidacyId, {
