@@ -1,5 +1,5 @@
 // A labelled input with its hint and error, wired for screen readers (aria-invalid, aria-describedby).
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode } from "react";
 
 interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;
@@ -40,6 +40,27 @@ export function FormAlert({ message }: { message?: string | null }) {
   return (
     <div className="alert alert--error" role="alert">
       {message}
+    </div>
+  );
+}
+
+/** A checkbox with its label and error (consents, sworn statements, confirmations). */
+export function CheckboxField({ id, name, error, children }: { id: string; name: string; error?: string; children: ReactNode }) {
+  return (
+    <div className={error ? "field field--error checkbox" : "field checkbox"}>
+      <input
+        type="checkbox"
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      <label htmlFor={id}>{children}</label>
+      {error ? (
+        <p className="field__error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

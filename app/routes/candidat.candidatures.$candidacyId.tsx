@@ -6,7 +6,7 @@ import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
 import { CandidateTimeline } from "~/components/candidacy-journal";
-import { FormAlert } from "~/components/form-field";
+import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
@@ -106,19 +106,11 @@ export default function CandidacyPage() {
           <h2>Déposer ma demande de recevabilité</h2>
           <Form method="post" className="form" noValidate>
             <input type="hidden" name="intent" value="SUBMIT_REQUEST" />
-            <div className={errors.sworn ? "field field--error checkbox" : "field checkbox"}>
-              <input type="checkbox" id="sworn" name="sworn" aria-invalid={errors.sworn ? true : undefined} />
-              <label htmlFor="sworn">
-                Je certifie sur l'honneur l'exactitude des informations fournies et ne pas avoir déposé, pour la même
-                année civile, d'autre demande de recevabilité pour ce CQP, ni plus de trois demandes au total pour des
-                certifications différentes (article R335-7 du Code de l'éducation).
-              </label>
-              {errors.sworn ? (
-                <p className="field__error" role="alert">
-                  {errors.sworn}
-                </p>
-              ) : null}
-            </div>
+            <CheckboxField id="sworn" name="sworn" error={errors.sworn}>
+              Je certifie sur l'honneur l'exactitude des informations fournies et ne pas avoir déposé, pour la même
+              année civile, d'autre demande de recevabilité pour ce CQP, ni plus de trois demandes au total pour des
+              certifications différentes (article R335-7 du Code de l'éducation).
+            </CheckboxField>
             <button type="submit" className="button" disabled={busy}>
               Déposer ma demande
             </button>
@@ -158,15 +150,9 @@ export default function CandidacyPage() {
             <input type="hidden" name="intent" value="WITHDRAW" />
             <label htmlFor="withdraw-reason">Motif (facultatif)</label>
             <textarea id="withdraw-reason" name="reason" rows={2} maxLength={2000} />
-            <div className={errors.confirm ? "field field--error checkbox" : "field checkbox"}>
-              <input type="checkbox" id="confirm" name="confirm" />
-              <label htmlFor="confirm">Je confirme abandonner cette candidature : cette action est définitive.</label>
-              {errors.confirm ? (
-                <p className="field__error" role="alert">
-                  {errors.confirm}
-                </p>
-              ) : null}
-            </div>
+            <CheckboxField id="confirm" name="confirm" error={errors.confirm}>
+              Je confirme abandonner cette candidature : cette action est définitive.
+            </CheckboxField>
             <button type="submit" className="button button--ghost" disabled={busy}>
               Abandonner
             </button>

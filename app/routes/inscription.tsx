@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { signUpCandidate } from "~/services/accounts.server";
-import { FormAlert, FormField } from "~/components/form-field";
+import { CheckboxField, FormAlert, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { clientIp, requireAnonymous } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -79,17 +79,9 @@ export default function SignUp() {
           required
           error={errors.passwordConfirmation}
         />
-        <div className={errors.acceptTerms ? "field field--error checkbox" : "field checkbox"}>
-          <input type="checkbox" id="field-acceptTerms" name="acceptTerms" aria-invalid={errors.acceptTerms ? true : undefined} />
-          <label htmlFor="field-acceptTerms">
-            J'accepte les conditions d'utilisation et la <Link to="/confidentialite">politique de confidentialité</Link>.
-          </label>
-          {errors.acceptTerms ? (
-            <p className="field__error" role="alert">
-              {errors.acceptTerms}
-            </p>
-          ) : null}
-        </div>
+        <CheckboxField id="field-acceptTerms" name="acceptTerms" error={errors.acceptTerms}>
+          J'accepte les conditions d'utilisation et la <Link to="/confidentialite">politique de confidentialité</Link>.
+        </CheckboxField>
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Création…" : "Créer mon compte"}
         </button>
