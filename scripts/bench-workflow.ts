@@ -1,0 +1,626 @@
+// `npm run bench:workflow -- [--candidacies 200] [--concurrency 8] [--pool 10]`
+//
+// What it measures: how many candidacy events per second the candidacy service (`sendCandidacyEvent`) accepts on a
+// PostgreSQL server. Each event is one transaction that locks the candidacy row, checks the event against the
+// statechart, saves the next snapshot, appends a journal row and writes its outbox messages and timers. The
+// benchmark takes N candidacies (--candidacies) through the whole lifecycle, 12 accepted events each
+// (SUBMIT_REQUEST … CLOSE, as in tests/integration/candidacy-workflow.test.ts; the two SUBMIT_SCORES go through
+// the evaluation service's submitScores, as the portal sends them), with C workers (--concurrency): a worker takes
+// whole candidacies, so the events of one candidacy are sequential and different candidacies run in parallel, on a
+// pool of P connections (--pool, default DATABASE_POOL_SIZE or 10). It reports events/s and the p50/p95 latency of
+// one event.
+//
+// Why a baseline: an absolute figure depends on the machine (disk flush, CPUs shared by Node and PostgreSQL). So
+// the same run, on the same database, with the same workers and pool, also measures the cheapest durable write
+// there is — a bare single-row `update bench_counter set n = n + 1 where id = $1`, each in its own autocommit
+// statement (one round trip, one commit) — for the same number of operations, half before and half after the
+// workflow run (the machine may be busy with something else for a while). The ratio events/s ÷ updates/s is what
+// the goal is stated in: at least 1/3 of the baseline.
+//
+// To tell where the time goes, it also prints:
+//   - the CPU spent per event and per update by this Node.js process and, when the server runs on this (Linux)
+//     machine, by the PostgreSQL backends serving the throwaway database (read from /proc). When Node and
+//     PostgreSQL share a few cores, the ratio follows the CPU spent per operation by both together;
+//   - the SQL statements per event (BEGIN and COMMIT included), counted by a Kysely logger on one candidacy run
+//     alone, with the client-observed time spent in them versus the whole event;
+//   - the pure CPU cost per event of the statechart work the service does in JavaScript (restoreSnapshot,
+//     checkEvent, transition, stateKey, persistSnapshot + JSON.stringify, effectsOf), measured without a database.
+//
+// It works on a throwaway database created on the server named by DATABASE_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres): created, migrated and seeded here, dropped at the end, also on
+// error or Ctrl-C. Candidates are inserted directly with one precomputed password hash (argon2 per user would
+// dominate the set-up), and so are the evaluators' scores (saving scores is not a statechart event); the officer,
+// the certifier staff and the two evaluators go through the account service.
+// It is a benchmark, not a test: it asserts nothing about the figures and exits non-zero only on an actual error.
+import { randomBytes } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { initialTransition, transition } from "xstate";
+import { createCandidacy, sendCandidacyEvent } from "../app/services/candidacies.server";
+import { submitScores } from "../app/services/evaluation.server";
+import { hashPassword } from "../app/services/passwords.server";
+import { type DatabaseHandle, openDatabase } from "../db/connection";
+import { migrateToLatest } from "../db/migrate";
+import type { Database } from "../db/schema";
+import { CQP_CODE, createUser, seedCertifications } from "../tests/integration/support/fixtures";
+import { effectsOf } from "../workflows/candidacy-effects";
+import {
+  type CandidacyEvent,
+  type CandidacySnapshot,
+  type EventActor,
+  type Role,
+  candidacyMachine,
+  checkEvent,
+  persistSnapshot,
+  restoreSnapshot,
+  stateKey,
+} from "../workflows/candidacy-machine";
+
+const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+const usage = `Usage: npm run bench:workflow -- [--candidacies N] [--concurrency C] [--pool P]
+  --candidacies  candidacies measured, 12 events each (default 200)
+  --concurrency  workers, each taking whole candidacies (default 8)
+  --pool         database connections (default DATABASE_POOL_SIZE or 10)
+  --verbose      also print every SQL statement of one candidacy's lifecycle
+Server: DATABASE_URL (default ${DEFAULT_URL}); a throwaway database is created on it and dropped afterwards.`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------------------------
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} must be a positive integer (got ${JSON.stringify(value)}).\n\n${usage}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      candidacies: { type: "string" },
+      concurrency: { type: "string" },
+      pool: { type: "string" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  }));
+} catch (error) {
+  console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const CANDIDACIES = positiveInteger("candidacies", values.candidacies, 200);
+const CONCURRENCY = positiveInteger("concurrency", values.concurrency, 8);
+const POOL_SIZE = positiveInteger("pool", values.pool ?? process.env.DATABASE_POOL_SIZE, 10);
+/** Candidacies run through the lifecycle before measuring (JIT, connections, caches), not counted. */
+const WARMUP_CANDIDACIES = Math.max(CONCURRENCY, 10);
+/** Candidacies run one at a time, after the measurement, to count statements per event. */
+const PROFILE_CANDIDACIES = 5;
+const SERVER_URL = process.env.DATABASE_URL || DEFAULT_URL;
+const VERBOSE = values.verbose ?? false;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The throwaway database (mirrors createServerDatabase of tests/integration/support/test-database.ts, which reads
+// DATABASE_URL when imported and throws without it)
+// ---------------------------------------------------------------------------------------------------------------
+
+async function adminQuery(text: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    return await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createThrowawayDatabase(): Promise<{ name: string; url: string }> {
+  const name = `vae_bench_${randomBytes(6).toString("hex")}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(SERVER_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+async function dropThrowawayDatabase(name: string): Promise<void> {
+  // A closed pool's connections finish ending asynchronously: wait for them before forcing the drop.
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await adminQuery("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+    if (rows[0].n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await adminQuery(`drop database if exists ${name} with (force)`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// People and the lifecycle
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Staff {
+  officerId: string;
+  staffId: string;
+  evaluatorA: string;
+  evaluatorB: string;
+}
+
+const as = (userId: string, role: Role): EventActor => ({ type: "user", userId, role });
+
+/**
+ * The 12 accepted events that take a fresh draft to "closed" (agreed scores, no send-back). The jointOutcome of
+ * the second SUBMIT_SCORES is what the evaluation service computes from the scores (used as is by profileCpu).
+ */
+function lifecycle(candidateId: string, s: Staff): CandidacyEvent[] {
+  const candidate = as(candidateId, "candidate");
+  const officer = as(s.officerId, "admissibility_officer");
+  const staff = as(s.staffId, "certifier_staff");
+  return [
+    { type: "SUBMIT_REQUEST", sworn: true, actor: candidate, at: "2026-03-02T09:00:00.000Z" },
+    { type: "OPEN_REVIEW", actor: officer, at: "2026-03-05T09:00:00.000Z" },
+    { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer, at: "2026-03-06T09:00:00.000Z" },
+    { type: "START_DOSSIER", actor: candidate, at: "2026-04-01T09:00:00.000Z" },
+    { type: "SUBMIT_DOSSIER", version: 1, actor: candidate, at: "2026-05-10T09:00:00.000Z" },
+    { type: "ASSIGN_PAIR", evaluatorAId: s.evaluatorA, evaluatorBId: s.evaluatorB, presidentId: s.evaluatorA, actor: staff, at: "2026-05-12T09:00:00.000Z" },
+    { type: "START_SCORING", actor: as(s.evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
+    { type: "START_SCORING", actor: as(s.evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
+    { type: "SUBMIT_SCORES", actor: as(s.evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" },
+    { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: as(s.evaluatorB, "evaluator"), at: "2026-06-02T09:00:00.000Z" },
+    { type: "VALIDATE_DECISION", actor: staff, at: "2026-06-05T09:00:00.000Z" },
+    { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" },
+  ];
+}
+const EVENTS_PER_CANDIDACY = 12;
+
+interface Draft {
+  candidacyId: string;
+  candidateId: string;
+}
+
+/** Inserts candidates directly (users + user_roles), all with one password hash computed once. */
+async function insertCandidates(db: Kysely<Database>, count: number): Promise<string[]> {
+  const passwordHash = await hashPassword("Bench-password-2026");
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 500) {
+    const batch = Array.from({ length: Math.min(500, count - start) }, (_, i) => ({
+      email: `candidat.${start + i}@bench.exemple.fr`,
+      full_name: `Candidat ${start + i}`,
+      password_hash: passwordHash,
+    }));
+    const rows = await db.insertInto("users").values(batch).returning("id").execute();
+    await db
+      .insertInto("user_roles")
+      .values(rows.map((r) => ({ user_id: r.id, role: "candidate" as const, granted_by: null })))
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+function expectAccepted(outcome: { ok: true } | { ok: false; code: string; message: string }, what: string): void {
+  if (!outcome.ok) throw new Error(`${what} refused: ${outcome.code} ${outcome.message}`);
+}
+
+/**
+ * Sends one lifecycle event the way the portal does: score-carrying events through the evaluation service (which
+ * compares the two evaluators' scores, records the decision and then applies SUBMIT_SCORES in the same
+ * transaction), every other one through `sendCandidacyEvent`.
+ */
+async function sendEvent(db: Kysely<Database>, candidacyId: string, event: CandidacyEvent): Promise<void> {
+  if (event.type === "SUBMIT_SCORES" && event.actor.type === "user") {
+    expectAccepted(await submitScores(db, event.actor.userId, candidacyId, new Date(event.at)), event.type);
+  } else {
+    expectAccepted(await sendCandidacyEvent(db, candidacyId, event), event.type);
+  }
+}
+
+/**
+ * Both evaluators' scores for every competency, inserted directly beforehand: saving scores from the scoring form
+ * is not a statechart event, and agreeing scores (72 and 74.5, within tolerance) lead straight to a decision.
+ */
+async function insertScores(db: Kysely<Database>, drafts: Draft[], staff: Staff): Promise<void> {
+  const competencies = await db.selectFrom("competencies").select("code").distinct().execute();
+  const rows = drafts.flatMap(({ candidacyId }) =>
+    competencies.flatMap(({ code }) => [
+      { candidacy_id: candidacyId, evaluator_id: staff.evaluatorA, competency_code: code, score: "72.0" },
+      { candidacy_id: candidacyId, evaluator_id: staff.evaluatorB, competency_code: code, score: "74.5" },
+    ]),
+  );
+  for (let start = 0; start < rows.length; start += 1000) {
+    await db.insertInto("evaluation_scores").values(rows.slice(start, start + 1000)).execute();
+  }
+}
+
+/** Runs `task` over `items` with `workers` concurrent workers pulling from one queue. */
+async function runWorkers<T>(items: T[], workers: number, task: (item: T, worker: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(workers, items.length) }, async (_, worker) => {
+      while (next < items.length) {
+        const item = items[next++]!;
+        await task(item, worker);
+      }
+    }),
+  );
+}
+
+async function createDrafts(db: Kysely<Database>, candidateIds: string[]): Promise<Draft[]> {
+  const drafts: Draft[] = [];
+  await runWorkers(candidateIds, CONCURRENCY, async (candidateId) => {
+    const outcome = await createCandidacy(db, candidateId, CQP_CODE);
+    expectAccepted(outcome, "createCandidacy");
+    if (outcome.ok) drafts.push({ candidacyId: outcome.candidacyId, candidateId });
+  });
+  return drafts;
+}
+
+/** Takes the drafts through the lifecycle; returns the latency of each event in milliseconds. */
+async function runLifecycles(db: Kysely<Database>, drafts: Draft[], staff: Staff): Promise<number[]> {
+  const latencies: number[] = [];
+  await runWorkers(drafts, CONCURRENCY, async ({ candidacyId, candidateId }) => {
+    for (const event of lifecycle(candidateId, staff)) {
+      const started = performance.now();
+      await sendEvent(db, candidacyId, event);
+      latencies.push(performance.now() - started);
+    }
+  });
+  return latencies;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Baseline: a bare single-row UPDATE, one autocommit statement each
+// ---------------------------------------------------------------------------------------------------------------
+
+async function prepareBaseline(db: Kysely<Database>): Promise<void> {
+  await sql`create table bench_counter (id int primary key, n bigint not null default 0)`.execute(db);
+  await sql`insert into bench_counter (id) select generate_series(0, ${CONCURRENCY - 1})`.execute(db);
+}
+
+/** `operations` updates spread over the workers, each worker on its own row; latency of each in milliseconds. */
+async function runBaseline(db: Kysely<Database>, operations: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const perWorker = Array.from({ length: CONCURRENCY }, (_, w) =>
+    Math.floor(operations / CONCURRENCY) + (w < operations % CONCURRENCY ? 1 : 0),
+  );
+  await Promise.all(
+    perWorker.map(async (count, worker) => {
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await sql`update bench_counter set n = n + 1 where id = ${worker}`.execute(db);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the time goes
+// ---------------------------------------------------------------------------------------------------------------
+
+interface QueryProfile {
+  /** Per event of the lifecycle, in order; `sql`: the statements of the first run, with their durations. */
+  events: { type: string; statements: number; sqlMs: number; totalMs: number; sql: string[] }[];
+}
+
+/**
+ * Candidacies through the lifecycle one at a time, on a Kysely instance whose logger sees every statement the
+ * driver sends (BEGIN and COMMIT included) with its client-observed duration (round trip + server time). Times are
+ * the medians over the candidacies.
+ */
+async function profileQueries(url: string, drafts: Draft[], staff: Staff): Promise<QueryProfile> {
+  let statements = 0;
+  let sqlMs = 0;
+  let sqlTexts: string[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    log(event) {
+      statements++;
+      sqlMs += event.queryDurationMillis;
+      sqlTexts.push(`${f2(event.queryDurationMillis).padStart(6)} ms  ${event.query.sql.replace(/\s+/g, " ").slice(0, 140)}`);
+    },
+  });
+  const samples: QueryProfile["events"][] = [];
+  try {
+    for (const { candidacyId, candidateId } of drafts) {
+      const run = [];
+      for (const event of lifecycle(candidateId, staff)) {
+        statements = 0;
+        sqlMs = 0;
+        sqlTexts = [];
+        const started = performance.now();
+        await sendEvent(db, candidacyId, event);
+        run.push({ type: event.type, statements, sqlMs, totalMs: performance.now() - started, sql: sqlTexts });
+      }
+      samples.push(run);
+    }
+  } finally {
+    await db.destroy();
+  }
+  const median = (xs: number[]) => percentile(xs, 50);
+  return {
+    events: samples[0]!.map((first, i) => ({
+      type: first.type,
+      statements: first.statements,
+      sqlMs: median(samples.map((s) => s[i]!.sqlMs)),
+      totalMs: median(samples.map((s) => s[i]!.totalMs)),
+      sql: first.sql,
+    })),
+  };
+}
+
+interface CpuProfile {
+  restore: number;
+  check: number;
+  transition: number;
+  stateKeys: number;
+  persist: number;
+  effects: number;
+  total: number;
+}
+
+/**
+ * The JavaScript the service runs per event around its SQL, without a database: restoreSnapshot of the stored
+ * JSON (as pg parses jsonb), checkEvent, transition, the two stateKey, JSON.stringify(persistSnapshot(next)) and
+ * effectsOf. Microseconds per event, averaged over `rounds` lifecycles.
+ */
+function profileCpu(staff: Staff, rounds: number): CpuProfile {
+  const totals: CpuProfile = { restore: 0, check: 0, transition: 0, stateKeys: 0, persist: 0, effects: 0, total: 0 };
+  let events = 0;
+  for (let round = 0; round < rounds; round++) {
+    const candidateId = `00000000-0000-4000-8000-${String(round).padStart(12, "0")}`;
+    const [initial] = initialTransition(candidacyMachine, {
+      candidacyId: `10000000-0000-4000-8000-${String(round).padStart(12, "0")}`,
+      candidateId,
+      certificationCode: CQP_CODE,
+      referentialVersionId: "20000000-0000-4000-8000-000000000000",
+    });
+    let stored = JSON.stringify(persistSnapshot(initial));
+    for (const event of lifecycle(candidateId, staff)) {
+      const row = JSON.parse(stored); // what pg hands the service for the jsonb column (not timed: driver work)
+      let t = performance.now();
+      const snapshot: CandidacySnapshot = restoreSnapshot(row);
+      let u = performance.now();
+      totals.restore += u - t;
+      t = u;
+      const check = checkEvent(snapshot, event);
+      if (!check.allowed) throw new Error(`${event.type} refused in the CPU profile: ${check.code}`);
+      u = performance.now();
+      totals.check += u - t;
+      t = u;
+      const [next] = transition(candidacyMachine, snapshot, event);
+      u = performance.now();
+      totals.transition += u - t;
+      t = u;
+      const before = stateKey(snapshot);
+      const after = stateKey(next);
+      u = performance.now();
+      totals.stateKeys += u - t;
+      t = u;
+      stored = JSON.stringify(persistSnapshot(next));
+      u = performance.now();
+      totals.persist += u - t;
+      t = u;
+      effectsOf(event, before, after, next.context);
+      u = performance.now();
+      totals.effects += u - t;
+      events++;
+    }
+  }
+  totals.total = totals.restore + totals.check + totals.transition + totals.stateKeys + totals.persist + totals.effects;
+  const perEventMicros = (ms: number) => (ms * 1000) / events;
+  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, perEventMicros(v)])) as unknown as CpuProfile;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Figures
+// ---------------------------------------------------------------------------------------------------------------
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
+/**
+ * CPU time (ms, user + system) used so far by the PostgreSQL backends serving `databaseName`, read from /proc, or
+ * null when there are none to read (server on another machine, not Linux). The pool's backends live through the
+ * whole measurement, so the difference of two readings is what they spent in between.
+ */
+function backendCpuMs(databaseName: string): number | null {
+  let ticks = 0;
+  let found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      // Backends retitle themselves "postgres: [cluster: ]user database client state".
+      const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (!title.startsWith("postgres: ") || !title.split(" ").includes(databaseName)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      found = true;
+    } catch {
+      // The process ended meanwhile, or is not ours to read.
+    }
+  }
+  return found ? ticks * 10 : null; // clock ticks of 10 ms (USER_HZ = 100)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------------
+
+let database: { name: string; url: string } | undefined;
+let handle: DatabaseHandle | undefined;
+let cleaningUp: Promise<void> | undefined;
+
+function cleanUp(): Promise<void> {
+  cleaningUp ??= (async () => {
+    await handle?.close();
+    if (database) await dropThrowawayDatabase(database.name);
+  })();
+  return cleaningUp;
+}
+
+let interrupted = false;
+process.once("SIGINT", () => {
+  interrupted = true;
+  console.error("\nInterrupted: dropping the throwaway database…");
+  cleanUp().finally(() => process.exit(130));
+});
+
+let exitCode = 0;
+try {
+  console.log(
+    `Workflow benchmark on ${new URL(SERVER_URL).host}: ` +
+      `${CANDIDACIES} candidacies × ${EVENTS_PER_CANDIDACY} events, ${CONCURRENCY} workers, pool of ${POOL_SIZE}.`,
+  );
+
+  // Set-up (not measured).
+  let t = performance.now();
+  database = await createThrowawayDatabase();
+  handle = await openDatabase({ kind: "server", url: database.url, maxConnections: POOL_SIZE });
+  const db = handle.db;
+  await migrateToLatest(db);
+  await seedCertifications(db);
+  const staff: Staff = {
+    officerId: await createUser(db, "admissibility_officer"),
+    staffId: await createUser(db, "certifier_staff"),
+    evaluatorA: await createUser(db, "evaluator"),
+    evaluatorB: await createUser(db, "evaluator"),
+  };
+  const candidateIds = await insertCandidates(db, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
+  const drafts = await createDrafts(db, candidateIds);
+  await insertScores(db, drafts, staff);
+  const warmup = drafts.slice(0, WARMUP_CANDIDACIES);
+  const measured = drafts.slice(WARMUP_CANDIDACIES, WARMUP_CANDIDACIES + CANDIDACIES);
+  const profiled = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES);
+  await prepareBaseline(db);
+  console.log(`Set-up: database ${database.name}, ${drafts.length} draft candidacies, in ${f1((performance.now() - t) / 1000)} s.`);
+
+  // Warm-up (not measured): both code paths, all pool connections.
+  await runLifecycles(db, warmup, staff);
+  await runBaseline(db, WARMUP_CANDIDACIES * EVENTS_PER_CANDIDACY);
+  await sql`vacuum analyze`.execute(db);
+
+  // Measured: the same number of operations each. The baseline runs half before and half after the workflow, so
+  // that a machine busy with something else for a while weighs on both figures alike.
+  const operations = CANDIDACIES * EVENTS_PER_CANDIDACY;
+  const databaseName = database.name;
+  const baselineLatencies: number[] = [];
+  let baselineMs = 0;
+  let baselineCpuMs = 0;
+  let baselineServerCpuMs: number | null = 0;
+  const baselineHalf = async (count: number) => {
+    const serverCpu = backendCpuMs(databaseName);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    baselineLatencies.push(...(await runBaseline(db, count)));
+    baselineMs += performance.now() - started;
+    baselineCpuMs += cpuMs(process.cpuUsage(cpu));
+    const serverCpuAfter = backendCpuMs(databaseName);
+    baselineServerCpuMs =
+      baselineServerCpuMs === null || serverCpu === null || serverCpuAfter === null
+        ? null
+        : baselineServerCpuMs + serverCpuAfter - serverCpu;
+  };
+
+  await baselineHalf(Math.ceil(operations / 2));
+  const serverCpu = backendCpuMs(databaseName);
+  const cpu = process.cpuUsage();
+  t = performance.now();
+  const eventLatencies = await runLifecycles(db, measured, staff);
+  const workflowMs = performance.now() - t;
+  const workflowCpuMs = cpuMs(process.cpuUsage(cpu));
+  const serverCpuAfter = backendCpuMs(databaseName);
+  const workflowServerCpuMs = serverCpu === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpu;
+  await baselineHalf(Math.floor(operations / 2));
+
+  const eventsPerSecond = rate(eventLatencies.length, workflowMs);
+  const updatesPerSecond = rate(baselineLatencies.length, baselineMs);
+  const ratio = eventsPerSecond / updatesPerSecond;
+  console.log("");
+  console.log(
+    `Workflow events through the service: ${eventLatencies.length} events in ${f1(workflowMs / 1000)} s → ` +
+      `${eventsPerSecond} events/s (p50 ${f1(percentile(eventLatencies, 50))} ms, p95 ${f1(percentile(eventLatencies, 95))} ms)`,
+  );
+  console.log(
+    `Baseline, bare single-row UPDATE:     ${baselineLatencies.length} updates in ${f1(baselineMs / 1000)} s → ` +
+      `${updatesPerSecond} updates/s (p50 ${f1(percentile(baselineLatencies, 50))} ms, p95 ${f1(percentile(baselineLatencies, 95))} ms)`,
+  );
+  console.log(`Ratio: ${f2(ratio)} of baseline (goal ≥ 0.33)${ratio >= 1 / 3 ? "" : " — below the goal"}`);
+  console.log(
+    `Node.js CPU (this process, user+system): ${f2(workflowCpuMs / eventLatencies.length)} ms per event ` +
+      `(${Math.round((100 * workflowCpuMs) / workflowMs)} % of a core), ${f2(baselineCpuMs / baselineLatencies.length)} ms per update ` +
+      `(${Math.round((100 * baselineCpuMs) / baselineMs)} % of a core); ${os.availableParallelism()} CPUs on this machine.`,
+  );
+  if (workflowServerCpuMs !== null && baselineServerCpuMs !== null) {
+    console.log(
+      `PostgreSQL backends CPU (server on this machine): ${f2(workflowServerCpuMs / eventLatencies.length)} ms per event, ` +
+        `${f2(baselineServerCpuMs / baselineLatencies.length)} ms per update.`,
+    );
+  }
+
+  // Where the time goes.
+  const queries = await profileQueries(database.url, profiled, staff);
+  const totalStatements = queries.events.reduce((sum, e) => sum + e.statements, 0);
+  const sqlMs = queries.events.reduce((sum, e) => sum + e.sqlMs, 0);
+  const eventMs = queries.events.reduce((sum, e) => sum + e.totalMs, 0);
+  console.log("");
+  console.log(
+    `SQL statements per event (BEGIN/COMMIT included), one candidacy alone on one connection, median of ${profiled.length} runs:`,
+  );
+  for (const e of queries.events) {
+    console.log(`  ${e.type.padEnd(19)} ${String(e.statements).padStart(2)} statements  ${f2(e.sqlMs).padStart(6)} ms in SQL of ${f2(e.totalMs).padStart(6)} ms`);
+    if (VERBOSE) for (const line of e.sql) console.log(`      ${line}`);
+  }
+  console.log(
+    `  mean: ${f1(totalStatements / queries.events.length)} statements/event (baseline: 1), ` +
+      `${f2(sqlMs / queries.events.length)} ms in SQL of ${f2(eventMs / queries.events.length)} ms per event ` +
+      `(${Math.round((100 * sqlMs) / eventMs)} % waiting on round trips and the server)`,
+  );
+
+  const statechart = profileCpu(staff, 500);
+  console.log("");
+  console.log("Statechart CPU per event, no database (µs, mean over 500 lifecycles):");
+  console.log(
+    `  restoreSnapshot ${f1(statechart.restore)}, checkEvent ${f1(statechart.check)}, transition ${f1(statechart.transition)}, ` +
+      `stateKey ×2 ${f1(statechart.stateKeys)}, persistSnapshot+stringify ${f1(statechart.persist)}, effectsOf ${f1(statechart.effects)} ` +
+      `→ ${f1(statechart.total)} µs (at most ${Math.round(1e6 / statechart.total)} events/s on one core for this part alone)`,
+  );
+} catch (error) {
+  exitCode = 1;
+  // Once interrupted, the pool is closed under the running workers: their errors are expected.
+  if (!interrupted) console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+} finally {
+  try {
+    await cleanUp();
+  } catch (error) {
+    exitCode = 1;
+    console.error(`Could not drop the throwaway database ${database?.name}:`, error);
+  }
+}
+process.exit(exitCode);
