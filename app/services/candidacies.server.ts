@@ -13,7 +13,7 @@ import {
   enqueueOutbox,
   listAcquiredBlocCodes,
   lockCandidacy,
-  scheduleTimer,
+  scheduleTimers,
 } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import {
@@ -164,8 +164,10 @@ export async function applyCandidacyEvent(
   trx: Transaction<Database>,
   candidacyId: string,
   event: CandidacyEvent,
+  /** The row, when the caller already holds its lock in this transaction (saves a round trip). */
+  lockedRow?: Awaited<ReturnType<typeof lockCandidacy>>,
 ): Promise<CandidacyOutcome> {
-  const row = await lockCandidacy(trx, candidacyId);
+  const row = lockedRow ?? (await lockCandidacy(trx, candidacyId));
   if (!row) return { ok: false, code: "not_found", message: "Cette candidature n'existe pas." };
   const snapshot = restoreSnapshot(row.snapshot);
   const check = checkEvent(snapshot, event);
@@ -276,29 +278,35 @@ async function checkRequestQuotas(
   return { ok: true, year };
 }
 
-/** Writes effects in the event's transaction: notifications to the outbox, timers scheduled or cancelled. */
+/**
+ * Writes effects in the event's transaction: notifications to the outbox, timers scheduled or cancelled. Rows are
+ * written in one statement per table: every statement of an event is a round trip under the row lock.
+ */
 export async function writeEffects(
   trx: Transaction<Database>,
   candidacy: { id: string; candidateId: string },
   effects: CandidacyEffect[],
   at: Date,
 ): Promise<void> {
+  const cancelled = effects.flatMap((e) => (e.type === "cancel" ? e.timers : []));
+  if (cancelled.length > 0) await cancelTimers(trx, candidacy.id, cancelled, at);
+  const timers = effects.flatMap((e) =>
+    e.type === "schedule" ? [{ candidacyId: candidacy.id, kind: e.timer, dueAt: e.dueAt, payload: e.facts }] : [],
+  );
+  if (timers.length > 0) await scheduleTimers(trx, timers);
+  const messages = [];
   for (const effect of effects) {
-    if (effect.type === "cancel") {
-      await cancelTimers(trx, candidacy.id, effect.timers, at);
-    } else if (effect.type === "schedule") {
-      await scheduleTimer(trx, { candidacyId: candidacy.id, kind: effect.timer, dueAt: effect.dueAt, payload: effect.facts });
-    } else {
-      for (const userId of await recipientIds(trx, candidacy, effect.to)) {
-        await enqueueOutbox(trx, {
-          topic: "email",
-          candidacyId: candidacy.id,
-          availableAt: at,
-          payload: { email: effect.email, recipientId: userId, facts: effect.facts },
-        });
-      }
+    if (effect.type !== "notify") continue;
+    for (const userId of await recipientIds(trx, candidacy, effect.to)) {
+      messages.push({
+        topic: "email",
+        candidacyId: candidacy.id,
+        availableAt: at,
+        payload: { email: effect.email, recipientId: userId, facts: effect.facts },
+      });
     }
   }
+  if (messages.length > 0) await enqueueOutbox(trx, messages);
 }
 
 async function recipientIds(

@@ -198,7 +198,7 @@ export async function submitScores(
         await recordDecision(trx, candidacyId, assessment, joint.joint, meanOrigins(joint.joint), "agreed", null, at);
       }
     }
-    return applyCandidacyEvent(trx, candidacyId, { type: "SUBMIT_SCORES", jointOutcome, actor: ctx.actor, at: at.toISOString() });
+    return applyCandidacyEvent(trx, candidacyId, { type: "SUBMIT_SCORES", jointOutcome, actor: ctx.actor, at: at.toISOString() }, ctx.row);
   });
 }
 
@@ -258,7 +258,7 @@ export async function recordDeliberation(
       if (error instanceof DecisionInputError) return refuse(error.code, error.message);
       throw error;
     }
-    return applyCandidacyEvent(trx, candidacyId, { type: "RECORD_DELIBERATION", actor, at: at.toISOString() });
+    return applyCandidacyEvent(trx, candidacyId, { type: "RECORD_DELIBERATION", actor, at: at.toISOString() }, row);
   });
 }
 

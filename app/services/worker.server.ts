@@ -46,11 +46,12 @@ export async function fireDueTimers(db: Kysely<Database>, now: Date, limit = 500
       } else {
         const eventType = timerEvent(kind);
         if (eventType) {
-          const outcome = await applyCandidacyEvent(trx, candidacy.id, {
-            type: eventType,
-            actor: { type: "system" },
-            at: now.toISOString(),
-          });
+          const outcome = await applyCandidacyEvent(
+            trx,
+            candidacy.id,
+            { type: eventType, actor: { type: "system" }, at: now.toISOString() },
+            candidacy,
+          );
           result = outcome.ok
             ? { timerId: timer.id, kind, outcome: "event_applied" }
             : { timerId: timer.id, kind, outcome: "event_refused", detail: outcome.message };

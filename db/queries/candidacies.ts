@@ -76,18 +76,20 @@ export async function listCandidacyEvents(db: Db, candidacyId: string) {
     .execute();
 }
 
-export async function scheduleTimer(
+export async function scheduleTimers(
   trx: Db,
-  values: { candidacyId: string; kind: string; dueAt: string; payload?: Record<string, unknown> },
+  timers: { candidacyId: string; kind: string; dueAt: string; payload?: Record<string, unknown> }[],
 ) {
   await trx
     .insertInto("timers")
-    .values({
-      candidacy_id: values.candidacyId,
-      kind: values.kind,
-      due_at: values.dueAt,
-      payload: JSON.stringify(values.payload ?? {}),
-    })
+    .values(
+      timers.map((t) => ({
+        candidacy_id: t.candidacyId,
+        kind: t.kind,
+        due_at: t.dueAt,
+        payload: JSON.stringify(t.payload ?? {}),
+      })),
+    )
     .onConflict((oc) => oc.columns(["candidacy_id", "kind", "due_at"]).doNothing())
     .execute();
 }
@@ -126,17 +128,19 @@ export async function markTimerFired(trx: Db, timerId: string, at: Date) {
 
 export async function enqueueOutbox(
   trx: Db,
-  values: { topic: string; payload: Record<string, unknown>; candidacyId: string | null; availableAt: Date },
+  messages: { topic: string; payload: Record<string, unknown>; candidacyId: string | null; availableAt: Date }[],
 ) {
   await trx
     .insertInto("outbox")
-    .values({
-      topic: values.topic,
-      payload: JSON.stringify(values.payload),
-      candidacy_id: values.candidacyId,
-      created_at: values.availableAt,
-      available_at: values.availableAt,
-    })
+    .values(
+      messages.map((m) => ({
+        topic: m.topic,
+        payload: JSON.stringify(m.payload),
+        candidacy_id: m.candidacyId,
+        created_at: m.availableAt,
+        available_at: m.availableAt,
+      })),
+    )
     .execute();
 }
 
