@@ -1,4 +1,6 @@
-// A candidacy's journal: the candidate's plain-French timeline, or the staff's full audit trail.
+// A candidacy as staff see it: its key facts, and its journal (the candidate's plain-French timeline, or the staff's
+// full audit trail).
+import type { ReactNode } from "react";
 import { ROLE_LABELS } from "~/utils/roles";
 import { type JournalEntry, candidateTimelineText, staffEventDetails, staffEventLabel } from "~/utils/candidacy-timeline";
 import { formatDateTime } from "~/utils/format";
@@ -46,5 +48,28 @@ export function StaffJournal({ entries }: { entries: (JournalEntry & { id: strin
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The facts staff check first on a candidacy; pages add their own rows as children. */
+export function CandidacyFacts({
+  candidacy,
+  children,
+}: {
+  candidacy: { certificationTitle: string; referentialVersion: string; targetBlocCodes: string[]; stateLabel: string };
+  children?: ReactNode;
+}) {
+  return (
+    <dl className="parameters">
+      <dt>Certification</dt>
+      <dd>
+        {candidacy.certificationTitle} (référentiel {candidacy.referentialVersion})
+      </dd>
+      <dt>Blocs visés</dt>
+      <dd>{candidacy.targetBlocCodes.join(", ")}</dd>
+      <dt>Étape</dt>
+      <dd>{candidacy.stateLabel}</dd>
+      {children}
+    </dl>
   );
 }

@@ -1,9 +1,10 @@
 // The admin's home: every account, searchable and filterable by role.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { listUsersWithRoles } from "../../db/queries/users";
 import { ROLES } from "../../db/schema";
+import { FilterBar, SelectFilter } from "~/components/filters";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -41,26 +42,13 @@ export default function AdminHome() {
           Le compte a été créé.
         </div>
       ) : null}
-      <Form method="get" className="filters" role="search">
+      <FilterBar search>
         <label>
           Rechercher
           <input type="search" name="q" defaultValue={params.get("q") ?? ""} placeholder="Nom ou e-mail" />
         </label>
-        <label>
-          Rôle
-          <select name="role" defaultValue={params.get("role") ?? ""}>
-            <option value="">Tous les rôles</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="button button--ghost">
-          Filtrer
-        </button>
-      </Form>
+        <SelectFilter name="role" label="Rôle" allLabel="Tous les rôles" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+      </FilterBar>
       <table className="table">
         <thead>
           <tr>

@@ -3,7 +3,7 @@ import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { stateLabel } from "../../workflows/candidacy-machine";
-import { StaffJournal } from "~/components/candidacy-journal";
+import { CandidacyFacts, StaffJournal } from "~/components/candidacy-journal";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { candidacyReference } from "~/services/email-delivery.server";
 import { requireRole } from "~/utils/auth.server";
@@ -38,16 +38,7 @@ export default function StaffCandidacyPage() {
       </p>
       <p className="eyebrow">Candidature {candidacy.reference}</p>
       <h1>{candidacy.candidateName}</h1>
-      <dl className="parameters">
-        <dt>Certification</dt>
-        <dd>
-          {candidacy.certificationTitle} (référentiel {candidacy.referentialVersion})
-        </dd>
-        <dt>Blocs visés</dt>
-        <dd>{candidacy.targetBlocCodes.join(", ")}</dd>
-        <dt>Étape</dt>
-        <dd>{candidacy.stateLabel}</dd>
-      </dl>
+      <CandidacyFacts candidacy={candidacy} />
       <h2>Journal</h2>
       <StaffJournal entries={journal} />
     </>

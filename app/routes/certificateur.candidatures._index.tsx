@@ -1,9 +1,10 @@
 // Every candidacy for certifier staff, filterable by step.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { listAllCandidacies } from "../../db/queries/candidacies";
 import { CANDIDACY_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
+import { FilterBar, SelectFilter } from "~/components/filters";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -25,26 +26,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Candidacies() {
   const { candidacies, states } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Candidatures</h1>
-      <Form method="get" className="filters">
-        <label>
-          Étape
-          <select name="etape" defaultValue={params.get("etape") ?? ""}>
-            <option value="">Toutes</option>
-            {states.map((s) => (
-              <option key={s.key} value={s.key}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="button button--ghost">
-          Filtrer
-        </button>
-      </Form>
+      <FilterBar>
+        <SelectFilter name="etape" label="Étape" allLabel="Toutes" options={states.map((st) => ({ value: st.key, label: st.label }))} />
+      </FilterBar>
       <table className="table">
         <thead>
           <tr>

@@ -1,8 +1,9 @@
 // The audit log for admins and certifier staff: who did what, when, on which object.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { listAuditEvents } from "../../db/queries/audit";
+import { FilterBar, SelectFilter } from "~/components/filters";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { auditActionLabel } from "~/utils/audit-labels";
@@ -26,26 +27,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Journal() {
   const { events } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
   return (
     <>
       <h1>Journal des opérations</h1>
-      <Form method="get" className="filters">
-        <label>
-          Objet
-          <select name="sujet" defaultValue={params.get("sujet") ?? ""}>
-            <option value="">Tous</option>
-            {Object.entries(SUBJECT_TYPES).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="button button--ghost">
-          Filtrer
-        </button>
-      </Form>
+      <FilterBar>
+        <SelectFilter
+          name="sujet"
+          label="Objet"
+          allLabel="Tous"
+          options={Object.entries(SUBJECT_TYPES).map(([value, label]) => ({ value, label }))}
+        />
+      </FilterBar>
       <table className="table">
         <thead>
           <tr>

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
-import { StaffJournal } from "~/components/candidacy-journal";
+import { CandidacyFacts, StaffJournal } from "~/components/candidacy-journal";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
@@ -93,15 +93,7 @@ export default function OfficerCandidacyPage() {
       </p>
       <p className="eyebrow">Demande de recevabilité</p>
       <h1>{candidacy.candidateName}</h1>
-      <dl className="parameters">
-        <dt>Certification</dt>
-        <dd>
-          {candidacy.certificationTitle} (référentiel {candidacy.referentialVersion})
-        </dd>
-        <dt>Blocs visés</dt>
-        <dd>{candidacy.targetBlocCodes.join(", ")}</dd>
-        <dt>Étape</dt>
-        <dd>{candidacy.stateLabel}</dd>
+      <CandidacyFacts candidacy={candidacy}>
         <dt>Déposée le</dt>
         <dd>{candidacy.requestedAt ? formatDate(candidacy.requestedAt) : "—"}</dd>
         {answerDueBy && candidacy.state.startsWith("admissibility.") && candidacy.state !== "admissibility.incomplete" ? (
@@ -110,7 +102,7 @@ export default function OfficerCandidacyPage() {
             <dd>{formatDate(answerDueBy)} (sinon, recevable par silence)</dd>
           </>
         ) : null}
-      </dl>
+      </CandidacyFacts>
       <FormAlert message={actionData?.formError} />
       {actionData?.done ? (
         <div className="alert alert--success" role="status">
