@@ -4,14 +4,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import { deleteSession, findLiveSession, insertSession } from "../../db/queries/sessions";
 import { getDb } from "./db.server";
-import { getConfig } from "./env.server";
+import { type PortalConfig, getConfig } from "./env.server";
 
 export const SESSION_COOKIE_NAME = "vae_session";
 
-let cookie: ReturnType<typeof createCookie> | undefined;
-function sessionCookie() {
-  const config = getConfig();
-  cookie ??= createCookie(SESSION_COOKIE_NAME, {
+/** The session cookie for a configuration: Secure in production, where the portal is only reached over HTTPS. */
+export function createSessionCookie(config: Pick<PortalConfig, "isProduction" | "sessionSecrets" | "sessionTtlHours">) {
+  return createCookie(SESSION_COOKIE_NAME, {
     httpOnly: true,
     sameSite: "lax",
     secure: config.isProduction,
@@ -19,6 +18,11 @@ function sessionCookie() {
     secrets: config.sessionSecrets,
     maxAge: config.sessionTtlHours * 3600,
   });
+}
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+function sessionCookie() {
+  cookie ??= createSessionCookie(getConfig());
   return cookie;
 }
 

@@ -53,6 +53,21 @@ describe(`start-up preparation (${process.env.DATABASE_URL ? "PostgreSQL server"
   });
 });
 
+describe("start with a wrong configuration", () => {
+  it("stops with one message naming the variable, before touching any database", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "vae-badenv-"));
+    const result = await run(path.join(root, "node_modules/.bin/tsx"), ["server/index.ts"], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: "not-a-port", DATABASE_URL: "" },
+    }).then(
+      () => ({ code: 0, stderr: "" }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("Invalid configuration: PORT expected a port number (see .env.example).");
+  }, 60_000);
+});
+
 describe(`npm run user:create (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
   // The CLI runs in its own process against its own database: the test database's URL on the server, or a fresh
   // embedded database folder that this test opens once the CLI has exited (PGlite allows one process at a time).
