@@ -3,12 +3,13 @@
 // is idempotent). It runs in the portal's process, every few seconds, and can be run once from tests.
 import type { Kysely } from "kysely";
 import {
-  claimDueTimer,
   claimOutboxMessage,
   lockCandidacy,
+  lockPendingTimer,
   markOutboxDone,
   markOutboxFailed,
   markTimerFired,
+  nextDueTimer,
 } from "../../db/queries/candidacies";
 import type { Database, OutboxTable } from "../../db/schema";
 import type { Selectable } from "kysely";
@@ -34,11 +35,14 @@ export interface TimerRun {
 export async function fireDueTimers(db: Kysely<Database>, now: Date, limit = 500): Promise<TimerRun[]> {
   const runs: TimerRun[] = [];
   for (let i = 0; i < limit; i++) {
+    const due = await nextDueTimer(db, now);
+    if (!due) break;
     const run = await db.transaction().execute(async (trx) => {
-      const timer = await claimDueTimer(trx, now);
-      if (!timer) return null;
+      const candidacy = await lockCandidacy(trx, due.candidacy_id);
+      // Another worker may have fired it, or an event cancelled it, while this one waited for the candidacy.
+      const timer = await lockPendingTimer(trx, due.id);
+      if (!timer) return "taken" as const;
       const kind = timer.kind as TimerKind;
-      const candidacy = await lockCandidacy(trx, timer.candidacy_id);
       const state = candidacy ? stateKey(restoreSnapshot(candidacy.snapshot)) : null;
       let result: TimerRun;
       if (!candidacy || !state || !timerStillRelevant(kind, state)) {
@@ -73,8 +77,7 @@ export async function fireDueTimers(db: Kysely<Database>, now: Date, limit = 500
       await markTimerFired(trx, timer.id, now);
       return result;
     });
-    if (!run) break;
-    runs.push(run);
+    if (run !== "taken") runs.push(run);
   }
   return runs;
 }

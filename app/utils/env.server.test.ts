@@ -36,6 +36,20 @@ describe("parseConfig", () => {
     [{ SESSION_SECRET: "too-short" }, "SESSION_SECRET"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY"],
     [{ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40), DEMO_ACCOUNTS: "true" }, "DEMO_ACCOUNTS"],
+    [{ S3_BUCKET: "vae-files", S3_SECRET_ACCESS_KEY: "secret" }, "S3_ACCESS_KEY_ID"],
+    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key" }, "S3_SECRET_ACCESS_KEY"],
+    [{ S3_BUCKET: "vae-files" }, "S3_ACCESS_KEY_ID"],
+    [{ S3_BUCKET: "Not_A_Bucket", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" }, "S3_BUCKET"],
+    [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, "S3_BUCKET"],
+    [{ S3_REGION: "eu-west-3" }, "S3_BUCKET"],
+    [{ S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" }, "S3_BUCKET"],
+    [{ S3_FORCE_PATH_STYLE: "false" }, "S3_BUCKET"],
+    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "minio:9000" }, "S3_ENDPOINT"],
+    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "ftp://minio" }, "S3_ENDPOINT"],
+    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" }, "S3_FORCE_PATH_STYLE"],
+    [{ UPLOAD_MAX_BYTES: "50MB" }, "UPLOAD_MAX_BYTES"],
+    [{ UPLOAD_MAX_BYTES: "0" }, "UPLOAD_MAX_BYTES"],
+    [{ UPLOAD_MAX_BYTES: "1.5" }, "UPLOAD_MAX_BYTES"],
   ])("stops on %o with a message naming %s", (env, variable) => {
     expect(() => parseConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     expect(() => parseConfig({ DATA_DIR: dataDir(), ...env })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
@@ -45,5 +59,61 @@ describe("parseConfig", () => {
     const config = parseConfig({ NODE_ENV: "production", SESSION_SECRET: `${"a".repeat(32)},${"b".repeat(32)}`, DATA_DIR: dataDir() });
     expect(config).toMatchObject({ isProduction: true, demoAccounts: false });
     expect(config.sessionSecrets).toEqual(["a".repeat(32), "b".repeat(32)]);
+  });
+
+  it("keeps files in DATA_DIR/files by default, with a 50 MiB upload limit", () => {
+    const dir = dataDir();
+    const config = parseConfig({ DATA_DIR: dir });
+    expect(config.storage).toEqual({ kind: "local", root: path.join(dir, "files") });
+    expect(config.uploadMaxBytes).toBe(50 * 1024 * 1024);
+    expect(parseConfig({ DATA_DIR: dir, UPLOAD_MAX_BYTES: "1048576" }).uploadMaxBytes).toBe(1048576);
+  });
+
+  it("switches to S3 when S3_BUCKET is set: AWS by default, virtual-host style, region us-east-1", () => {
+    const config = parseConfig({
+      DATA_DIR: dataDir(),
+      S3_BUCKET: "vae-files",
+      S3_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      S3_SECRET_ACCESS_KEY: "secret-example",
+    });
+    expect(config.storage).toEqual({
+      kind: "s3",
+      bucket: "vae-files",
+      region: "us-east-1",
+      accessKeyId: "AKIAEXAMPLE",
+      secretAccessKey: "secret-example",
+      forcePathStyle: false,
+    });
+  });
+
+  it("uses path-style addressing by default for an S3-compatible endpoint, unless told otherwise", () => {
+    const s3 = {
+      DATA_DIR: dataDir(),
+      S3_BUCKET: "vae-files",
+      S3_ACCESS_KEY_ID: "key",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_ENDPOINT: "https://s3.fr-par.scw.cloud/",
+      S3_REGION: "fr-par",
+    };
+    expect(parseConfig(s3).storage).toEqual({
+      kind: "s3",
+      bucket: "vae-files",
+      region: "fr-par",
+      endpoint: "https://s3.fr-par.scw.cloud",
+      accessKeyId: "key",
+      secretAccessKey: "secret",
+      forcePathStyle: true,
+    });
+    expect(parseConfig({ ...s3, S3_FORCE_PATH_STYLE: "false" }).storage).toMatchObject({ forcePathStyle: false });
+    expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({ forcePathStyle: true });
+  });
+
+  it("names the S3 variable that needs S3_BUCKET, and the missing credential when S3_BUCKET is set", () => {
+    expect(() => parseConfig({ DATA_DIR: dataDir(), S3_ENDPOINT: "http://127.0.0.1:9000" })).toThrow(
+      "Invalid configuration: S3_BUCKET is required when S3_ENDPOINT is set (or unset S3_ENDPOINT) (see .env.example).",
+    );
+    expect(() => parseConfig({ DATA_DIR: dataDir(), S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key" })).toThrow(
+      "Invalid configuration: S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set (see .env.example).",
+    );
   });
 });

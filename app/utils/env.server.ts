@@ -9,6 +9,12 @@ const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** 50 MiB. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+
+// Every S3_* variable but S3_BUCKET, which must come with them.
+const S3_VARIABLES = ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE"] as const;
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -36,8 +42,41 @@ const envSchema = z
     MAIL_FROM: z.string().min(3).default("Portail VAE <ne-pas-repondre@vae.localhost>"),
     DEMO_ACCOUNTS: booleanString.optional(),
     WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+    S3_ENDPOINT: z
+      .string()
+      .url({ message: "expected an http:// or https:// URL such as https://s3.fr-par.scw.cloud" })
+      .regex(/^https?:\/\//i, { message: "expected an http:// or https:// URL such as https://s3.fr-par.scw.cloud" })
+      .optional(),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        message: "expected a bucket name: 3-63 lowercase letters, digits, dots or hyphens",
+      })
+      .optional(),
+    S3_REGION: z.string().regex(/^[a-z0-9-]+$/, { message: "expected a region such as eu-west-3" }).optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_FORCE_PATH_STYLE: booleanString.optional(),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number({ message: "expected a number of bytes" })
+      .int({ message: "expected a whole number of bytes" })
+      .min(1, { message: "must be at least 1" })
+      // A server-side copy (CopyObject) is limited to 5 GiB in one request.
+      .max(5 * 1024 ** 3, { message: "must be at most 5 GiB (5368709120)" })
+      .default(DEFAULT_UPLOAD_MAX_BYTES),
   })
   .superRefine((env, ctx) => {
+    // S3_BUCKET switches storage to S3; any other S3_* variable alone is a mistake, not a silent local fallback.
+    if (env.S3_BUCKET) {
+      for (const variable of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (!env[variable]) ctx.addIssue({ code: "custom", path: [variable], message: "is required when S3_BUCKET is set" });
+      }
+    } else {
+      const stray = S3_VARIABLES.find((variable) => env[variable] !== undefined);
+      if (stray) {
+        ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: `is required when ${stray} is set (or unset ${stray})` });
+      }
+    }
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
     }
@@ -66,7 +105,25 @@ export interface PortalConfig {
   workerIntervalSeconds: number;
   /** Demo accounts are printed at start on the embedded default, never in production. */
   demoAccounts: boolean;
+  /** Where uploaded files live: a folder under DATA_DIR by default, an S3 bucket when S3_BUCKET is set. */
+  storage: StorageConfig;
+  /** The largest file accepted by an upload, in bytes. */
+  uploadMaxBytes: number;
 }
+
+export type StorageConfig =
+  | { kind: "local"; root: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      region: string;
+      /** An S3-compatible server; undefined means AWS S3. */
+      endpoint?: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      /** https://endpoint/bucket/key rather than https://bucket.endpoint/key; most S3-compatible servers need it. */
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -105,6 +162,19 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     mail: { from: env.MAIL_FROM, smtpUrl: env.SMTP_URL, mailDir: path.join(dataDir, "mail") },
     workerIntervalSeconds: env.WORKER_INTERVAL_SECONDS,
     demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
+    storage: env.S3_BUCKET
+      ? {
+          kind: "s3",
+          bucket: env.S3_BUCKET,
+          region: env.S3_REGION ?? "us-east-1",
+          ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT.replace(/\/+$/, "") } : {}),
+          // Both are present: the schema refuses S3_BUCKET without them.
+          accessKeyId: env.S3_ACCESS_KEY_ID!,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
+          forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+        }
+      : { kind: "local", root: path.join(dataDir, "files") },
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
   };
 }
 

@@ -106,19 +106,32 @@ export async function cancelTimers(trx: Db, candidacyId: string, kinds: string[]
     .execute();
 }
 
-/** The next due timer nobody else is processing, locked until the transaction ends. */
-export async function claimDueTimer(trx: Transaction<Database>, now: Date) {
-  return trx
+/** The next due timer, without locking it: the caller locks its candidacy first, then the timer. */
+export async function nextDueTimer(db: Db, now: Date) {
+  return db
     .selectFrom("timers")
-    .selectAll()
+    .select(["id", "candidacy_id"])
     .where("due_at", "<=", now)
     .where("fired_at", "is", null)
     .where("cancelled_at", "is", null)
     .orderBy("due_at")
     .orderBy("id")
     .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * Locks a timer if it is still due and pending. Always called with its candidacy already locked: events lock the
+ * candidacy then its timers, so the worker takes the locks in the same order and never deadlocks with them.
+ */
+export async function lockPendingTimer(trx: Transaction<Database>, timerId: string) {
+  return trx
+    .selectFrom("timers")
+    .selectAll()
+    .where("id", "=", timerId)
+    .where("fired_at", "is", null)
+    .where("cancelled_at", "is", null)
     .forUpdate()
-    .skipLocked()
     .executeTakeFirst();
 }
 

@@ -119,6 +119,32 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     expect(await fireDueTimers(handle.db, new Date("2027-01-01T00:00:00.000Z"))).toEqual([]);
   });
 
+  it("races timers against officers' decisions without deadlock: each candidacy gets exactly one outcome", async () => {
+    const officerId = await createUser(handle.db, "admissibility_officer", "Odile Officière");
+    const officer = { type: "user" as const, userId: officerId, role: "admissibility_officer" as const };
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { candidacyId } = await requestFiled(handle.db, "2026-04-01T08:00:00.000Z");
+      await sendCandidacyEvent(handle.db, candidacyId, { type: "OPEN_REVIEW", actor: officer, at: "2026-04-02T08:00:00.000Z" });
+      ids.push(candidacyId);
+    }
+    const due = new Date("2026-06-01T08:00:01.000Z");
+    await Promise.all([
+      fireDueTimers(handle.db, due),
+      fireDueTimers(handle.db, due),
+      ...ids.map((id) =>
+        sendCandidacyEvent(handle.db, id, { type: "DECLARE_INADMISSIBLE", reason: "Hors champ du CQP.", actor: officer, at: due.toISOString() }),
+      ),
+    ]);
+    for (const id of ids) {
+      const journal = await listCandidacyEvents(handle.db, id);
+      const outcomes = journal.filter((e) => ["ADMISSIBILITY_SILENCE_ELAPSED", "DECLARE_INADMISSIBLE"].includes(e.eventType));
+      expect(outcomes).toHaveLength(1);
+      const row = await handle.db.selectFrom("candidacies").select("state").where("id", "=", id).executeTakeFirstOrThrow();
+      expect(row.state).toBe(outcomes[0]!.eventType === "DECLARE_INADMISSIBLE" ? "inadmissible" : "admissible");
+    }
+  });
+
   it("drops a reminder whose step has passed", async () => {
     const { candidacyId, candidateId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
     await sendCandidacyEvent(handle.db, candidacyId, {
