@@ -1,11 +1,23 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { Role } from "../db/schema";
 import { GeneralErrorBoundary } from "./components/status-page";
 import stylesUrl from "./styles/app.css?url";
 import { getOptionalUser } from "./utils/auth.server";
+import { isCurrent, navigationFor } from "./utils/navigation";
 import { ROLE_LABELS } from "./utils/roles";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesUrl }];
@@ -20,31 +32,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ user: user ? { fullName: user.fullName, email: user.email, roles: user.roles } : null });
 }
 
-const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
-  candidate: [{ to: "/candidat", label: "Mes candidatures" }],
-  admissibility_officer: [{ to: "/recevabilite", label: "Recevabilité" }],
-  evaluator: [{ to: "/evaluation", label: "Mes évaluations" }],
-  certifier_staff: [
-    { to: "/certificateur", label: "Certification" },
-    { to: "/certificateur/candidatures", label: "Candidatures" },
-    { to: "/certificateur/referentiels", label: "Référentiels" },
-    { to: "/journal", label: "Journal" },
-  ],
-  admin: [
-    { to: "/admin", label: "Comptes" },
-    { to: "/admin/courriels", label: "Courriels" },
-    { to: "/journal", label: "Journal" },
-  ],
-};
-
-function navigationFor(roles: Role[]) {
-  const seen = new Set<string>();
-  return roles.flatMap((role) => NAVIGATION[role]).filter((item) => !seen.has(item.to) && seen.add(item.to));
-}
-
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
+  const { pathname } = useLocation();
   return (
     <html lang="fr">
       <head>
@@ -76,9 +67,13 @@ export function Layout({ children }: { children: ReactNode }) {
                 {user
                   ? navigationFor(user.roles).map((item) => (
                       <li key={item.to}>
-                        <NavLink to={item.to} end={item.to === "/certificateur"}>
+                        <Link
+                          to={item.to}
+                          className={isCurrent(item, pathname) ? "active" : undefined}
+                          aria-current={isCurrent(item, pathname) ? "page" : undefined}
+                        >
                           {item.label}
-                        </NavLink>
+                        </Link>
                       </li>
                     ))
                   : null}

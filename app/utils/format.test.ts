@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDecimal } from "./format";
+import { formatDate, formatDateTime, formatDecimal } from "./format";
 
 describe("formatDecimal", () => {
   it.each([
@@ -15,6 +15,8 @@ describe("formatDecimal", () => {
 
 describe("formatDate", () => {
   it("uses French wording and the Paris time zone", () => {
-    expect(formatDate("2026-12-31T23:30:00Z")).toBe("1 janvier 2027");
+    expect(formatDate("2026-12-31T23:30:00Z")).toBe("1er janvier 2027");
+    expect(formatDate("2027-03-05")).toBe("5 mars 2027");
+    expect(formatDateTime("2026-12-31T23:30:00Z")).toBe("1er janvier 2027 à 00:30");
   });
 });

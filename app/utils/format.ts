@@ -2,12 +2,15 @@
 const dateTime = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Paris" });
 const date = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" });
 
+// French writes the first day of a month as an ordinal: "1er janvier 2027", but "5 mars 2027".
+const firstOfMonth = (text: string) => text.replace(/^1 /, "1er ");
+
 export function formatDateTime(value: string | Date): string {
-  return dateTime.format(typeof value === "string" ? new Date(value) : value);
+  return firstOfMonth(dateTime.format(typeof value === "string" ? new Date(value) : value));
 }
 
 export function formatDate(value: string | Date): string {
-  return date.format(typeof value === "string" ? new Date(value) : value);
+  return firstOfMonth(date.format(typeof value === "string" ? new Date(value) : value));
 }
 
 /** A decimal kept as a string (PostgreSQL numeric) in French: "70.0" → "70", "69.5" → "69,5". No float involved. */

@@ -165,7 +165,7 @@ const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: str
   evaluation_overdue: { subject: /Évaluation en retard : candidature VAE-2026-0042/, text: ["dépassée de 3 jours", "- Jean Évaluateur"], path: "/certificateur" },
   result_notification_reminder: {
     subject: /Résultat à notifier avant le 16 septembre 2026/,
-    text: ["1 septembre 2026", "dans les 15 jours", "Temps restant : 4 jours"],
+    text: ["1er septembre 2026", "dans les 15 jours", "Temps restant : 4 jours"],
     path: "/certificateur",
   },
 };
@@ -283,7 +283,7 @@ describe("renderEmail", () => {
 
   it("writes dates in French, in the Paris time zone", () => {
     const email = render("request_received", { ...FIXTURES.request_received, requestedAt: "2026-12-31T23:30:00Z" });
-    expect(email.text).toContain("Demande déposée le : 1 janvier 2027");
+    expect(email.text).toContain("Demande déposée le : 1er janvier 2027");
   });
 
   it("accepts a public URL with a trailing slash and refuses a relative one", () => {
