@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
   return json({
     fullName: user.fullName,
-    candidacies: candidacies.map((c) => ({ ...c, stateLabel: stateLabel(c.state as never) })),
+    candidacies: candidacies.map((c) => ({ ...c, stateLabel: stateLabel(c.state) })),
     certifications: certifications.map((c) => ({ ...c, canStart: c.activeVersion !== null && !inProgress.has(c.code) })),
   });
 }

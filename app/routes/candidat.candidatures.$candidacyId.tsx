@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       certificationTitle: candidacy.certificationTitle,
       certificationCode: candidacy.certificationCode,
       state: candidacy.state,
-      stateLabel: stateLabel(candidacy.state as never),
+      stateLabel: stateLabel(candidacy.state),
       targetBlocCodes: candidacy.targetBlocCodes,
     },
     admissibility: {

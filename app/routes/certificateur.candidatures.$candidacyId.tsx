@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       candidateName: candidacy.candidateName,
       certificationTitle: candidacy.certificationTitle,
       referentialVersion: candidacy.referentialVersion,
-      stateLabel: stateLabel(candidacy.state as never),
+      stateLabel: stateLabel(candidacy.state),
       targetBlocCodes: candidacy.targetBlocCodes,
     },
     journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),

@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const rows = await listAllCandidacies(await getDb(), { state: filter.etape });
   return json({
-    candidacies: rows.map((r) => ({ ...r, stateLabel: stateLabel(r.state as never) })),
+    candidacies: rows.map((r) => ({ ...r, stateLabel: stateLabel(r.state) })),
     states: CANDIDACY_STATE_KEYS.map((key) => ({ key, label: stateLabel(key) })),
   });
 }

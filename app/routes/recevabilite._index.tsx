@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     fullName: user.fullName,
     requests: rows.map((r) => ({
       ...r,
-      stateLabel: stateLabel(r.state as never),
+      stateLabel: stateLabel(r.state),
       daysLeft: r.deadline ? Math.ceil((new Date(r.deadline).getTime() - now) / DAY) : null,
     })),
   });

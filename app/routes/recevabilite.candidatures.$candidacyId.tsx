@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       certificationTitle: candidacy.certificationTitle,
       referentialVersion: candidacy.referentialVersion,
       state: candidacy.state,
-      stateLabel: stateLabel(candidacy.state as never),
+      stateLabel: stateLabel(candidacy.state),
       targetBlocCodes: candidacy.targetBlocCodes,
       requestedAt: candidacy.requestedAt,
     },

@@ -1,6 +1,6 @@
 // Queries of candidacies, their event journal, timers and outbox.
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../schema";
+import type { Database, Role } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -31,7 +31,7 @@ export async function appendCandidacyEvent(
     rowVersion: number;
     eventType: string;
     actorUserId: string | null;
-    actorRole: string;
+    actorRole: Role | "system";
     payload: Record<string, unknown>;
     fromState: string | null;
     toState: string;
@@ -45,7 +45,7 @@ export async function appendCandidacyEvent(
       row_version: values.rowVersion,
       event_type: values.eventType,
       actor_user_id: values.actorUserId,
-      actor_role: values.actorRole as never,
+      actor_role: values.actorRole,
       payload: JSON.stringify(values.payload),
       from_state: values.fromState,
       to_state: values.toState,
