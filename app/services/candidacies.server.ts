@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import { initialTransition, transition } from "xstate";
 import {
   acquireAwardedBlocs,
-  acquirePriorBlocs,
+  acquireBlocs,
   appendCandidacyEvent,
   cancelTimers,
   countRequestsInYear,
@@ -230,11 +230,12 @@ export async function applyCandidacyEvent(
     occurredAt: at,
   });
   if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
-    await acquirePriorBlocs(trx, {
+    await acquireBlocs(trx, {
       candidateId: row.candidate_id,
       certificationId: row.certification_id,
       candidacyId: row.id,
       blocCodes: event.priorBlocCodes,
+      source: "prior_certificate",
       at: new Date(at),
     });
   }

@@ -303,37 +303,17 @@ export async function listEscalations(db: Db, now: Date) {
     .execute();
 }
 
-/** Blocs awarded by a validated decision become the candidate's for good. */
-export async function acquireAwardedBlocs(trx: Db, candidacyId: string, at: Date) {
-  const row = await trx
-    .selectFrom("candidacy_decisions as d")
-    .innerJoin("candidacies as k", "k.id", "d.candidacy_id")
-    .select(["d.outcome", "k.candidate_id", "k.certification_id"])
-    .where("d.candidacy_id", "=", candidacyId)
-    .executeTakeFirst();
-  if (!row) return;
-  const awarded = (row.outcome as { awardedBlocCodes: string[] }).awardedBlocCodes;
-  if (awarded.length === 0) return;
-  await trx
-    .insertInto("acquired_blocs")
-    .values(
-      awarded.map((code) => ({
-        candidate_id: row.candidate_id,
-        certification_id: row.certification_id,
-        bloc_code: code,
-        source: "evaluation" as const,
-        candidacy_id: candidacyId,
-        acquired_at: at,
-      })),
-    )
-    .onConflict((oc) => oc.columns(["candidate_id", "certification_id", "bloc_code"]).doNothing())
-    .execute();
-}
-
-/** Blocs the officer accepted at admissibility as already held (prior bloc certificates). */
-export async function acquirePriorBlocs(
+/** Records blocs as the candidate's for good; a bloc already held keeps its first record. */
+export async function acquireBlocs(
   trx: Db,
-  values: { candidateId: string; certificationId: string; candidacyId: string; blocCodes: string[]; at: Date },
+  values: {
+    candidateId: string;
+    certificationId: string;
+    candidacyId: string;
+    blocCodes: string[];
+    source: "evaluation" | "prior_certificate";
+    at: Date;
+  },
 ) {
   if (values.blocCodes.length === 0) return;
   await trx
@@ -343,13 +323,32 @@ export async function acquirePriorBlocs(
         candidate_id: values.candidateId,
         certification_id: values.certificationId,
         bloc_code: code,
-        source: "prior_certificate" as const,
+        source: values.source,
         candidacy_id: values.candidacyId,
         acquired_at: values.at,
       })),
     )
     .onConflict((oc) => oc.columns(["candidate_id", "certification_id", "bloc_code"]).doNothing())
     .execute();
+}
+
+/** Blocs awarded by a validated decision become the candidate's for good. */
+export async function acquireAwardedBlocs(trx: Db, candidacyId: string, at: Date) {
+  const row = await trx
+    .selectFrom("candidacy_decisions as d")
+    .innerJoin("candidacies as k", "k.id", "d.candidacy_id")
+    .select(["d.outcome", "k.candidate_id", "k.certification_id"])
+    .where("d.candidacy_id", "=", candidacyId)
+    .executeTakeFirst();
+  if (!row) return;
+  await acquireBlocs(trx, {
+    candidateId: row.candidate_id,
+    certificationId: row.certification_id,
+    candidacyId,
+    blocCodes: (row.outcome as { awardedBlocCodes: string[] }).awardedBlocCodes,
+    source: "evaluation",
+    at,
+  });
 }
 
 export async function getDecision(db: Db, candidacyId: string) {
