@@ -10,6 +10,8 @@ import type { Database } from "./schema";
 
 // numeric stays a string (exact); bigint (bigserial ids, counts) too, since ids may exceed 2^53 in principle.
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => value);
+// A date is a calendar day ("2024-03-31"), not an instant: as a JS Date it would shift with the time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type DatabaseTarget =
   | { kind: "server"; url: string; maxConnections?: number }

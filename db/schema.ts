@@ -231,6 +231,84 @@ export interface CandidacyDecisionsTable {
   recorded_by: string | null;
 }
 
+export type DocumentPurpose = "admissibility" | "evidence";
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  purpose: DocumentPurpose;
+  storage_key: string;
+  /** The name the candidate gave the file, cleaned of path parts and control characters: display only. */
+  original_name: string;
+  /** Detected from the content, never taken from the browser. */
+  media_type: string;
+  byte_size: ColumnType<string, number | string, number | string>;
+  sha256: string;
+  uploaded_by: string | null;
+  uploaded_at: GeneratedTimestamp;
+  purged_at: Timestamp | null;
+}
+
+export const ADMISSIBILITY_DOCUMENT_KINDS = ["identity", "activity_proof", "prior_certificate", "sworn_statement", "other"] as const;
+export type AdmissibilityDocumentKind = (typeof ADMISSIBILITY_DOCUMENT_KINDS)[number];
+export const ACTIVITY_PROOF_TYPES = ["employer_attestation", "payslips", "employment_contract", "other_proof"] as const;
+export type ActivityProofType = (typeof ACTIVITY_PROOF_TYPES)[number];
+
+export interface AdmissibilityDocumentsTable {
+  document_id: string;
+  candidacy_id: string;
+  kind: AdmissibilityDocumentKind;
+  proof_type: ActivityProofType | null;
+  /** Dates (YYYY-MM-DD) of the period a proof of activity covers, both inclusive. */
+  period_start: ColumnType<string | null, string | null | undefined, string | null>;
+  period_end: ColumnType<string | null, string | null | undefined, string | null>;
+  employer: Generated<string>;
+  job_title: Generated<string>;
+  related_to_cqp: Generated<boolean>;
+  prior_bloc_codes: ColumnType<string[], string | undefined, string>;
+  description: Generated<string>;
+  checked_at: Timestamp | null;
+  checked_by: string | null;
+}
+
+export interface DossierVersionsTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  version: number;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  frozen_at: Timestamp | null;
+  frozen_by: string | null;
+}
+
+export interface DossierNarrativesTable {
+  dossier_version_id: string;
+  competency_code: string;
+  context: Generated<string>;
+  actions: Generated<string>;
+  results: Generated<string>;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface DossierEvidenceTable {
+  id: Generated<string>;
+  dossier_version_id: string;
+  document_id: string;
+  caption: Generated<string>;
+  position: number;
+  created_at: GeneratedTimestamp;
+}
+
+export interface DossierEvidenceCompetenciesTable {
+  evidence_id: string;
+  competency_code: string;
+}
+
+export interface DossierEvidenceCriteriaTable {
+  evidence_id: string;
+  criterion_id: string;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -252,6 +330,13 @@ export interface Database {
   acquired_blocs: AcquiredBlocsTable;
   evaluation_scores: EvaluationScoresTable;
   candidacy_decisions: CandidacyDecisionsTable;
+  documents: DocumentsTable;
+  admissibility_documents: AdmissibilityDocumentsTable;
+  dossier_versions: DossierVersionsTable;
+  dossier_narratives: DossierNarrativesTable;
+  dossier_evidence: DossierEvidenceTable;
+  dossier_evidence_competencies: DossierEvidenceCompetenciesTable;
+  dossier_evidence_criteria: DossierEvidenceCriteriaTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,8 +1,10 @@
 // `npm run bench:workflow -- [--candidacies 200] [--concurrency 8] [--pool 10]`
 //
 // What it measures: how many candidacy events per second the candidacy service (`sendCandidacyEvent`) accepts on a
-// PostgreSQL server. Each event is one transaction that locks the candidacy row, checks the event against the
-// statechart, saves the next snapshot, appends a journal row and writes its outbox messages and timers. The
+// PostgreSQL server. An event reads the candidacy row, checks the event against the statechart, then saves the next
+// snapshot, appends a journal row and writes its outbox messages, timers and acquired blocs in one autocommit
+// statement that checks the row version (docs/decisions/009-event-write-path.md); SUBMIT_REQUEST, and the events
+// the evaluation service sends, run in a transaction under the row lock instead. The
 // benchmark takes N candidacies (--candidacies) through the whole lifecycle, 12 accepted events each
 // (SUBMIT_REQUEST … CLOSE, as in tests/integration/candidacy-workflow.test.ts; the two SUBMIT_SCORES go through
 // the evaluation service's submitScores, as the portal sends them), with C workers (--concurrency): a worker takes
@@ -21,6 +23,9 @@
 //   - the CPU spent per event and per update by this Node.js process and, when the server runs on this (Linux)
 //     machine, by the PostgreSQL backends serving the throwaway database (read from /proc). When Node and
 //     PostgreSQL share a few cores, the ratio follows the CPU spent per operation by both together;
+//   - the CPU per event of each type, Node.js and PostgreSQL backends apart, beside the baseline update's: another
+//     N candidacies take the lifecycle one step at a time, all of them together (same workers and pool), so that
+//     each step is measured alone;
 //   - the SQL statements per event (BEGIN and COMMIT included), counted by a Kysely logger on one candidacy run
 //     alone, with the client-observed time spent in them versus the whole event;
 //   - the pure CPU cost per event of the statechart work the service does in JavaScript (restoreSnapshot,
@@ -108,6 +113,8 @@ const POOL_SIZE = positiveInteger("pool", values.pool ?? process.env.DATABASE_PO
 const WARMUP_CANDIDACIES = Math.max(CONCURRENCY, 10);
 /** Candidacies run one at a time, after the measurement, to count statements per event. */
 const PROFILE_CANDIDACIES = 5;
+/** Candidacies taken through the lifecycle one step at a time, after the measurement, for the CPU per event type. */
+const STEPPED_CANDIDACIES = CANDIDACIES;
 const SERVER_URL = process.env.DATABASE_URL || DEFAULT_URL;
 const VERBOSE = values.verbose ?? false;
 
@@ -360,6 +367,40 @@ async function profileQueries(url: string, drafts: Draft[], staff: Staff): Promi
   };
 }
 
+interface StepProfile {
+  type: string;
+  /** CPU per event, ms: this Node.js process, and the PostgreSQL backends (null: not readable here). */
+  nodeMs: number;
+  serverMs: number | null;
+  perSecond: number;
+}
+
+/**
+ * Every candidacy of `drafts` takes the lifecycle's first step, then all take the second, and so on, with the
+ * measurement's workers: the CPU each step costs, under the same concurrency, without the other steps mixed in.
+ */
+async function profileSteps(db: Kysely<Database>, drafts: Draft[], staff: Staff, databaseName: string): Promise<StepProfile[]> {
+  const steps: StepProfile[] = [];
+  for (let step = 0; step < EVENTS_PER_CANDIDACY; step++) {
+    const serverBefore = backendCpuMs(databaseName);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await runWorkers(drafts, CONCURRENCY, async ({ candidacyId, candidateId }) => {
+      await sendEvent(db, candidacyId, lifecycle(candidateId, staff)[step]!);
+    });
+    const ms = performance.now() - started;
+    const nodeMs = cpuMs(process.cpuUsage(cpu)) / drafts.length;
+    const serverAfter = backendCpuMs(databaseName);
+    steps.push({
+      type: lifecycle(drafts[0]!.candidateId, staff)[step]!.type,
+      nodeMs,
+      serverMs: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / drafts.length,
+      perSecond: rate(drafts.length, ms),
+    });
+  }
+  return steps;
+}
+
 interface CpuProfile {
   restore: number;
   check: number;
@@ -512,12 +553,13 @@ try {
     evaluatorA: await createUser(db, "evaluator"),
     evaluatorB: await createUser(db, "evaluator"),
   };
-  const candidateIds = await insertCandidates(db, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
+  const candidateIds = await insertCandidates(db, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES + STEPPED_CANDIDACIES);
   const drafts = await createDrafts(db, candidateIds);
   await insertScores(db, drafts, staff);
   const warmup = drafts.slice(0, WARMUP_CANDIDACIES);
   const measured = drafts.slice(WARMUP_CANDIDACIES, WARMUP_CANDIDACIES + CANDIDACIES);
-  const profiled = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES);
+  const profiled = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
+  const stepped = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
   await prepareBaseline(db);
   console.log(`Set-up: database ${database.name}, ${drafts.length} draft candidacies, in ${f1((performance.now() - t) / 1000)} s.`);
 
@@ -585,6 +627,21 @@ try {
   }
 
   // Where the time goes.
+  const steps = await profileSteps(db, stepped, staff, databaseName);
+  const cpuOf = (node: number, server: number | null) =>
+    server === null ? `${f2(node)} ms in Node.js` : `${f2(node)} + ${f2(server)} = ${f2(node + server)} ms`;
+  console.log("");
+  console.log(
+    `CPU per event by type (Node.js + PostgreSQL backends), ${stepped.length} candidacies taking each step together ` +
+      `(PostgreSQL's CPU is read in 10 ms ticks: ±${f2(10 / stepped.length)} ms):`,
+  );
+  for (const step of steps) {
+    console.log(`  ${step.type.padEnd(19)} ${cpuOf(step.nodeMs, step.serverMs).padEnd(24)} ${String(step.perSecond).padStart(6)} events/s`);
+  }
+  console.log(
+    `  ${"baseline UPDATE".padEnd(19)} ${cpuOf(baselineCpuMs / baselineLatencies.length, baselineServerCpuMs === null ? null : baselineServerCpuMs / baselineLatencies.length)}`,
+  );
+
   const queries = await profileQueries(database.url, profiled, staff);
   const totalStatements = queries.events.reduce((sum, e) => sum + e.statements, 0);
   const sqlMs = queries.events.reduce((sum, e) => sum + e.sqlMs, 0);

@@ -6,7 +6,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { deleteExpiredSessions } from "../db/queries/sessions";
-import { emailDeliverer } from "../app/services/email-delivery.server";
+import { sweepOrphanObjects } from "../app/services/documents.server";
+import { outboxDeliverer } from "../app/services/outbox-delivery.server";
+import { getStorage } from "../app/services/storage";
 import { getMailer } from "../app/services/mailer.server";
 import { runWorkerOnce } from "../app/services/worker.server";
 import { preparePortal } from "../app/startup.server";
@@ -89,6 +91,12 @@ async function main() {
     } catch (error) {
       console.error("Session clean-up failed:", error);
     }
+    try {
+      const sweep = await sweepOrphanObjects(await getDb(), getStorage());
+      if (sweep.removed.length > 0) console.log(`Storage sweep: ${sweep.removed.length} object(s) without a document removed.`);
+    } catch (error) {
+      console.error("Storage sweep failed:", error);
+    }
   }, 3600_000);
   housekeeping.unref();
 
@@ -100,7 +108,7 @@ async function main() {
           if (workerPass) return;
           workerPass = (async () => {
             const db = await getDb();
-            await runWorkerOnce(db, emailDeliverer(db, getMailer(), config.publicUrl));
+            await runWorkerOnce(db, outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl));
           })()
             .catch((error) => console.error("Worker pass failed:", error))
             .finally(() => {

@@ -52,7 +52,12 @@ export type CandidacyEmailKind =
 export type CandidacyEffect =
   | { type: "notify"; email: CandidacyEmailKind; to: Recipient; facts: Record<string, string | number | undefined> }
   | { type: "schedule"; timer: TimerKind; dueAt: string; facts?: Record<string, string | number> }
-  | { type: "cancel"; timers: TimerKind[] };
+  | { type: "cancel"; timers: TimerKind[] }
+  /**
+   * The admissibility decision is made (by an officer or by silence): the identity document has served its purpose
+   * and is removed from storage; the database keeps that it existed and was checked.
+   */
+  | { type: "purge_identity_documents"; decidedBy: string | null };
 
 const DAY = 24 * 3600_000;
 const ADMISSIBILITY_REMINDER_DAYS = [15, 5];
@@ -178,12 +183,15 @@ export function effectsOf(
         facts: { validityEndsOn: context.admissibility.validityEndsOn },
       });
       effects.push(...scheduleValidity(context.admissibility.validityEndsOn));
+      effects.push({ type: "purge_identity_documents", decidedBy: event.actor.type === "user" ? event.actor.userId : null });
       break;
     case "ADMISSIBILITY_SILENCE_ELAPSED":
       effects.push({ type: "notify", email: "admissible_by_silence", to: { kind: "candidate" }, facts: {} });
+      effects.push({ type: "purge_identity_documents", decidedBy: null });
       break;
     case "DECLARE_INADMISSIBLE":
       effects.push({ type: "notify", email: "inadmissible", to: { kind: "candidate" }, facts: { reason: event.reason } });
+      effects.push({ type: "purge_identity_documents", decidedBy: event.actor.type === "user" ? event.actor.userId : null });
       break;
     case "SUBMIT_DOSSIER": {
       const deadline = evaluationDeadline(event.at);

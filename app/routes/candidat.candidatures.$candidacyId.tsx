@@ -4,7 +4,9 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-r
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
+import { formatExperience } from "../../workflows/declared-experience";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
+import { ADMISSIBILITY_EDITABLE_STATES, readAdmissibilityDocuments } from "~/services/documents.server";
 import { CandidateTimeline } from "~/components/candidacy-journal";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
@@ -22,8 +24,21 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const { candidacy, context } = await loadCandidacyFor(user, "candidate", params.candidacyId);
-  const journal = await listCandidacyEvents(await getDb(), candidacy.id);
+  const db = await getDb();
+  const journal = await listCandidacyEvents(db, candidacy.id);
+  const documents = await readAdmissibilityDocuments(db, candidacy.id);
   return json({
+    requestDocuments: {
+      count: documents.documents.length,
+      experience: formatExperience(documents.experience),
+      hasIdentity: documents.hasIdentity,
+      hasActivityProof: documents.hasActivityProof,
+      editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
+    },
+    dossier: {
+      writing: candidacy.state === "dossier.inProgress",
+      filedVersions: context.dossier.submittedVersions.length,
+    },
     candidacy: {
       id: candidacy.id,
       certificationTitle: candidacy.certificationTitle,
@@ -61,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CandidacyPage() {
-  const { candidacy, admissibility, journal, allowed } = useLoaderData<typeof loader>();
+  const { candidacy, admissibility, journal, allowed, requestDocuments, dossier } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.fieldErrors ?? {}) as Record<string, string>;
@@ -99,6 +114,42 @@ export default function CandidacyPage() {
           Votre recevabilité est valable jusqu'au <strong>{formatDate(admissibility.validityEndsOn)}</strong> : déposez votre
           dossier avant cette date.
         </p>
+      ) : null}
+
+      <section className="card">
+        <h2>Pièces de ma demande de recevabilité</h2>
+        <p>
+          {requestDocuments.count === 0
+            ? "Aucun document joint."
+            : `${requestDocuments.count} document${requestDocuments.count > 1 ? "s" : ""} joint${requestDocuments.count > 1 ? "s" : ""}.`}{" "}
+          Expérience déclarée en lien avec le CQP : <strong>{requestDocuments.experience}</strong>.
+        </p>
+        {requestDocuments.editable && (!requestDocuments.hasIdentity || !requestDocuments.hasActivityProof) ? (
+          <p className="muted">
+            Une demande complète comporte une pièce d'identité et au moins un justificatif d'activité : sans eux, elle
+            risque d'être déclarée incomplète.
+          </p>
+        ) : null}
+        <Link className="button button--ghost" to={`/candidat/candidatures/${candidacy.id}/pieces`}>
+          {requestDocuments.editable ? "Gérer les pièces de ma demande" : "Voir les pièces de ma demande"}
+        </Link>
+      </section>
+
+      {dossier.writing || dossier.filedVersions > 0 ? (
+        <section className="card">
+          <h2>Mon dossier de validation</h2>
+          {dossier.writing ? (
+            <p>Rédigez, compétence par compétence, le récit de votre expérience et joignez vos pièces justificatives.</p>
+          ) : (
+            <p>
+              Votre dossier a été déposé{dossier.filedVersions > 1 ? ` (${dossier.filedVersions} versions)` : ""} : il est figé
+              tel que les évaluateurs le lisent.
+            </p>
+          )}
+          <Link className="button" to={dossier.writing ? `/candidat/candidatures/${candidacy.id}/dossier` : `/dossiers/${candidacy.id}`}>
+            {dossier.writing ? "Rédiger mon dossier" : "Consulter mon dossier déposé"}
+          </Link>
+        </section>
       ) : null}
 
       {allowed.includes("SUBMIT_REQUEST") ? (

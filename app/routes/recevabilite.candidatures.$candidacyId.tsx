@@ -5,6 +5,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
+import { readAdmissibilityDocuments } from "~/services/documents.server";
+import { AdmissibilityDocumentList, DeclaredExperienceSummary } from "~/components/admissibility-documents";
 import { CandidacyFacts, StaffJournal } from "~/components/candidacy-journal";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
@@ -22,8 +24,12 @@ const OFFICER_INTENTS = ["OPEN_REVIEW", "MARK_INCOMPLETE", "DECLARE_ADMISSIBLE",
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
   const { candidacy, context } = await loadCandidacyFor(user, "admissibility_officer", params.candidacyId);
-  const journal = await listCandidacyEvents(await getDb(), candidacy.id);
+  const db = await getDb();
+  const journal = await listCandidacyEvents(db, candidacy.id);
+  const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);
   return json({
+    documents,
+    experience,
     candidacy: {
       id: candidacy.id,
       candidateName: candidacy.candidateName,
@@ -82,7 +88,10 @@ function ReasonForm({ intent, label, button, error, busy }: { intent: string; la
 }
 
 export default function OfficerCandidacyPage() {
-  const { candidacy, answerDueBy, journal, allowed } = useLoaderData<typeof loader>();
+  const { candidacy, answerDueBy, journal, allowed, documents, experience } = useLoaderData<typeof loader>();
+  const attestedBlocCodes = [
+    ...new Set(documents.filter((d) => d.kind === "prior_certificate" && !d.purgedAt).flatMap((d) => d.priorBlocCodes)),
+  ];
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errorsFor = (intent: string) => (actionData?.intent === intent ? ((actionData.fieldErrors ?? {}) as Record<string, string>) : {});
@@ -112,6 +121,13 @@ export default function OfficerCandidacyPage() {
         </div>
       ) : null}
 
+      <section>
+        <h2>Pièces de la demande</h2>
+        <DeclaredExperienceSummary experience={experience} />
+        <AdmissibilityDocumentList documents={documents} />
+        <p className="muted">La pièce d'identité est supprimée automatiquement dès que la recevabilité est décidée.</p>
+      </section>
+
       {allowed.includes("OPEN_REVIEW") ? (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="OPEN_REVIEW" />
@@ -135,6 +151,30 @@ export default function OfficerCandidacyPage() {
                 </p>
               ) : null}
             </div>
+            {candidacy.targetBlocCodes.length > 1 ? (
+              <fieldset className={errorsFor("DECLARE_ADMISSIBLE").priorBlocCodes ? "field field--error" : "field"}>
+                <legend>Blocs déjà détenus par le candidat (certificats acceptés)</legend>
+                <p className="field__hint">
+                  Cochez un bloc seulement si un certificat ou une attestation de bloc joint à la demande le prouve : il
+                  sera acquis et ne sera pas évalué.
+                </p>
+                {candidacy.targetBlocCodes.map((code) => (
+                  <div className="checkbox" key={code}>
+                    <input
+                      type="checkbox"
+                      id={`prior-${code}`}
+                      name="priorBlocCodes"
+                      value={code}
+                      defaultChecked={attestedBlocCodes.includes(code)}
+                    />
+                    <label htmlFor={`prior-${code}`}>
+                      {code}
+                      {attestedBlocCodes.includes(code) ? " — attesté par un document joint" : ""}
+                    </label>
+                  </div>
+                ))}
+              </fieldset>
+            ) : null}
             <button type="submit" className="button" disabled={busy}>
               Déclarer recevable
             </button>

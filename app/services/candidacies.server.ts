@@ -1,24 +1,32 @@
-// The candidacy service: the only way a candidacy changes. Each event runs in one transaction that locks the
-// candidacy row, asks the statechart whether the event is allowed, applies the legal rules that need the database
-// (R335-7 quotas), saves the next snapshot with a new row version, appends the event to the journal, and writes the
-// event's effects (notifications to the outbox, timers) — all or nothing. Effects run after commit (worker).
+// The candidacy service: the only way a candidacy changes. An event is checked against the statechart on the
+// candidacy's row, then the legal rules that need the database (R335-7 quotas) are applied, and the next snapshot
+// with a new row version, the event's journal row and its effects (notifications to the outbox, timers, blocs
+// acquired) are written in one statement — all or nothing. Effects run after commit (worker).
+//
+// Two paths write events (docs/decisions/009-event-write-path.md). `sendCandidacyEvent` reads the row without a
+// lock and writes with a version check (optimistic: a conflict writes nothing, and the event is checked again on
+// the new state); `applyCandidacyEvent` works inside a caller's transaction under the row lock, and is the path of
+// the events whose rules read other rows under a lock (SUBMIT_REQUEST).
 import type { Kysely, Transaction } from "kysely";
 import { initialTransition, transition } from "xstate";
 import {
-  acquireAwardedBlocs,
-  acquireBlocs,
+  type CandidacyEventWrite,
   appendCandidacyEvent,
   cancelTimers,
   countRequestsInYear,
   enqueueOutbox,
+  findCandidacy,
   listAcquiredBlocCodes,
   lockCandidacy,
   scheduleTimers,
+  writeCandidacyEvent,
 } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import {
   CANDIDACY_MACHINE_VERSION,
+  type CandidacyContext,
   type CandidacyEvent,
+  type CandidacySnapshot,
   type CandidacyStateKey,
   FINAL_STATE_KEYS,
   type RefusalCode,
@@ -28,7 +36,7 @@ import {
   restoreSnapshot,
   stateKey,
 } from "../../workflows/candidacy-machine";
-import { type CandidacyEffect, type Recipient, effectsOf } from "../../workflows/candidacy-effects";
+import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
 
 export type CandidacyOutcome =
   | { ok: true; candidacyId: string; state: CandidacyStateKey; rowVersion: number }
@@ -141,10 +149,32 @@ export async function createCandidacy(
   });
 }
 
+/** Outbox topic of the removal of identity documents once admissibility is decided (app/services/documents.server.ts). */
+export const PURGE_IDENTITY_DOCUMENTS_TOPIC = "documents.purge_identity";
+
 /** Events that carry scores: they go through the evaluation service, which records the scores and the decision. */
 const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
 
-/** Sends one event to a candidacy, in its own transaction. */
+/**
+ * Events whose rules read other rows and need them locked: R335-7 counts the candidate's requests with the
+ * candidate's row locked. They always take the locked path.
+ */
+const LOCKED_PATH_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_REQUEST"]);
+
+/**
+ * Optimistic tries before `sendCandidacyEvent` takes the row lock instead. A try fails only when another event was
+ * accepted in between; after a few, waiting for the lock guarantees progress under any contention.
+ */
+const OPTIMISTIC_TRIES = 3;
+
+type CandidacyRow = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
+
+/**
+ * Sends one event to a candidacy. The row is read without a lock and the event written in one autocommit
+ * statement that checks the row version; on a conflict (another event accepted meanwhile) nothing is written and
+ * the event is checked again on the new state, so a loser gets the statechart's refusal or goes through after the
+ * winner — never a lost update.
+ */
 export async function sendCandidacyEvent(
   db: Kysely<Database>,
   candidacyId: string,
@@ -153,12 +183,36 @@ export async function sendCandidacyEvent(
   if (EVALUATION_SERVICE_EVENTS.has(event.type)) {
     throw new Error(`${event.type} is sent by the evaluation service (app/services/evaluation.server.ts)`);
   }
+  if (!LOCKED_PATH_EVENTS.has(event.type)) {
+    for (let attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+      const checked = checkCandidacyEvent(await findCandidacy(db, candidacyId), event);
+      if (!checked.ok) return checked;
+      const { write, outcome } = eventWrite(checked, event);
+      if (await writeOptimistically(db, write)) return outcome;
+    }
+  }
   return db.transaction().execute((trx) => applyCandidacyEvent(trx, candidacyId, event));
 }
 
 /**
- * Applies an event inside the caller's transaction (the worker fires timers this way). The row lock makes
- * concurrent events on one candidacy run one after the other: the second sees the first's result.
+ * The optimistic write. Under READ COMMITTED (the default) a conflicting write matches no row; under a stricter
+ * isolation level it fails with a serialization failure instead, and, in the rare case, a deadlock between its row
+ * locks and another statement's aborts it: either way the statement wrote nothing, so it counts as a conflict.
+ */
+async function writeOptimistically(db: Kysely<Database>, write: CandidacyEventWrite): Promise<boolean> {
+  try {
+    return await writeCandidacyEvent(db, write);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "40001" || code === "40P01") return false;
+    throw error;
+  }
+}
+
+/**
+ * Applies an event inside the caller's transaction (the worker fires timers this way, the evaluation service sends
+ * scores this way). The row lock makes concurrent events on one candidacy run one after the other: the second sees
+ * the first's result.
  */
 export async function applyCandidacyEvent(
   trx: Transaction<Database>,
@@ -167,7 +221,26 @@ export async function applyCandidacyEvent(
   /** The row, when the caller already holds its lock in this transaction (saves a round trip). */
   lockedRow?: Awaited<ReturnType<typeof lockCandidacy>>,
 ): Promise<CandidacyOutcome> {
-  const row = lockedRow ?? (await lockCandidacy(trx, candidacyId));
+  const checked = checkCandidacyEvent(lockedRow ?? (await lockCandidacy(trx, candidacyId)), event);
+  if (!checked.ok) return checked;
+  let request: CandidacyEventWrite["request"];
+  if (event.type === "SUBMIT_REQUEST") {
+    const { row } = checked;
+    const quota = await checkRequestQuotas(trx, row.candidate_id, row.certification_id, row.id, event.at);
+    if (!quota.ok) return quota;
+    request = { at: event.at, year: quota.year };
+  }
+  const { write, outcome } = eventWrite(checked, event, request);
+  if (!(await writeCandidacyEvent(trx, write))) throw new Error(`Candidacy ${write.candidacyId} changed under its row lock`);
+  return outcome;
+}
+
+type CheckedEvent =
+  | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; targetBlocCodes: string[] }
+  | { ok: false; code: RefusalCode | CandidacyServiceRefusal; message: string };
+
+/** Whether the candidacy, as read, accepts the event: the statechart's rules, then the prior blocs declared. */
+function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEvent): CheckedEvent {
   if (!row) return { ok: false, code: "not_found", message: "Cette candidature n'existe pas." };
   const snapshot = restoreSnapshot(row.snapshot);
   const check = checkEvent(snapshot, event);
@@ -188,61 +261,72 @@ export async function applyCandidacyEvent(
       };
     }
   }
+  return { ok: true, row, snapshot, targetBlocCodes };
+}
 
-  let requestYear: number | null = row.request_year;
-  if (event.type === "SUBMIT_REQUEST") {
-    const quota = await checkRequestQuotas(trx, row.candidate_id, row.certification_id, row.id, event.at);
-    if (!quota.ok) return quota;
-    requestYear = quota.year;
-  }
-
+/** The next snapshot (XState's pure transition) and everything the accepted event writes with it. */
+function eventWrite(
+  checked: Extract<CheckedEvent, { ok: true }>,
+  event: CandidacyEvent,
+  request?: CandidacyEventWrite["request"],
+): { write: CandidacyEventWrite; outcome: CandidacyOutcome } {
+  const { row, snapshot } = checked;
   const [next] = transition(candidacyMachine, snapshot, event);
   const before = stateKey(snapshot);
   const after = stateKey(next);
-  const rowVersion = row.row_version + 1;
-  const updated = await trx
-    .updateTable("candidacies")
-    .set({
-      snapshot: JSON.stringify(persistSnapshot(next)),
-      state: after,
-      row_version: rowVersion,
-      machine_version: CANDIDACY_MACHINE_VERSION,
-      request_year: requestYear,
-      target_bloc_codes: JSON.stringify(targetBlocCodes),
-      requested_at: event.type === "SUBMIT_REQUEST" ? event.at : row.requested_at,
-      updated_at: new Date(),
-    })
-    .where("id", "=", row.id)
-    .where("row_version", "=", row.row_version)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new Error(`Candidacy ${row.id} changed under its row lock`);
-
   const { actor, type, at, ...payload } = event;
-  await appendCandidacyEvent(trx, {
+  const effectsAt = new Date(at);
+  const rows = effectRows({ id: row.id }, effectsOf(event, before, after, next.context), effectsAt);
+  const priorBlocCodes = event.type === "DECLARE_ADMISSIBLE" ? event.priorBlocCodes : undefined;
+  const write: CandidacyEventWrite = {
     candidacyId: row.id,
-    rowVersion,
-    eventType: type,
-    actorUserId: actor.type === "user" ? actor.userId : null,
-    actorRole: actor.type === "user" ? actor.role : "system",
-    payload,
-    fromState: before,
-    toState: after,
-    occurredAt: at,
-  });
-  if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
-    await acquireBlocs(trx, {
-      candidateId: row.candidate_id,
-      certificationId: row.certification_id,
-      candidacyId: row.id,
-      blocCodes: event.priorBlocCodes,
-      source: "prior_certificate",
-      at: new Date(at),
-    });
+    fromRowVersion: row.row_version,
+    snapshot: JSON.stringify(persistSnapshot(next)),
+    state: after,
+    machineVersion: CANDIDACY_MACHINE_VERSION,
+    updatedAt: new Date(),
+    request,
+    targetBlocCodes: priorBlocCodes?.length ? checked.targetBlocCodes : undefined,
+    journal: {
+      eventType: type,
+      actorUserId: actor.type === "user" ? actor.userId : null,
+      actorRole: actor.type === "user" ? actor.role : "system",
+      payload,
+      fromState: before,
+      toState: after,
+      occurredAt: at,
+    },
+    effectsAt,
+    cancelledTimers: rows.cancelledTimers,
+    timers: rows.timers,
+    messages: rows.messages.flatMap((message) => addressInStatement(message, row.candidate_id, next.context)),
+    priorBlocCodes,
+    // Validation by the certifier makes the awarded blocs the candidate's for good.
+    acquireAwardedBlocs: event.type === "VALIDATE_DECISION",
+  };
+  return { write, outcome: { ok: true, candidacyId: row.id, state: after, rowVersion: row.row_version + 1 } };
+}
+
+/**
+ * A message's recipients as the event's statement writes them: known ids now (the evaluators from the snapshot
+ * being saved, as writeEffects reads them from the saved row), the holders of a role by the statement itself.
+ */
+function addressInStatement(message: EffectRows["messages"][number], candidateId: string, context: CandidacyContext) {
+  const { to, topic, payload } = message;
+  const toUser = (recipientId: string) => ({ topic, payload: { ...payload, recipientId } });
+  if (!to) return [{ topic, payload }];
+  switch (to.kind) {
+    case "candidate":
+      return [toUser(candidateId)];
+    case "user":
+      return [toUser(to.userId)];
+    case "evaluators": {
+      const pair = context.evaluation.pair;
+      return pair ? [toUser(pair.evaluatorAId), toUser(pair.evaluatorBId)] : [];
+    }
+    case "role":
+      return [{ topic, payload, recipientRole: to.role }];
   }
-  // Validation by the certifier makes the awarded blocs the candidate's for good.
-  if (event.type === "VALIDATE_DECISION") await acquireAwardedBlocs(trx, row.id, new Date(at));
-  await writeEffects(trx, { id: row.id, candidateId: row.candidate_id }, effectsOf(event, before, after, next.context), new Date(at));
-  return { ok: true, candidacyId: row.id, state: after, rowVersion };
 }
 
 async function checkRequestQuotas(
@@ -279,9 +363,48 @@ async function checkRequestQuotas(
   return { ok: true, year };
 }
 
+/** The rows effects write: timers cancelled and scheduled, outbox messages (`to`: recipients still to resolve). */
+interface EffectRows {
+  cancelledTimers: TimerKind[];
+  timers: { kind: TimerKind; dueAt: string; payload?: Record<string, unknown> }[];
+  messages: { topic: string; payload: Record<string, unknown>; to?: Recipient }[];
+}
+
 /**
- * Writes effects in the event's transaction: notifications to the outbox, timers scheduled or cancelled. Rows are
- * written in one statement per table: every statement of an event is a round trip under the row lock.
+ * What effects write, as rows, for both writers: writeEffects (one statement per table) and the event's single
+ * statement (writeCandidacyEvent). A new kind of effect goes here, once: the switch will not compile without it.
+ */
+function effectRows(candidacy: { id: string }, effects: CandidacyEffect[], at: Date): EffectRows {
+  const rows: EffectRows = { cancelledTimers: [], timers: [], messages: [] };
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "cancel":
+        rows.cancelledTimers.push(...effect.timers);
+        break;
+      case "schedule":
+        rows.timers.push({ kind: effect.timer, dueAt: effect.dueAt, payload: effect.facts });
+        break;
+      case "notify":
+        rows.messages.push({ topic: "email", payload: { email: effect.email, facts: effect.facts }, to: effect.to });
+        break;
+      case "purge_identity_documents":
+        rows.messages.push({
+          topic: PURGE_IDENTITY_DOCUMENTS_TOPIC,
+          payload: { candidacyId: candidacy.id, decidedBy: effect.decidedBy, decidedAt: at.toISOString() },
+        });
+        break;
+      default: {
+        const unknown: never = effect;
+        throw new Error(`Unknown candidacy effect: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * Writes effects in the caller's transaction, one statement per table: notifications to the outbox, timers
+ * scheduled or cancelled (the worker's reminders). An event's own effects go in its single statement instead.
  */
 export async function writeEffects(
   trx: Transaction<Database>,
@@ -289,22 +412,15 @@ export async function writeEffects(
   effects: CandidacyEffect[],
   at: Date,
 ): Promise<void> {
-  const cancelled = effects.flatMap((e) => (e.type === "cancel" ? e.timers : []));
-  if (cancelled.length > 0) await cancelTimers(trx, candidacy.id, cancelled, at);
-  const timers = effects.flatMap((e) =>
-    e.type === "schedule" ? [{ candidacyId: candidacy.id, kind: e.timer, dueAt: e.dueAt, payload: e.facts }] : [],
-  );
+  const rows = effectRows(candidacy, effects, at);
+  if (rows.cancelledTimers.length > 0) await cancelTimers(trx, candidacy.id, rows.cancelledTimers, at);
+  const timers = rows.timers.map((t) => ({ candidacyId: candidacy.id, ...t }));
   if (timers.length > 0) await scheduleTimers(trx, timers);
   const messages = [];
-  for (const effect of effects) {
-    if (effect.type !== "notify") continue;
-    for (const userId of await recipientIds(trx, candidacy, effect.to)) {
-      messages.push({
-        topic: "email",
-        candidacyId: candidacy.id,
-        availableAt: at,
-        payload: { email: effect.email, recipientId: userId, facts: effect.facts },
-      });
+  for (const { topic, payload, to } of rows.messages) {
+    const recipients = to ? await recipientIds(trx, candidacy, to) : [undefined];
+    for (const recipientId of recipients) {
+      messages.push({ topic, candidacyId: candidacy.id, availableAt: at, payload: recipientId ? { ...payload, recipientId } : payload });
     }
   }
   if (messages.length > 0) await enqueueOutbox(trx, messages);

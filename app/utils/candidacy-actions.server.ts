@@ -39,6 +39,11 @@ export const candidacyIntentSchema = z.discriminatedUnion("intent", [
       .regex(/^(\d{4}-\d{2}-\d{2})?$/, "Indiquez une date au format JJ/MM/AAAA.")
       .optional()
       .transform((v) => (v ? v : undefined)),
+    // Blocs the candidate already holds, proved by certificates the officer accepts: they count as acquired.
+    priorBlocCodes: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => [...new Set((v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((code) => code !== ""))]),
   }),
   z.object({ intent: z.literal("DECLARE_INADMISSIBLE"), reason }),
 ]);
@@ -57,7 +62,12 @@ export function eventFromIntent(intent: CandidacyIntent, actor: { userId: string
     case "DECLARE_INADMISSIBLE":
       return { ...base, type: intent.intent, reason: intent.reason };
     case "DECLARE_ADMISSIBLE":
-      return { ...base, type: "DECLARE_ADMISSIBLE", validityEndsOn: intent.validityEndsOn };
+      return {
+        ...base,
+        type: "DECLARE_ADMISSIBLE",
+        validityEndsOn: intent.validityEndsOn,
+        ...(intent.priorBlocCodes.length > 0 ? { priorBlocCodes: intent.priorBlocCodes } : {}),
+      };
     default:
       return { ...base, type: intent.intent };
   }
@@ -78,7 +88,7 @@ export function allowedIntents(
     WITHDRAW: { intent: "WITHDRAW", confirm: "on" },
     OPEN_REVIEW: { intent: "OPEN_REVIEW" },
     MARK_INCOMPLETE: { intent: "MARK_INCOMPLETE", reason: "motif" },
-    DECLARE_ADMISSIBLE: { intent: "DECLARE_ADMISSIBLE", validityEndsOn: undefined },
+    DECLARE_ADMISSIBLE: { intent: "DECLARE_ADMISSIBLE", validityEndsOn: undefined, priorBlocCodes: [] },
     DECLARE_INADMISSIBLE: { intent: "DECLARE_INADMISSIBLE", reason: "motif" },
   };
   return intents.filter((name) => checkEvent(snapshot, eventFromIntent(samples[name], actor, now)).allowed);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatDateTime, formatDecimal } from "./format";
+import { formatDate, formatDateTime, formatDecimal, formatFileSize } from "./format";
 
 describe("formatDecimal", () => {
   it.each([
@@ -18,5 +18,14 @@ describe("formatDate", () => {
     expect(formatDate("2026-12-31T23:30:00Z")).toBe("1er janvier 2027");
     expect(formatDate("2027-03-05")).toBe("5 mars 2027");
     expect(formatDateTime("2026-12-31T23:30:00Z")).toBe("1er janvier 2027 à 00:30");
+  });
+});
+
+describe("formatFileSize", () => {
+  it("writes sizes the French way", () => {
+    expect(formatFileSize(1)).toBe("1 octet");
+    expect(formatFileSize(850)).toBe("850 octets");
+    expect(formatFileSize(12.4 * 1024)).toBe("12,4 Ko");
+    expect(formatFileSize(50 * 1024 * 1024)).toBe("50 Mo");
   });
 });

@@ -19,3 +19,13 @@ export function formatDecimal(value: string): string {
   const kept = fraction.replace(/0+$/, "");
   return kept ? `${whole},${kept}` : whole!;
 }
+
+const sizeFormat = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+
+/** A file size as French users read it: "850 octets", "12,4 Ko", "3,2 Mo" (powers of 1024, as file managers do). */
+export function formatFileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} octet${bytes > 1 ? "s" : ""}`;
+  if (bytes < 1024 * 1024) return `${sizeFormat.format(bytes / 1024)} Ko`;
+  if (bytes < 1024 * 1024 * 1024) return `${sizeFormat.format(bytes / (1024 * 1024))} Mo`;
+  return `${sizeFormat.format(bytes / (1024 * 1024 * 1024))} Go`;
+}

@@ -5,10 +5,12 @@ import * as foundation from "./2026-11-28-0001-foundation";
 import * as candidacies from "./2026-11-28-0002-candidacies";
 import * as evaluation from "./2026-11-28-0003-evaluation";
 import * as timersByCandidacy from "./2026-11-28-0004-timers-by-candidacy";
+import * as documents from "./2026-11-28-0005-documents";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28-0001-foundation": foundation,
   "2026-11-28-0002-candidacies": candidacies,
   "2026-11-28-0003-evaluation": evaluation,
   "2026-11-28-0004-timers-by-candidacy": timersByCandidacy,
+  "2026-11-28-0005-documents": documents,
 };

@@ -1,5 +1,5 @@
 // Queries of candidacies, their event journal, timers and outbox.
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 import type { Database, Role } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -52,6 +52,119 @@ export async function appendCandidacyEvent(
       occurred_at: values.occurredAt,
     })
     .execute();
+}
+
+/**
+ * Everything one accepted event writes. `fromRowVersion` is the version the event was computed from: the snapshot
+ * is saved with `fromRowVersion + 1` only if the row is still at `fromRowVersion`, and every other row is written
+ * from that update's result, so a version conflict writes nothing at all.
+ */
+export interface CandidacyEventWrite {
+  candidacyId: string;
+  fromRowVersion: number;
+  snapshot: string;
+  state: string;
+  machineVersion: number;
+  updatedAt: Date;
+  /** The admissibility request: its instant and its calendar year in France (R335-7). */
+  request?: { at: string; year: number };
+  /** The blocs still aimed at, when the event changes them (prior blocs proved at admissibility). */
+  targetBlocCodes?: string[];
+  journal: {
+    eventType: string;
+    actorUserId: string | null;
+    actorRole: Role | "system";
+    payload: Record<string, unknown>;
+    fromState: string;
+    toState: string;
+    occurredAt: string;
+  };
+  /** The instant the effects take: timers cancelled, outbox messages available, blocs acquired. */
+  effectsAt: Date;
+  cancelledTimers: string[];
+  timers: { kind: string; dueAt: string; payload?: Record<string, unknown> }[];
+  /** Outbox rows, in order; one with `recipientRole` becomes one row per active holder of the role, its id in `recipientId`. */
+  messages: { topic: string; payload: Record<string, unknown>; recipientRole?: Role }[];
+  /** Blocs proved otherwise (prior certificate), the candidate's for good from now on. */
+  priorBlocCodes?: string[];
+  /** The blocs awarded by the candidacy's recorded decision become the candidate's for good. */
+  acquireAwardedBlocs?: boolean;
+}
+
+/**
+ * Writes an accepted event in ONE statement: data-modifying CTEs, each reading the snapshot update's RETURNING.
+ * Run alone (autocommit), the statement is atomic by itself, and its update waits for any transaction holding the
+ * row then re-checks the version on the committed row: the candidacy row is locked before any of its timers, as
+ * on the locked path. Returns false, having written nothing, when the row is no longer at `fromRowVersion` (or no
+ * longer exists). Inside a transaction that holds the row lock it is simply the event's writes in one round trip.
+ */
+export async function writeCandidacyEvent(db: Db, w: CandidacyEventWrite): Promise<boolean> {
+  const rowVersion = w.fromRowVersion + 1;
+  const parts: RawBuilder<unknown>[] = [
+    sql`k as (
+      update candidacies set snapshot = ${w.snapshot}::jsonb, state = ${w.state}::text, row_version = ${rowVersion},
+        machine_version = ${w.machineVersion}, updated_at = ${w.updatedAt}::timestamptz${
+          w.request ? sql`, request_year = ${w.request.year}::int, requested_at = ${w.request.at}::timestamptz` : sql``
+        }${w.targetBlocCodes ? sql`, target_bloc_codes = ${JSON.stringify(w.targetBlocCodes)}::jsonb` : sql``}
+      where id = ${w.candidacyId}::uuid and row_version = ${w.fromRowVersion}::int
+      returning id, candidate_id, certification_id)`,
+    sql`journal as (
+      insert into candidacy_events (candidacy_id, row_version, event_type, actor_user_id, actor_role, payload, from_state, to_state, occurred_at)
+      select k.id, ${rowVersion}::int, ${w.journal.eventType}::text, ${w.journal.actorUserId}::uuid, ${w.journal.actorRole}::text,
+        ${JSON.stringify(w.journal.payload)}::jsonb, ${w.journal.fromState}::text, ${w.journal.toState}::text, ${w.journal.occurredAt}::timestamptz
+      from k)`,
+  ];
+  if (w.cancelledTimers.length > 0) {
+    // `= (select id from k)`, not a join with k: the planner then looks the timers up by candidacy (a join scanned
+    // every pending timer), and the update still waits for the snapshot update's row lock and version check.
+    parts.push(sql`cancelled_timers as (
+      update timers t set cancelled_at = ${w.effectsAt}::timestamptz
+      where t.candidacy_id = (select id from k) and t.kind = any(${w.cancelledTimers}::text[]) and t.fired_at is null and t.cancelled_at is null)`);
+  }
+  if (w.timers.length > 0) {
+    const timers = w.timers.map((t) => ({ kind: t.kind, due_at: t.dueAt, payload: t.payload ?? {} }));
+    parts.push(sql`scheduled_timers as (
+      insert into timers (candidacy_id, kind, due_at, payload)
+      select k.id, t.kind, t.due_at, t.payload
+      from k cross join jsonb_to_recordset(${JSON.stringify(timers)}::jsonb) as t(kind text, due_at timestamptz, payload jsonb)
+      on conflict (candidacy_id, kind, due_at) do nothing)`);
+  }
+  if (w.messages.length > 0) {
+    const messages = w.messages.map((m, n) => ({ n, topic: m.topic, payload: m.payload, role: m.recipientRole ?? null }));
+    const anyRole = w.messages.some((m) => m.recipientRole);
+    // One insert, ordered: outbox ids follow the order of the effects. The sub-statements of one statement run in
+    // no set order, so two inserts into the outbox would not keep it. The role holders are joined only when a
+    // message goes to a role: joining every event to them would cost each a scan of the roles.
+    parts.push(sql`messages as (
+      insert into outbox (topic, payload, candidacy_id, created_at, available_at)
+      select m.topic, ${anyRole ? sql`case when m.role is null then m.payload else m.payload || jsonb_build_object('recipientId', r.id) end` : sql`m.payload`},
+        k.id, ${w.effectsAt}::timestamptz, ${w.effectsAt}::timestamptz
+      from k cross join jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(n int, topic text, payload jsonb, role text)
+      ${anyRole ? sql`left join lateral (
+        select u.id from user_roles ur join users u on u.id = ur.user_id where ur.role = m.role and u.is_active
+      ) r on m.role is not null
+      where m.role is null or r.id is not null
+      order by m.n, r.id` : sql`order by m.n`})`);
+  }
+  if (w.priorBlocCodes && w.priorBlocCodes.length > 0) {
+    parts.push(sql`prior_blocs as (
+      insert into acquired_blocs (candidate_id, certification_id, bloc_code, source, candidacy_id, acquired_at)
+      select k.candidate_id, k.certification_id, b.code, 'prior_certificate', k.id, ${w.effectsAt}::timestamptz
+      from k cross join unnest(${w.priorBlocCodes}::text[]) as b(code)
+      on conflict (candidate_id, certification_id, bloc_code) do nothing)`);
+  }
+  if (w.acquireAwardedBlocs) {
+    // The decision was recorded with the event that led to "decided", which bumped the row version: a write that
+    // passes the version check reads the decision the event was checked against.
+    parts.push(sql`awarded_blocs as (
+      insert into acquired_blocs (candidate_id, certification_id, bloc_code, source, candidacy_id, acquired_at)
+      select k.candidate_id, k.certification_id, b.code, 'evaluation', k.id, ${w.effectsAt}::timestamptz
+      from k join candidacy_decisions d on d.candidacy_id = ${w.candidacyId}::uuid
+      cross join jsonb_array_elements_text(d.outcome -> 'awardedBlocCodes') as b(code)
+      on conflict (candidate_id, certification_id, bloc_code) do nothing)`);
+  }
+  const { rows } = await sql<{ id: string }>`with ${sql.join(parts)} select id from k`.execute(db);
+  return rows.length === 1;
 }
 
 export async function listCandidacyEvents(db: Db, candidacyId: string) {
@@ -301,54 +414,6 @@ export async function listEscalations(db: Db, now: Date) {
     .where("t.due_at", "<=", now)
     .orderBy("t.due_at")
     .execute();
-}
-
-/** Records blocs as the candidate's for good; a bloc already held keeps its first record. */
-export async function acquireBlocs(
-  trx: Db,
-  values: {
-    candidateId: string;
-    certificationId: string;
-    candidacyId: string;
-    blocCodes: string[];
-    source: "evaluation" | "prior_certificate";
-    at: Date;
-  },
-) {
-  if (values.blocCodes.length === 0) return;
-  await trx
-    .insertInto("acquired_blocs")
-    .values(
-      values.blocCodes.map((code) => ({
-        candidate_id: values.candidateId,
-        certification_id: values.certificationId,
-        bloc_code: code,
-        source: values.source,
-        candidacy_id: values.candidacyId,
-        acquired_at: values.at,
-      })),
-    )
-    .onConflict((oc) => oc.columns(["candidate_id", "certification_id", "bloc_code"]).doNothing())
-    .execute();
-}
-
-/** Blocs awarded by a validated decision become the candidate's for good. */
-export async function acquireAwardedBlocs(trx: Db, candidacyId: string, at: Date) {
-  const row = await trx
-    .selectFrom("candidacy_decisions as d")
-    .innerJoin("candidacies as k", "k.id", "d.candidacy_id")
-    .select(["d.outcome", "k.candidate_id", "k.certification_id"])
-    .where("d.candidacy_id", "=", candidacyId)
-    .executeTakeFirst();
-  if (!row) return;
-  await acquireBlocs(trx, {
-    candidateId: row.candidate_id,
-    certificationId: row.certification_id,
-    candidacyId,
-    blocCodes: (row.outcome as { awardedBlocCodes: string[] }).awardedBlocCodes,
-    source: "evaluation",
-    at,
-  });
 }
 
 export async function getDecision(db: Db, candidacyId: string) {

@@ -142,7 +142,7 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       { bloc_code: "B2", source: "evaluation" },
       { bloc_code: "B3", source: "evaluation" },
     ]);
-    const emails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).orderBy("id").execute();
+    const emails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).where("topic", "=", "email").orderBy("id").execute();
     expect(emails.map((e) => e.payload.email)).toEqual([
       "request_received", "admissible", "dossier_received", "evaluators_assigned", "evaluators_assigned", "result",
     ]);

@@ -17,7 +17,8 @@ export interface RunningPortal {
   stop(): Promise<void>;
 }
 
-export async function startPortal(): Promise<RunningPortal> {
+/** extraEnv: more settings for this portal (e.g. S3_* to use an S3 server, UPLOAD_MAX_BYTES). */
+export async function startPortal(extraEnv: Record<string, string> = {}): Promise<RunningPortal> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "vae-e2e-"));
   const database = serverUrl ? await createServerDatabase("vae_e2e") : null;
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server/index.ts"], {
@@ -34,6 +35,7 @@ export async function startPortal(): Promise<RunningPortal> {
       // E-mails stay in DATA_DIR/mail, whatever the developer's environment configures.
       SMTP_URL: "",
       WORKER_INTERVAL_SECONDS: "1",
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

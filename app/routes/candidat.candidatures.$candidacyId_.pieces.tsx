@@ -1,0 +1,207 @@
+// The candidate's admissibility request documents: identity, proofs of activity with the period each covers, prior
+// certificates, sworn statement. Files stream to storage as they arrive (documents.server.ts); the page shows the
+// experience they add up to. Documents can change while the request is being put together or completed.
+import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { z } from "zod";
+import { ACTIVITY_PROOF_TYPES, ADMISSIBILITY_DOCUMENT_KINDS, type AdmissibilityDocumentKind } from "../../db/schema";
+import { stateLabel } from "../../workflows/candidacy-machine";
+import { AdmissibilityDocumentList, DeclaredExperienceSummary } from "~/components/admissibility-documents";
+import { FileUploadControls } from "~/components/file-input";
+import { FormAlert, FormField } from "~/components/form-field";
+import { GeneralErrorBoundary } from "~/components/status-page";
+import {
+  ADMISSIBILITY_EDITABLE_STATES,
+  addAdmissibilityDocument,
+  readAdmissibilityDocuments,
+  removeAdmissibilityDocument,
+} from "~/services/documents.server";
+import { getStorage } from "~/services/storage";
+import { ALLOWED_UPLOAD_TYPES_LABEL, UPLOAD_ACCEPT } from "~/services/uploads/allowed-types";
+import { requireRole } from "~/utils/auth.server";
+import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { getDb } from "~/utils/db.server";
+import { ACTIVITY_PROOF_TYPE_LABELS, ADMISSIBILITY_DOCUMENT_KIND_LABELS } from "~/utils/document-forms";
+import { getConfig } from "~/utils/env.server";
+import { parseForm } from "~/utils/forms";
+
+export const meta = () => [{ title: "Pièces de ma demande — Portail VAE" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "candidate");
+  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const { documents, experience, hasIdentity, hasActivityProof } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
+  return json({
+    candidacy: {
+      id: candidacy.id,
+      certificationTitle: candidacy.certificationTitle,
+      state: candidacy.state,
+      stateLabel: stateLabel(candidacy.state),
+      targetBlocCodes: candidacy.targetBlocCodes,
+    },
+    editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
+    documents,
+    experience,
+    hasIdentity,
+    hasActivityProof,
+    maxFileBytes: getConfig().uploadMaxBytes,
+    accept: UPLOAD_ACCEPT,
+    acceptedLabel: ALLOWED_UPLOAD_TYPES_LABEL,
+  });
+}
+
+const removeSchema = z.object({ intent: z.literal("remove"), documentId: z.string().uuid("Document introuvable.") });
+
+type ActionData = { formError: string | null; fieldErrors: Record<string, string>; done: "added" | "removed" | null };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "candidate");
+  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const db = await getDb();
+  // The upload is read as a stream by the service: the body must not be parsed here first.
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    const outcome = await addAdmissibilityDocument(db, getStorage(), user, candidacy.id, request, {
+      maxFileBytes: getConfig().uploadMaxBytes,
+    });
+    if (!outcome.ok) {
+      return json<ActionData>({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, { status: outcome.status });
+    }
+    return json<ActionData>({ formError: null, fieldErrors: {}, done: "added" });
+  }
+  const form = parseForm(removeSchema, await request.formData());
+  if (!form.ok) return json<ActionData>({ formError: "Document introuvable.", fieldErrors: {}, done: null }, { status: 400 });
+  const outcome = await removeAdmissibilityDocument(db, getStorage(), user, candidacy.id, form.data.documentId);
+  if (!outcome.ok) {
+    return json<ActionData>({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, { status: outcome.status });
+  }
+  return json<ActionData>({ formError: null, fieldErrors: {}, done: "removed" });
+}
+
+export default function RequestDocumentsPage() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const [kind, setKind] = useState<AdmissibilityDocumentKind>("activity_proof");
+  const errors = actionData?.fieldErrors ?? {};
+  return (
+    <>
+      <p>
+        <Link to={`/candidat/candidatures/${data.candidacy.id}`}>← Ma candidature</Link>
+      </p>
+      <p className="eyebrow">Demande de recevabilité</p>
+      <h1>Pièces de ma demande</h1>
+      <p className="muted">
+        {data.candidacy.certificationTitle} — étape : {data.candidacy.stateLabel}
+      </p>
+      <FormAlert message={actionData?.formError} />
+      {actionData?.done === "added" ? (
+        <div className="alert alert--success" role="status">
+          Le document a été ajouté à votre demande.
+        </div>
+      ) : null}
+      {actionData?.done === "removed" ? (
+        <div className="alert alert--success" role="status">
+          Le document a été retiré de votre demande.
+        </div>
+      ) : null}
+
+      <DeclaredExperienceSummary experience={data.experience} />
+      {data.editable && (!data.hasIdentity || !data.hasActivityProof) ? (
+        <ul className="alert" role="note">
+          {!data.hasIdentity ? <li>Joignez une pièce d'identité en cours de validité.</li> : null}
+          {!data.hasActivityProof ? (
+            <li>Joignez au moins un justificatif d'activité (attestation d'employeur, bulletins de salaire, contrat).</li>
+          ) : null}
+        </ul>
+      ) : null}
+
+      <section>
+        <h2>Documents joints</h2>
+        <AdmissibilityDocumentList documents={data.documents} canRemove={data.editable} busy={busy} />
+        <p className="muted">
+          Votre pièce d'identité est supprimée de nos serveurs dès que la décision de recevabilité est prise ; nous
+          conservons seulement la trace de sa vérification.
+        </p>
+      </section>
+
+      {data.editable ? (
+        <section className="card">
+          <h2>Ajouter un document</h2>
+          {/* Text fields come before the file: the server reads them as the upload streams in. */}
+          <Form method="post" encType="multipart/form-data" className="form" key={actionData?.done === "added" ? "reset" : "form"}>
+            <div className={errors.kind ? "field field--error" : "field"}>
+              <label htmlFor="field-kind">Type de document</label>
+              <select id="field-kind" name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as AdmissibilityDocumentKind)}>
+                {ADMISSIBILITY_DOCUMENT_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {ADMISSIBILITY_DOCUMENT_KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+              {errors.kind ? <p className="field__error">{errors.kind}</p> : null}
+            </div>
+            {kind === "activity_proof" ? (
+              <fieldset>
+                <legend>Activité justifiée</legend>
+                <div className={errors.proofType ? "field field--error" : "field"}>
+                  <label htmlFor="field-proofType">Nature du justificatif</label>
+                  <select id="field-proofType" name="proofType" defaultValue="employer_attestation">
+                    {ACTIVITY_PROOF_TYPES.map((t) => (
+                      <option key={t} value={t}>
+                        {ACTIVITY_PROOF_TYPE_LABELS[t]}
+                      </option>
+                    ))}
+                  </select>
+                  {errors.proofType ? <p className="field__error">{errors.proofType}</p> : null}
+                </div>
+                <FormField name="employer" label="Employeur ou structure" required maxLength={200} error={errors.employer} />
+                <FormField name="jobTitle" label="Intitulé du poste (facultatif)" maxLength={200} error={errors.jobTitle} />
+                <FormField name="periodStart" type="date" label="Début de la période couverte" required error={errors.periodStart} />
+                <FormField
+                  name="periodEnd"
+                  type="date"
+                  label="Fin de la période couverte"
+                  required
+                  error={errors.periodEnd}
+                  hint="Les deux dates sont incluses. Pour des bulletins de salaire, du premier au dernier mois couvert."
+                />
+                <div className="field">
+                  <label htmlFor="field-relatedToCqp">Cette activité est-elle en rapport avec le CQP ?</label>
+                  <select id="field-relatedToCqp" name="relatedToCqp" defaultValue="yes">
+                    <option value="yes">Oui : elle compte dans mon expérience en lien avec le CQP</option>
+                    <option value="no">Non : autre activité</option>
+                  </select>
+                </div>
+              </fieldset>
+            ) : null}
+            {kind === "prior_certificate" ? (
+              <fieldset className={errors.priorBlocCodes ? "field field--error" : undefined}>
+                <legend>Blocs attestés par ce document</legend>
+                {data.candidacy.targetBlocCodes.map((code) => (
+                  <div className="checkbox" key={code}>
+                    <input type="checkbox" id={`bloc-${code}`} name="priorBlocCodes" value={code} />
+                    <label htmlFor={`bloc-${code}`}>{code}</label>
+                  </div>
+                ))}
+                {errors.priorBlocCodes ? <p className="field__error">{errors.priorBlocCodes}</p> : null}
+              </fieldset>
+            ) : null}
+            <FormField name="description" label="Précision (facultatif)" maxLength={1000} error={errors.description} />
+            <FileUploadControls
+              maxBytes={data.maxFileBytes}
+              accept={data.accept}
+              acceptedLabel={data.acceptedLabel}
+              submitLabel="Ajouter le document"
+            />
+          </Form>
+        </section>
+      ) : (
+        <p className="muted">Votre demande a été déposée : ses pièces ne peuvent plus être modifiées.</p>
+      )}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,25 @@
+// Every piece of evidence of a filed version in one ZIP, with an index (number, name, caption, competencies,
+// SHA-256): what reviewers download first. Streamed: files are read one at a time, never held in memory.
+import { type LoaderFunctionArgs, createReadableStreamFromReadable, json } from "@remix-run/node";
+import { streamEvidenceZip } from "~/services/dossier-export/evidence-zip.server";
+import { readDossierExport } from "~/services/dossiers.server";
+import { contentDisposition, getStorage } from "~/services/storage";
+import { requireUser } from "~/utils/auth.server";
+import { getDb } from "~/utils/db.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const version = /^\d{1,4}$/.test(params.version ?? "") ? Number(params.version) : null;
+  const model = version === null ? null : await readDossierExport(await getDb(), user, params.candidacyId ?? "", version);
+  if (!model) throw json({ message: "Dossier introuvable." }, { status: 404 });
+  const storage = getStorage();
+  const zip = streamEvidenceZip(model, async (key) => (await storage.get(key))?.body ?? null);
+  return new Response(createReadableStreamFromReadable(zip), {
+    headers: {
+      "Content-Type": "application/zip",
+      "Content-Disposition": contentDisposition(`Pièces ${model.candidacyReference} v${model.version}.zip`, false),
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}

@@ -1,0 +1,302 @@
+// The candidate's files: the typed documents of the admissibility request, who may read any stored file, the
+// removal of identity documents once admissibility is decided, and the sweep of objects no row refers to.
+// A file's object is stored first (streamed), its row written after, in a transaction that re-checks the candidacy:
+// a failed upload leaves no row, and an object left without a row (crash between the two) is swept later.
+import { randomBytes } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { z } from "zod";
+import {
+  type NewDocument,
+  deleteAdmissibilityDocument,
+  findDocumentForAccess,
+  findKnownStorageKeys,
+  insertAdmissibilityDocument,
+  insertDocument,
+  listAdmissibilityDocuments,
+  listIdentityDocumentsToPurge,
+  markAdmissibilityDocumentsChecked,
+  markDocumentsPurged,
+} from "../../db/queries/documents";
+import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
+import type { Database, DocumentPurpose, Role } from "../../db/schema";
+import { declaredExperience } from "../../workflows/declared-experience";
+import { restoreSnapshot } from "../../workflows/candidacy-machine";
+import { admissibilityDocumentSchema } from "../utils/document-forms";
+import { parseForm } from "../utils/forms";
+import type { ObjectStorage } from "./storage";
+import {
+  type ReceivedFile,
+  type ReceivedUpload,
+  UploadRefusedError,
+  discardReceivedFiles,
+  receiveUpload,
+} from "./uploads/receive-upload.server";
+
+/** States in which the candidate puts together (or completes) their admissibility request. */
+export const ADMISSIBILITY_EDITABLE_STATES: readonly string[] = ["draft", "admissibility.incomplete"];
+/** A request is a handful of documents; the bound keeps a runaway script from filling the store. */
+export const MAX_ADMISSIBILITY_DOCUMENTS = 40;
+
+export type DocumentRefusal = { ok: false; status: number; formError: string | null; fieldErrors: Record<string, string> };
+
+const refusal = (status: number, formError: string | null, fieldErrors: Record<string, string> = {}): DocumentRefusal => ({
+  ok: false,
+  status,
+  formError,
+  fieldErrors,
+});
+
+export const NOT_FOUND_MESSAGE = "Document introuvable.";
+
+/** A storage key for a new file of a candidacy: generated, never derived from what the person named the file. */
+export function newDocumentKey(candidacyId: string): string {
+  return `candidacies/${candidacyId}/files/${randomBytes(16).toString("hex")}`;
+}
+
+/** The prefix under which every candidate file is stored (the orphan sweep lists it). */
+export const DOCUMENTS_PREFIX = "candidacies/";
+
+export interface UploadLimits {
+  maxFileBytes: number;
+}
+
+/**
+ * Streams the request's one file to storage and parses the text fields that came with it. On any refusal nothing
+ * is left in storage; on success the caller records the file, or calls `discard` if it cannot.
+ */
+export async function receiveOneFile<S extends z.ZodTypeAny>(
+  storage: ObjectStorage,
+  candidacyId: string,
+  request: Request,
+  limits: UploadLimits,
+  schema: S,
+): Promise<{ ok: true; file: ReceivedFile; fields: z.infer<S>; discard: () => Promise<void> } | DocumentRefusal> {
+  let upload: ReceivedUpload;
+  try {
+    upload = await receiveUpload(request, {
+      storage,
+      keyFor: () => newDocumentKey(candidacyId),
+      maxFileBytes: limits.maxFileBytes,
+      maxFiles: 1,
+    });
+  } catch (error) {
+    if (error instanceof UploadRefusedError) return refusal(error.status, error.message);
+    throw error;
+  }
+  // Objects a failed delete leaves behind are the orphan sweep's.
+  const discard = async () => void (await discardReceivedFiles(storage, upload.files));
+  const [file] = upload.files;
+  const form = parseForm(schema, upload.fields);
+  if (!file || !form.ok) {
+    await discard();
+    return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors);
+  }
+  return { ok: true, file, fields: form.data, discard };
+}
+
+/** The row of a file received for a candidacy. */
+export function documentOfUpload(
+  file: ReceivedFile,
+  candidacyId: string,
+  purpose: DocumentPurpose,
+  uploadedBy: string,
+  uploadedAt: Date,
+): NewDocument {
+  const { key: storageKey, originalName, mediaType, byteSize, sha256 } = file;
+  return { candidacyId, purpose, storageKey, originalName, mediaType, byteSize, sha256, uploadedBy, uploadedAt };
+}
+
+/**
+ * Adds one typed document to the candidate's admissibility request: streamed to storage, checked, then recorded.
+ * Refused before reading the body when the candidacy is not the candidate's or no longer accepts documents.
+ */
+export async function addAdmissibilityDocument(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  candidate: { id: string },
+  candidacyId: string,
+  request: Request,
+  limits: UploadLimits,
+  now: () => Date = () => new Date(),
+): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
+  if (!ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state)) {
+    return refusal(409, "Votre demande a été déposée : ses pièces ne peuvent plus être modifiées.");
+  }
+
+  const received = await receiveOneFile(storage, candidacyId, request, limits, admissibilityDocumentSchema);
+  if (!received.ok) return received;
+  const { file, discard } = received;
+  const facts = received.fields;
+  if (facts.kind === "prior_certificate") {
+    const unknown = facts.priorBlocCodes.filter((code) => !candidacy.targetBlocCodes.includes(code));
+    if (unknown.length > 0) {
+      await discard();
+      return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.` });
+    }
+  }
+
+  try {
+    const outcome = await db.transaction().execute(async (trx) => {
+      // The request may have been filed while the file was uploading: re-check under the candidacy's lock.
+      const row = await lockCandidacy(trx, candidacyId);
+      if (!row || !ADMISSIBILITY_EDITABLE_STATES.includes(row.state)) {
+        return refusal(409, "Votre demande a été déposée pendant l'envoi : ce document n'a pas été ajouté.");
+      }
+      const { count } = await trx
+        .selectFrom("admissibility_documents")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .where("candidacy_id", "=", candidacyId)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= MAX_ADMISSIBILITY_DOCUMENTS) {
+        return refusal(409, `Une demande compte au plus ${MAX_ADMISSIBILITY_DOCUMENTS} documents : retirez-en un avant d'en ajouter.`);
+      }
+      const documentId = await insertDocument(trx, documentOfUpload(file, candidacyId, "admissibility", candidate.id, now()));
+      await insertAdmissibilityDocument(trx, documentId, candidacyId, facts);
+      return { ok: true as const, documentId };
+    });
+    if (!outcome.ok) await discard();
+    return outcome;
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+}
+
+/** Withdraws a document from a request still being put together; the object goes after commit. */
+export async function removeAdmissibilityDocument(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  candidate: { id: string },
+  candidacyId: string,
+  documentId: string,
+): Promise<{ ok: true } | DocumentRefusal> {
+  const removed = await db.transaction().execute(async (trx) => {
+    const row = await lockCandidacy(trx, candidacyId);
+    if (!row || row.candidate_id !== candidate.id) return refusal(404, "Candidature introuvable.");
+    if (!ADMISSIBILITY_EDITABLE_STATES.includes(row.state)) {
+      return refusal(409, "Votre demande a été déposée : ses pièces ne peuvent plus être modifiées.");
+    }
+    const deleted = await deleteAdmissibilityDocument(trx, candidacyId, documentId);
+    if (!deleted) return refusal(404, NOT_FOUND_MESSAGE);
+    return { ok: true as const, storageKey: deleted.storageKey };
+  });
+  if (!removed.ok) return removed;
+  // A failure here leaves an object without a row: the orphan sweep removes it.
+  await storage.delete(removed.storageKey).catch(() => undefined);
+  return { ok: true };
+}
+
+/** The documents of a request, and the experience they declare (overlapping periods counted once). */
+export async function readAdmissibilityDocuments(db: Kysely<Database>, candidacyId: string) {
+  const documents = await listAdmissibilityDocuments(db, candidacyId);
+  const periods = documents.flatMap((d) =>
+    d.kind === "activity_proof" && d.periodStart && d.periodEnd
+      ? [{ start: d.periodStart, end: d.periodEnd, relatedToCqp: d.relatedToCqp }]
+      : [],
+  );
+  return {
+    documents: documents.map((d) => ({
+      ...d,
+      byteSize: Number(d.byteSize),
+      uploadedAt: d.uploadedAt.toISOString(),
+      purgedAt: d.purgedAt?.toISOString() ?? null,
+      checkedAt: d.checkedAt?.toISOString() ?? null,
+    })),
+    experience: declaredExperience(periods),
+    hasIdentity: documents.some((d) => d.kind === "identity"),
+    hasActivityProof: documents.some((d) => d.kind === "activity_proof"),
+  };
+}
+
+export type ReadableDocument = NonNullable<Awaited<ReturnType<typeof findDocumentForAccess>>>;
+
+/**
+ * Whether this person may read this file, under any of their roles: the candidate who owns it; an admissibility
+ * officer for the documents of a filed request (not their own); the two assigned evaluators for the files of a
+ * frozen dossier version; certifier staff. Anyone else is told the file does not exist.
+ */
+export function mayReadDocument(user: { id: string; roles: readonly Role[] }, document: ReadableDocument): boolean {
+  const has = (role: Role) => user.roles.includes(role);
+  if (has("candidate") && document.candidateId === user.id) return true;
+  if (document.candidateId === user.id) return false;
+  if (has("certifier_staff")) return true;
+  if (has("admissibility_officer") && document.purpose === "admissibility" && document.state !== "draft") return true;
+  if (has("evaluator") && document.purpose === "evidence" && document.inFrozenVersion) {
+    const pair = restoreSnapshot(document.snapshot).context.evaluation.pair;
+    return pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id;
+  }
+  return false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The file if this person may read it; null (→ 404) otherwise, whether or not it exists. */
+export async function findReadableDocument(
+  db: Kysely<Database>,
+  user: { id: string; roles: readonly Role[] },
+  documentId: string,
+): Promise<ReadableDocument | null> {
+  if (!UUID.test(documentId)) return null;
+  const document = await findDocumentForAccess(db, documentId);
+  if (!document || !mayReadDocument(user, document)) return null;
+  return document;
+}
+
+/**
+ * Outbox effect of the admissibility decision: identity documents leave storage (the row remains, marked purged),
+ * and every document of the request is recorded as checked by whoever decided. Idempotent: a second run finds
+ * nothing left to remove.
+ */
+export async function purgeIdentityDocuments(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  payload: { candidacyId: string; decidedBy: string | null; decidedAt: string },
+  now: Date = new Date(),
+): Promise<{ purged: number }> {
+  await markAdmissibilityDocumentsChecked(db, payload.candidacyId, payload.decidedBy, new Date(payload.decidedAt));
+  const documents = await listIdentityDocumentsToPurge(db, payload.candidacyId);
+  for (const document of documents) await storage.delete(document.storageKey);
+  await markDocumentsPurged(
+    db,
+    documents.map((d) => d.id),
+    now,
+  );
+  return { purged: documents.length };
+}
+
+/** How long an object may exist without its row before the sweep takes it for debris: longer than any upload. */
+export const ORPHAN_GRACE_MS = 6 * 3600_000;
+
+/**
+ * Removes stored objects that no documents row refers to and that are older than the grace period: what an upload
+ * interrupted between storage and database (a crash, a lost connection) or a failed delete left behind.
+ */
+export async function sweepOrphanObjects(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  now: Date = new Date(),
+  graceMs: number = ORPHAN_GRACE_MS,
+): Promise<{ examined: number; removed: string[] }> {
+  const removed: string[] = [];
+  let examined = 0;
+  let batch: string[] = [];
+  const flush = async () => {
+    const known = await findKnownStorageKeys(db, batch);
+    for (const key of batch) {
+      if (known.has(key)) continue;
+      await storage.delete(key);
+      removed.push(key);
+    }
+    batch = [];
+  };
+  for await (const object of storage.list(DOCUMENTS_PREFIX)) {
+    examined += 1;
+    if (now.getTime() - object.lastModified.getTime() < graceMs) continue;
+    batch.push(object.key);
+    if (batch.length >= 500) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return { examined, removed };
+}

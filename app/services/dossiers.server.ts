@@ -1,0 +1,468 @@
+// The declarative dossier: the candidate writes, per competency of the blocs they aim at, a narrative and attaches
+// evidence files, each supporting one or more competencies (and, optionally, criteria). Submitting freezes the
+// version being written (N) in the same transaction as the workflow's SUBMIT_DOSSIER event; a send-back opens
+// version N+1, a copy the candidate amends, while version N stays exactly as the evaluators read it.
+import type { Kysely, Transaction } from "kysely";
+import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
+import { insertDocument } from "../../db/queries/documents";
+import {
+  type DossierVersionRow,
+  type EvidenceRow,
+  createDraftVersion,
+  deleteEvidence,
+  findEvidenceOfDocument,
+  freezeDossierVersion,
+  insertEvidence,
+  listDossierVersions,
+  listEvidence,
+  listNarratives,
+  replaceEvidenceLinks,
+  touchDossierVersion,
+  updateEvidenceCaption,
+  upsertNarrative,
+} from "../../db/queries/dossiers";
+import { getReferentialVersion } from "../../db/queries/referential";
+import type { Database, Role } from "../../db/schema";
+import { type CandidacyContext, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
+import { type DossierChanges, compareDossierVersions } from "../../workflows/dossier-compare";
+import { type DossierCoverage, NARRATIVE_PARTS, type NarrativeParts, dossierCoverage } from "../../workflows/dossier-coverage";
+import { type EvidenceLinksForm, evidenceLinksSchema } from "../utils/document-forms";
+import { parseForm } from "../utils/forms";
+import { applyCandidacyEvent } from "./candidacies.server";
+import type { DossierExport } from "./dossier-export/model";
+import { candidacyReference } from "./email-delivery.server";
+import { type DocumentRefusal, type UploadLimits, documentOfUpload, receiveOneFile } from "./documents.server";
+import type { ObjectStorage } from "./storage";
+
+/** The only state in which the candidate writes their dossier. */
+export const DOSSIER_EDITABLE_STATE = "dossier.inProgress";
+/** Enough for the richest dossier reviewers have seen, bounded so that a script cannot fill the store. */
+export const MAX_EVIDENCE_PER_VERSION = 150;
+
+const refusal = (status: number, formError: string | null, fieldErrors: Record<string, string> = {}): DocumentRefusal => ({
+  ok: false,
+  status,
+  formError,
+  fieldErrors,
+});
+
+export interface ScopeCompetency {
+  code: string;
+  statement: string;
+  blocCode: string;
+  activities: string[];
+  criteria: Array<{ id: string; text: string }>;
+}
+
+export interface DossierScope {
+  referentialVersion: string;
+  blocs: Array<{ code: string; number: number; title: string; competencies: ScopeCompetency[] }>;
+  competencies: ScopeCompetency[];
+}
+
+// A referential version never changes once published: its scope can be kept for the life of the process.
+const referentialCache = new Map<string, Promise<Awaited<ReturnType<typeof getReferentialVersion>>>>();
+
+/** The blocs and competencies a candidacy must prove: the referential's, less the blocs already acquired. */
+export async function dossierScope(db: Kysely<Database>, referentialVersionId: string, targetBlocCodes: string[]): Promise<DossierScope> {
+  let pending = referentialCache.get(referentialVersionId);
+  if (!pending) {
+    pending = getReferentialVersion(db, referentialVersionId);
+    referentialCache.set(referentialVersionId, pending);
+    pending.catch(() => referentialCache.delete(referentialVersionId));
+  }
+  const referential = await pending;
+  if (!referential) throw new Error(`Referential version ${referentialVersionId} not found`);
+  const blocs = referential.blocs
+    .filter((bloc) => targetBlocCodes.includes(bloc.code))
+    .map((bloc) => ({
+      code: bloc.code,
+      number: bloc.number,
+      title: bloc.title,
+      competencies: bloc.competencies.map((c) => ({
+        code: c.code,
+        statement: c.statement,
+        blocCode: bloc.code,
+        activities: c.activities,
+        criteria: c.criteria,
+      })),
+    }));
+  return { referentialVersion: referential.version, blocs, competencies: blocs.flatMap((b) => b.competencies) };
+}
+
+export interface VersionContent {
+  version: DossierVersionRow;
+  narratives: Map<string, NarrativeParts>;
+  evidence: EvidenceRow[];
+  coverage: DossierCoverage;
+}
+
+async function readVersionContent(db: Kysely<Database> | Transaction<Database>, scope: DossierScope, version: DossierVersionRow) {
+  const [narratives, evidence] = await Promise.all([listNarratives(db, version.id), listEvidence(db, version.id)]);
+  const map = new Map(narratives.map((n) => [n.competencyCode, { context: n.context, actions: n.actions, results: n.results }]));
+  const coverage = dossierCoverage(
+    scope.competencies.map((c) => ({ code: c.code, title: c.statement, blocCode: c.blocCode })),
+    map,
+    evidence,
+  );
+  return { version, narratives: map, evidence, coverage } satisfies VersionContent;
+}
+
+/**
+ * The candidate's dossier page: the version being written (or, before one is opened, the last one filed), its
+ * coverage, and every version filed so far.
+ */
+export async function readCandidateDossier(db: Kysely<Database>, candidate: { id: string }, candidacyId: string) {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy || candidacy.candidateId !== candidate.id) return null;
+  const context = restoreSnapshot(candidacy.snapshot).context;
+  const scope = await dossierScope(db, context.referentialVersionId, candidacy.targetBlocCodes);
+  const versions = await listDossierVersions(db, candidacyId);
+  const current = versions.find((v) => !v.frozenAt) ?? versions.at(-1) ?? null;
+  const content = current ? await readVersionContent(db, scope, current) : null;
+  const editable = candidacy.state === DOSSIER_EDITABLE_STATE;
+  const emptyCoverage = dossierCoverage(
+    scope.competencies.map((c) => ({ code: c.code, title: c.statement, blocCode: c.blocCode })),
+    new Map(),
+    [],
+  );
+  return {
+    candidacy: { ...candidacy, stateLabel: stateLabel(candidacy.state) },
+    context,
+    scope,
+    editable,
+    /** The version number the candidate is writing: the next to be filed. */
+    nextVersion: context.dossier.currentVersion + 1,
+    current: content,
+    coverage: content?.coverage ?? emptyCoverage,
+    versions,
+    sentBack: candidacy.state === DOSSIER_EDITABLE_STATE ? context.dossier.sentBack : undefined,
+  };
+}
+
+type LockedCandidacy = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
+
+/** Locks the candidate's candidacy and checks it is theirs and open for writing. */
+async function lockEditable(
+  trx: Transaction<Database>,
+  candidate: { id: string },
+  candidacyId: string,
+): Promise<{ refusal: DocumentRefusal; row?: undefined } | { refusal?: undefined; row: LockedCandidacy }> {
+  const row = await lockCandidacy(trx, candidacyId);
+  if (!row || row.candidate_id !== candidate.id) return { refusal: refusal(404, "Candidature introuvable.") };
+  if (row.state !== DOSSIER_EDITABLE_STATE) {
+    return {
+      refusal: refusal(
+        409,
+        row.state === "admissible"
+          ? "Commencez votre dossier depuis la page de votre candidature avant d'y écrire."
+          : `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(row.state)}).`,
+      ),
+    };
+  }
+  return { row };
+}
+
+/** The version being written, opened on first use (a copy of the last filed version after a send-back). */
+async function ensureDraft(trx: Transaction<Database>, row: LockedCandidacy): Promise<DossierVersionRow> {
+  const versions = await listDossierVersions(trx, row.id);
+  const draft = versions.find((v) => !v.frozenAt);
+  if (draft) return draft;
+  const context: CandidacyContext = restoreSnapshot(row.snapshot).context;
+  const lastFrozen = versions.at(-1) ?? null;
+  return createDraftVersion(trx, row.id, context.dossier.currentVersion + 1, lastFrozen?.id ?? null);
+}
+
+async function scopeOf(db: Kysely<Database>, row: LockedCandidacy) {
+  return dossierScope(db, row.referential_version_id, row.target_bloc_codes);
+}
+
+export async function saveNarrative(
+  db: Kysely<Database>,
+  candidate: { id: string },
+  candidacyId: string,
+  competencyCode: string,
+  parts: NarrativeParts,
+  now: Date = new Date(),
+): Promise<{ ok: true } | DocumentRefusal> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockEditable(trx, candidate, candidacyId);
+    if (locked.refusal) return locked.refusal;
+    const scope = await scopeOf(db, locked.row);
+    if (!scope.competencies.some((c) => c.code === competencyCode)) return refusal(404, "Compétence introuvable dans votre dossier.");
+    const draft = await ensureDraft(trx, locked.row);
+    await upsertNarrative(trx, draft.id, competencyCode, parts, now);
+    await touchDossierVersion(trx, draft.id, now);
+    return { ok: true as const };
+  });
+}
+
+/** Checks links against the dossier's scope: competencies it aims at, criteria of those competencies only. */
+function checkLinks(scope: DossierScope, links: EvidenceLinksForm): Record<string, string> {
+  const known = new Map(scope.competencies.map((c) => [c.code, c]));
+  const unknown = links.competencyCodes.filter((code) => !known.has(code));
+  if (unknown.length > 0) return { competencyCodes: `Compétence inconnue ou hors de votre dossier : ${unknown.join(", ")}.` };
+  const allowedCriteria = new Set(links.competencyCodes.flatMap((code) => known.get(code)!.criteria.map((c) => c.id)));
+  if (links.criterionIds.some((id) => !allowedCriteria.has(id))) {
+    return { criterionIds: "Un critère coché n'appartient à aucune des compétences cochées." };
+  }
+  return {};
+}
+
+/** Adds one evidence file to the version being written: streamed to storage, checked, recorded with its links. */
+export async function addEvidence(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  candidate: { id: string },
+  candidacyId: string,
+  request: Request,
+  limits: UploadLimits,
+  now: () => Date = () => new Date(),
+): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
+  if (candidacy.state !== DOSSIER_EDITABLE_STATE) {
+    return refusal(409, `Votre dossier ne peut pas recevoir de pièce à cette étape (${stateLabel(candidacy.state)}).`);
+  }
+  const received = await receiveOneFile(storage, candidacyId, request, limits, evidenceLinksSchema);
+  if (!received.ok) return received;
+  const { file, fields: links, discard } = received;
+  try {
+    const outcome = await db.transaction().execute(async (trx) => {
+      const locked = await lockEditable(trx, candidate, candidacyId);
+      if (locked.refusal) return locked.refusal;
+      const scope = await scopeOf(db, locked.row);
+      const linkErrors = checkLinks(scope, links);
+      if (Object.keys(linkErrors).length > 0) return refusal(400, null, linkErrors);
+      const draft = await ensureDraft(trx, locked.row);
+      const { count } = await trx
+        .selectFrom("dossier_evidence")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .where("dossier_version_id", "=", draft.id)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= MAX_EVIDENCE_PER_VERSION) {
+        return refusal(409, `Un dossier compte au plus ${MAX_EVIDENCE_PER_VERSION} pièces : retirez-en une avant d'en ajouter.`);
+      }
+      const documentId = await insertDocument(trx, documentOfUpload(file, candidacyId, "evidence", candidate.id, now()));
+      await insertEvidence(trx, draft.id, documentId, links.caption, links);
+      await touchDossierVersion(trx, draft.id, now());
+      return { ok: true as const, documentId };
+    });
+    if (!outcome.ok) await discard();
+    return outcome;
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+}
+
+/** Changes the caption and links of a piece in the version being written (identified by its file). */
+export async function updateEvidence(
+  db: Kysely<Database>,
+  candidate: { id: string },
+  candidacyId: string,
+  documentId: string,
+  links: EvidenceLinksForm,
+  now: Date = new Date(),
+): Promise<{ ok: true } | DocumentRefusal> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockEditable(trx, candidate, candidacyId);
+    if (locked.refusal) return locked.refusal;
+    const scope = await scopeOf(db, locked.row);
+    const linkErrors = checkLinks(scope, links);
+    if (Object.keys(linkErrors).length > 0) return refusal(400, null, linkErrors);
+    const draft = await ensureDraft(trx, locked.row);
+    const evidence = await findEvidenceOfDocument(trx, draft.id, documentId);
+    if (!evidence) return refusal(404, "Pièce introuvable dans votre dossier.");
+    await updateEvidenceCaption(trx, evidence.id, links.caption);
+    await replaceEvidenceLinks(trx, evidence.id, links);
+    await touchDossierVersion(trx, draft.id, now);
+    return { ok: true as const };
+  });
+}
+
+/** Takes a piece out of the version being written; its file goes too unless a filed version holds it. */
+export async function removeEvidence(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  candidate: { id: string },
+  candidacyId: string,
+  documentId: string,
+  now: Date = new Date(),
+): Promise<{ ok: true } | DocumentRefusal> {
+  const outcome = await db.transaction().execute(async (trx) => {
+    const locked = await lockEditable(trx, candidate, candidacyId);
+    if (locked.refusal) return locked.refusal;
+    const draft = await ensureDraft(trx, locked.row);
+    const evidence = await findEvidenceOfDocument(trx, draft.id, documentId);
+    if (!evidence) return refusal(404, "Pièce introuvable dans votre dossier.");
+    const storageKey = await deleteEvidence(trx, evidence.id, documentId);
+    await touchDossierVersion(trx, draft.id, now);
+    return { ok: true as const, storageKey };
+  });
+  if (!outcome.ok) return outcome;
+  // A failure here leaves an object without a row: the orphan sweep removes it.
+  if (outcome.storageKey) await storage.delete(outcome.storageKey).catch(() => undefined);
+  return { ok: true };
+}
+
+export type SubmitDossierOutcome =
+  | { ok: true; version: number }
+  | (DocumentRefusal & { missingNarratives?: string[]; withoutEvidence?: string[]; needsConfirmation?: boolean });
+
+/**
+ * Files the version being written: every competency must have a narrative; a competency without evidence needs
+ * the candidate's explicit confirmation. The version is frozen in the transaction of the workflow event.
+ */
+export async function submitDossier(
+  db: Kysely<Database>,
+  candidate: { id: string },
+  candidacyId: string,
+  options: { confirmWithoutEvidence: boolean },
+  now: Date = new Date(),
+): Promise<SubmitDossierOutcome> {
+  return db.transaction().execute(async (trx): Promise<SubmitDossierOutcome> => {
+    const locked = await lockEditable(trx, candidate, candidacyId);
+    if (locked.refusal) return locked.refusal;
+    const scope = await scopeOf(db, locked.row);
+    const draft = await ensureDraft(trx, locked.row);
+    const { coverage } = await readVersionContent(trx, scope, draft);
+    if (!coverage.canSubmit) {
+      return {
+        ...refusal(
+          409,
+          `Votre dossier ne peut pas être déposé : rédigez d'abord le récit de ${coverage.withoutNarrative.length > 1 ? "ces compétences" : "cette compétence"} : ` +
+            `${coverage.withoutNarrative.map((c) => c.code).join(", ")}.`,
+        ),
+        missingNarratives: coverage.withoutNarrative.map((c) => c.code),
+      };
+    }
+    if (coverage.needsConfirmation && !options.confirmWithoutEvidence) {
+      return {
+        ...refusal(
+          409,
+          `Aucune pièce n'illustre ${coverage.withoutEvidence.length > 1 ? "les compétences" : "la compétence"} ` +
+            `${coverage.withoutEvidence.map((c) => c.code).join(", ")}. Ajoutez-en, ou confirmez le dépôt sans pièce pour ` +
+            `${coverage.withoutEvidence.length > 1 ? "celles-ci" : "celle-ci"}.`,
+        ),
+        withoutEvidence: coverage.withoutEvidence.map((c) => c.code),
+        needsConfirmation: true,
+      };
+    }
+    const outcome = await applyCandidacyEvent(
+      trx,
+      candidacyId,
+      {
+        type: "SUBMIT_DOSSIER",
+        version: draft.version,
+        actor: { type: "user", userId: candidate.id, role: "candidate" },
+        at: now.toISOString(),
+      },
+      locked.row,
+    );
+    if (!outcome.ok) return refusal(409, outcome.message);
+    await freezeDossierVersion(trx, draft.id, candidate.id, now);
+    return { ok: true, version: draft.version };
+  });
+}
+
+/**
+ * Who may read the filed versions of a dossier: its candidate, the two assigned evaluators, certifier staff.
+ * Returns the role the person reads it as, or null (→ 404).
+ */
+export function dossierReaderRole(
+  user: { id: string; roles: readonly Role[] },
+  candidacy: { candidateId: string },
+  context: CandidacyContext,
+): "candidate" | "evaluator" | "certifier_staff" | null {
+  if (user.roles.includes("candidate") && candidacy.candidateId === user.id) return "candidate";
+  if (candidacy.candidateId === user.id) return null;
+  if (user.roles.includes("certifier_staff")) return "certifier_staff";
+  const pair = context.evaluation.pair;
+  if (user.roles.includes("evaluator") && (pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id)) return "evaluator";
+  return null;
+}
+
+/**
+ * A filed version of a dossier as its readers see it, with what changed since the previous filed version. Drafts
+ * are never shown here: evaluators read exactly what was filed.
+ */
+export async function readFiledDossier(
+  db: Kysely<Database>,
+  user: { id: string; roles: readonly Role[] },
+  candidacyId: string,
+  requestedVersion: number | null,
+) {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy) return null;
+  const context = restoreSnapshot(candidacy.snapshot).context;
+  const readerRole = dossierReaderRole(user, candidacy, context);
+  if (!readerRole) return null;
+  const filed = (await listDossierVersions(db, candidacyId)).filter((v) => v.frozenAt);
+  const scope = await dossierScope(db, context.referentialVersionId, candidacy.targetBlocCodes);
+  const base = { candidacy: { ...candidacy, stateLabel: stateLabel(candidacy.state) }, readerRole, scope, versions: filed };
+  if (filed.length === 0) return { ...base, content: null, previous: null, changes: null };
+  const version = requestedVersion === null ? filed.at(-1)! : filed.find((v) => v.version === requestedVersion);
+  if (!version) return { ...base, content: null, previous: null, changes: null };
+  const content = await readVersionContent(db, scope, version);
+  const previousVersion = filed.filter((v) => v.version < version.version).at(-1);
+  let previous: VersionContent | null = null;
+  let changes: DossierChanges | null = null;
+  if (previousVersion) {
+    previous = await readVersionContent(db, scope, previousVersion);
+    changes = compareDossierVersions(previous, content);
+  }
+  return { ...base, content, previous, changes };
+}
+
+/**
+ * A filed version as the dossier exports (PDF, ZIP of evidence) read it, for someone allowed to read it; null
+ * (→ 404) when the version does not exist or was not filed, or the person may not read it.
+ */
+export async function readDossierExport(
+  db: Kysely<Database>,
+  user: { id: string; roles: readonly Role[] },
+  candidacyId: string,
+  version: number,
+): Promise<DossierExport | null> {
+  const dossier = await readFiledDossier(db, user, candidacyId, version);
+  if (!dossier?.content) return null;
+  const { candidacy, content, scope } = dossier;
+  const criteriaText = new Map(scope.competencies.flatMap((c) => c.criteria.map((cr) => [cr.id, cr.text] as const)));
+  const evidence = content.evidence.map((e, index) => ({
+    id: e.documentId,
+    position: index + 1,
+    originalName: e.originalName,
+    mediaType: e.mediaType,
+    byteSize: e.byteSize,
+    sha256: e.sha256,
+    caption: e.caption,
+    competencyCodes: e.competencyCodes,
+    criteria: e.criterionIds.map((id) => criteriaText.get(id) ?? id),
+    storageKey: e.storageKey,
+    downloadPath: `/fichiers/${e.documentId}`,
+  }));
+  return {
+    candidate: { fullName: candidacy.candidateName, email: candidacy.candidateEmail },
+    certification: { code: candidacy.certificationCode, title: candidacy.certificationTitle },
+    referentialLabel: `Référentiel ${scope.referentialVersion}`,
+    version: content.version.version,
+    frozenAt: content.version.frozenAt!.toISOString(),
+    candidacyReference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
+    blocs: scope.blocs.map((bloc) => ({
+      code: bloc.code,
+      number: bloc.number,
+      title: bloc.title,
+      competencies: bloc.competencies.map((c) => {
+        const narrative = content.narratives.get(c.code);
+        return {
+          code: c.code,
+          title: c.statement,
+          narrative: narrative && NARRATIVE_PARTS.some((p) => narrative[p].trim() !== "") ? narrative : null,
+          evidenceIds: evidence.filter((e) => e.competencyCodes.includes(c.code)).map((e) => e.id),
+        };
+      }),
+    })),
+    evidence,
+  };
+}

@@ -1,0 +1,25 @@
+// Delivers one outbox message by its topic: an e-mail, or the removal of identity documents once admissibility is
+// decided. Every handler is idempotent, since a message may be delivered more than once (see worker.server.ts).
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { PURGE_IDENTITY_DOCUMENTS_TOPIC } from "./candidacies.server";
+import { purgeIdentityDocuments } from "./documents.server";
+import { UndeliverableError, emailDeliverer } from "./email-delivery.server";
+import type { Mailer } from "./mailer.server";
+import type { ObjectStorage } from "./storage";
+import type { DeliverOutboxMessage } from "./worker.server";
+
+export function outboxDeliverer(db: Kysely<Database>, mailer: Mailer, storage: ObjectStorage, publicUrl: string): DeliverOutboxMessage {
+  const email = emailDeliverer(db, mailer, publicUrl);
+  return async (message) => {
+    switch (message.topic) {
+      case "email":
+        return email(message);
+      case PURGE_IDENTITY_DOCUMENTS_TOPIC:
+        await purgeIdentityDocuments(db, storage, message.payload as { candidacyId: string; decidedBy: string | null; decidedAt: string });
+        return;
+      default:
+        throw new UndeliverableError(`Unknown outbox topic ${message.topic}`);
+    }
+  };
+}
