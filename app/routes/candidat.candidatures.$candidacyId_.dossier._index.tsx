@@ -118,6 +118,8 @@ export default function DossierPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
+  // The action answers before the page's data is reloaded: confirm once the page shows the change.
+  const settled = !busy;
   const uploadErrors = actionData?.intent === "upload" ? actionData.fieldErrors : {};
   const competencyTitle = new Map(data.blocs.flatMap((b) => b.competencies.map((c) => [c.code, c.statement] as const)));
   const { coverage } = data;
@@ -132,7 +134,7 @@ export default function DossierPage() {
         {data.candidacy.certificationTitle} — étape : {data.candidacy.stateLabel}
       </p>
       <FormAlert message={actionData?.formError} />
-      {actionData?.done ? (
+      {actionData?.done && settled ? (
         <div className="alert alert--success" role="status">
           {actionData.done}
         </div>

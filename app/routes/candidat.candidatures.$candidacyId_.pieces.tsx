@@ -83,6 +83,8 @@ export default function RequestDocumentsPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
+  // The action answers before the page's data is reloaded: confirm once the page shows the change.
+  const settled = !busy;
   const [kind, setKind] = useState<AdmissibilityDocumentKind>("activity_proof");
   const errors = actionData?.fieldErrors ?? {};
   return (
@@ -96,12 +98,12 @@ export default function RequestDocumentsPage() {
         {data.candidacy.certificationTitle} — étape : {data.candidacy.stateLabel}
       </p>
       <FormAlert message={actionData?.formError} />
-      {actionData?.done === "added" ? (
+      {actionData?.done === "added" && settled ? (
         <div className="alert alert--success" role="status">
           Le document a été ajouté à votre demande.
         </div>
       ) : null}
-      {actionData?.done === "removed" ? (
+      {actionData?.done === "removed" && settled ? (
         <div className="alert alert--success" role="status">
           Le document a été retiré de votre demande.
         </div>

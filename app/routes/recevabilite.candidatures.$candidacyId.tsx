@@ -113,7 +113,7 @@ export default function OfficerCandidacyPage() {
         ) : null}
       </CandidacyFacts>
       <FormAlert message={actionData?.formError} />
-      {actionData?.done ? (
+      {actionData?.done && !busy ? (
         <div className="alert alert--success" role="status">
           {actionData.intent === "OPEN_REVIEW"
             ? "L'examen de la demande a commencé."
