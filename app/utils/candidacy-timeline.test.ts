@@ -17,6 +17,12 @@ describe("candidate timeline", () => {
     expect(candidateTimelineText(entry("DECLARE_ADMISSIBLE", { validityEndsOn: "2027-03-05" }))).toBe(
       "Votre demande a été déclarée recevable, jusqu'au 5 mars 2027.",
     );
+    expect(candidateTimelineText(entry("DECLARE_ADMISSIBLE", { priorBlocCodes: ["B1"] }))).toBe(
+      "Votre demande a été déclarée recevable. Votre certificat est accepté : le bloc B1 vous est acquis et ne sera pas évalué.",
+    );
+    expect(candidateTimelineText(entry("DECLARE_ADMISSIBLE", { priorBlocCodes: ["B1", "B2"] }))).toBe(
+      "Votre demande a été déclarée recevable. Vos certificats sont acceptés : les blocs B1, B2 vous sont acquis et ne seront pas évalués.",
+    );
     expect(candidateTimelineText(entry("ADMISSIBILITY_SILENCE_ELAPSED"))).toContain("réputée recevable");
   });
 

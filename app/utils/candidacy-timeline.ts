@@ -26,10 +26,18 @@ export function candidateTimelineText(entry: JournalEntry): string | null {
       return `Votre demande a été déclarée incomplète. Motif : ${text(p.reason)}`;
     case "COMPLETE_REQUEST":
       return "Vous avez complété votre demande.";
-    case "DECLARE_ADMISSIBLE":
-      return typeof p.validityEndsOn === "string"
-        ? `Votre demande a été déclarée recevable, jusqu'au ${formatDate(p.validityEndsOn)}.`
-        : "Votre demande a été déclarée recevable.";
+    case "DECLARE_ADMISSIBLE": {
+      const decided =
+        typeof p.validityEndsOn === "string"
+          ? `Votre demande a été déclarée recevable, jusqu'au ${formatDate(p.validityEndsOn)}.`
+          : "Votre demande a été déclarée recevable.";
+      const prior = Array.isArray(p.priorBlocCodes) ? p.priorBlocCodes.map(String) : [];
+      return prior.length === 0
+        ? decided
+        : prior.length === 1
+          ? `${decided} Votre certificat est accepté : le bloc ${prior[0]} vous est acquis et ne sera pas évalué.`
+          : `${decided} Vos certificats sont acceptés : les blocs ${prior.join(", ")} vous sont acquis et ne seront pas évalués.`;
+    }
     case "DECLARE_INADMISSIBLE":
       return `Votre demande a été déclarée irrecevable. Motif : ${text(p.reason)}`;
     case "ADMISSIBILITY_SILENCE_ELAPSED":
@@ -89,6 +97,9 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   if (typeof p.validityEndsOn === "string") details.push(`Validité jusqu'au ${formatDate(p.validityEndsOn)}`);
   if (typeof p.version === "number") details.push(`Version ${p.version}`);
   if (Array.isArray(p.targetBlocCodes)) details.push(`Blocs visés : ${p.targetBlocCodes.join(", ")}`);
+  if (Array.isArray(p.priorBlocCodes) && p.priorBlocCodes.length > 0) {
+    details.push(`Blocs acquis sur certificat : ${p.priorBlocCodes.join(", ")}`);
+  }
   if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");
   if (p.jointOutcome === "deliberation") details.push("Écarts entre évaluateurs : délibération nécessaire");
   return details;
