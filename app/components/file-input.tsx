@@ -6,6 +6,7 @@ import { formatFileSize } from "~/utils/format";
 
 export function FileInput({
   name = "file",
+  id: givenId,
   label,
   maxBytes,
   accept,
@@ -14,6 +15,8 @@ export function FileInput({
   onValidityChange,
 }: {
   name?: string;
+  /** Needed when a page has several file fields. */
+  id?: string;
   label: string;
   maxBytes: number;
   accept: string;
@@ -22,7 +25,7 @@ export function FileInput({
   onValidityChange?: (valid: boolean) => void;
 }) {
   const [clientError, setClientError] = useState<string | null>(null);
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   const shown = clientError ?? error;
   return (
     <div className={shown ? "field field--error" : "field"}>
@@ -60,11 +63,15 @@ export function FileInput({
 
 /** The file field and the submit button of an upload form: the button waits for a valid file and shows the upload. */
 export function FileUploadControls({
+  id,
+  label = "Fichier",
   maxBytes,
   accept,
   acceptedLabel,
   submitLabel,
 }: {
+  id?: string;
+  label?: string;
   maxBytes: number;
   accept: string;
   acceptedLabel: string;
@@ -75,7 +82,7 @@ export function FileUploadControls({
   const uploading = navigation.state === "submitting" && navigation.formEncType === "multipart/form-data";
   return (
     <>
-      <FileInput label="Fichier" maxBytes={maxBytes} accept={accept} acceptedLabel={acceptedLabel} onValidityChange={setFileOk} />
+      <FileInput id={id} label={label} maxBytes={maxBytes} accept={accept} acceptedLabel={acceptedLabel} onValidityChange={setFileOk} />
       <button type="submit" className="button" disabled={navigation.state !== "idle" || !fileOk}>
         {uploading ? "Envoi en cours…" : submitLabel}
       </button>

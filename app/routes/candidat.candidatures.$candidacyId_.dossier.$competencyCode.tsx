@@ -13,7 +13,11 @@ import {
 } from "../../workflows/dossier-coverage";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
-import { readCandidateDossier, saveNarrative } from "~/services/dossiers.server";
+import { FileUploadControls } from "~/components/file-input";
+import { addEvidence, readCandidateDossier, saveNarrative } from "~/services/dossiers.server";
+import { getStorage } from "~/services/storage";
+import { ALLOWED_UPLOAD_TYPES_LABEL, UPLOAD_ACCEPT } from "~/services/uploads/allowed-types";
+import { getConfig } from "~/utils/env.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { narrativeSchema } from "~/utils/document-forms";
@@ -46,6 +50,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     evidence: (dossier.current?.evidence ?? [])
       .filter((e) => e.competencyCodes.includes(competency.code))
       .map((e) => ({ documentId: e.documentId, originalName: e.originalName, caption: e.caption })),
+    maxFileBytes: getConfig().uploadMaxBytes,
+    accept: UPLOAD_ACCEPT,
+    acceptedLabel: ALLOWED_UPLOAD_TYPES_LABEL,
     previousCode: index > 0 ? codes[index - 1] : null,
     nextCode: index < codes.length - 1 ? codes[index + 1] : null,
   });
@@ -53,11 +60,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
+  // A piece added from here: streamed by the service, tied to this competency (more can be ticked on the dossier page).
+  if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    const outcome = await addEvidence(await getDb(), getStorage(), user, params.candidacyId ?? "", request, {
+      maxFileBytes: getConfig().uploadMaxBytes,
+    });
+    if (!outcome.ok) {
+      return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false }, { status: outcome.status });
+    }
+    return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: false, added: true });
+  }
   const form = parseForm(narrativeSchema, await request.formData());
-  if (!form.ok) return json({ formError: null as string | null, fieldErrors: form.fieldErrors, saved: false }, { status: 400 });
+  if (!form.ok) return json({ formError: null as string | null, fieldErrors: form.fieldErrors, saved: false, added: false }, { status: 400 });
   const outcome = await saveNarrative(await getDb(), user, params.candidacyId ?? "", params.competencyCode ?? "", form.data);
-  if (!outcome.ok) return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false }, { status: outcome.status });
-  return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: true });
+  if (!outcome.ok) {
+    return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false }, { status: outcome.status });
+  }
+  return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: true, added: false });
 }
 
 export default function CompetencyNarrativePage() {
@@ -102,6 +121,11 @@ export default function CompetencyNarrativePage() {
       </div>
 
       <FormAlert message={actionData?.formError} />
+      {actionData?.added && !busy ? (
+        <div className="alert alert--success" role="status">
+          La pièce a été ajoutée et rattachée à {data.competency.code}.
+        </div>
+      ) : null}
       {actionData?.saved ? (
         <div className="alert alert--success" role="status">
           Votre récit est enregistré.
@@ -160,6 +184,25 @@ export default function CompetencyNarrativePage() {
             ))}
           </ul>
         )}
+        <details className="card" open={actionData?.fieldErrors?.caption !== undefined}>
+          <summary>Ajouter une pièce pour {data.competency.code}</summary>
+          {/* Text fields come before the file: the server reads them as the upload streams in. */}
+          <Form method="post" encType="multipart/form-data" className="form" key={actionData?.added ? "sent" : "new"}>
+            <input type="hidden" name="competencyCodes" value={data.competency.code} />
+            <div className={actionData?.fieldErrors?.caption ? "field field--error" : "field"}>
+              <label htmlFor="evidence-caption">Légende</label>
+              <p className="field__hint">Ce que montre la pièce et pourquoi elle compte, en une phrase.</p>
+              <input id="evidence-caption" name="caption" maxLength={500} required />
+              {actionData?.fieldErrors?.caption ? <p className="field__error">{actionData.fieldErrors.caption}</p> : null}
+            </div>
+            <FileUploadControls
+              maxBytes={data.maxFileBytes}
+              accept={data.accept}
+              acceptedLabel={data.acceptedLabel}
+              submitLabel="Ajouter la pièce"
+            />
+          </Form>
+        </details>
       </section>
       <nav className="pager">
         {data.previousCode ? <Link to={`${dossierHref}/${encodeURIComponent(data.previousCode)}`}>← {data.previousCode}</Link> : null}{" "}

@@ -9,7 +9,14 @@ import { EvidenceLinksFields } from "~/components/evidence-links-fields";
 import { FileUploadControls } from "~/components/file-input";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
-import { addEvidence, readCandidateDossier, removeEvidence, submitDossier, updateEvidence } from "~/services/dossiers.server";
+import {
+  addEvidence,
+  readCandidateDossier,
+  removeEvidence,
+  replaceEvidenceFile,
+  submitDossier,
+  updateEvidence,
+} from "~/services/dossiers.server";
 import { getStorage } from "~/services/storage";
 import { ALLOWED_UPLOAD_TYPES_LABEL, UPLOAD_ACCEPT } from "~/services/uploads/allowed-types";
 import { requireRole } from "~/utils/auth.server";
@@ -76,6 +83,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const reply = (data: Omit<ActionData, "fieldErrors"> & { fieldErrors?: Record<string, string> }, status = 200) =>
     json<ActionData>({ fieldErrors: {}, ...data }, { status });
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
+    // The upload is read as a stream by the service: which piece a new file replaces travels in the URL.
+    const replaced = z.string().uuid().safeParse(new URL(request.url).searchParams.get("remplacer"));
+    if (replaced.success) {
+      const outcome = await replaceEvidenceFile(db, getStorage(), user, candidacyId, replaced.data, request, {
+        maxFileBytes: getConfig().uploadMaxBytes,
+      });
+      if (!outcome.ok) {
+        return reply({ intent: "replace", documentId: replaced.data, formError: outcome.formError, done: null }, outcome.status);
+      }
+      return reply({ intent: "replace", formError: null, done: "Le fichier de la pièce a été remplacé." });
+    }
     const outcome = await addEvidence(db, getStorage(), user, candidacyId, request, { maxFileBytes: getConfig().uploadMaxBytes });
     if (!outcome.ok) return reply({ intent: "upload", formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, outcome.status);
     return reply({ intent: "upload", formError: null, done: "La pièce a été ajoutée à votre dossier." });
@@ -217,6 +235,20 @@ export default function DossierPage() {
                     <button type="submit" className="button" disabled={busy}>
                       Enregistrer
                     </button>
+                  </Form>
+                </details>
+                <details open={actionData?.intent === "replace" && actionData.documentId === piece.documentId}>
+                  <summary>Remplacer le fichier</summary>
+                  <p className="muted">La légende et les compétences restent ; une version déjà déposée garde l'ancien fichier.</p>
+                  <Form method="post" encType="multipart/form-data" action={`?index&remplacer=${piece.documentId}`} className="form">
+                    <FileUploadControls
+                      id={`replace-${piece.documentId}`}
+                      label="Nouveau fichier"
+                      maxBytes={data.maxFileBytes}
+                      accept={data.accept}
+                      acceptedLabel={data.acceptedLabel}
+                      submitLabel="Remplacer le fichier"
+                    />
                   </Form>
                 </details>
                 <Form method="post">

@@ -3,6 +3,7 @@
 // version being written (N) in the same transaction as the workflow's SUBMIT_DOSSIER event; a send-back opens
 // version N+1, a copy the candidate amends, while version N stays exactly as the evaluators read it.
 import type { Kysely, Transaction } from "kysely";
+import { z } from "zod";
 import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
 import { insertDocument } from "../../db/queries/documents";
 import {
@@ -12,6 +13,7 @@ import {
   deleteEvidence,
   findEvidenceOfDocument,
   freezeDossierVersion,
+  replaceEvidenceDocument,
   insertEvidence,
   listDossierVersions,
   listEvidence,
@@ -279,6 +281,53 @@ export async function updateEvidence(
     await touchDossierVersion(trx, draft.id, now);
     return { ok: true as const };
   });
+}
+
+/**
+ * Replaces the file of a piece in the version being written (a clearer scan, the right attestation): caption and
+ * links stay. A filed version that holds the former file keeps it.
+ */
+export async function replaceEvidenceFile(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  candidate: { id: string },
+  candidacyId: string,
+  documentId: string,
+  request: Request,
+  limits: UploadLimits,
+  now: () => Date = () => new Date(),
+): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
+  if (candidacy.state !== DOSSIER_EDITABLE_STATE) {
+    return refusal(409, `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(candidacy.state)}).`);
+  }
+  const received = await receiveOneFile(storage, candidacyId, request, limits, z.object({}).passthrough());
+  if (!received.ok) return received;
+  const { file, discard } = received;
+  try {
+    const outcome = await db.transaction().execute(async (trx) => {
+      const locked = await lockEditable(trx, candidate, candidacyId);
+      if (locked.refusal) return locked.refusal;
+      const draft = await ensureDraft(trx, locked.row);
+      const evidence = await findEvidenceOfDocument(trx, draft.id, documentId);
+      if (!evidence) return refusal(404, "Pièce introuvable dans votre dossier.");
+      const replacement = await insertDocument(trx, documentOfUpload(file, candidacyId, "evidence", candidate.id, now()));
+      const formerKey = await replaceEvidenceDocument(trx, evidence.id, documentId, replacement);
+      await touchDossierVersion(trx, draft.id, now());
+      return { ok: true as const, documentId: replacement, formerKey };
+    });
+    if (!outcome.ok) {
+      await discard();
+      return outcome;
+    }
+    // A failure here leaves an object without a row: the orphan sweep removes it.
+    if (outcome.formerKey) await storage.delete(outcome.formerKey).catch(() => undefined);
+    return { ok: true, documentId: outcome.documentId };
+  } catch (error) {
+    await discard();
+    throw error;
+  }
 }
 
 /** Takes a piece out of the version being written; its file goes too unless a filed version holds it. */

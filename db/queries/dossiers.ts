@@ -168,12 +168,8 @@ export async function findEvidenceOfDocument(db: Db, versionId: string, document
     .executeTakeFirst();
 }
 
-/**
- * Removes a piece of evidence from a draft. The file itself goes too when no other version refers to it (a frozen
- * version keeps its files for good); returns the storage key to delete after commit, if any.
- */
-export async function deleteEvidence(trx: Db, evidenceId: string, documentId: string): Promise<string | null> {
-  await trx.deleteFrom("dossier_evidence").where("id", "=", evidenceId).execute();
+/** Deletes a file's row when no version refers to it any more; returns its storage key to delete after commit. */
+async function dropDocumentIfUnused(trx: Db, documentId: string): Promise<string | null> {
   const stillUsed = await trx.selectFrom("dossier_evidence").select("id").where("document_id", "=", documentId).executeTakeFirst();
   if (stillUsed) return null;
   const removed = await trx
@@ -183,4 +179,22 @@ export async function deleteEvidence(trx: Db, evidenceId: string, documentId: st
     .returning("storage_key as storageKey")
     .executeTakeFirst();
   return removed?.storageKey ?? null;
+}
+
+/**
+ * Removes a piece of evidence from a draft. The file itself goes too when no other version refers to it (a frozen
+ * version keeps its files for good); returns the storage key to delete after commit, if any.
+ */
+export async function deleteEvidence(trx: Db, evidenceId: string, documentId: string): Promise<string | null> {
+  await trx.deleteFrom("dossier_evidence").where("id", "=", evidenceId).execute();
+  return dropDocumentIfUnused(trx, documentId);
+}
+
+/**
+ * Puts another file behind a piece of a draft, keeping its caption, position and links. The former file goes when
+ * no other version refers to it; returns its storage key to delete after commit, if any.
+ */
+export async function replaceEvidenceDocument(trx: Db, evidenceId: string, formerDocumentId: string, documentId: string) {
+  await trx.updateTable("dossier_evidence").set({ document_id: documentId }).where("id", "=", evidenceId).execute();
+  return dropDocumentIfUnused(trx, formerDocumentId);
 }

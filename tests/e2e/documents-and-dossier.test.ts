@@ -139,6 +139,14 @@ describe("the declarative dossier", () => {
     await row("C1.1").getByText("1 pièce").waitFor();
     await row("C1.2").getByText("1 pièce").waitFor();
     expect(await row("C1.3").innerText()).toContain("Aucune");
+
+    // A clearer scan replaces the file; the caption and competencies stay.
+    await candidate.locator("summary", { hasText: "Remplacer le fichier" }).click();
+    await candidate.getByLabel("Nouveau fichier").setInputFiles({ name: "attestation-signee.pdf", mimeType: "application/pdf", buffer: pdfBytes("signee") });
+    await candidate.getByRole("button", { name: "Remplacer le fichier" }).click();
+    await candidate.getByRole("link", { name: "attestation-signee.pdf" }).waitFor();
+    expect(await candidate.getByRole("link", { name: "attestation-magasin.pdf" }).count()).toBe(0);
+    expect(await candidate.getByTestId("evidence").innerText()).toContain("Attestation de ma responsable de magasin");
   });
 
   it("refuses to file a dossier with competencies left unwritten, then asks confirmation for those without evidence", async () => {
@@ -155,6 +163,15 @@ describe("the declarative dossier", () => {
       await candidate.getByLabel("Résultats").fill("Des clients satisfaits et fidèles.");
       await candidate.getByRole("button", { name: "Enregistrer mon récit" }).click();
       await candidate.getByText("Votre récit est enregistré.").waitFor();
+      if (code === "C2.1") {
+        // A piece added while writing, tied to the competency at hand.
+        await candidate.locator("summary", { hasText: "Ajouter une pièce pour C2.1" }).click();
+        await candidate.getByLabel("Légende").fill("Extrait du CRM avec mes fiches clients");
+        await candidate.getByLabel("Fichier", { exact: true }).setInputFiles({ name: "crm.png", mimeType: "image/png", buffer: pngBytes() });
+        await candidate.getByRole("button", { name: "Ajouter la pièce" }).click();
+        await candidate.getByText("La pièce a été ajoutée et rattachée à C2.1.").waitFor();
+        await candidate.getByRole("link", { name: "crm.png" }).waitFor();
+      }
       const next = candidate.getByRole("link", { name: /→$/ });
       if ((await next.count()) === 0) break;
       await next.click();

@@ -26,6 +26,7 @@ import {
   readDossierExport,
   readFiledDossier,
   removeEvidence,
+  replaceEvidenceFile,
   saveNarrative,
   submitDossier,
   updateEvidence,
@@ -320,6 +321,26 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(await saveNarrative(db, { id: candidateId }, candidacyId, "C9.9", narrative("x"))).toMatchObject({ status: 404 });
     });
 
+    it("replaces the file of a piece never filed, removing the former object, and refuses a bad replacement", async () => {
+      await openDossier();
+      const first = await evidence({ caption: "Planning de la semaine", competencyCodes: competencies[0]! }, "planning.pdf");
+      if (!first.ok) throw new Error("upload refused");
+      const formerKey = (await db.selectFrom("documents").select("storage_key").where("id", "=", first.documentId).executeTakeFirstOrThrow())
+        .storage_key;
+      const replace = (name: string, bytes: Uint8Array) =>
+        replaceEvidenceFile(db, storage, { id: candidateId }, candidacyId, first.documentId, multipartRequest({}, { name, bytes }), {
+          maxFileBytes: LIMIT,
+        });
+      expect(await replace("programme.pdf", elfBytes())).toMatchObject({ ok: false, status: 415 });
+      const replaced = await replace("planning-corrige.png", pngBytes());
+      if (!replaced.ok) throw new Error("replace refused");
+      expect(await storage.head(formerKey)).toBeNull();
+      expect(await db.selectFrom("documents").select("id").where("id", "=", first.documentId).executeTakeFirst()).toBeUndefined();
+      const [piece] = (await readCandidateDossier(db, { id: candidateId }, candidacyId))!.current!.evidence;
+      expect(piece).toMatchObject({ documentId: replaced.documentId, originalName: "planning-corrige.png", caption: "Planning de la semaine", position: 1 });
+      expect(await storedKeys(storage)).toEqual([piece!.storageKey]);
+    });
+
     it("takes 20 parallel uploads of one candidate, each whole and numbered once", async () => {
       await openDossier();
       const files = Array.from({ length: 20 }, (_, i) => pdfBytes(`piece-${i}`));
@@ -403,10 +424,28 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
           criterionIds: [],
         }),
       ).toEqual({ ok: true });
-      // Version 1's files are all still there; the draft's new file is not readable by evaluators yet.
+      // A clearer scan for the kept piece: caption and links stay; version 1 keeps the former file.
+      const scan = pdfBytes("scan-net");
+      const replaced = await replaceEvidenceFile(
+        db,
+        storage,
+        { id: candidateId },
+        candidacyId,
+        kept.documentId,
+        multipartRequest({}, { name: "attestation-nette.pdf", bytes: scan }),
+        { maxFileBytes: LIMIT },
+      );
+      if (!replaced.ok) throw new Error(replaced.formError ?? "replace refused");
+      expect(
+        await replaceEvidenceFile(db, storage, { id: otherCandidateId }, candidacyId, kept.documentId, multipartRequest({}, { name: "x.pdf", bytes: scan }), {
+          maxFileBytes: LIMIT,
+        }),
+      ).toMatchObject({ ok: false, status: 404 });
+      // Version 1's files are all still there; the draft's new files are not readable by evaluators yet.
       expect(await storedKeys(storage)).toEqual(expect.arrayContaining(v1Files));
       expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), dropped.documentId)).not.toBeNull();
       expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), added.documentId)).toBeNull();
+      expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), replaced.documentId)).toBeNull();
       const v1 = await readFiledDossier(db, user(evaluatorA, "evaluator"), candidacyId, 1);
       expect(v1!.content!.evidence.map((e) => e.originalName)).toEqual(["attestation.pdf", "rayon.png"]);
       expect(v1!.content!.narratives.get(competencies[1]!)!.results).toBe(`Résultat ${competencies[1]}`);
@@ -414,16 +453,19 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({ ok: true, version: 2 });
       const v2 = await readFiledDossier(db, user(evaluatorB, "evaluator"), candidacyId, null);
       expect(v2!.content!.version.version).toBe(2);
-      expect(v2!.content!.evidence.map((e) => e.originalName)).toEqual(["attestation.pdf", "suivi.pdf"]);
+      expect(v2!.content!.evidence.map((e) => [e.originalName, e.caption])).toEqual([
+        ["attestation-nette.pdf", "Attestation signée de mon responsable"],
+        ["suivi.pdf", "Fiche de suivi client"],
+      ]);
+      expect(v2!.content!.evidence[0]!.sha256).toBe(sha256(scan));
       expect(Object.fromEntries(v2!.changes!.narratives)).toEqual({ [competencies[1]!]: ["results"] });
-      expect(v2!.changes!.added.map((e) => e.originalName)).toEqual(["suivi.pdf"]);
-      expect(v2!.changes!.removed.map((e) => e.originalName)).toEqual(["rayon.png"]);
-      expect(v2!.changes!.changed.map((c) => [c.after.originalName, c.caption, c.links])).toEqual([["attestation.pdf", true, false]]);
+      expect(v2!.changes!.added.map((e) => e.originalName)).toEqual(["attestation-nette.pdf", "suivi.pdf"]);
+      expect(v2!.changes!.removed.map((e) => e.originalName)).toEqual(["attestation.pdf", "rayon.png"]);
       expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), added.documentId)).not.toBeNull();
 
       // The dossier as one PDF: cover and content pages, then the appended PDF pieces and the image.
       const model = await readDossierExport(db, user(evaluatorA, "evaluator"), candidacyId, 2);
-      expect(model).toMatchObject({ version: 2, evidence: [{ originalName: "attestation.pdf" }, { originalName: "suivi.pdf" }] });
+      expect(model).toMatchObject({ version: 2, evidence: [{ originalName: "attestation-nette.pdf" }, { originalName: "suivi.pdf" }] });
       expect(await readDossierExport(db, user(outsiderEvaluator, "evaluator"), candidacyId, 2)).toBeNull();
       expect(await readDossierExport(db, user(candidateId, "candidate"), candidacyId, 3)).toBeNull();
       const pdf = await buildDossierPdf(model!, async (key) => (await storage.get(key))?.body ?? null, { publicUrl: "https://vae.exemple.fr" });
