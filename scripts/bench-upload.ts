@@ -10,8 +10,8 @@
 //
 // Why a baseline: the absolute figure is the S3 server's and the machine's more than the portal's (s3rver writes
 // every byte to disk and hashes it, in JavaScript, on the same few CPUs). So the same run also uploads the same bytes
-// directly with the SDK (@aws-sdk/lib-storage, the client settings, part size and queue size of the portal's S3
-// backend) to the same server. The portal's path has more to do (HTTP in, multipart parsing, SHA-256, type
+// directly with the SDK's own multipart uploader (@aws-sdk/lib-storage, with the client settings, part size and
+// queue size of the portal's S3 backend, which runs its own multipart upload on reused buffers) to the same server. The portal's path has more to do (HTTP in, multipart parsing, SHA-256, type
 // detection) and the goal is stated as the ratio: portal MB/s ÷ direct MB/s ≥ 0.8. Each path runs --runs times
 // (default 3), in alternating order (the machine may be busy with something else for a while), after one unmeasured
 // warm-up upload of each (the portal's first upload loads code); the medians are compared.

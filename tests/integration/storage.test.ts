@@ -302,7 +302,7 @@ describe("s3 storage only", () => {
   });
 
   it("keeps a streamed PutObject byte-exact thanks to the client's checksum settings (the SDK defaults do not)", async () => {
-    // lib-storage hands the SDK whole parts (buffers); a plain PutObject with a stream body is where the defaults
+    // Our put hands the SDK whole parts (buffers); a plain PutObject with a stream body is where the defaults
     // store the aws-chunked framing inside the object on S3-compatible servers (200 000 bytes became 200 045).
     expect(await storage.client.config.requestChecksumCalculation()).toBe("WHEN_REQUIRED");
     expect(await storage.client.config.responseChecksumValidation()).toBe("WHEN_REQUIRED");
@@ -313,6 +313,26 @@ describe("s3 storage only", () => {
     const got = await storage.get("raw/stream");
     expect(got?.size).toBe(data.length);
     expect(sha256(await readAll(got!.body))).toBe(sha256(data));
+  });
+
+  it("cuts a body into 5 MiB parts at the exact boundaries (one PutObject up to a part), bytes intact", { timeout: 30_000 }, async () => {
+    const PART = 5 * MiB;
+    const requests: string[] = [];
+    server.onRequest((method, url) => requests.push(`${method} ${url}`));
+    for (const size of [0, 1, PART - 1, PART, PART + 1, 2 * PART, 5 * PART + 12_345]) {
+      const data = randomBytes(size);
+      // Chunks of 100 000 bytes: never aligned on a part; the part buffers are reused from the second round on.
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < size; i += 100_000) chunks.push(data.subarray(i, i + 100_000));
+      requests.length = 0;
+      const key = `parts/${size}`;
+      expect(await storage.put(key, Readable.from(chunks), { contentType: "application/pdf", contentLength: size })).toEqual({ size });
+      const parts = requests.filter((r) => r.startsWith("PUT ") && r.includes("partNumber=")).length;
+      expect(parts).toBe(size <= PART ? 0 : Math.ceil(size / PART));
+      const got = await storage.get(key);
+      expect(got).toMatchObject({ size, contentType: "application/pdf" });
+      expect(sha256(await readAll(got!.body))).toBe(sha256(data));
+    }
   });
 
   it("refuses presigned URLs living more than 5 minutes (or less than a second)", async () => {

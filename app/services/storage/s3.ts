@@ -3,14 +3,17 @@
 // presigned URLs valid at most 5 minutes.
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   S3Client,
+  UploadPartCommand,
   paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { Readable } from "node:stream";
 import type { StorageConfig } from "../../utils/env.server";
@@ -33,10 +36,11 @@ import {
 export type S3StorageConfig = Extract<StorageConfig, { kind: "s3" }>;
 
 /**
- * S3's smallest part (but the last). lib-storage holds the parts being sent plus the one it is filling: at most
- * (QUEUE_SIZE + 1) × PART_SIZE = 25 MiB of a file in memory. Measured with `npm run bench:upload` (docs/decisions/007):
- * during a 200 MB upload the portal's resident set grows by well under 64 MB (8 MiB × 4: 40–60 MB), and an upload
- * through the portal is as fast as with 8 MiB parts (a direct SDK upload to a local server is ~10 % slower).
+ * S3's smallest part (but the last). A put holds the parts being sent plus the one it is filling, in buffers it
+ * reuses: at most (QUEUE_SIZE + 1) × PART_SIZE = 25 MiB of a file in memory. Measured with `npm run bench:upload`
+ * (docs/decisions/007): during a 200 MB upload the portal's resident set grows by well under 64 MB (8 MiB × 4 with
+ * lib-storage: 40–60 MB), and an upload through the portal is as fast as with 8 MiB parts (a direct SDK upload to a
+ * local server is ~10 % slower).
  */
 export const PART_SIZE = 5 * 1024 * 1024;
 /** Parts sent at once. */
@@ -82,63 +86,8 @@ export class S3Storage implements ObjectStorage {
   async put(key: string, body: Readable | AsyncIterable<Uint8Array>, options: PutOptions): Promise<{ size: number }> {
     assertValidKey(key);
     assertValidContentType(options.contentType);
-    const { signal } = options;
-    signal?.throwIfAborted();
-
-    const source = toReadable(body);
-    const counter = new ByteCounter(options.contentLength);
-    // The first reason the upload failed: the body's error, a failed request, or the caller's abort.
-    let failure: { error: unknown } | undefined;
-    counter.on("error", (error) => {
-      failure ??= { error };
-    });
-    // The body's error fails the counter, hence the upload.
-    source.on("error", (error) => counter.destroy(error));
-    source.pipe(counter);
-
-    // lib-storage sends its requests without an abort signal, and after a failed part it keeps waiting for the body
-    // to fill the other parts. This client stops everything on the first failure or on abort: in-flight requests
-    // are cut, the body is destroyed, done() rejects at once. Only the clean-up request (AbortMultipartUpload) runs
-    // unaffected.
-    const requests = new AbortController();
-    const client = Object.create(this.client) as S3Client;
-    const base = this.client;
-    client.send = ((command: Parameters<S3Client["send"]>[0], sendOptions?: object) => {
-      const isCleanup = command instanceof AbortMultipartUploadCommand;
-      const sent = base.send(command as never, isCleanup ? sendOptions : { ...sendOptions, abortSignal: requests.signal });
-      return (sent as Promise<unknown>).catch((error: unknown) => {
-        if (!isCleanup) stop(error);
-        throw error;
-      });
-    }) as S3Client["send"];
-
-    const upload = new Upload({
-      client,
-      params: { Bucket: this.bucket, Key: key, Body: counter, ContentType: options.contentType },
-      queueSize: QUEUE_SIZE,
-      partSize: PART_SIZE,
-      leavePartsOnError: false,
-    });
-    function stop(error: unknown) {
-      failure ??= { error };
-      requests.abort();
-      void upload.abort();
-      source.unpipe(counter);
-      source.destroy();
-      counter.destroy();
-    }
-    const onAbort = () => stop(abortError(signal!));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      await upload.done();
-    } catch (error) {
-      stop(error);
-      // On S3-compatible servers without AbortMultipartUpload the clean-up's error would hide the real cause.
-      throw failure!.error;
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-    }
-    return { size: counter.bytes };
+    options.signal?.throwIfAborted();
+    return putObject(this.client, { Bucket: this.bucket, Key: key, ContentType: options.contentType }, toReadable(body), options);
   }
 
   async get(key: string): Promise<({ body: Readable } & StoredObjectInfo) | null> {
@@ -226,6 +175,140 @@ export class S3Storage implements ObjectStorage {
   close(): void {
     this.client.destroy();
   }
+}
+
+/**
+ * One streamed put: the body is copied into at most QUEUE_SIZE + 1 part buffers of PART_SIZE, reused from part to
+ * part (a buffer is filled again only once the UploadPart request carrying it has succeeded), so a large upload
+ * allocates 25 MiB once instead of a new 5 MiB buffer per part (lib-storage's Buffer.concat, whose garbage cost the
+ * portal more CPU than the copy: docs/decisions/007). A body of at most one part goes as a single PutObject.
+ *
+ * The first failure (the body's error or its wrong length, a failed request, the caller's abort) stops everything at
+ * once: in-flight requests are cut, the body is destroyed, the promise rejects with that first error; the parts
+ * already sent are removed by AbortMultipartUpload, in the background (the only request sent without the signal).
+ */
+async function putObject(
+  client: S3Client,
+  target: { Bucket: string; Key: string; ContentType: string },
+  source: Readable,
+  options: PutOptions,
+): Promise<{ size: number }> {
+  const { signal } = options;
+  const { Bucket, Key } = target;
+  const counter = new ByteCounter(options.contentLength);
+  const requests = new AbortController();
+  const sendOptions = { abortSignal: requests.signal };
+  let failure: { error: unknown } | undefined;
+  const stop = (error: unknown) => {
+    failure ??= { error };
+    requests.abort();
+    source.unpipe(counter);
+    source.destroy();
+    counter.destroy();
+  };
+  // Set by stop(), from callbacks: read through this function, which TypeScript does not narrow.
+  const throwIfFailed = () => {
+    if (failure) throw failure.error;
+  };
+  counter.on("error", stop);
+  // The body's error fails the counter, hence the upload.
+  source.on("error", (error) => counter.destroy(error));
+  source.pipe(counter);
+  const onAbort = () => stop(abortError(signal!));
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const free: Buffer[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const parts: { PartNumber: number; ETag: string }[] = [];
+  let uploadId: Promise<string> | undefined;
+  let partNumber = 0;
+
+  const sendPart = async (buffer: Buffer, length: number) => {
+    while (inFlight.size >= QUEUE_SIZE) await Promise.race(inFlight);
+    throwIfFailed();
+    uploadId ??= client.send(new CreateMultipartUploadCommand(target), sendOptions).then((out) => {
+      if (!out.UploadId) throw new Error(`CreateMultipartUpload of "${Key}" answered no UploadId`);
+      return out.UploadId;
+    });
+    const number = ++partNumber;
+    const upload = uploadId;
+    const task: Promise<void> = (async () => {
+      const UploadId = await upload;
+      const Body = length === buffer.length ? buffer : buffer.subarray(0, length);
+      const out = await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: number, Body }), sendOptions);
+      if (!out.ETag) throw new Error(`UploadPart ${number} of "${Key}" answered no ETag`);
+      parts.push({ PartNumber: number, ETag: out.ETag });
+      free.push(buffer);
+    })()
+      .catch(stop)
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  // The first part's chunks are only held (no copy, no part buffer) until more than a part has come: a smaller body,
+  // the usual document, goes as one PutObject of exactly its size.
+  let held: Buffer[] | undefined = [];
+  let heldBytes = 0;
+  let current: Buffer | undefined;
+  let filled = 0;
+  const copyIn = async (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (current && filled === PART_SIZE) {
+        // Sent only now that more bytes follow: the last part is never empty.
+        await sendPart(current, filled);
+        current = undefined;
+      }
+      if (!current) {
+        current = free.pop() ?? Buffer.allocUnsafeSlow(PART_SIZE);
+        filled = 0;
+      }
+      const copied = chunk.copy(current, filled, offset, Math.min(chunk.length, offset + PART_SIZE - filled));
+      filled += copied;
+      offset += copied;
+    }
+  };
+
+  try {
+    for await (const chunk of counter as AsyncIterable<Buffer>) {
+      if (held) {
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes <= PART_SIZE) continue;
+        const chunks = held;
+        held = undefined;
+        for (const first of chunks) await copyIn(first);
+      } else {
+        await copyIn(chunk);
+      }
+    }
+    throwIfFailed();
+    if (held) {
+      const Body = held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes);
+      await client.send(new PutObjectCommand({ ...target, Body }), sendOptions);
+    } else {
+      await sendPart(current!, filled);
+      while (inFlight.size > 0) await Promise.race(inFlight);
+      throwIfFailed();
+      parts.sort((a, b) => a.PartNumber - b.PartNumber);
+      const UploadId = await uploadId!;
+      await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }), sendOptions);
+    }
+  } catch (error) {
+    stop(error);
+    if (uploadId) {
+      // Not waited for: a server that stopped answering must not hold the rejection back.
+      uploadId.then(
+        (UploadId) => client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
+        () => undefined,
+      ).catch(() => undefined);
+    }
+    // On S3-compatible servers without AbortMultipartUpload the clean-up's error would hide the real cause.
+    throw failure!.error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  return { size: counter.bytes };
 }
 
 export function createS3Storage(config: S3StorageConfig): S3Storage {
