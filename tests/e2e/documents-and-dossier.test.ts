@@ -91,6 +91,20 @@ describe("the request's documents", () => {
     expect(sha256(await response.body())).toBe(sha256(identity));
     // The request is still a draft: not even an officer may read it; nor may anyone a made-up id.
     expect((await officer.request.get(`${portal.url}${href}`)).status()).toBe(404);
+    // Another candidate asking for this file id gets the same 404 as for a file that does not exist.
+    const other = await (await browser.newContext({ locale: "fr-FR" })).newPage();
+    await other.goto(`${portal.url}/inscription`);
+    await other.getByLabel("Prénom et nom").fill("Dominique Autre");
+    await other.getByLabel("Adresse e-mail").fill("dominique.autre@exemple.fr");
+    await other.getByLabel("Mot de passe", { exact: true }).fill("Tartelette-2026-autre");
+    await other.getByLabel("Confirmer le mot de passe").fill("Tartelette-2026-autre");
+    await other.getByLabel(/J'accepte les conditions/).check();
+    await other.getByRole("button", { name: "Créer mon compte" }).click();
+    await other.locator(".account__name").waitFor();
+    const intruder = await other.request.get(`${portal.url}${href}`);
+    expect(intruder.status()).toBe(404);
+    expect(await intruder.text()).not.toContain("carte-identit");
+    await other.close();
     expect((await candidate.request.get(`${portal.url}/fichiers/00000000-0000-4000-8000-000000000000`)).status()).toBe(404);
   });
 
