@@ -7,6 +7,18 @@ export interface ScopeBlocView {
   competencies: Array<{ code: string; statement: string; criteria: Array<{ id: string; text: string }> }>;
 }
 
+/** The one-sentence caption of a piece of evidence. */
+export function CaptionField({ id, defaultValue = "", error }: { id: string; defaultValue?: string; error?: string }) {
+  return (
+    <div className={error ? "field field--error" : "field"}>
+      <label htmlFor={id}>Légende</label>
+      <p className="field__hint">Ce que montre la pièce et pourquoi elle compte, en une phrase.</p>
+      <input id={id} name="caption" defaultValue={defaultValue} maxLength={500} required />
+      {error ? <p className="field__error">{error}</p> : null}
+    </div>
+  );
+}
+
 export function EvidenceLinksFields({
   idPrefix,
   blocs,
@@ -26,12 +38,7 @@ export function EvidenceLinksFields({
 }) {
   return (
     <>
-      <div className={errors.caption ? "field field--error" : "field"}>
-        <label htmlFor={`${idPrefix}-caption`}>Légende</label>
-        <p className="field__hint">Ce que montre la pièce et pourquoi elle compte, en une phrase.</p>
-        <input id={`${idPrefix}-caption`} name="caption" defaultValue={caption} maxLength={500} required />
-        {errors.caption ? <p className="field__error">{errors.caption}</p> : null}
-      </div>
+      <CaptionField id={`${idPrefix}-caption`} defaultValue={caption} error={errors.caption} />
       <fieldset className={errors.competencyCodes || errors.criterionIds ? "field field--error" : "field"}>
         <legend>Compétences illustrées</legend>
         {blocs.map((bloc) => (

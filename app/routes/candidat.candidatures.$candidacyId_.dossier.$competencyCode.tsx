@@ -13,6 +13,7 @@ import {
 } from "../../workflows/dossier-coverage";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
+import { CaptionField } from "~/components/evidence-links-fields";
 import { FileUploadControls } from "~/components/file-input";
 import { addEvidence, readCandidateDossier, saveNarrative } from "~/services/dossiers.server";
 import { getStorage } from "~/services/storage";
@@ -189,12 +190,7 @@ export default function CompetencyNarrativePage() {
           {/* Text fields come before the file: the server reads them as the upload streams in. */}
           <Form method="post" encType="multipart/form-data" className="form" key={actionData?.added ? "sent" : "new"}>
             <input type="hidden" name="competencyCodes" value={data.competency.code} />
-            <div className={actionData?.fieldErrors?.caption ? "field field--error" : "field"}>
-              <label htmlFor="evidence-caption">Légende</label>
-              <p className="field__hint">Ce que montre la pièce et pourquoi elle compte, en une phrase.</p>
-              <input id="evidence-caption" name="caption" maxLength={500} required />
-              {actionData?.fieldErrors?.caption ? <p className="field__error">{actionData.fieldErrors.caption}</p> : null}
-            </div>
+            <CaptionField id="evidence-caption" error={actionData?.fieldErrors?.caption} />
             <FileUploadControls
               maxBytes={data.maxFileBytes}
               accept={data.accept}

@@ -62,7 +62,8 @@ export interface UploadLimits {
 
 /**
  * Streams the request's one file to storage and parses the text fields that came with it. On any refusal nothing
- * is left in storage; on success the caller records the file, or calls `discard` if it cannot.
+ * is left in storage. On success the caller records the file through `record`, which discards the stored object
+ * when the recording refuses or fails: a file is kept only with its row.
  */
 export async function receiveOneFile<S extends z.ZodTypeAny>(
   storage: ObjectStorage,
@@ -70,7 +71,10 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
   request: Request,
   limits: UploadLimits,
   schema: S,
-): Promise<{ ok: true; file: ReceivedFile; fields: z.infer<S>; discard: () => Promise<void> } | DocumentRefusal> {
+): Promise<
+  | { ok: true; file: ReceivedFile; fields: z.infer<S>; record: <T extends { ok: boolean }>(write: () => Promise<T>) => Promise<T> }
+  | DocumentRefusal
+> {
   let upload: ReceivedUpload;
   try {
     upload = await receiveUpload(request, {
@@ -91,7 +95,17 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
     await discard();
     return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors);
   }
-  return { ok: true, file, fields: form.data, discard };
+  const record = async <T extends { ok: boolean }>(write: () => Promise<T>): Promise<T> => {
+    try {
+      const outcome = await write();
+      if (!outcome.ok) await discard();
+      return outcome;
+    } catch (error) {
+      await discard();
+      throw error;
+    }
+  };
+  return { ok: true, file, fields: form.data, record };
 }
 
 /** The row of a file received for a candidacy. */
@@ -127,22 +141,17 @@ export async function addAdmissibilityDocument(
 
   const received = await receiveOneFile(storage, candidacyId, request, limits, admissibilityDocumentSchema);
   if (!received.ok) return received;
-  const { file, discard } = received;
-  const facts = received.fields;
-  if (facts.kind === "prior_certificate") {
-    const unknown = facts.priorBlocCodes.filter((code) => !candidacy.targetBlocCodes.includes(code));
-    if (unknown.length > 0) {
-      await discard();
-      return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.` });
-    }
-  }
-
-  try {
-    const outcome = await db.transaction().execute(async (trx) => {
+  const { file, fields: facts, record } = received;
+  return record(() =>
+    db.transaction().execute(async (trx) => {
       // The request may have been filed while the file was uploading: re-check under the candidacy's lock.
       const row = await lockCandidacy(trx, candidacyId);
       if (!row || !ADMISSIBILITY_EDITABLE_STATES.includes(row.state)) {
         return refusal(409, "Votre demande a été déposée pendant l'envoi : ce document n'a pas été ajouté.");
+      }
+      const unknownBlocs = facts.priorBlocCodes.filter((code) => !row.target_bloc_codes.includes(code));
+      if (facts.kind === "prior_certificate" && unknownBlocs.length > 0) {
+        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` });
       }
       const { count } = await trx
         .selectFrom("admissibility_documents")
@@ -155,13 +164,8 @@ export async function addAdmissibilityDocument(
       const documentId = await insertDocument(trx, documentOfUpload(file, candidacyId, "admissibility", candidate.id, now()));
       await insertAdmissibilityDocument(trx, documentId, candidacyId, facts);
       return { ok: true as const, documentId };
-    });
-    if (!outcome.ok) await discard();
-    return outcome;
-  } catch (error) {
-    await discard();
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Withdraws a document from a request still being put together; the object goes after commit. */

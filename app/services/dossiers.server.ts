@@ -144,6 +144,18 @@ export async function readCandidateDossier(db: Kysely<Database>, candidate: { id
 
 type LockedCandidacy = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
 
+/** Why the candidate cannot write in their dossier now, or null when they can (it is theirs and being written). */
+function editRefusal(candidacy: { candidateId: string; state: string } | undefined, candidate: { id: string }): DocumentRefusal | null {
+  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
+  if (candidacy.state === DOSSIER_EDITABLE_STATE) return null;
+  return refusal(
+    409,
+    candidacy.state === "admissible"
+      ? "Commencez votre dossier depuis la page de votre candidature avant d'y écrire."
+      : `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(candidacy.state)}).`,
+  );
+}
+
 /** Locks the candidate's candidacy and checks it is theirs and open for writing. */
 async function lockEditable(
   trx: Transaction<Database>,
@@ -151,18 +163,14 @@ async function lockEditable(
   candidacyId: string,
 ): Promise<{ refusal: DocumentRefusal; row?: undefined } | { refusal?: undefined; row: LockedCandidacy }> {
   const row = await lockCandidacy(trx, candidacyId);
-  if (!row || row.candidate_id !== candidate.id) return { refusal: refusal(404, "Candidature introuvable.") };
-  if (row.state !== DOSSIER_EDITABLE_STATE) {
-    return {
-      refusal: refusal(
-        409,
-        row.state === "admissible"
-          ? "Commencez votre dossier depuis la page de votre candidature avant d'y écrire."
-          : `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(row.state)}).`,
-      ),
-    };
-  }
-  return { row };
+  const refused = editRefusal(row && { candidateId: row.candidate_id, state: row.state }, candidate);
+  // No refusal means the row exists, is the candidate's and is being written.
+  return refused ? { refusal: refused } : { row: row! };
+}
+
+/** Checked before an upload's body is read, and again under the lock once the file is stored. */
+async function refuseUploadUnlessEditable(db: Kysely<Database>, candidate: { id: string }, candidacyId: string) {
+  return editRefusal(await getCandidacySummary(db, candidacyId), candidate);
 }
 
 /** The version being written, opened on first use (a copy of the last filed version after a send-back). */
@@ -221,16 +229,13 @@ export async function addEvidence(
   limits: UploadLimits,
   now: () => Date = () => new Date(),
 ): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
-  const candidacy = await getCandidacySummary(db, candidacyId);
-  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
-  if (candidacy.state !== DOSSIER_EDITABLE_STATE) {
-    return refusal(409, `Votre dossier ne peut pas recevoir de pièce à cette étape (${stateLabel(candidacy.state)}).`);
-  }
+  const refused = await refuseUploadUnlessEditable(db, candidate, candidacyId);
+  if (refused) return refused;
   const received = await receiveOneFile(storage, candidacyId, request, limits, evidenceLinksSchema);
   if (!received.ok) return received;
-  const { file, fields: links, discard } = received;
-  try {
-    const outcome = await db.transaction().execute(async (trx) => {
+  const { file, fields: links, record } = received;
+  return record(() =>
+    db.transaction().execute(async (trx) => {
       const locked = await lockEditable(trx, candidate, candidacyId);
       if (locked.refusal) return locked.refusal;
       const scope = await scopeOf(db, locked.row);
@@ -249,13 +254,8 @@ export async function addEvidence(
       await insertEvidence(trx, draft.id, documentId, links.caption, links);
       await touchDossierVersion(trx, draft.id, now());
       return { ok: true as const, documentId };
-    });
-    if (!outcome.ok) await discard();
-    return outcome;
-  } catch (error) {
-    await discard();
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Changes the caption and links of a piece in the version being written (identified by its file). */
@@ -297,16 +297,13 @@ export async function replaceEvidenceFile(
   limits: UploadLimits,
   now: () => Date = () => new Date(),
 ): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
-  const candidacy = await getCandidacySummary(db, candidacyId);
-  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
-  if (candidacy.state !== DOSSIER_EDITABLE_STATE) {
-    return refusal(409, `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(candidacy.state)}).`);
-  }
+  const refused = await refuseUploadUnlessEditable(db, candidate, candidacyId);
+  if (refused) return refused;
   const received = await receiveOneFile(storage, candidacyId, request, limits, z.object({}).passthrough());
   if (!received.ok) return received;
-  const { file, discard } = received;
-  try {
-    const outcome = await db.transaction().execute(async (trx) => {
+  const { file, record } = received;
+  const outcome = await record(() =>
+    db.transaction().execute(async (trx) => {
       const locked = await lockEditable(trx, candidate, candidacyId);
       if (locked.refusal) return locked.refusal;
       const draft = await ensureDraft(trx, locked.row);
@@ -316,18 +313,12 @@ export async function replaceEvidenceFile(
       const formerKey = await replaceEvidenceDocument(trx, evidence.id, documentId, replacement);
       await touchDossierVersion(trx, draft.id, now());
       return { ok: true as const, documentId: replacement, formerKey };
-    });
-    if (!outcome.ok) {
-      await discard();
-      return outcome;
-    }
-    // A failure here leaves an object without a row: the orphan sweep removes it.
-    if (outcome.formerKey) await storage.delete(outcome.formerKey).catch(() => undefined);
-    return { ok: true, documentId: outcome.documentId };
-  } catch (error) {
-    await discard();
-    throw error;
-  }
+    }),
+  );
+  if (!outcome.ok) return outcome;
+  // A failure here leaves an object without a row: the orphan sweep removes it.
+  if (outcome.formerKey) await storage.delete(outcome.formerKey).catch(() => undefined);
+  return { ok: true, documentId: outcome.documentId };
 }
 
 /** Takes a piece out of the version being written; its file goes too unless a filed version holds it. */
