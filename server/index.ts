@@ -14,6 +14,7 @@ import { runWorkerOnce } from "../app/services/worker.server";
 import { preparePortal } from "../app/startup.server";
 import { closeDatabase, getDb } from "../app/utils/db.server";
 import { ConfigError, type PortalConfig, getConfig } from "../app/utils/env.server";
+import { logger, withRequestContext } from "../app/utils/logger.server";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -22,7 +23,7 @@ function loadConfig(): PortalConfig {
     return getConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`\n${error.message}\n`);
+      process.stderr.write(`\n${error.message}\n\n`);
       process.exit(1);
     }
     throw error;
@@ -36,6 +37,12 @@ async function main() {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  // Every log line written while serving a request carries its id (the proxy's X-Request-Id when it sends one).
+  app.use((req, res, next) => {
+    const forwarded = req.get("x-request-id");
+    const requestId = forwarded && /^[\w.:-]{1,128}$/.test(forwarded) ? forwarded : undefined;
+    withRequestContext(requestId, () => next());
+  });
   app.use((_req, res, next) => {
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
@@ -76,7 +83,7 @@ async function main() {
   });
 
   server.on("error", async (error: NodeJS.ErrnoException) => {
-    console.error(
+    logger.fatal(
       error.code === "EADDRINUSE"
         ? `Port ${config.port} on ${config.host} is already in use: stop the other process or set PORT.`
         : `The portal could not listen on ${config.host}:${config.port}: ${error.message}`,
@@ -89,13 +96,13 @@ async function main() {
     try {
       await deleteExpiredSessions(await getDb(), new Date());
     } catch (error) {
-      console.error("Session clean-up failed:", error);
+      logger.error({ err: error }, "Session clean-up failed");
     }
     try {
       const sweep = await sweepOrphanObjects(await getDb(), getStorage());
-      if (sweep.removed.length > 0) console.log(`Storage sweep: ${sweep.removed.length} object(s) without a document removed.`);
+      logger.info({ removed: sweep.removed.length }, "Storage sweep done");
     } catch (error) {
-      console.error("Storage sweep failed:", error);
+      logger.error({ err: error }, "Storage sweep failed");
     }
   }, 3600_000);
   housekeeping.unref();
@@ -110,7 +117,7 @@ async function main() {
             const db = await getDb();
             await runWorkerOnce(db, outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl));
           })()
-            .catch((error) => console.error("Worker pass failed:", error))
+            .catch((error) => logger.error({ err: error }, "Worker pass failed"))
             .finally(() => {
               workerPass = null;
             });
@@ -121,7 +128,7 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: closing the portal.`);
+    logger.info({ signal }, "Closing the portal");
     clearInterval(housekeeping);
     if (worker) clearInterval(worker);
     server.close(async () => {
@@ -155,11 +162,12 @@ function printBanner(
       lines.push(`  ${account.role.padEnd(22)} ${account.email.padEnd(34)} ${account.password}`);
     }
   }
-  console.log(lines.join("\n") + "\n");
+  // The banner is the command's output for the person who started it, not a log line.
+  process.stdout.write(lines.join("\n") + "\n\n");
 }
 
 main().catch(async (error) => {
-  console.error("The portal could not start:", error instanceof Error ? error.message : error);
+  logger.fatal({ err: error }, "The portal could not start");
   await closeDatabase().catch(() => {});
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 import { json } from "@remix-run/node";
 import { sql } from "kysely";
 import { getDb } from "~/utils/db.server";
+import { logger } from "~/utils/logger.server";
 
 export async function loader() {
   try {
@@ -9,7 +10,7 @@ export async function loader() {
     await sql`select 1`.execute(db);
     return json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
-    console.error("Health check failed:", error);
+    logger.warn({ err: error }, "Health check failed");
     return json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
   }
 }

@@ -41,6 +41,9 @@ const envSchema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default("Portail VAE <ne-pas-repondre@vae.localhost>"),
     DEMO_ACCOUNTS: booleanString.optional(),
+    // Read by the logger itself (app/utils/logger.server.ts), validated here so that a typo stops the start.
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
     WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
     S3_ENDPOINT: z
       .string()
