@@ -23,7 +23,7 @@ import {
   updateEvidenceCaption,
   upsertNarrative,
 } from "../../db/queries/dossiers";
-import { getReferentialVersion } from "../../db/queries/referential";
+import { type ReferentialView, getReferentialVersion } from "../../db/queries/referential";
 import type { Database, Role } from "../../db/schema";
 import { type CandidacyContext, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
 import { type DossierChanges, compareDossierVersions } from "../../workflows/dossier-compare";
@@ -62,19 +62,24 @@ export interface DossierScope {
   competencies: ScopeCompetency[];
 }
 
-// A referential version never changes once published: its scope can be kept for the life of the process.
-const referentialCache = new Map<string, Promise<Awaited<ReturnType<typeof getReferentialVersion>>>>();
+// A referential version never changes once published: once read, it is kept for the life of the process. It is read
+// through the caller's executor (inside a transaction, the transaction: see docs/decisions/011), and only a completed
+// read is kept, so that no caller ever waits on a read running on another one's connection.
+const referentialCache = new Map<string, ReferentialView>();
 
 /** The blocs and competencies a candidacy must prove: the referential's, less the blocs already acquired. */
-export async function dossierScope(db: Kysely<Database>, referentialVersionId: string, targetBlocCodes: string[]): Promise<DossierScope> {
-  let pending = referentialCache.get(referentialVersionId);
-  if (!pending) {
-    pending = getReferentialVersion(db, referentialVersionId);
-    referentialCache.set(referentialVersionId, pending);
-    pending.catch(() => referentialCache.delete(referentialVersionId));
+export async function dossierScope(
+  db: Kysely<Database> | Transaction<Database>,
+  referentialVersionId: string,
+  targetBlocCodes: string[],
+): Promise<DossierScope> {
+  let referential = referentialCache.get(referentialVersionId);
+  if (!referential) {
+    const read = await getReferentialVersion(db, referentialVersionId);
+    if (!read) throw new Error(`Referential version ${referentialVersionId} not found`);
+    referentialCache.set(referentialVersionId, read);
+    referential = read;
   }
-  const referential = await pending;
-  if (!referential) throw new Error(`Referential version ${referentialVersionId} not found`);
   const blocs = referential.blocs
     .filter((bloc) => targetBlocCodes.includes(bloc.code))
     .map((bloc) => ({
@@ -183,8 +188,9 @@ async function ensureDraft(trx: Transaction<Database>, row: LockedCandidacy): Pr
   return createDraftVersion(trx, row.id, context.dossier.currentVersion + 1, lastFrozen?.id ?? null);
 }
 
-async function scopeOf(db: Kysely<Database>, row: LockedCandidacy) {
-  return dossierScope(db, row.referential_version_id, row.target_bloc_codes);
+/** Inside a write: read with the transaction, never with db (with a pool of one, db would wait for this very trx). */
+async function scopeOf(trx: Transaction<Database>, row: LockedCandidacy) {
+  return dossierScope(trx, row.referential_version_id, row.target_bloc_codes);
 }
 
 export async function saveNarrative(
@@ -198,7 +204,7 @@ export async function saveNarrative(
   return db.transaction().execute(async (trx) => {
     const locked = await lockEditable(trx, candidate, candidacyId);
     if (locked.refusal) return locked.refusal;
-    const scope = await scopeOf(db, locked.row);
+    const scope = await scopeOf(trx, locked.row);
     if (!scope.competencies.some((c) => c.code === competencyCode)) return refusal(404, "Compétence introuvable dans votre dossier.");
     const draft = await ensureDraft(trx, locked.row);
     await upsertNarrative(trx, draft.id, competencyCode, parts, now);
@@ -238,7 +244,7 @@ export async function addEvidence(
     db.transaction().execute(async (trx) => {
       const locked = await lockEditable(trx, candidate, candidacyId);
       if (locked.refusal) return locked.refusal;
-      const scope = await scopeOf(db, locked.row);
+      const scope = await scopeOf(trx, locked.row);
       const linkErrors = checkLinks(scope, links);
       if (Object.keys(linkErrors).length > 0) return refusal(400, null, linkErrors);
       const draft = await ensureDraft(trx, locked.row);
@@ -270,7 +276,7 @@ export async function updateEvidence(
   return db.transaction().execute(async (trx) => {
     const locked = await lockEditable(trx, candidate, candidacyId);
     if (locked.refusal) return locked.refusal;
-    const scope = await scopeOf(db, locked.row);
+    const scope = await scopeOf(trx, locked.row);
     const linkErrors = checkLinks(scope, links);
     if (Object.keys(linkErrors).length > 0) return refusal(400, null, linkErrors);
     const draft = await ensureDraft(trx, locked.row);
@@ -364,7 +370,7 @@ export async function submitDossier(
   return db.transaction().execute(async (trx): Promise<SubmitDossierOutcome> => {
     const locked = await lockEditable(trx, candidate, candidacyId);
     if (locked.refusal) return locked.refusal;
-    const scope = await scopeOf(db, locked.row);
+    const scope = await scopeOf(trx, locked.row);
     const draft = await ensureDraft(trx, locked.row);
     const { coverage } = await readVersionContent(trx, scope, draft);
     if (!coverage.canSubmit) {

@@ -11,7 +11,15 @@ type GlobalWithDb = typeof globalThis & { [globalKey]?: Promise<DatabaseHandle> 
 
 export function getDatabaseHandle(): Promise<DatabaseHandle> {
   const g = globalThis as GlobalWithDb;
-  g[globalKey] ??= openDatabase(getConfig().database);
+  if (!g[globalKey]) {
+    const config = getConfig();
+    g[globalKey] = openDatabase(config.database, {
+      ...config.databaseTimeouts,
+      // A transaction reading through db instead of trx fails loudly wherever someone can see it and fix it; in
+      // production it is logged and the request goes on (it still ends, at worst with the acquire timeout).
+      nestedConnection: config.isProduction ? "log" : "throw",
+    });
+  }
   return g[globalKey];
 }
 

@@ -9,6 +9,10 @@ const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+const databaseSeconds = z.coerce
+  .number({ message: "expected a number of seconds" })
+  .int({ message: "expected a whole number of seconds" });
+
 /** 50 MiB. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
@@ -26,6 +30,11 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" })
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    // Database timeouts (docs/decisions/011): a query never waits forever for a connection, a statement or a
+    // forgotten transaction. The acquire timeout cannot be turned off; 0 turns the other two off.
+    DATABASE_ACQUIRE_TIMEOUT_SECONDS: databaseSeconds.min(1, { message: "must be at least 1" }).max(600).default(10),
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: databaseSeconds.min(0).max(86_400).default(30),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: databaseSeconds.min(0).max(86_400).default(60),
     SESSION_SECRET: z
       .string()
       .refine((v) => v.split(",").every((s) => s.trim().length >= 32), {
@@ -97,6 +106,8 @@ export interface PortalConfig {
   host: string;
   dataDir: string;
   database: { kind: "server"; url: string; maxConnections: number } | { kind: "embedded"; dataDir: string };
+  /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
+  databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
   sessionTtlHours: number;
   trustProxy: boolean;
@@ -156,6 +167,11 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     database: env.DATABASE_URL
       ? { kind: "server", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE }
       : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
+    databaseTimeouts: {
+      acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_SECONDS * 1000,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS * 1000,
+    },
     sessionSecrets: env.SESSION_SECRET
       ? env.SESSION_SECRET.split(",").map((s) => s.trim())
       : [localSessionSecret(dataDir)],
