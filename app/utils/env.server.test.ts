@@ -23,6 +23,26 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts).toBe(true);
   });
 
+  it("bounds every database wait by default, in milliseconds, and refuses an acquire timeout of 0", () => {
+    expect(parseConfig({ DATA_DIR: dataDir() }).databaseTimeouts).toEqual({
+      acquireTimeoutMs: 10_000,
+      statementTimeoutMs: 30_000,
+      idleInTransactionTimeoutMs: 60_000,
+    });
+    const set = { DATABASE_ACQUIRE_TIMEOUT_SECONDS: "3", DATABASE_STATEMENT_TIMEOUT_SECONDS: "0", DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: "120" };
+    expect(parseConfig({ DATA_DIR: dataDir(), ...set }).databaseTimeouts).toEqual({
+      acquireTimeoutMs: 3000,
+      statementTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 120_000,
+    });
+    expect(() => parseConfig({ DATA_DIR: dataDir(), DATABASE_ACQUIRE_TIMEOUT_SECONDS: "0" })).toThrow(
+      "Invalid configuration: DATABASE_ACQUIRE_TIMEOUT_SECONDS must be at least 1 (see .env.example).",
+    );
+    expect(() => parseConfig({ DATA_DIR: dataDir(), DATABASE_STATEMENT_TIMEOUT_SECONDS: "soon" })).toThrow(
+      "Invalid configuration: DATABASE_STATEMENT_TIMEOUT_SECONDS expected a number of seconds (see .env.example).",
+    );
+  });
+
   it("treats empty values as unset", () => {
     expect(parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "", PORT: "" }).database.kind).toBe("embedded");
   });

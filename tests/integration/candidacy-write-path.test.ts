@@ -335,11 +335,12 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
         await db.transaction().execute(async (trx) => {
           ok(await applyCandidacyEvent(trx, id, { type: "DECLARE_INADMISSIBLE", reason: "Hors champ du CQP.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
           loser = sendCandidacyEvent(isolated, id, { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:01.000Z" });
-          // Commit only once the service's write waits for this transaction's row lock.
+          // Commit only once the service's write waits for this transaction's row lock. Watched from the other
+          // pool: a query on db inside db's own transaction is refused (docs/decisions/011).
           for (let i = 0; ; i++) {
             const waiting = await sql<{ n: number }>`
               select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(db);
+              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(isolated);
             if (waiting.rows[0]!.n > 0) break;
             if (i > 500) throw new Error("the service's write never waited for the row lock");
             await new Promise((resolve) => setTimeout(resolve, 10));
