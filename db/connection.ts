@@ -26,15 +26,15 @@ export type DatabaseTarget =
 export interface DatabaseOptions {
   /** How long a query waits for a free connection of the pool (or for a new one to open) before failing. */
   acquireTimeoutMs?: number;
-  /** Server only (PGlite has no timer to enforce it): a statement running longer is cancelled. 0: no limit. */
+  /** Server only (PGlite ignores it): a statement running longer is cancelled. 0: the server's own setting. */
   statementTimeoutMs?: number;
-  /** Server only: a session idle inside an open transaction longer than this is ended. 0: no limit. */
+  /** Server only: a session idle inside an open transaction longer than this is ended. 0: the server's own setting. */
   idleInTransactionTimeoutMs?: number;
   /** What happens when code takes a second connection while its own transaction holds one. Default throw. */
   nestedConnection?: NestedConnectionPolicy;
 }
 
-export const DATABASE_DEFAULTS = {
+const DEFAULTS = {
   acquireTimeoutMs: 10_000,
   statementTimeoutMs: 30_000,
   idleInTransactionTimeoutMs: 60_000,
@@ -48,8 +48,12 @@ export interface DatabaseHandle {
 }
 
 export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
-  const settings = { ...DATABASE_DEFAULTS, ...options };
-  const guard = new ConnectionGuard(settings.nestedConnection ?? "throw", (error) =>
+  const settings = {
+    acquireTimeoutMs: options.acquireTimeoutMs ?? DEFAULTS.acquireTimeoutMs,
+    statementTimeoutMs: options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+    idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs ?? DEFAULTS.idleInTransactionTimeoutMs,
+  };
+  const guard = new ConnectionGuard(options.nestedConnection ?? "throw", (error) =>
     log.error({ err: error }, "Nested database connection: a query used db inside its own transaction"),
   );
   const kysely = (pool: pg.Pool) =>

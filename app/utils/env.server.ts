@@ -31,7 +31,7 @@ const envSchema = z
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     // Database timeouts (docs/decisions/011): a query never waits forever for a connection, a statement or a
-    // forgotten transaction. The acquire timeout cannot be turned off; 0 turns the other two off.
+    // forgotten transaction. The acquire timeout cannot be turned off; 0 leaves the other two to the server.
     DATABASE_ACQUIRE_TIMEOUT_SECONDS: databaseSeconds.min(1, { message: "must be at least 1" }).max(600).default(10),
     DATABASE_STATEMENT_TIMEOUT_SECONDS: databaseSeconds.min(0).max(86_400).default(30),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: databaseSeconds.min(0).max(86_400).default(60),

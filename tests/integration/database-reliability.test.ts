@@ -120,18 +120,16 @@ describe(`the first writes after a start (${engine})`, () => {
     expect(codes).toContain("C1.1");
 
     let service = await freshDossierService();
-    expect(await within(5000, "the first narrative save", service.saveNarrative(db, candidate, candidacyId, "C1.1", narrative("C1.1")))).toEqual({
-      ok: true,
-    });
+    const saved = service.saveNarrative(db, candidate, candidacyId, "C1.1", narrative("C1.1"));
+    expect(await within(5000, "the first narrative save", saved)).toEqual({ ok: true });
 
     service = await freshDossierService();
     const links = { caption: "Attestation de mon responsable", competencyCodes: "C1.1" };
+    const upload = multipartRequest(links, { name: "attestation.pdf", bytes: pdfBytes() });
     const added = await within(
       5000,
       "the first evidence upload",
-      service.addEvidence(db, storage, candidate, candidacyId, multipartRequest(links, { name: "attestation.pdf", bytes: pdfBytes() }), {
-        maxFileBytes: 1024 * 1024,
-      }),
+      service.addEvidence(db, storage, candidate, candidacyId, upload, { maxFileBytes: 1024 * 1024 }),
     );
     if (!added.ok) throw new Error(JSON.stringify(added));
 
