@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { acquireDataFolderLock } from "./data-folder-lock";
 import type { Database } from "./schema";
 
 // numeric stays a string (exact); bigint (bigserial ids, counts) too, since ids may exceed 2^53 in principle.
@@ -33,7 +34,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
   }
 
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir);
+  // One process at a time on a data folder: a second one is refused (DataFolderLockedError) before it opens it.
+  const lock = target.dataDir ? acquireDataFolderLock(target.dataDir) : undefined;
+  const pglite = await PGlite.create(target.dataDir).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   // PGlite is a single connection: a pool of one makes transactions queue instead of interleaving.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -43,6 +49,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     close: async () => {
       await db.destroy();
       await pglite.close();
+      lock?.release();
     },
   };
 }
