@@ -128,14 +128,19 @@ export async function writeBackup(layout: DataFolderLayout, output: string): Pro
     // Written under a temporary name and renamed once complete: a backup that exists under its name is whole.
     await mkdir(path.dirname(output), { recursive: true });
     const partial = `${output}.partial`;
+    await rm(partial, { force: true }); // left by an interrupted backup: no other backup of this folder runs now
     const pack = tar.pack();
     const written = pipeline(pack, createGzip(), createWriteStream(partial, { flags: "wx", mode: 0o600 }));
+    // A failed write (a full disk) ends the pipeline; an entry waiting for room would otherwise wait forever.
+    const writeFailed = written.then(() => new Promise<never>(() => {}));
+    writeFailed.catch(() => {}); // reported by `await written` below
+    const add = (entry: Promise<void>) => Promise.race([entry, writeFailed]);
     try {
-      await addBuffer(pack, MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2) + "\n"));
-      await addBuffer(pack, DATABASE, dump);
-      if (sessionSecret) await addBuffer(pack, SESSION_SECRET, await readFile(layout.sessionSecret));
-      for (const file of files) await addFile(pack, FILES_PREFIX + file.name, path.join(layout.files!, file.name), file);
-      for (const file of mail) await addFile(pack, MAIL_PREFIX + file.name, path.join(layout.mail, file.name), file);
+      await add(addBuffer(pack, MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2) + "\n")));
+      await add(addBuffer(pack, DATABASE, dump));
+      if (sessionSecret) await add(addBuffer(pack, SESSION_SECRET, await readFile(layout.sessionSecret)));
+      for (const file of files) await add(addFile(pack, FILES_PREFIX + file.name, path.join(layout.files!, file.name), file));
+      for (const file of mail) await add(addFile(pack, MAIL_PREFIX + file.name, path.join(layout.mail, file.name), file));
       pack.finalize();
       await written;
       await rename(partial, output);
@@ -211,16 +216,17 @@ export async function restoreBackup(layout: DataFolderLayout, archive: string, o
       movedAside = path.join(layout.root, `before-restore-${timestamp(new Date())}`);
       await mkdir(movedAside);
     }
-    const targets: Array<[string, string | null]> = [
+    const targets: Array<[string, string]> = [
       [database, layout.database],
       [path.join(staging, "files"), layout.files ?? path.join(layout.root, "files")],
       [path.join(staging, "mail"), layout.mail],
       [path.join(staging, SESSION_SECRET), layout.sessionSecret],
     ];
     for (const [from, to] of targets) {
-      if (!to) continue;
+      // Without --force only empty folders or a generated secret can be there: left alone unless replaced.
+      if (!existsSync(from) && !movedAside) continue;
       if (existsSync(to)) {
-        // With data there (--force) it is kept aside; otherwise only empty folders or a generated secret are there.
+        // With data there (--force) it is kept aside, never deleted.
         if (movedAside) await rename(to, path.join(movedAside, path.basename(to)));
         else await rm(to, { recursive: true, force: true });
       }
