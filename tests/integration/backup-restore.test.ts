@@ -75,7 +75,7 @@ beforeAll(async () => {
   mkdirSync(path.join(source, "mail"), { recursive: true });
   writeFileSync(path.join(source, "mail", "2026-11-30-bienvenue.eml"), "Subject: Bienvenue\r\n\r\nBonjour\r\n");
   writeFileSync(path.join(source, "session-secret"), "secret-de-session-0123456789abcdefghijkl\n", { mode: 0o600 });
-}, 120_000);
+}, 180_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });

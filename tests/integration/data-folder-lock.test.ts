@@ -57,7 +57,7 @@ describe("the data-folder lock, in one process", () => {
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
     const again = await openDatabase({ kind: "embedded", dataDir });
     await again.close();
-  });
+  }, 120_000);
 
   it("takes over the lock of a process that no longer runs", async () => {
     const dataDir = path.join(newDataDir(), "pglite");
@@ -75,7 +75,7 @@ describe("the data-folder lock, in one process", () => {
     writeFileSync(lockPathFor(dataDir), JSON.stringify(stale));
     const handle = await openDatabase({ kind: "embedded", dataDir });
     await handle.close();
-  });
+  }, 120_000);
 
   it.runIf(existsSync("/proc/self/stat"))("takes over a lock whose pid now belongs to another process", () => {
     const dataDir = path.join(newDataDir(), "pglite");
@@ -127,6 +127,25 @@ describe("the data-folder lock, between processes", () => {
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
   }, 60_000);
 
+  it("lets exactly one of several processes racing for a stale lock take it over", async () => {
+    const dataDir = path.join(newDataDir(), "pglite");
+    writeFileSync(lockPathFor(dataDir), JSON.stringify({ pid: await deadPid(), host: hostname(), since: "2026-11-01T08:00:00.000Z", command: "x" }));
+    // Each racer, once loaded, says so and spins until all are: then they try at the same moment, and the winner
+    // keeps the lock long enough for the others to see it alive.
+    const barrier = mkdtempSync(path.join(tmpdir(), "vae-race-"));
+    folders.push(barrier);
+    const script = (n: number) => `import { existsSync, writeFileSync } from "node:fs";
+      import { acquireDataFolderLock } from ${JSON.stringify(path.join(root, "db/data-folder-lock.ts"))};
+      writeFileSync(${JSON.stringify(barrier)} + "/${n}", "");
+      while (![1, 2, 3, 4].every((i) => existsSync(${JSON.stringify(barrier)} + "/" + i)));
+      try { acquireDataFolderLock(${JSON.stringify(dataDir)}); console.log("won"); setTimeout(() => {}, 3000); }
+      catch (error) { console.log(error.name); }`;
+    const results = await Promise.all([1, 2, 3, 4].map((n) => runScript(["--eval", script(n)], { ...process.env, LOG_LEVEL: "silent" })));
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(results.map((r) => r.stdout.trim()).sort()).toEqual(["DataFolderLockedError", "DataFolderLockedError", "DataFolderLockedError", "won"]);
+    expect(existsSync(lockPathFor(dataDir))).toBe(false);
+  }, 60_000);
+
   it("refuses user:create, db:migrate, db:seed and a second portal while a portal holds the folder; nothing is lost", async () => {
     const dataDir = newDataDir();
     const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", WORKER_INTERVAL_SECONDS: "0" };
@@ -164,5 +183,5 @@ describe("the data-folder lock, between processes", () => {
     } finally {
       await handle.close();
     }
-  }, 180_000);
+  }, 300_000);
 });
