@@ -144,7 +144,7 @@ describe("the data-folder lock, between processes", () => {
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     expect(results.map((r) => r.stdout.trim()).sort()).toEqual(["DataFolderLockedError", "DataFolderLockedError", "DataFolderLockedError", "won"]);
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it("refuses user:create, db:migrate, db:seed and a second portal while a portal holds the folder; nothing is lost", async () => {
     const dataDir = newDataDir();
