@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { loggerFor } from "../app/utils/logger.server";
 import { ConnectionGuard, type NestedConnectionPolicy } from "./connection-guard";
+import { acquireDataFolderLock } from "./data-folder-lock";
 import type { Database } from "./schema";
 
 // numeric stays a string (exact); bigint (bigserial ids, counts) too, since ids may exceed 2^53 in principle.
@@ -73,7 +74,12 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   }
 
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = await PGlite.create(target.dataDir);
+  // One process at a time on a data folder: a second one is refused (DataFolderLockedError) before it opens it.
+  const lock = target.dataDir ? acquireDataFolderLock(target.dataDir) : undefined;
+  const pglite = await PGlite.create(target.dataDir).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   // PGlite is a single connection: a pool of one makes transactions queue instead of interleaving. It must not be
   // given idle_in_transaction_session_timeout: once it fires, PGlite never answers again.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: settings.acquireTimeoutMs });
@@ -84,6 +90,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     close: async () => {
       await db.destroy();
       await pglite.close();
+      lock?.release();
     },
   };
 }

@@ -1,4 +1,5 @@
 // `npm run db:seed`: loads the shipped referentials (idempotent) into the configured database.
+import { DataFolderLockedError } from "../db/data-folder-lock";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
 import { closeDatabase, getDb } from "../app/utils/db.server";
@@ -9,6 +10,10 @@ try {
   for (const { code, version, result } of await seedShippedReferentials(db)) {
     console.log(`${code} ${version}: ${result.status}`);
   }
+} catch (error) {
+  if (!(error instanceof DataFolderLockedError)) throw error;
+  console.error(error.message);
+  process.exitCode = 3;
 } finally {
   await closeDatabase();
 }

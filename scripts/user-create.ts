@@ -1,8 +1,10 @@
 // `npm run user:create -- --email … --name "…" --role evaluator [--role admin] [--password …]`
 // Creates a staff account (or a candidate) from the command line, e.g. the first administrator of a new
-// installation. Without --password a strong one is generated and printed once.
+// installation. Without --password a strong one is generated and printed once. On the embedded database it refuses
+// while another process (the portal) has the data folder open: its account would be lost (docs/decisions/013).
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { DataFolderLockedError } from "../db/data-folder-lock";
 import { migrateToLatest } from "../db/migrate";
 import { ROLES, type Role } from "../db/schema";
 import { createStaffAccount } from "../app/services/accounts.server";
@@ -61,6 +63,10 @@ try {
     console.log(`Account created for ${values.email.trim().toLowerCase()} with role(s): ${roles.join(", ")}.`);
     if (generated) console.log(`Password (shown once): ${password}`);
   }
+} catch (error) {
+  if (!(error instanceof DataFolderLockedError)) throw error;
+  console.error(error.message);
+  exitCode = 3;
 } finally {
   await closeDatabase();
 }

@@ -32,7 +32,8 @@ export async function closeDatabase(): Promise<void> {
   const g = globalThis as GlobalWithDb;
   const handle = g[globalKey];
   delete g[globalKey];
-  if (handle) await (await handle).close();
+  // A database that failed to open (e.g. its data folder held by another process) has nothing to close.
+  if (handle) await (await handle.catch(() => undefined))?.close();
 }
 
 /** Makes this process use an already opened database (integration tests open one per test file). */
