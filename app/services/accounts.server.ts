@@ -4,11 +4,12 @@
 import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../../db/queries/audit";
 import {
-  clearLoginFailures,
-  countRecentLoginFailures,
-  deleteLoginFailuresBefore,
+  type ThrottleLimit,
+  clearThrottleHits,
   deleteSessionsOfUser,
-  recordLoginFailure,
+  deleteThrottleHitsBefore,
+  releaseThrottleHits,
+  reserveThrottleHits,
 } from "../../db/queries/sessions";
 import {
   type UserWithRoles,
@@ -99,12 +100,18 @@ export async function authenticate(
 ): Promise<AuthenticationOutcome> {
   const now = context.now ?? new Date();
   const email = normalizeEmail(input.email);
-  const since = new Date(now.getTime() - LOGIN_THROTTLE.windowMinutes * 60_000);
-  const [byEmail, byIp] = await Promise.all([
-    countRecentLoginFailures(db, since, { email }),
-    countRecentLoginFailures(db, since, { ip: context.ip }),
-  ]);
-  if (byEmail >= LOGIN_THROTTLE.perEmail || byIp >= LOGIN_THROTTLE.perIp) {
+  const windowSeconds = LOGIN_THROTTLE.windowMinutes * 60;
+  // The attempt is counted before the password is checked, atomically with the count: of N parallel attempts,
+  // only as many as the limits leave room for get a password verification.
+  const reservation = await reserveThrottleHits(
+    db,
+    [
+      { bucket: "login-email", key: email, limit: LOGIN_THROTTLE.perEmail, windowSeconds },
+      { bucket: "login-ip", key: context.ip, limit: LOGIN_THROTTLE.perIp, windowSeconds },
+    ],
+    now,
+  );
+  if (!reservation.ok) {
     return {
       ok: false,
       reason: "throttled",
@@ -115,12 +122,13 @@ export async function authenticate(
   const user = await findUserByEmail(db, email);
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !valid || !user.is_active) {
-    await recordLoginFailure(db, email, context.ip, now);
-    // Old rows serve no purpose once out of every window; pruning here keeps the table small without a job.
-    await deleteLoginFailuresBefore(db, new Date(now.getTime() - 24 * 3600_000));
+    // The reserved hits stay: they are the record of this failure. Old rows serve no purpose once out of every
+    // window; pruning here keeps the table small without a job.
+    await deleteThrottleHitsBefore(db, new Date(now.getTime() - 24 * 3600_000));
     return { ok: false, reason: "invalid", message: INVALID_CREDENTIALS_MESSAGE };
   }
-  await clearLoginFailures(db, email);
+  await releaseThrottleHits(db, reservation.hitIds);
+  await clearThrottleHits(db, "login-email", email);
   const withRoles = await getUserWithRoles(db, user.id);
   return { ok: true, user: withRoles! };
 }

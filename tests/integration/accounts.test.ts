@@ -125,6 +125,44 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     expect((await authenticate(db(), candidate, { ip: "192.0.2.51", now })).ok).toBe(true);
   });
 
+  it("checks at most the allowed number of passwords when 25 wrong ones arrive at once for one account", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const outcomes = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        authenticate(db(), { email: candidate.email, password: `Mauvais-${i}-passe` }, { ip: `198.51.100.${i + 1}` }),
+      ),
+    );
+    // "invalid" is answered only after a password verification; "throttled" before any.
+    const reasons = outcomes.map((o) => (o.ok ? "ok" : o.reason));
+    expect(reasons.filter((r) => r === "invalid")).toHaveLength(LOGIN_THROTTLE.perEmail);
+    expect(reasons.filter((r) => r === "throttled")).toHaveLength(25 - LOGIN_THROTTLE.perEmail);
+    // Even the right password is refused now, and no more attempts were recorded than were checked.
+    expect(await authenticate(db(), candidate, { ip: "198.51.100.200" })).toMatchObject({ reason: "throttled" });
+    const hits = await db().selectFrom("throttle_hits").select("key").where("bucket", "=", "login-email").execute();
+    expect(hits).toHaveLength(LOGIN_THROTTLE.perEmail);
+  });
+
+  it("lets one IP address check at most its allowed number of passwords when many arrive at once", async () => {
+    const attempts = LOGIN_THROTTLE.perIp + 10;
+    const outcomes = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        authenticate(db(), { email: `inconnu${i}@exemple.fr`, password: "Nimporte-quoi-1" }, { ip: "192.0.2.77" }),
+      ),
+    );
+    const reasons = outcomes.map((o) => (o.ok ? "ok" : o.reason));
+    expect(reasons.filter((r) => r === "invalid")).toHaveLength(LOGIN_THROTTLE.perIp);
+    expect(reasons.filter((r) => r === "throttled")).toHaveLength(10);
+  });
+
+  it("gives back the IP's slot and clears the e-mail's failures on a successful login", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const now = new Date("2026-11-28T12:00:00Z");
+    await authenticate(db(), { email: candidate.email, password: "Mauvais-mot-2-passe" }, { ip: "192.0.2.9", now });
+    expect((await authenticate(db(), candidate, { ip: "192.0.2.9", now })).ok).toBe(true);
+    const hits = await db().selectFrom("throttle_hits").select(["bucket", "key"]).execute();
+    expect(hits).toEqual([{ bucket: "login-ip", key: "192.0.2.9" }]);
+  });
+
   it("lets an admin change roles and deactivate an account, ending its sessions", async () => {
     const admin = await createStaffAccount(db(), "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
     const target = await createStaffAccount(db(), "system", { email: "t@exemple.fr", fullName: "Ta Rget", password: "Camembert-2026", roles: ["evaluator"] });
