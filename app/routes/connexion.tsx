@@ -9,6 +9,7 @@ import { parseForm } from "~/utils/forms";
 import { homeFor, safeRedirectPath } from "~/utils/roles";
 import { startSession } from "~/utils/session.server";
 import { loginSchema } from "~/utils/validation";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Connexion — Portail VAE" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(loginSchema, await request.formData());
+  const form = parseForm(loginSchema, await readFormData(request));
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null, values: form.values }, { status: 400 });
   const ip = clientIp(context);
   const outcome = await authenticate(await getDb(), form.data, { ip });

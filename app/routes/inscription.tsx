@@ -9,6 +9,7 @@ import { parseForm } from "~/utils/forms";
 import { PASSWORD_MIN_LENGTH } from "~/utils/password-policy";
 import { startSession } from "~/utils/session.server";
 import { signUpSchema } from "~/utils/validation";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Créer un compte candidat — Portail VAE" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(signUpSchema, await request.formData());
+  const form = parseForm(signUpSchema, await readFormData(request));
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
   const ip = clientIp(context);
   const outcome = await signUpCandidate(await getDb(), form.data, { ip });
