@@ -42,6 +42,12 @@ export default function Login() {
   return (
     <div className="narrow">
       <h1>Connexion</h1>
+      {searchParams.get("inscription") && !actionData ? (
+        <div className="alert alert--success" role="status">
+          Votre demande d'inscription est enregistrée et un e-mail vous a été envoyé à l'adresse indiquée.
+          Connectez-vous avec cette adresse et le mot de passe choisi.
+        </div>
+      ) : null}
       <Form method="post" noValidate className="form">
         <FormAlert message={actionData?.formError} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

@@ -3,6 +3,7 @@
 // whose refusals carry French messages for the form that called it.
 import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../../db/queries/audit";
+import { enqueueOutbox } from "../../db/queries/candidacies";
 import {
   type ThrottleLimit,
   clearThrottleHits,
@@ -60,6 +61,64 @@ export async function signUpCandidate(
     });
     return { ok: true as const, value: { userId: created.id } };
   });
+}
+
+/** Sign-ups tolerated per IP address in the window: a training centre signing up a group shares one address. */
+export const SIGN_UP_THROTTLE = { windowMinutes: 60, perIp: 20 } as const;
+export const SIGN_UP_THROTTLED_MESSAGE =
+  "Trop de comptes ont été demandés depuis cette connexion. Par sécurité, réessayez dans une heure.";
+
+/**
+ * The sign-up form's request. Whether the address is new or already has an account, the answer is the same and
+ * takes about as long (the password is hashed, one transaction writes, one e-mail is queued): a new address gets
+ * its account and a welcome e-mail, an existing one gets nothing but an e-mail to its owner. So the page cannot
+ * tell anyone which addresses have an account (docs/decisions/014). Refused only for what the form shows: a weak
+ * password, or too many sign-ups from one IP address.
+ */
+export async function requestCandidateSignUp(
+  db: Kysely<Database>,
+  input: { email: string; fullName: string; password: string },
+  context: { ip: string; now?: Date },
+): Promise<{ ok: true } | { ok: false; fieldErrors: FieldErrors<"email" | "fullName" | "password">; formError?: string }> {
+  const now = context.now ?? new Date();
+  const problem = passwordProblem(input.password, input);
+  if (problem) return { ok: false, fieldErrors: { password: problem } };
+  const limits: ThrottleLimit[] = [
+    { bucket: "signup-ip", key: context.ip, limit: SIGN_UP_THROTTLE.perIp, windowSeconds: SIGN_UP_THROTTLE.windowMinutes * 60 },
+  ];
+  if (!(await reserveThrottleHits(db, limits, now)).ok) return { ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE };
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction().execute(async (trx) => {
+    const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
+    if (created) {
+      await grantRoles(trx, created.id, ["candidate"], null);
+      await appendAuditEvent(trx, {
+        actor: { userId: created.id, role: "candidate" },
+        action: "ACCOUNT_SIGNED_UP",
+        subjectType: "user",
+        subjectId: created.id,
+        ip: context.ip,
+      });
+    }
+    const owner = created ?? (await findUserByEmail(trx, input.email));
+    if (!owner) return;
+    if (!created) {
+      await appendAuditEvent(trx, { actor: "system", action: "ACCOUNT_SIGN_UP_REPEATED", subjectType: "user", subjectId: owner.id, ip: context.ip });
+    }
+    await enqueueOutbox(trx, [
+      {
+        topic: "email",
+        payload: {
+          email: created ? "sign_up_welcome" : "sign_up_existing_account",
+          recipientId: owner.id,
+          facts: created ? {} : { attemptedAt: now.toISOString() },
+        },
+        candidacyId: null,
+        availableAt: now,
+      },
+    ]);
+  });
+  return { ok: true };
 }
 
 export async function createStaffAccount(
