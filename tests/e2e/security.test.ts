@@ -187,6 +187,16 @@ describe("login and sign-up", () => {
     const text = await admin.locator("main").innerText();
     expect(text).toContain("Tentative d'inscription avec votre adresse e-mail");
     expect(text).toContain("Votre compte candidat est créé");
+    // The stored e-mail's inline-styled HTML shows in its frame without the page's policy blocking anything.
+    const violations: string[] = [];
+    admin.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await admin.getByRole("link", { name: "Tentative d'inscription avec votre adresse e-mail" }).click();
+    const frame = admin.frameLocator("iframe.email-frame");
+    await frame.getByText("Si ce n'était pas vous").waitFor();
+    expect(await frame.locator("p").first().evaluate((p) => getComputedStyle(p).marginBottom)).toBe("16px");
+    expect(violations).toEqual([]);
     await admin.close();
   });
 });
