@@ -18,9 +18,14 @@ import { GeneralErrorBoundary } from "./components/status-page";
 import stylesUrl from "./styles/app.css?url";
 import { getOptionalUser } from "./utils/auth.server";
 import { isCurrent, navigationFor } from "./utils/navigation";
+import { useNonce } from "./utils/nonce";
 import { ROLE_LABELS } from "./utils/roles";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesUrl }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesUrl },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "icon", href: "/favicon.ico", sizes: "32x32" },
+];
 
 export const meta: MetaFunction = () => [
   { title: "Portail VAE — CQP du secteur alimentaire" },
@@ -36,6 +41,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const user = data?.user ?? null;
   const { pathname } = useLocation();
+  const nonce = useNonce();
   return (
     <html lang="fr">
       <head>
@@ -113,8 +119,8 @@ export function Layout({ children }: { children: ReactNode }) {
             Portail de validation des acquis de l'expérience — <a href="/confidentialite">Données personnelles</a>
           </p>
         </footer>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

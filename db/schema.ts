@@ -42,10 +42,11 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface LoginFailuresTable {
+/** Recent attempts counted by a rate limit: `bucket` names the limit ("login-email"), `key` what it counts by. */
+export interface ThrottleHitsTable {
   id: Generated<string>;
-  email: string;
-  ip: string;
+  bucket: string;
+  key: string;
   occurred_at: GeneratedTimestamp;
 }
 
@@ -313,7 +314,7 @@ export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
   sessions: SessionsTable;
-  login_failures: LoginFailuresTable;
+  throttle_hits: ThrottleHitsTable;
   certifications: CertificationsTable;
   referential_versions: ReferentialVersionsTable;
   blocs: BlocsTable;

@@ -15,6 +15,7 @@ import { preparePortal } from "../app/startup.server";
 import { closeDatabase, getDb } from "../app/utils/db.server";
 import { ConfigError, type PortalConfig, getConfig } from "../app/utils/env.server";
 import { logger, withRequestContext } from "../app/utils/logger.server";
+import { originGuard, securityHeaders } from "./request-guards";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -43,12 +44,9 @@ async function main() {
     const requestId = forwarded && /^[\w.:-]{1,128}$/.test(forwarded) ? forwarded : undefined;
     withRequestContext(requestId, () => next());
   });
-  app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "DENY");
-    next();
-  });
+  // Security headers (CSP nonce, HSTS in production) and the refusal of cross-origin forms: docs/decisions/014.
+  app.use(securityHeaders({ production: config.isProduction, devServer: process.argv.includes("--dev") }));
+  app.use(originGuard({ publicUrl: config.publicUrl }));
 
   // `npm run dev` passes --dev: Vite compiles on request. Otherwise the built bundle is served, in Remix's
   // production mode (no stack traces in responses), whatever NODE_ENV says about the deployment.
@@ -72,7 +70,10 @@ async function main() {
     createRequestHandler({
       build,
       mode: devServer ? "development" : "production",
-      getLoadContext: (req) => ({ clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" }),
+      getLoadContext: (req, res) => ({
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        cspNonce: res.locals.cspNonce as string,
+      }),
     }),
   );
 

@@ -2,6 +2,10 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 
 const COPY: Record<number, { title: string; text: string }> = {
+  400: {
+    title: "Requête invalide",
+    text: "Le portail n'a pas pu lire ce qui a été envoyé. Rechargez la page et recommencez.",
+  },
   403: { title: "Accès refusé", text: "Vous n'avez pas accès à cette page avec votre compte." },
   404: { title: "Page introuvable", text: "La page demandée n'existe pas ou n'est plus disponible." },
   500: {

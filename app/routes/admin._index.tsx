@@ -13,21 +13,29 @@ import { ROLE_LABELS } from "~/utils/roles";
 
 export const meta = () => [{ title: "Comptes — Portail VAE" }];
 
+const SEARCH_MAX_LENGTH = 100;
+const SEARCH_TOO_LONG_MESSAGE = `La recherche est limitée à ${SEARCH_MAX_LENGTH} caractères : raccourcissez-la.`;
+
 const filterSchema = z.object({
   role: z.enum(ROLES).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: z.string().trim().optional().catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const url = new URL(request.url);
   const filter = filterSchema.parse(Object.fromEntries(url.searchParams));
+  // A search too long to be a name or an address is refused out loud: ignoring it would list every account as if
+  // they all matched.
+  if (filter.q && filter.q.length > SEARCH_MAX_LENGTH) {
+    return json({ users: [], searchError: SEARCH_TOO_LONG_MESSAGE as string | null }, { status: 400 });
+  }
   const users = await listUsersWithRoles(await getDb(), { role: filter.role, search: filter.q || undefined });
-  return json({ users });
+  return json({ users, searchError: null as string | null });
 }
 
 export default function AdminHome() {
-  const { users } = useLoaderData<typeof loader>();
+  const { users, searchError } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -42,10 +50,23 @@ export default function AdminHome() {
           Le compte a été créé.
         </div>
       ) : null}
+      {searchError ? (
+        <div className="alert alert--error" role="alert" id="search-error">
+          {searchError}
+        </div>
+      ) : null}
       <FilterBar search>
         <label>
           Rechercher
-          <input type="search" name="q" defaultValue={params.get("q") ?? ""} placeholder="Nom ou e-mail" />
+          <input
+            type="search"
+            name="q"
+            defaultValue={params.get("q") ?? ""}
+            placeholder="Nom ou e-mail"
+            maxLength={SEARCH_MAX_LENGTH}
+            aria-invalid={searchError ? true : undefined}
+            aria-describedby={searchError ? "search-error" : undefined}
+          />
         </label>
         <SelectFilter name="role" label="Rôle" allLabel="Tous les rôles" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
       </FilterBar>
@@ -63,7 +84,7 @@ export default function AdminHome() {
           {users.length === 0 ? (
             <tr>
               <td colSpan={5} className="empty">
-                Aucun compte ne correspond à ces critères.
+                {searchError ? "Aucune recherche n'a été faite." : "Aucun compte ne correspond à ces critères."}
               </td>
             </tr>
           ) : (

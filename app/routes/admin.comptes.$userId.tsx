@@ -1,6 +1,6 @@
 // One account for the admin: its roles and whether it may log in. Any change ends the account's open sessions.
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, type Params, useActionData, useLoaderData } from "@remix-run/react";
 import { listAuditEvents } from "../../db/queries/audit";
 import { getUserWithRoles } from "../../db/queries/users";
 import { updateAccount } from "~/services/accounts.server";
@@ -13,27 +13,25 @@ import { auditActionLabel } from "~/utils/audit-labels";
 import { formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { updateAccountSchema } from "~/utils/validation";
+import { notFound, parseIdParam, readFormData } from "~/utils/http.server";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function loadAccount(userId: string | undefined) {
-  const db = await getDb();
-  const account = userId && UUID.test(userId) ? await getUserWithRoles(db, userId) : null;
-  if (!account) throw json({ message: "Compte introuvable." }, { status: 404 });
+async function loadAccount(params: Params) {
+  const account = await getUserWithRoles(await getDb(), parseIdParam(params, "userId", "Compte introuvable."));
+  if (!account) throw notFound("Compte introuvable.");
   return account;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const account = await loadAccount(params.userId);
+  const account = await loadAccount(params);
   const events = await listAuditEvents(await getDb(), { subjectType: "user", subjectId: account.id, limit: 50 });
   return json({ account, events });
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const account = await loadAccount(params.userId);
-  const form = parseForm(updateAccountSchema, await request.formData());
+  const account = await loadAccount(params);
+  const form = parseForm(updateAccountSchema, await readFormData(request));
   if (!form.ok) return json({ ok: false, fieldErrors: form.fieldErrors, formError: null }, { status: 400 });
   const outcome = await updateAccount(await getDb(), { userId: admin.id, role: "admin" }, account.id, form.data, {
     ip: clientIp(context),

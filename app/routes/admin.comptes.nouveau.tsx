@@ -11,6 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms";
 import { PASSWORD_MIN_LENGTH } from "~/utils/password-policy";
 import { createAccountSchema } from "~/utils/validation";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Créer un compte — Portail VAE" }];
 
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const selectedRoles = formData.getAll("roles").map(String);
   const form = parseForm(createAccountSchema, formData);
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values, selectedRoles }, { status: 400 });

@@ -12,6 +12,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Mes candidatures — Portail VAE" }];
 
@@ -33,7 +34,7 @@ const startSchema = z.object({ certificationCode: z.string().min(1, "Choisissez 
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const form = parseForm(startSchema, await request.formData());
+  const form = parseForm(startSchema, await readFormData(request));
   if (!form.ok) return json({ formError: form.fieldErrors.certificationCode ?? "Demande invalide." }, { status: 400 });
   const outcome = await createCandidacy(await getDb(), user.id, form.data.certificationCode);
   if (!outcome.ok) return json({ formError: outcome.message }, { status: 400 });

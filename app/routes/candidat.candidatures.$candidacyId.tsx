@@ -16,6 +16,7 @@ import { loadCandidacyFor } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
+import { parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Ma candidature — Portail VAE" }];
 
@@ -23,7 +24,7 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy, context } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const { candidacy, context } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const documents = await readAdmissibilityDocuments(db, candidacy.id);
@@ -60,8 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
-  const form = parseForm(candidacyIntentSchema, await request.formData());
+  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const form = parseForm(candidacyIntentSchema, await readFormData(request));
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });
   if (!(CANDIDATE_INTENTS as readonly string[]).includes(form.data.intent)) {
     return json({ fieldErrors: {}, formError: "Cette action n'est pas possible depuis votre espace.", done: false }, { status: 403 });

@@ -23,6 +23,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { narrativeSchema } from "~/utils/document-forms";
 import { parseForm } from "~/utils/forms";
+import { parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Rédiger une compétence — Portail VAE" }];
 
@@ -34,7 +35,7 @@ const PART_HINTS: Record<NarrativePart, string> = {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const dossier = await readCandidateDossier(await getDb(), user, params.candidacyId ?? "");
+  const dossier = await readCandidateDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Candidature introuvable."));
   if (!dossier) throw json({ message: "Candidature introuvable." }, { status: 404 });
   const competency = dossier.scope.competencies.find((c) => c.code === params.competencyCode);
   if (!competency) throw json({ message: "Compétence introuvable dans votre dossier." }, { status: 404 });
@@ -61,9 +62,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
+  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
   // A piece added from here: streamed by the service, tied to this competency (more can be ticked on the dossier page).
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
-    const outcome = await addEvidence(await getDb(), getStorage(), user, params.candidacyId ?? "", request, {
+    const outcome = await addEvidence(await getDb(), getStorage(), user, candidacyId, request, {
       maxFileBytes: getConfig().uploadMaxBytes,
     });
     if (!outcome.ok) {
@@ -71,9 +73,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: false, added: true });
   }
-  const form = parseForm(narrativeSchema, await request.formData());
+  const form = parseForm(narrativeSchema, await readFormData(request));
   if (!form.ok) return json({ formError: null as string | null, fieldErrors: form.fieldErrors, saved: false, added: false }, { status: 400 });
-  const outcome = await saveNarrative(await getDb(), user, params.candidacyId ?? "", params.competencyCode ?? "", form.data);
+  const outcome = await saveNarrative(await getDb(), user, candidacyId, params.competencyCode ?? "", form.data);
   if (!outcome.ok) {
     return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false }, { status: outcome.status });
   }

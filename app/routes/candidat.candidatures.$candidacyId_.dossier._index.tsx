@@ -25,12 +25,13 @@ import { evidenceLinksSchema } from "~/utils/document-forms";
 import { getConfig } from "~/utils/env.server";
 import { formatDate, formatDateTime, formatFileSize } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
+import { parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Mon dossier de validation — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const dossier = await readCandidateDossier(await getDb(), user, params.candidacyId ?? "");
+  const dossier = await readCandidateDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Candidature introuvable."));
   if (!dossier) throw json({ message: "Candidature introuvable." }, { status: 404 });
   return json({
     candidacy: {
@@ -79,7 +80,7 @@ type ActionData = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const db = await getDb();
-  const candidacyId = params.candidacyId ?? "";
+  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
   const reply = (data: Omit<ActionData, "fieldErrors"> & { fieldErrors?: Record<string, string> }, status = 200) =>
     json<ActionData>({ fieldErrors: {}, ...data }, { status });
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
@@ -98,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!outcome.ok) return reply({ intent: "upload", formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, outcome.status);
     return reply({ intent: "upload", formError: null, done: "La pièce a été ajoutée à votre dossier." });
   }
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = parseForm(intentSchema, formData);
   if (!intent.ok) return reply({ intent: "", formError: "Cette action n'est pas reconnue.", done: null }, 400);
   switch (intent.data.intent) {

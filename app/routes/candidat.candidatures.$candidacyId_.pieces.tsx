@@ -25,12 +25,13 @@ import { getDb } from "~/utils/db.server";
 import { ACTIVITY_PROOF_TYPE_LABELS, ADMISSIBILITY_DOCUMENT_KIND_LABELS } from "~/utils/document-forms";
 import { getConfig } from "~/utils/env.server";
 import { parseForm } from "~/utils/forms";
+import { parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Pièces de ma demande — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
   const { documents, experience, hasIdentity, hasActivityProof } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
   return json({
     candidacy: {
@@ -57,7 +58,7 @@ type ActionData = { formError: string | null; fieldErrors: Record<string, string
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", params.candidacyId);
+  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
   const db = await getDb();
   // The upload is read as a stream by the service: the body must not be parsed here first.
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
@@ -69,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return json<ActionData>({ formError: null, fieldErrors: {}, done: "added" });
   }
-  const form = parseForm(removeSchema, await request.formData());
+  const form = parseForm(removeSchema, await readFormData(request));
   if (!form.ok) return json<ActionData>({ formError: "Document introuvable.", fieldErrors: {}, done: null }, { status: 400 });
   const outcome = await removeAdmissibilityDocument(db, getStorage(), user, candidacy.id, form.data.documentId);
   if (!outcome.ok) {

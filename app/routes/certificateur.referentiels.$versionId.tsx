@@ -7,10 +7,11 @@ import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDecimal } from "~/utils/format";
+import { parseIdParam } from "~/utils/http.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "certifier_staff");
-  const referential = await getReferentialVersion(await getDb(), params.versionId ?? "");
+  const referential = await getReferentialVersion(await getDb(), parseIdParam(params, "versionId", "Référentiel introuvable."));
   if (!referential) throw json({ message: "Référentiel introuvable." }, { status: 404 });
   return json({ referential });
 }

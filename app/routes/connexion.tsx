@@ -9,6 +9,7 @@ import { parseForm } from "~/utils/forms";
 import { homeFor, safeRedirectPath } from "~/utils/roles";
 import { startSession } from "~/utils/session.server";
 import { loginSchema } from "~/utils/validation";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Connexion — Portail VAE" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(loginSchema, await request.formData());
+  const form = parseForm(loginSchema, await readFormData(request));
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null, values: form.values }, { status: 400 });
   const ip = clientIp(context);
   const outcome = await authenticate(await getDb(), form.data, { ip });
@@ -41,6 +42,12 @@ export default function Login() {
   return (
     <div className="narrow">
       <h1>Connexion</h1>
+      {searchParams.get("inscription") && !actionData ? (
+        <div className="alert alert--success" role="status">
+          Votre demande d'inscription est enregistrée et un e-mail vous a été envoyé à l'adresse indiquée.
+          Connectez-vous avec cette adresse et le mot de passe choisi.
+        </div>
+      ) : null}
       <Form method="post" noValidate className="form">
         <FormAlert message={actionData?.formError} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

@@ -11,6 +11,7 @@ import { candidacyReference } from "~/services/email-delivery.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime, formatFileSize } from "~/utils/format";
+import { parseIdParam } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Dossier de validation — Portail VAE" }];
 
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const requested = new URL(request.url).searchParams.get("version");
   const version = requested && /^\d{1,4}$/.test(requested) ? Number(requested) : null;
-  const dossier = await readFiledDossier(await getDb(), user, params.candidacyId ?? "", version);
+  const dossier = await readFiledDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Dossier introuvable."), version);
   if (!dossier) throw json({ message: "Dossier introuvable." }, { status: 404 });
   const { candidacy, content, previous, changes } = dossier;
   const toView = (c: NonNullable<typeof content>) => ({

@@ -7,11 +7,13 @@ import { contentDisposition, getStorage } from "~/services/storage";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { getConfig } from "~/utils/env.server";
+import { parseIdParam, parseNumberParam } from "~/utils/http.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const version = /^\d{1,4}$/.test(params.version ?? "") ? Number(params.version) : null;
-  const model = version === null ? null : await readDossierExport(await getDb(), user, params.candidacyId ?? "", version);
+  const candidacyId = parseIdParam(params, "candidacyId", "Dossier introuvable.");
+  const version = parseNumberParam(params, "version", { message: "Dossier introuvable." });
+  const model = await readDossierExport(await getDb(), user, candidacyId, version);
   if (!model) throw json({ message: "Dossier introuvable." }, { status: 404 });
   const storage = getStorage();
   const pdf = await buildDossierPdf(model, async (key) => (await storage.get(key))?.body ?? null, {
@@ -24,7 +26,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Length": String(pdf.byteLength),
       "Content-Disposition": contentDisposition(`Dossier ${model.candidacyReference} v${model.version}.pdf`, false),
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

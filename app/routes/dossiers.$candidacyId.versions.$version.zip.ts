@@ -6,11 +6,13 @@ import { readDossierExport } from "~/services/dossiers.server";
 import { contentDisposition, getStorage } from "~/services/storage";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { parseIdParam, parseNumberParam } from "~/utils/http.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const version = /^\d{1,4}$/.test(params.version ?? "") ? Number(params.version) : null;
-  const model = version === null ? null : await readDossierExport(await getDb(), user, params.candidacyId ?? "", version);
+  const candidacyId = parseIdParam(params, "candidacyId", "Dossier introuvable.");
+  const version = parseNumberParam(params, "version", { message: "Dossier introuvable." });
+  const model = await readDossierExport(await getDb(), user, candidacyId, version);
   if (!model) throw json({ message: "Dossier introuvable." }, { status: 404 });
   const storage = getStorage();
   const zip = streamEvidenceZip(model, async (key) => (await storage.get(key))?.body ?? null);
@@ -19,7 +21,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Type": "application/zip",
       "Content-Disposition": contentDisposition(`Pièces ${model.candidacyReference} v${model.version}.zip`, false),
       "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
     },
   });
 }

@@ -6,6 +6,7 @@ import { findReadableDocument } from "~/services/documents.server";
 import { contentDisposition, getStorage } from "~/services/storage";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { parseIdParam } from "~/utils/http.server";
 
 /** Shown in the browser rather than downloaded: types a browser displays without running anything. */
 const INLINE_TYPES = new Set(["application/pdf", "image/jpeg", "image/png", "image/webp"]);
@@ -13,7 +14,7 @@ const PRESIGNED_SECONDS = 300;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const document = await findReadableDocument(await getDb(), user, params.documentId ?? "");
+  const document = await findReadableDocument(await getDb(), user, parseIdParam(params, "documentId", "Document introuvable."));
   if (!document) throw json({ message: "Document introuvable." }, { status: 404 });
   if (document.purgedAt) {
     throw json(
@@ -24,11 +25,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const download = new URL(request.url).searchParams.has("telecharger");
   const inline = !download && INLINE_TYPES.has(document.mediaType);
   const storage = getStorage();
-  const headers = {
-    "Cache-Control": "private, no-store",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-  };
+  // nosniff and the referrer policy come from the server on every response (server/request-guards.ts): repeating
+  // them here sent each header twice. Its Referrer-Policy, same-origin, already keeps this URL from the S3 server.
+  const headers = { "Cache-Control": "private, no-store" };
   if (storage.downloadUrl) {
     const url = await storage.downloadUrl(document.storageKey, {
       expiresInSeconds: PRESIGNED_SECONDS,

@@ -1,16 +1,19 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { signUpCandidate } from "~/services/accounts.server";
+import { requestCandidateSignUp } from "~/services/accounts.server";
 import { CheckboxField, FormAlert, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { clientIp, requireAnonymous } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { parseForm } from "~/utils/forms";
 import { PASSWORD_MIN_LENGTH } from "~/utils/password-policy";
-import { startSession } from "~/utils/session.server";
 import { signUpSchema } from "~/utils/validation";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Créer un compte candidat — Portail VAE" }];
+
+/** The query parameter with which the login page says that a sign-up was received. */
+const SIGNED_UP_PARAM = "inscription";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request, "/espace");
@@ -18,16 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = parseForm(signUpSchema, await request.formData());
-  if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values }, { status: 400 });
-  const ip = clientIp(context);
-  const outcome = await signUpCandidate(await getDb(), form.data, { ip });
+  const form = parseForm(signUpSchema, await readFormData(request));
+  if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null, values: form.values }, { status: 400 });
+  const outcome = await requestCandidateSignUp(await getDb(), form.data, { ip: clientIp(context) });
   if (!outcome.ok) {
     const { password: _password, passwordConfirmation: _confirmation, ...values } = form.data;
-    return json({ fieldErrors: outcome.fieldErrors as Record<string, string>, values }, { status: 400 });
+    return json(
+      { fieldErrors: outcome.fieldErrors as Record<string, string>, formError: outcome.formError ?? null, values },
+      { status: outcome.formError ? 429 : 400 },
+    );
   }
-  const cookie = await startSession(request, outcome.value.userId, { ip });
-  return redirect("/candidat?bienvenue=1", { headers: { "Set-Cookie": cookie } });
+  // The same answer whether the address was new or already had an account (its owner gets an e-mail instead):
+  // the page must not tell who has an account here. So nobody is logged in by signing up.
+  return redirect(`/connexion?${SIGNED_UP_PARAM}=1`);
 }
 
 export default function SignUp() {
@@ -43,7 +49,9 @@ export default function SignUp() {
         candidature. Les comptes des évaluateurs et des certificateurs sont créés par l'administrateur.
       </p>
       <Form method="post" noValidate className="form">
-        <FormAlert message={Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null} />
+        <FormAlert
+          message={actionData?.formError ?? (Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null)}
+        />
         <FormField
           name="fullName"
           label="Prénom et nom"

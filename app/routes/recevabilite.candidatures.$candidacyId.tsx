@@ -16,6 +16,7 @@ import { loadCandidacyFor } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
+import { parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Demande de recevabilité — Portail VAE" }];
 
@@ -23,7 +24,7 @@ const OFFICER_INTENTS = ["OPEN_REVIEW", "MARK_INCOMPLETE", "DECLARE_ADMISSIBLE",
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy, context } = await loadCandidacyFor(user, "admissibility_officer", params.candidacyId);
+  const { candidacy, context } = await loadCandidacyFor(user, "admissibility_officer", parseIdParam(params, "candidacyId", "Candidature introuvable."));
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);
@@ -49,8 +50,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy } = await loadCandidacyFor(user, "admissibility_officer", params.candidacyId);
-  const formData = await request.formData();
+  const { candidacy } = await loadCandidacyFor(user, "admissibility_officer", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const formData = await readFormData(request);
   const form = parseForm(candidacyIntentSchema, formData);
   const intent = String(formData.get("intent") ?? "");
   if (!form.ok) return json({ intent, fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });

@@ -3,12 +3,14 @@
 // whose refusals carry French messages for the form that called it.
 import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../../db/queries/audit";
+import { enqueueOutbox } from "../../db/queries/candidacies";
 import {
-  clearLoginFailures,
-  countRecentLoginFailures,
-  deleteLoginFailuresBefore,
+  type ThrottleLimit,
+  clearThrottleHits,
   deleteSessionsOfUser,
-  recordLoginFailure,
+  deleteThrottleHitsBefore,
+  releaseThrottleHits,
+  reserveThrottleHits,
 } from "../../db/queries/sessions";
 import {
   type UserWithRoles,
@@ -61,6 +63,64 @@ export async function signUpCandidate(
   });
 }
 
+/** Sign-ups tolerated per IP address in the window: a training centre signing up a group shares one address. */
+export const SIGN_UP_THROTTLE = { windowMinutes: 60, perIp: 20 } as const;
+export const SIGN_UP_THROTTLED_MESSAGE =
+  "Trop de comptes ont été demandés depuis cette connexion. Par sécurité, réessayez dans une heure.";
+
+/**
+ * The sign-up form's request. Whether the address is new or already has an account, the answer is the same and
+ * takes about as long (the password is hashed, one transaction writes, one e-mail is queued): a new address gets
+ * its account and a welcome e-mail, an existing one gets nothing but an e-mail to its owner. So the page cannot
+ * tell anyone which addresses have an account (docs/decisions/014). Refused only for what the form shows: a weak
+ * password, or too many sign-ups from one IP address.
+ */
+export async function requestCandidateSignUp(
+  db: Kysely<Database>,
+  input: { email: string; fullName: string; password: string },
+  context: { ip: string; now?: Date },
+): Promise<{ ok: true } | { ok: false; fieldErrors: FieldErrors<"email" | "fullName" | "password">; formError?: string }> {
+  const now = context.now ?? new Date();
+  const problem = passwordProblem(input.password, input);
+  if (problem) return { ok: false, fieldErrors: { password: problem } };
+  const limits: ThrottleLimit[] = [
+    { bucket: "signup-ip", key: context.ip, limit: SIGN_UP_THROTTLE.perIp, windowSeconds: SIGN_UP_THROTTLE.windowMinutes * 60 },
+  ];
+  if (!(await reserveThrottleHits(db, limits, now)).ok) return { ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE };
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction().execute(async (trx) => {
+    const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
+    if (created) {
+      await grantRoles(trx, created.id, ["candidate"], null);
+      await appendAuditEvent(trx, {
+        actor: { userId: created.id, role: "candidate" },
+        action: "ACCOUNT_SIGNED_UP",
+        subjectType: "user",
+        subjectId: created.id,
+        ip: context.ip,
+      });
+    }
+    const owner = created ?? (await findUserByEmail(trx, input.email));
+    if (!owner) return;
+    if (!created) {
+      await appendAuditEvent(trx, { actor: "system", action: "ACCOUNT_SIGN_UP_REPEATED", subjectType: "user", subjectId: owner.id, ip: context.ip });
+    }
+    await enqueueOutbox(trx, [
+      {
+        topic: "email",
+        payload: {
+          email: created ? "sign_up_welcome" : "sign_up_existing_account",
+          recipientId: owner.id,
+          facts: created ? {} : { attemptedAt: now.toISOString() },
+        },
+        candidacyId: null,
+        availableAt: now,
+      },
+    ]);
+  });
+  return { ok: true };
+}
+
 export async function createStaffAccount(
   db: Kysely<Database>,
   actor: Actor | "system",
@@ -99,12 +159,18 @@ export async function authenticate(
 ): Promise<AuthenticationOutcome> {
   const now = context.now ?? new Date();
   const email = normalizeEmail(input.email);
-  const since = new Date(now.getTime() - LOGIN_THROTTLE.windowMinutes * 60_000);
-  const [byEmail, byIp] = await Promise.all([
-    countRecentLoginFailures(db, since, { email }),
-    countRecentLoginFailures(db, since, { ip: context.ip }),
-  ]);
-  if (byEmail >= LOGIN_THROTTLE.perEmail || byIp >= LOGIN_THROTTLE.perIp) {
+  const windowSeconds = LOGIN_THROTTLE.windowMinutes * 60;
+  // The attempt is counted before the password is checked, atomically with the count: of N parallel attempts,
+  // only as many as the limits leave room for get a password verification.
+  const reservation = await reserveThrottleHits(
+    db,
+    [
+      { bucket: "login-email", key: email, limit: LOGIN_THROTTLE.perEmail, windowSeconds },
+      { bucket: "login-ip", key: context.ip, limit: LOGIN_THROTTLE.perIp, windowSeconds },
+    ],
+    now,
+  );
+  if (!reservation.ok) {
     return {
       ok: false,
       reason: "throttled",
@@ -115,12 +181,13 @@ export async function authenticate(
   const user = await findUserByEmail(db, email);
   const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !valid || !user.is_active) {
-    await recordLoginFailure(db, email, context.ip, now);
-    // Old rows serve no purpose once out of every window; pruning here keeps the table small without a job.
-    await deleteLoginFailuresBefore(db, new Date(now.getTime() - 24 * 3600_000));
+    // The reserved hits stay: they are the record of this failure. Old rows serve no purpose once out of every
+    // window; pruning here keeps the table small without a job.
+    await deleteThrottleHitsBefore(db, new Date(now.getTime() - 24 * 3600_000));
     return { ok: false, reason: "invalid", message: INVALID_CREDENTIALS_MESSAGE };
   }
-  await clearLoginFailures(db, email);
+  await releaseThrottleHits(db, reservation.hitIds);
+  await clearThrottleHits(db, "login-email", email);
   const withRoles = await getUserWithRoles(db, user.id);
   return { ok: true, user: withRoles! };
 }

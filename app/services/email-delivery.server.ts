@@ -4,7 +4,7 @@
 import type { Kysely } from "kysely";
 import { getCandidacySummary, getDecision } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
-import { type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
+import { ACCOUNT_EMAIL_KINDS, type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
 import { restoreSnapshot } from "../../workflows/candidacy-machine";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import type { Decision } from "../../workflows/decision";
@@ -32,6 +32,13 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
       .executeTakeFirst();
     // A deleted or deactivated account receives nothing: the message is done, there is no one to tell.
     if (!recipient || !recipient.is_active) return;
+    if ((ACCOUNT_EMAIL_KINDS as readonly string[]).includes(payload.email)) {
+      // About the account itself: no candidacy to read, the recipient and the facts are all there is.
+      const data = { recipientName: recipient.full_name, ...payload.facts };
+      const rendered = renderEmail(payload.email, data as never, { publicUrl });
+      await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
+      return;
+    }
     const candidacy = message.candidacy_id ? await getCandidacySummary(db, message.candidacy_id) : undefined;
     if (!candidacy) return;
     const data =
@@ -133,5 +140,8 @@ function emailData(
     case "certificate_issued":
       // Certificates are issued by the certificate feature, which sends this e-mail itself.
       throw new UndeliverableError(`No certificate is recorded for candidacy ${candidacy.id}`);
+    case "sign_up_welcome":
+    case "sign_up_existing_account":
+      throw new UndeliverableError("Account e-mails are rendered without a candidacy");
   }
 }

@@ -1,6 +1,7 @@
 // French wording of the audit log's action codes, for the pages that show the log.
 const LABELS: Record<string, string> = {
   ACCOUNT_SIGNED_UP: "Inscription du candidat",
+  ACCOUNT_SIGN_UP_REPEATED: "Inscription demandée avec l'adresse de ce compte (rien n'a été créé)",
   ACCOUNT_CREATED: "Création du compte",
   ACCOUNT_UPDATED: "Modification des rôles ou de l'accès",
   REFERENTIAL_LOADED: "Chargement d'une version du référentiel",

@@ -23,8 +23,24 @@ export function homeFor(roles: readonly Role[]): string {
   return "/espace";
 }
 
-/** Only same-site paths are followed after login, so a crafted link cannot send a user elsewhere. */
+// Any origin works: a path is safe when resolving it against one origin stays on that origin.
+const PROBE_ORIGIN = "http://portal.invalid";
+
+/**
+ * Only a path of this portal is followed after login, so a crafted link cannot send a user elsewhere. Browsers
+ * strip tabs and line breaks from URLs and read "\\" as "/", so "/\t/evil.example" or "/\\evil.example" would
+ * leave the site: any control or whitespace character and any backslash is refused, then the path must resolve
+ * to the same origin. What is returned is the resolved path, never the raw input.
+ */
 export function safeRedirectPath(target: string | null | undefined, fallback: string): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  return target;
+  if (!target || target.length > 2048 || !target.startsWith("/")) return fallback;
+  if (/[\s\p{C}\\]/u.test(target)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(target, PROBE_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== PROBE_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search + url.hash;
 }

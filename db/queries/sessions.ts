@@ -1,5 +1,6 @@
-// Queries of login sessions and of failed login attempts (for throttling).
-import type { Kysely, Transaction } from "kysely";
+// Queries of login sessions and of the recent attempts that rate limits count (login, sign-up).
+import { createHash } from "node:crypto";
+import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -45,24 +46,68 @@ export async function deleteExpiredSessions(db: Db, now: Date) {
   return Number(result.numDeletedRows);
 }
 
-export async function recordLoginFailure(db: Db, email: string, ip: string, at: Date) {
-  await db.insertInto("login_failures").values({ email, ip, occurred_at: at }).execute();
+export interface ThrottleLimit {
+  /** Which limit: "login-email", "login-ip", "signup-ip". */
+  bucket: string;
+  /** What it counts by: an e-mail, an IP address. */
+  key: string;
+  /** Attempts allowed within the window; the next one is refused. */
+  limit: number;
+  windowSeconds: number;
 }
 
-export async function countRecentLoginFailures(db: Db, since: Date, key: { email: string } | { ip: string }) {
-  let query = db
-    .selectFrom("login_failures")
-    .select((eb) => eb.fn.countAll<string>().as("n"))
-    .where("occurred_at", ">", since);
-  query = "email" in key ? query.where("email", "=", key.email) : query.where("ip", "=", key.ip);
-  const row = await query.executeTakeFirstOrThrow();
-  return Number(row.n);
+export type ThrottleReservation = { ok: true; hitIds: string[] } | { ok: false; exceeded: ThrottleLimit };
+
+/** A 64-bit advisory lock id per (bucket, key); a collision would only make two keys wait for each other. */
+function advisoryLockId(limit: ThrottleLimit): bigint {
+  return createHash("sha256").update(`throttle\0${limit.bucket}\0${limit.key}`).digest().readBigInt64BE(0);
 }
 
-export async function clearLoginFailures(db: Db, email: string) {
-  await db.deleteFrom("login_failures").where("email", "=", email).execute();
+/**
+ * Counts and records one attempt against every limit at once: under a transaction-scoped advisory lock per key,
+ * the recent hits are counted and, when every limit still has room, one hit per limit is inserted before the lock
+ * is released. Parallel attempts on one key thus queue for a few milliseconds and the (limit + 1)th is refused,
+ * whereas counting first and recording after the password check let every parallel attempt through. Locks are
+ * taken in one global order (by id) so that two attempts sharing keys cannot deadlock. Nothing is recorded when
+ * a limit is reached. Takes the pool, not a transaction: it opens its own, short one.
+ */
+export async function reserveThrottleHits(db: Kysely<Database>, limits: readonly ThrottleLimit[], at: Date): Promise<ThrottleReservation> {
+  if (limits.length === 0) return { ok: true, hitIds: [] };
+  return db.transaction().execute(async (trx) => {
+    const lockIds = [...new Set(limits.map(advisoryLockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const id of lockIds) await sql`select pg_advisory_xact_lock(${id.toString()}::bigint)`.execute(trx);
+    for (const limit of limits) {
+      const since = new Date(at.getTime() - limit.windowSeconds * 1000);
+      const row = await trx
+        .selectFrom("throttle_hits")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("bucket", "=", limit.bucket)
+        .where("key", "=", limit.key)
+        .where("occurred_at", ">", since)
+        .executeTakeFirstOrThrow();
+      if (Number(row.n) >= limit.limit) return { ok: false as const, exceeded: limit };
+    }
+    const inserted = await trx
+      .insertInto("throttle_hits")
+      .values(limits.map((l) => ({ bucket: l.bucket, key: l.key, occurred_at: at })))
+      .returning("id")
+      .execute();
+    return { ok: true as const, hitIds: inserted.map((r) => r.id) };
+  });
 }
 
-export async function deleteLoginFailuresBefore(db: Db, before: Date) {
-  await db.deleteFrom("login_failures").where("occurred_at", "<", before).execute();
+/** Gives back hits reserved for an attempt that turned out not to count (a successful login). */
+export async function releaseThrottleHits(db: Db, hitIds: readonly string[]) {
+  if (hitIds.length === 0) return;
+  await db.deleteFrom("throttle_hits").where("id", "in", [...hitIds]).execute();
+}
+
+/** Forgets every hit of one key (a successful login clears its e-mail's failures). */
+export async function clearThrottleHits(db: Db, bucket: string, key: string) {
+  await db.deleteFrom("throttle_hits").where("bucket", "=", bucket).where("key", "=", key).execute();
+}
+
+/** Old hits serve no purpose once out of every window. */
+export async function deleteThrottleHitsBefore(db: Db, before: Date) {
+  await db.deleteFrom("throttle_hits").where("occurred_at", "<", before).execute();
 }

@@ -111,6 +111,8 @@ const FIXTURES: { [K in EmailKind]: EmailData[K] } = {
     notifyBy: "2026-09-16T14:00:00Z",
     daysLeft: 4,
   },
+  sign_up_welcome: { recipientName: "Élodie Marchand" },
+  sign_up_existing_account: { recipientName: "Élodie Marchand", attemptedAt: "2026-11-30T09:15:00Z" },
 };
 
 /** Per kind: what the subject says, and data that must appear in the text. */
@@ -167,6 +169,12 @@ const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: str
     subject: /Résultat à notifier avant le 16 septembre 2026/,
     text: ["1er septembre 2026", "dans les 15 jours", "Temps restant : 4 jours"],
     path: "/certificateur",
+  },
+  sign_up_welcome: { subject: /compte candidat est créé/, text: ["mot de passe que vous avez choisi", "pas à l'origine"], path: "/connexion" },
+  sign_up_existing_account: {
+    subject: /Tentative d'inscription avec votre adresse e-mail/,
+    text: ["30 novembre 2026", "aucun nouveau compte n'a été créé", "Si c'était vous", "oublié votre mot de passe", "Si ce n'était pas vous"],
+    path: "/connexion",
   },
 };
 

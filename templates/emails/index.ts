@@ -1,12 +1,13 @@
 // The portal's notification e-mails, in French: renderEmail(kind, data, { publicUrl }) gives the subject, the plain
 // text and the HTML (every interpolated value escaped) of one message. Services call it after their transaction
 // commits and hand the result to the mailer; templates hold wording and layout only, never a rule.
+import * as account from "./account";
 import * as candidate from "./candidate";
 import { type RenderedEmail, type TemplateOutput, renderLayout } from "./layout";
 import * as staff from "./staff";
 import type { EmailData, EmailKind } from "./types";
 
-export { EMAIL_KINDS } from "./types";
+export { ACCOUNT_EMAIL_KINDS, EMAIL_KINDS } from "./types";
 export type * from "./types";
 export type { DateInput, PortalPath, RenderedEmail } from "./layout";
 
@@ -31,6 +32,8 @@ const TEMPLATES: { [K in EmailKind]: (data: EmailData[K]) => TemplateOutput } = 
   evaluation_deadline_reminder: staff.evaluationDeadlineReminder,
   evaluation_overdue: staff.evaluationOverdue,
   result_notification_reminder: staff.resultNotificationReminder,
+  sign_up_welcome: account.signUpWelcome,
+  sign_up_existing_account: account.signUpExistingAccount,
 };
 
 export function renderEmail<K extends EmailKind>(kind: K, data: EmailData[K], options: RenderOptions): RenderedEmail {

@@ -18,7 +18,12 @@ export const EMAIL_KINDS = [
   "evaluation_deadline_reminder",
   "evaluation_overdue",
   "result_notification_reminder",
+  "sign_up_welcome",
+  "sign_up_existing_account",
 ] as const;
+
+/** E-mails about an account rather than a candidacy: their outbox rows name no candidacy. */
+export const ACCOUNT_EMAIL_KINDS = ["sign_up_welcome", "sign_up_existing_account"] as const satisfies readonly EmailKind[];
 
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
@@ -150,6 +155,14 @@ export interface ResultNotificationReminderData extends Recipient, AboutCandidac
   daysLeft: number;
 }
 
+/** To a new candidate: the account created at sign-up. */
+export interface SignUpWelcomeData extends Recipient {}
+
+/** To an account's owner: someone tried to sign up with their address (nothing was created or changed). */
+export interface SignUpExistingAccountData extends Recipient {
+  attemptedAt: DateInput;
+}
+
 export interface EmailData {
   request_received: RequestReceivedData;
   request_incomplete: RequestIncompleteData;
@@ -166,6 +179,8 @@ export interface EmailData {
   evaluation_deadline_reminder: EvaluationDeadlineReminderData;
   evaluation_overdue: EvaluationOverdueData;
   result_notification_reminder: ResultNotificationReminderData;
+  sign_up_welcome: SignUpWelcomeData;
+  sign_up_existing_account: SignUpExistingAccountData;
 }
 
 // EMAIL_KINDS and EmailData list the same kinds (a compile-time check).

@@ -88,6 +88,8 @@ describe("admissibility in the browser", () => {
     await other.getByLabel("Confirmer le mot de passe").fill("Far-breton-2026");
     await other.getByLabel(/J'accepte les conditions/).check();
     await other.getByRole("button", { name: "Créer mon compte" }).click();
+    await other.waitForURL(/\/connexion\?inscription=1$/);
+    await logIn(other, portal, "autre@exemple.fr", "Far-breton-2026");
     await other.getByRole("heading", { name: "Mes candidatures" }).waitFor();
     const response = await other.goto(candidacyUrl);
     expect(response!.status()).toBe(404);

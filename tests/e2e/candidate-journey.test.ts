@@ -1,5 +1,6 @@
-// A candidate in the browser: reads the public referential, signs up (after being refused a weak password and a
-// duplicate e-mail), logs out, is refused a wrong password, logs in again, and is refused the staff pages.
+// A candidate in the browser: reads the public referential, signs up (after being refused a weak password), logs
+// in, logs out, is refused a wrong password, signs up again with the same e-mail and is answered as for a new one,
+// logs in again, and is refused the staff pages.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningPortal, launchBrowser, logIn, logOut, startPortal } from "./support/portal";
@@ -54,9 +55,11 @@ describe("candidate journey in the browser", () => {
     await page.getByText("Les deux mots de passe ne sont pas identiques.").waitFor();
 
     await fillSignUp(candidate);
-    await page.waitForURL(/\/candidat/);
+    await page.waitForURL(/\/connexion\?inscription=1$/);
+    expect(await page.getByRole("status").textContent()).toContain("un e-mail vous a été envoyé");
+    await logIn(page, portal, candidate.email, candidate.password);
+    await page.waitForURL(/\/candidat$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Mes candidatures");
-    expect(await page.getByRole("status").textContent()).toContain("Votre compte est créé");
     expect(await page.locator(".account__name").innerText()).toContain("Léa Fontaine");
   });
 
@@ -68,10 +71,13 @@ describe("candidate journey in the browser", () => {
     expect(await page.getByRole("alert").innerText()).toBe("Adresse e-mail ou mot de passe incorrect.");
   });
 
-  it("refuses a second account with the same e-mail", async () => {
+  it("creates no second account with the same e-mail, answering as for a new one", async () => {
     await page.goto(`${portal.url}/inscription`);
-    await fillSignUp({ ...candidate, email: "LEA.FONTAINE@exemple.fr" });
-    await page.getByText("Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.").waitFor();
+    await fillSignUp({ ...candidate, email: "LEA.FONTAINE@exemple.fr", password: "Autre-mot-2-passe" });
+    await page.waitForURL(/\/connexion\?inscription=1$/);
+    expect(await page.getByRole("status").textContent()).toContain("un e-mail vous a été envoyé");
+    await logIn(page, portal, candidate.email, "Autre-mot-2-passe");
+    expect(await page.getByRole("alert").innerText()).toBe("Adresse e-mail ou mot de passe incorrect.");
   });
 
   it("logs the candidate in again, back to their home", async () => {

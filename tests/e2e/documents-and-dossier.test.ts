@@ -100,6 +100,8 @@ describe("the request's documents", () => {
     await other.getByLabel("Confirmer le mot de passe").fill("Tartelette-2026-autre");
     await other.getByLabel(/J'accepte les conditions/).check();
     await other.getByRole("button", { name: "Créer mon compte" }).click();
+    await other.waitForURL(/\/connexion\?inscription=1$/);
+    await logIn(other, portal, "dominique.autre@exemple.fr", "Tartelette-2026-autre");
     await other.locator(".account__name").waitFor();
     const intruder = await other.request.get(`${portal.url}${href}`);
     expect(intruder.status()).toBe(404);

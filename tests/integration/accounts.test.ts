@@ -1,13 +1,21 @@
 // Accounts against a real database: sign-up, staff accounts, authentication with throttling, admin changes.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emailDeliverer } from "../../app/services/email-delivery.server";
+import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { listAuditEvents } from "../../db/queries/audit";
 import { findUserByEmail, getUserWithRoles } from "../../db/queries/users";
 import {
   DUPLICATE_EMAIL_MESSAGE,
   INVALID_CREDENTIALS_MESSAGE,
   LOGIN_THROTTLE,
+  SIGN_UP_THROTTLE,
+  SIGN_UP_THROTTLED_MESSAGE,
   authenticate,
   createStaffAccount,
+  requestCandidateSignUp,
   signUpCandidate,
   updateAccount,
 } from "../../app/services/accounts.server";
@@ -56,6 +64,80 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.fieldErrors.password).toMatch(/trop courant/);
     expect(await userCount()).toBe(0);
+  });
+
+  it("answers a sign-up with an address that has an account exactly as a new one, and e-mails the owner instead", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const owner = (await findUserByEmail(db(), candidate.email))!;
+    const fresh = await requestCandidateSignUp(db(), { email: "nouvelle@exemple.fr", fullName: "Nina Nouvelle", password: "Quiche-lorraine-57" }, { ip: "203.0.113.8" });
+    const repeated = await requestCandidateSignUp(db(), { email: "CAMILLE.ROUX@exemple.fr", fullName: "Intrus", password: "Quiche-lorraine-57" }, { ip: "203.0.113.9" });
+    expect(repeated).toEqual(fresh);
+    expect(fresh).toEqual({ ok: true });
+    // The owner's account is untouched; the new address got its account.
+    expect(await findUserByEmail(db(), candidate.email)).toEqual(owner);
+    expect(await userCount()).toBe(2);
+    const [event] = await listAuditEvents(db(), { subjectType: "user", subjectId: owner.id });
+    expect(event).toMatchObject({ action: "ACCOUNT_SIGN_UP_REPEATED", ip: "203.0.113.9" });
+
+    // Each gets its e-mail through the outbox: a welcome to the new address, a warning to the owner.
+    const mailDir = mkdtempSync(path.join(tmpdir(), "vae-mail-"));
+    const deliver = emailDeliverer(db(), createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir }), "https://vae.exemple.fr");
+    const messages = await db().selectFrom("outbox").selectAll().orderBy("id").execute();
+    expect(messages.map((m) => [m.topic, m.payload.email, m.candidacy_id])).toEqual([
+      ["email", "sign_up_welcome", null],
+      ["email", "sign_up_existing_account", null],
+    ]);
+    for (const message of messages) await deliver(message);
+    const stored = await listStoredEmails(mailDir);
+    const byRecipient = Object.fromEntries(stored.map((e) => [e.to, e]));
+    expect(byRecipient["nouvelle@exemple.fr"]!.subject).toBe("Votre compte candidat est créé");
+    const warning = byRecipient["camille.roux@exemple.fr"]!;
+    expect(warning.subject).toBe("Tentative d'inscription avec votre adresse e-mail");
+    const text = (await readStoredEmail(mailDir, warning.fileName))!.text;
+    expect(text).toContain("Bonjour Camille Roux,");
+    expect(text).toContain("aucun nouveau compte n'a été créé");
+    expect(text).toContain("https://vae.exemple.fr/connexion");
+    expect(text).not.toContain("Intrus");
+  });
+
+  it("takes about as long for an address that has an account as for a new one", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const time = async (email: string) => {
+      const start = performance.now();
+      await requestCandidateSignUp(db(), { email, fullName: "Tim Ing", password: "Quiche-lorraine-57" }, { ip: "203.0.113.10" });
+      return performance.now() - start;
+    };
+    const fresh: number[] = [];
+    const repeated: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      fresh.push(await time(`nouveau${i}@exemple.fr`));
+      repeated.push(await time(candidate.email));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[2]!;
+    // Both hash the password (the bulk of the time); broad bounds, since the machine is shared.
+    expect(median(repeated) / median(fresh)).toBeGreaterThan(0.4);
+    expect(median(repeated) / median(fresh)).toBeLessThan(2.5);
+  });
+
+  it("limits sign-ups per IP address, even when they arrive at once, and tells why", async () => {
+    const attempts = SIGN_UP_THROTTLE.perIp + 5;
+    const outcomes = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        requestCandidateSignUp(db(), { email: `groupe${i}@exemple.fr`, fullName: `Membre ${i}`, password: "Quiche-lorraine-57" }, { ip: "198.51.100.33" }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(SIGN_UP_THROTTLE.perIp);
+    expect(outcomes.filter((o) => !o.ok)).toEqual(Array(5).fill({ ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE }));
+    expect(await userCount()).toBe(SIGN_UP_THROTTLE.perIp);
+    const other = await requestCandidateSignUp(db(), { email: "ailleurs@exemple.fr", fullName: "Ail Leurs", password: "Quiche-lorraine-57" }, { ip: "198.51.100.34" });
+    expect(other).toEqual({ ok: true });
+  });
+
+  it("refuses a weak password at sign-up without counting it against the IP address", async () => {
+    const outcome = await requestCandidateSignUp(db(), { ...candidate, password: "password12" }, { ip: "198.51.100.35" });
+    expect(outcome).toMatchObject({ ok: false, fieldErrors: { password: expect.stringMatching(/trop courant/) } });
+    expect(await userCount()).toBe(0);
+    expect(await db().selectFrom("throttle_hits").selectAll().execute()).toEqual([]);
   });
 
   it("creates staff accounts with their roles, recording the admin who did it", async () => {
@@ -123,6 +205,44 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     await signUpCandidate(db(), candidate, { ip: null });
     expect(await authenticate(db(), candidate, { ip: "192.0.2.50", now })).toMatchObject({ reason: "throttled" });
     expect((await authenticate(db(), candidate, { ip: "192.0.2.51", now })).ok).toBe(true);
+  });
+
+  it("checks at most the allowed number of passwords when 25 wrong ones arrive at once for one account", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const outcomes = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        authenticate(db(), { email: candidate.email, password: `Mauvais-${i}-passe` }, { ip: `198.51.100.${i + 1}` }),
+      ),
+    );
+    // "invalid" is answered only after a password verification; "throttled" before any.
+    const reasons = outcomes.map((o) => (o.ok ? "ok" : o.reason));
+    expect(reasons.filter((r) => r === "invalid")).toHaveLength(LOGIN_THROTTLE.perEmail);
+    expect(reasons.filter((r) => r === "throttled")).toHaveLength(25 - LOGIN_THROTTLE.perEmail);
+    // Even the right password is refused now, and no more attempts were recorded than were checked.
+    expect(await authenticate(db(), candidate, { ip: "198.51.100.200" })).toMatchObject({ reason: "throttled" });
+    const hits = await db().selectFrom("throttle_hits").select("key").where("bucket", "=", "login-email").execute();
+    expect(hits).toHaveLength(LOGIN_THROTTLE.perEmail);
+  });
+
+  it("lets one IP address check at most its allowed number of passwords when many arrive at once", async () => {
+    const attempts = LOGIN_THROTTLE.perIp + 10;
+    const outcomes = await Promise.all(
+      Array.from({ length: attempts }, (_, i) =>
+        authenticate(db(), { email: `inconnu${i}@exemple.fr`, password: "Nimporte-quoi-1" }, { ip: "192.0.2.77" }),
+      ),
+    );
+    const reasons = outcomes.map((o) => (o.ok ? "ok" : o.reason));
+    expect(reasons.filter((r) => r === "invalid")).toHaveLength(LOGIN_THROTTLE.perIp);
+    expect(reasons.filter((r) => r === "throttled")).toHaveLength(10);
+  });
+
+  it("gives back the IP's slot and clears the e-mail's failures on a successful login", async () => {
+    await signUpCandidate(db(), candidate, { ip: null });
+    const now = new Date("2026-11-28T12:00:00Z");
+    await authenticate(db(), { email: candidate.email, password: "Mauvais-mot-2-passe" }, { ip: "192.0.2.9", now });
+    expect((await authenticate(db(), candidate, { ip: "192.0.2.9", now })).ok).toBe(true);
+    const hits = await db().selectFrom("throttle_hits").select(["bucket", "key"]).execute();
+    expect(hits).toEqual([{ bucket: "login-ip", key: "192.0.2.9" }]);
   });
 
   it("lets an admin change roles and deactivate an account, ending its sessions", async () => {
