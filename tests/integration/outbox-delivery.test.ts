@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../../db/queries/audit";
 import { claimOutboxMessage, enqueueOutbox } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
-import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
+import { createCandidacy } from "../../app/services/candidacies.server";
 import { readDeadLetters, retryDeadLetters } from "../../app/services/dead-letters.server";
 import { UndeliverableError, emailDeliverer } from "../../app/services/email-delivery.server";
 import { createMailer } from "../../app/services/mailer.server";
@@ -43,30 +43,21 @@ async function pendingCount(): Promise<number> {
 
 const from = "Portail VAE <ne-pas-repondre@vae.localhost>";
 
-/** One filed request (its own "request received" e-mail), then `extra` more e-mails about it, all due now. */
-async function pendingEmails(extra: number): Promise<{ candidacyId: string; candidateId: string; ids: string[] }> {
+/** `count` e-mails to a candidate about their candidacy ("request received"), all due now. */
+async function pendingEmails(count: number): Promise<{ candidacyId: string; candidateId: string; ids: string[] }> {
   const candidateId = await createUser(db, "candidate", "Inès Candidate");
   const created = await createCandidacy(db, candidateId, CQP_CODE);
   if (!created.ok) throw new Error(created.message);
-  const filed = await sendCandidacyEvent(db, created.candidacyId, {
-    type: "SUBMIT_REQUEST",
-    sworn: true,
-    actor: { type: "user", userId: candidateId, role: "candidate" },
-    at: new Date().toISOString(),
-  });
-  if (!filed.ok) throw new Error(filed.message);
-  const [first] = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", created.candidacyId).execute();
-  if (extra > 0) {
-    await enqueueOutbox(
-      db,
-      Array.from({ length: extra }, () => ({
-        topic: "email",
-        payload: first!.payload,
-        candidacyId: created.candidacyId,
-        availableAt: new Date(),
-      })),
-    );
-  }
+  const at = new Date();
+  await enqueueOutbox(
+    db,
+    Array.from({ length: count }, () => ({
+      topic: "email",
+      payload: { email: "request_received", recipientId: candidateId, facts: { requestedAt: at.toISOString() } },
+      candidacyId: created.candidacyId,
+      availableAt: at,
+    })),
+  );
   const rows = await db.selectFrom("outbox").select("id").where("candidacy_id", "=", created.candidacyId).orderBy("id").execute();
   return { candidacyId: created.candidacyId, candidateId, ids: rows.map((r) => r.id) };
 }
@@ -77,7 +68,7 @@ function smtpDeliverer(smtp: SmtpTestServer) {
 
 describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
   it("delivers each message exactly once with two workers on a slow SMTP server, even past the lease", async () => {
-    const { ids } = await pendingEmails(11);
+    const { ids } = await pendingEmails(12);
     const slowest = `outbox-${ids[2]}@vae-portal`;
     // 250 ms a message, and one that takes 2.5 times the lease: the lease must be extended while it is sent.
     const smtp = await startSmtpTestServer({ delayMs: (messageId) => (messageId === slowest ? 2500 : 250) });
@@ -111,7 +102,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("gives a message up as a dead letter once the attempt limit is reached, retrying it from the failure's time", async () => {
-    const { ids } = await pendingEmails(0);
+    const { ids } = await pendingEmails(1);
     const failing = async () => {
       throw new Error("421 Service not available, closing transmission channel");
     };
@@ -141,7 +132,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("makes an undeliverable message a dead letter at once: an UndeliverableError, or a recipient the SMTP server refuses", async () => {
-    const { ids } = await pendingEmails(1);
+    const { ids } = await pendingEmails(2);
     let calls = 0;
     const undeliverable = async (message: OutboxMessage) => {
       calls += 1;
@@ -176,7 +167,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("lets an admin put a dead letter back to pending, recorded in the audit log, and the worker then delivers it", async () => {
-    const { ids } = await pendingEmails(2);
+    const { ids } = await pendingEmails(3);
     await deliverOutbox(db, async () => {
       throw new UndeliverableError("Unknown outbox topic");
     }, new Date());
@@ -214,7 +205,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("gives back the leases of a stopping worker: another worker delivers its messages at once", async () => {
-    const { ids } = await pendingEmails(0);
+    const { ids } = await pendingEmails(1);
     // A relay that never acknowledges the message: the stopping worker cannot finish it.
     const hung = await startSmtpTestServer({ hang: () => true });
     const worker = startWorker({
@@ -245,7 +236,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("lets a stopping worker finish the message in hand, then claims nothing more", async () => {
-    const { ids } = await pendingEmails(3);
+    const { ids } = await pendingEmails(4);
     const smtp = await startSmtpTestServer({ delayMs: 400 });
     const worker = startWorker({ intervalSeconds: 0.05, getDb: async () => db, deliverer: () => smtpDeliverer(smtp), delivery: { owner: "portal-c" } });
     try {
@@ -264,7 +255,7 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   });
 
   it("makes a message whose every attempt was interrupted (a worker that keeps crashing) a dead letter", async () => {
-    const { ids } = await pendingEmails(0);
+    const { ids } = await pendingEmails(1);
     for (let i = 0; i < 3; i++) {
       expect(await claimOutboxMessage(db, { availableBy: new Date(), leaseSeconds: 0.05, owner: `crashing-${i}`, maxAttempts: 3 })).toMatchObject({ id: ids[0] });
       await sleep(80);

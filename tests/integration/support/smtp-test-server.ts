@@ -12,6 +12,8 @@ export interface ReceivedMessage {
 export interface SmtpTestServer {
   url: string;
   received: ReceivedMessage[];
+  /** Message-IDs of the messages left hanging (never acknowledged). */
+  hanging: string[];
   /** How many times each Message-ID (without its angle brackets) was received. */
   countsByMessageId(): Map<string, number>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export interface SmtpTestServerOptions {
 
 export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): Promise<SmtpTestServer> {
   const received: ReceivedMessage[] = [];
+  const hanging: string[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -48,7 +51,10 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
       stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
         const messageId = /^Message-ID:\s*<([^>]+)>/im.exec(raw)?.[1] ?? "";
-        if (options.hang?.(messageId)) return;
+        if (options.hang?.(messageId)) {
+          hanging.push(messageId);
+          return;
+        }
         const delay = typeof options.delayMs === "function" ? options.delayMs(messageId) : (options.delayMs ?? 0);
         setTimeout(() => {
           received.push({ messageId, to: session.envelope.rcptTo.map((r) => r.address), raw });
@@ -65,6 +71,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
   return {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     received,
+    hanging,
     countsByMessageId() {
       const counts = new Map<string, number>();
       for (const m of received) counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
