@@ -135,15 +135,26 @@ export async function deliverOutbox(
     const message = await claimOutboxMessage(db, { availableBy: now, leaseSeconds, owner, maxAttempts });
     if (!message) break;
     const lease = keepLease(db, message.id, owner, leaseSeconds);
+    let failure: { error: unknown } | null = null;
     try {
       await deliver(message);
+    } catch (error) {
+      failure = { error };
+    } finally {
       await lease.stop();
+    }
+    if (failure) {
+      failed += 1;
+      await recordFailure(db, message, failure.error, { owner, maxAttempts, notBefore: now });
+      continue;
+    }
+    try {
       await markOutboxDone(db, message.id, new Date());
       delivered += 1;
     } catch (error) {
-      await lease.stop();
-      failed += 1;
-      await recordFailure(db, message, error, { owner, maxAttempts, notBefore: now });
+      // Delivered but not marked: the lease runs out and the message is delivered again, under the same id.
+      log.error({ outboxId: message.id, topic: message.topic, err: error }, "Outbox message delivered but not marked done");
+      throw error;
     }
   }
   return { delivered, failed };
@@ -201,7 +212,7 @@ async function recordFailure(
 /** An error as kept on the row and in logs: its message, without e-mail addresses (SMTP answers may quote them). */
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/[^\s<>"'@]+@[^\s<>"'@]+/g, "[adresse]");
+  return message.replace(/[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g, "[adresse]");
 }
 
 /** One pass of the worker: timers first (they may enqueue messages), then the outbox. */
