@@ -187,9 +187,13 @@ export interface OutboxTable {
   created_at: GeneratedTimestamp;
   available_at: GeneratedTimestamp;
   locked_until: Timestamp | null;
+  /** The worker holding the lease (see app/services/worker.server.ts). */
+  locked_by: string | null;
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: Timestamp | null;
+  /** Set when delivery was given up (attempt limit, or undeliverable): a dead letter, until an admin retries it. */
+  dead_at: Timestamp | null;
 }
 
 export interface TimersTable {

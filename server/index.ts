@@ -10,11 +10,11 @@ import { sweepOrphanObjects } from "../app/services/documents.server";
 import { outboxDeliverer } from "../app/services/outbox-delivery.server";
 import { getStorage } from "../app/services/storage";
 import { getMailer } from "../app/services/mailer.server";
-import { runWorkerOnce } from "../app/services/worker.server";
+import { startWorker } from "../app/services/worker.server";
 import { preparePortal } from "../app/startup.server";
 import { closeDatabase, getDb } from "../app/utils/db.server";
 import { ConfigError, type PortalConfig, getConfig } from "../app/utils/env.server";
-import { logger, withRequestContext } from "../app/utils/logger.server";
+import { logger, loggerFor, withRequestContext } from "../app/utils/logger.server";
 import { originGuard, securityHeaders } from "./request-guards";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -93,52 +93,71 @@ async function main() {
     process.exit(1);
   });
 
+  // Housekeeping and the worker log what they did, for operators (counts and ids, never personal data).
+  const workerLog = loggerFor("worker");
   const housekeeping = setInterval(async () => {
     try {
-      await deleteExpiredSessions(await getDb(), new Date());
+      const deleted = await deleteExpiredSessions(await getDb(), new Date());
+      workerLog.info({ deleted }, "Expired sessions deleted");
     } catch (error) {
-      logger.error({ err: error }, "Session clean-up failed");
+      workerLog.error({ err: error }, "Session clean-up failed");
     }
     try {
       const sweep = await sweepOrphanObjects(await getDb(), getStorage());
-      logger.info({ removed: sweep.removed.length }, "Storage sweep done");
+      workerLog.info({ examined: sweep.examined, removed: sweep.removed.length }, "Storage sweep done");
     } catch (error) {
-      logger.error({ err: error }, "Storage sweep failed");
+      workerLog.error({ err: error }, "Storage sweep failed");
     }
   }, 3600_000);
   housekeeping.unref();
 
-  // The worker fires due timers and delivers the outbox; a pass never overlaps the previous one.
-  let workerPass: Promise<unknown> | null = null;
+  // The worker fires due timers and delivers the outbox; a pass never overlaps the previous one. Several portals
+  // may run it on one PostgreSQL database: timers are locked, outbox messages leased (docs/decisions/015).
   const worker =
     config.workerIntervalSeconds > 0
-      ? setInterval(() => {
-          if (workerPass) return;
-          workerPass = (async () => {
-            const db = await getDb();
-            await runWorkerOnce(db, outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl));
-          })()
-            .catch((error) => logger.error({ err: error }, "Worker pass failed"))
-            .finally(() => {
-              workerPass = null;
-            });
-        }, config.workerIntervalSeconds * 1000)
+      ? startWorker({
+          intervalSeconds: config.workerIntervalSeconds,
+          getDb,
+          deliverer: (db) => outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl),
+          delivery: { maxAttempts: config.outboxMaxAttempts },
+        })
       : null;
 
+  // SIGTERM (a deployment, a scale-in): stop accepting connections, let requests in flight finish, let the worker
+  // finish the message in hand (WORKER_STOP_GRACE_MS at most), give its leases back so that another portal sends
+  // those messages at once, close the database, exit. Whatever still runs after STOP_DEADLINE_MS is cut.
+  const WORKER_STOP_GRACE_MS = 5_000;
+  const STOP_DEADLINE_MS = 10_000;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "Closing the portal");
+    logger.info({ signal }, "Closing the portal: finishing requests in flight and the worker's pass");
     clearInterval(housekeeping);
-    if (worker) clearInterval(worker);
-    server.close(async () => {
-      await workerPass;
+    setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, "The portal did not close in time; exiting now");
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    const requestsDone = new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() ends idle keep-alive connections once; those busy now become idle when their response is sent.
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 250);
+    idleSweep.unref();
+    void (async () => {
+      if (worker) {
+        try {
+          await worker.stop(WORKER_STOP_GRACE_MS);
+        } catch (error) {
+          // The leases then run out on their own and another portal takes the messages: later, never lost.
+          logger.error({ err: error }, "The worker's leases could not be given back");
+        }
+      }
+      await requestsDone;
+      clearInterval(idleSweep);
       // An embedded database left open loses its last writes; close it before exiting.
       await closeDatabase();
+      logger.info("Portal closed");
       process.exit(0);
-    });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    })();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -13,7 +13,7 @@ import { ROLE_LABELS } from "~/utils/roles";
 
 export const meta = () => [{ title: "Journal — Portail VAE" }];
 
-const SUBJECT_TYPES = { user: "Comptes", referential_version: "Référentiels" } as const;
+const SUBJECT_TYPES = { user: "Comptes", referential_version: "Référentiels", outbox_message: "Envois" } as const;
 const filterSchema = z.object({
   sujet: z.enum(Object.keys(SUBJECT_TYPES) as [keyof typeof SUBJECT_TYPES]).optional().catch(undefined),
 });

@@ -19,7 +19,24 @@ export function candidacyReference(candidacyId: string, requestedAt: Date | null
   return `VAE-${year}-${candidacyId.slice(0, 8).toUpperCase()}`;
 }
 
-export class UndeliverableError extends Error {}
+/**
+ * A message that no retry can deliver (unknown topic, missing data, a recipient the SMTP server refuses for good):
+ * the worker makes it a dead letter at once instead of retrying it.
+ */
+export class UndeliverableError extends Error {
+  override name = "UndeliverableError";
+}
+
+/** The SMTP server refused the recipient for good (a 5xx answer to RCPT TO, e.g. 550 no such mailbox). */
+export function isPermanentRecipientRefusal(error: unknown): boolean {
+  const e = error as { responseCode?: unknown; command?: unknown; code?: unknown } | null;
+  return (
+    typeof e?.responseCode === "number" &&
+    e.responseCode >= 500 &&
+    e.responseCode < 600 &&
+    (e.command === "RCPT TO" || e.code === "EENVELOPE")
+  );
+}
 
 export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: string) {
   return async function deliver(message: OutboxMessage): Promise<void> {
@@ -46,7 +63,15 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
         ? await resultData(db, candidacy, recipient.full_name)
         : emailData(payload.email, payload.facts, { recipientName: recipient.full_name, recipientId: payload.recipientId, candidacy });
     const rendered = renderEmail(payload.email, data as never, { publicUrl });
-    await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
+    try {
+      await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
+    } catch (error) {
+      // Other SMTP failures (connection, 4xx, authentication) may pass later: they are retried.
+      if (isPermanentRecipientRefusal(error)) {
+        throw new UndeliverableError(`The SMTP server refused the recipient: ${(error as Error).message}`, { cause: error });
+      }
+      throw error;
+    }
   };
 }
 

@@ -5,6 +5,7 @@ const LABELS: Record<string, string> = {
   ACCOUNT_CREATED: "Création du compte",
   ACCOUNT_UPDATED: "Modification des rôles ou de l'accès",
   REFERENTIAL_LOADED: "Chargement d'une version du référentiel",
+  OUTBOX_MESSAGE_RETRIED: "Nouvel essai d'un envoi en échec",
 };
 
 export function auditActionLabel(action: string): string {

@@ -54,6 +54,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
     LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
     WORKER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number({ message: "expected a number of attempts" }).int().min(1).max(100).default(8),
     S3_ENDPOINT: z
       .string()
       .url({ message: "expected an http:// or https:// URL such as https://s3.fr-par.scw.cloud" })
@@ -117,6 +118,8 @@ export interface PortalConfig {
   mail: { from: string; smtpUrl: string | undefined; mailDir: string };
   /** How often the in-process worker fires due timers and delivers the outbox; 0 disables it. */
   workerIntervalSeconds: number;
+  /** Delivery attempts of one outbox message before it becomes a dead letter, listed for admins at /admin/envois. */
+  outboxMaxAttempts: number;
   /** Demo accounts are printed at start on the embedded default, never in production. */
   demoAccounts: boolean;
   /** Where uploaded files live: a folder under DATA_DIR by default, an S3 bucket when S3_BUCKET is set. */
@@ -180,6 +183,7 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     mail: { from: env.MAIL_FROM, smtpUrl: env.SMTP_URL, mailDir: path.join(dataDir, "mail") },
     workerIntervalSeconds: env.WORKER_INTERVAL_SECONDS,
+    outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
     storage: env.S3_BUCKET
       ? {

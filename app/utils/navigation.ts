@@ -21,6 +21,7 @@ export const NAVIGATION: Record<Role, NavigationItem[]> = {
   admin: [
     { to: "/admin", label: "Comptes", sections: ["/admin/comptes"] },
     { to: "/admin/courriels", label: "Courriels" },
+    { to: "/admin/envois", label: "Envois en échec" },
     { to: "/journal", label: "Journal" },
   ],
 };

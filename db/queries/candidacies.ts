@@ -270,15 +270,31 @@ export async function enqueueOutbox(
     .execute();
 }
 
+export interface OutboxClaim {
+  /** Only messages available by then are claimed (the pass's time: tests move it). */
+  availableBy: Date;
+  /** How long the lease lasts from the database's clock at the claim; the worker extends it while it works. */
+  leaseSeconds: number;
+  /** Who holds the lease: only its holder extends it, records a failure or gives it back. */
+  owner: string;
+  /** Messages claimed this many times are no longer claimed (see buryExhaustedOutboxMessages). */
+  maxAttempts: number;
+}
+
+// Leases are read and written against the database's clock, at each statement: every worker, in every process and
+// on every host, then agrees on whether a lease has expired, however long its pass has run (a pass that computed
+// leases from the time it started handed out leases that had already expired: duplicates under a slow SMTP server).
+const dbClock = sql<Date>`clock_timestamp()`;
+const leaseEnd = (seconds: number) => sql<Date>`clock_timestamp() + make_interval(secs => ${seconds}::double precision)`;
+
 /**
- * Claims the oldest pending outbox message for `leaseSeconds`: if the worker dies before marking it done, the lease
- * expires and another run takes it again (at-least-once).
+ * Claims the oldest pending outbox message for a lease: if the worker dies before marking it done, the lease
+ * expires and another worker takes it again (at-least-once).
  */
-export async function claimOutboxMessage(db: Kysely<Database>, now: Date, leaseSeconds: number) {
-  const leaseEnd = new Date(now.getTime() + leaseSeconds * 1000);
+export async function claimOutboxMessage(db: Kysely<Database>, claim: OutboxClaim) {
   return db
     .updateTable("outbox")
-    .set((eb) => ({ locked_until: leaseEnd, attempts: eb("attempts", "+", 1) }))
+    .set((eb) => ({ locked_until: leaseEnd(claim.leaseSeconds), locked_by: claim.owner, attempts: eb("attempts", "+", 1) }))
     .where(
       "id",
       "=",
@@ -287,8 +303,10 @@ export async function claimOutboxMessage(db: Kysely<Database>, now: Date, leaseS
           .selectFrom("outbox")
           .select("id")
           .where("processed_at", "is", null)
-          .where("available_at", "<=", now)
-          .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<=", now)]))
+          .where("dead_at", "is", null)
+          .where("attempts", "<", claim.maxAttempts)
+          .where("available_at", "<=", claim.availableBy)
+          .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<=", dbClock)]))
           .orderBy("id")
           .limit(1)
           .forUpdate()
@@ -298,15 +316,88 @@ export async function claimOutboxMessage(db: Kysely<Database>, now: Date, leaseS
     .executeTakeFirst();
 }
 
-export async function markOutboxDone(db: Db, id: string, at: Date) {
-  await db.updateTable("outbox").set({ processed_at: at, locked_until: null, last_error: null }).where("id", "=", id).execute();
+/** Extends a lease its holder still has; false when it lost it (expired and taken, done or dead). */
+export async function extendOutboxLease(db: Db, id: string, owner: string, leaseSeconds: number): Promise<boolean> {
+  const result = await db
+    .updateTable("outbox")
+    .set({ locked_until: leaseEnd(leaseSeconds) })
+    .where("id", "=", id)
+    .where("locked_by", "=", owner)
+    .where("processed_at", "is", null)
+    .where("dead_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
-export async function markOutboxFailed(db: Db, id: string, error: string, retryAt: Date) {
+export async function markOutboxDone(db: Db, id: string, at: Date) {
   await db
     .updateTable("outbox")
-    .set({ last_error: error.slice(0, 2000), available_at: retryAt, locked_until: null })
+    .set({ processed_at: at, locked_until: null, locked_by: null, last_error: null })
     .where("id", "=", id)
+    .where("dead_at", "is", null)
+    .execute();
+}
+
+/**
+ * Records a failed delivery by the lease's holder: retried `backoffSeconds` after the database's clock (and never
+ * before `notBefore`, the pass's time, so that a pass does not retry what it has just failed), or given up as a
+ * dead letter. Returns false when the lease was no longer the holder's (another worker has the message).
+ */
+export async function markOutboxFailed(
+  db: Db,
+  failure: { id: string; owner: string; error: string; dead: boolean; backoffSeconds: number; notBefore: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable("outbox")
+    .set({
+      last_error: failure.error.slice(0, 2000),
+      locked_until: null,
+      locked_by: null,
+      available_at: sql<Date>`greatest(clock_timestamp(), ${failure.notBefore}::timestamptz) + make_interval(secs => ${failure.backoffSeconds}::double precision)`,
+      dead_at: failure.dead ? dbClock : null,
+    })
+    .where("id", "=", failure.id)
+    .where("locked_by", "=", failure.owner)
+    .where("processed_at", "is", null)
+    .where("dead_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Gives back the leases a stopping worker holds: its messages are pending again at once, for another worker, and
+ * the interrupted claim does not count as an attempt.
+ */
+export async function releaseOutboxLeases(db: Db, owner: string): Promise<string[]> {
+  const rows = await db
+    .updateTable("outbox")
+    .set((eb) => ({ locked_until: null, locked_by: null, attempts: sql<number>`greatest(${eb.ref("attempts")} - 1, 0)` }))
+    .where("locked_by", "=", owner)
+    .where("processed_at", "is", null)
+    .where("dead_at", "is", null)
+    .returning("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Messages claimed `maxAttempts` times whose last lease ran out without a result (the worker crashed or was killed
+ * each time) become dead letters: otherwise they would stay pending for ever, claimed by no one.
+ */
+export async function buryExhaustedOutboxMessages(db: Db, maxAttempts: number) {
+  return db
+    .updateTable("outbox")
+    .set({
+      dead_at: dbClock,
+      locked_until: null,
+      locked_by: null,
+      last_error: sql<string>`coalesce(last_error, 'Every attempt was interrupted before it finished (worker stopped or crashed)')`,
+    })
+    .where("processed_at", "is", null)
+    .where("dead_at", "is", null)
+    .where("attempts", ">=", maxAttempts)
+    .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<=", dbClock)]))
+    .returning(["id", "topic", "attempts"])
     .execute();
 }
 

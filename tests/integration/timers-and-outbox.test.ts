@@ -163,18 +163,21 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     const [pending] = await handle.db.selectFrom("outbox").select("id").where("processed_at", "is", null).execute();
     expect(pending).toBeDefined();
 
-    // A worker claims the message, then dies before marking it done.
+    // A worker claims the message, then dies before marking it done: the lease, taken on the database's clock,
+    // keeps it from other workers until it runs out, whatever time their passes say it is.
     const now = new Date("2026-06-01T10:00:05.000Z");
-    const claimed = await claimOutboxMessage(handle.db, now, 120);
+    const claimedAt = Date.now();
+    const claimed = await claimOutboxMessage(handle.db, { availableBy: now, leaseSeconds: 2, owner: "crashed-worker", maxAttempts: 8 });
     expect(claimed?.id).toBe(pending!.id);
-    await restart();
 
     const delivered: OutboxMessage[] = [];
     const deliver = async (message: OutboxMessage) => {
       delivered.push(message);
     };
-    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 60_000))).toEqual({ delivered: 0, failed: 0 });
-    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 121_000))).toEqual({ delivered: 1, failed: 0 });
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({ delivered: 0, failed: 0 });
+    await restart();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, claimedAt + 2100 - Date.now())));
+    expect(await deliverOutbox(handle.db, deliver, now)).toEqual({ delivered: 1, failed: 0 });
     expect(delivered.map((m) => m.id)).toEqual([pending!.id]);
     expect(delivered[0]!.attempts).toBe(2);
     expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({ delivered: 0, failed: 0 });
@@ -187,7 +190,8 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     expect(await deliverOutbox(handle.db, failing, later)).toEqual({ delivered: 0, failed: 1 });
     const failed = await handle.db.selectFrom("outbox").selectAll().where("processed_at", "is", null).executeTakeFirstOrThrow();
     expect(failed.last_error).toBe("SMTP indisponible");
-    expect(failed.available_at.getTime()).toBeGreaterThan(later.getTime());
+    // Retried after a delay counted from the clock at the failure, not from the pass's start.
+    expect(failed.available_at.getTime()).toBeGreaterThan(Math.max(later.getTime(), Date.now()));
     expect(await deliverOutbox(handle.db, deliver, new Date(failed.available_at.getTime() + 1000))).toEqual({ delivered: 1, failed: 0 });
   });
 });

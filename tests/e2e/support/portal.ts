@@ -14,13 +14,29 @@ export interface RunningPortal {
   /** The portal's DATA_DIR (its e-mails are written under mail/). */
   dataDir: string;
   output: () => string;
+  /** Sends SIGTERM and resolves with the exit code once the process has exited; removes nothing. */
+  terminate(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-/** extraEnv: more settings for this portal (e.g. S3_* to use an S3 server, UPLOAD_MAX_BYTES). */
-export async function startPortal(extraEnv: Record<string, string> = {}): Promise<RunningPortal> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "vae-e2e-"));
-  const database = serverUrl ? await createServerDatabase("vae_e2e") : null;
+export interface PortalPlacement {
+  /** A database on the PostgreSQL server that this portal shares (e.g. with another portal): used, never dropped. */
+  databaseUrl?: string;
+  /** A data folder prepared beforehand or shared with a later portal: used, never removed. */
+  dataDir?: string;
+}
+
+/**
+ * extraEnv: more settings for this portal (e.g. S3_* to use an S3 server, UPLOAD_MAX_BYTES). By default each portal
+ * gets its own data folder and, when DATABASE_URL is set, its own database, both removed by stop().
+ */
+export async function startPortal(extraEnv: Record<string, string> = {}, placement: PortalPlacement = {}): Promise<RunningPortal> {
+  const dataDir = placement.dataDir ?? mkdtempSync(path.join(tmpdir(), "vae-e2e-"));
+  const database = placement.databaseUrl
+    ? { url: placement.databaseUrl, drop: async () => {} }
+    : serverUrl
+      ? await createServerDatabase("vae_e2e")
+      : null;
   const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server/index.ts"], {
     cwd: root,
     env: {
@@ -59,18 +75,23 @@ export async function startPortal(extraEnv: Record<string, string> = {}): Promis
     });
   });
 
+  const terminate = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    return child.exitCode;
+  };
   return {
     url,
     dataDir,
     output: () => output,
+    terminate,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
+      await terminate();
       await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!placement.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
