@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { DataFolderLockedError } from "../db/data-folder-lock";
 import { deleteExpiredSessions } from "../db/queries/sessions";
 import { sweepOrphanObjects } from "../app/services/documents.server";
 import { outboxDeliverer } from "../app/services/outbox-delivery.server";
@@ -187,7 +188,9 @@ function printBanner(
 }
 
 main().catch(async (error) => {
-  logger.fatal({ err: error }, "The portal could not start");
+  // Another process holds the embedded database: a situation for the person at the terminal, not a crash.
+  if (error instanceof DataFolderLockedError) process.stderr.write(`\nThe portal could not start.\n${error.message}\n\n`);
+  else logger.fatal({ err: error }, "The portal could not start");
   await closeDatabase().catch(() => {});
   process.exit(1);
 });
