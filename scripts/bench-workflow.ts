@@ -37,6 +37,7 @@
 // dominate the set-up), and so are the evaluators' scores (saving scores is not a statechart event); the officer,
 // the certifier staff and the two evaluators go through the account service.
 // It is a benchmark, not a test: it asserts nothing about the figures and exits non-zero only on an actual error.
+import "../server/load-env";
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";

@@ -1,4 +1,5 @@
 // `npm run db:seed`: loads the shipped referentials (idempotent) into the configured database.
+import "../server/load-env";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
 import { closeDatabase, getDb } from "../app/utils/db.server";

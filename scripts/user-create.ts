@@ -1,6 +1,7 @@
 // `npm run user:create -- --email … --name "…" --role evaluator [--role admin] [--password …]`
 // Creates a staff account (or a candidate) from the command line, e.g. the first administrator of a new
 // installation. Without --password a strong one is generated and printed once.
+import "../server/load-env";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { migrateToLatest } from "../db/migrate";
