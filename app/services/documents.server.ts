@@ -1,5 +1,6 @@
 // The candidate's files: the typed documents of the admissibility request, who may read any stored file, the
-// removal of identity documents once admissibility is decided, and the sweep of objects no row refers to.
+// removal of identity documents once admissibility is decided, and the sweeps of objects no row refers to and of
+// the temporary files interrupted uploads left behind.
 // A file's object is stored first (streamed), its row written after, in a transaction that re-checks the candidacy:
 // a failed upload leaves no row, and an object left without a row (crash between the two) is swept later.
 import { randomBytes } from "node:crypto";
@@ -24,6 +25,8 @@ import { restoreSnapshot } from "../../workflows/candidacy-machine";
 import { admissibilityDocumentSchema } from "../utils/document-forms";
 import { parseForm } from "../utils/forms";
 import type { ObjectStorage } from "./storage";
+import { loggerFor } from "../utils/logger.server";
+import { defaultSpoolDirectory, removeSpoolLeftovers } from "./uploads/spool.server";
 import {
   type ReceivedFile,
   type ReceivedUpload,
@@ -272,17 +275,44 @@ export async function purgeIdentityDocuments(
 
 /** How long an object may exist without its row before the sweep takes it for debris: longer than any upload. */
 export const ORPHAN_GRACE_MS = 6 * 3600_000;
+/**
+ * How old a temporary file of an upload (the local folder's, or a spool file) must be before the sweep removes it.
+ * Both are written as the bytes arrive and removed as soon as the upload ends; a request gets 5 minutes to arrive
+ * (Node's requestTimeout), so an hour without a write means the process that wrote it is gone.
+ */
+export const UPLOAD_LEFTOVER_GRACE_MS = 3600_000;
+
+const sweepLog = () => loggerFor("storage-sweep");
+
+/**
+ * Removes the temporary files of uploads that a killed process (kill -9, power loss) never cleaned up: the local
+ * folder's half-written puts and the spool files, older than the grace period. Run at start and hourly.
+ */
+export async function sweepUploadLeftovers(
+  storage: ObjectStorage,
+  options: { now?: Date; graceMs?: number; spoolDirectory?: string } = {},
+): Promise<{ storageFiles: string[]; spoolFiles: string[] }> {
+  const olderThan = new Date((options.now ?? new Date()).getTime() - (options.graceMs ?? UPLOAD_LEFTOVER_GRACE_MS));
+  const storageFiles = (await storage.removeLeftovers?.(olderThan)) ?? [];
+  const spoolFiles = await removeSpoolLeftovers(options.spoolDirectory ?? defaultSpoolDirectory(), olderThan);
+  if (storageFiles.length + spoolFiles.length > 0) {
+    sweepLog().info({ storageFiles, spoolFiles }, "Removed the temporary files of interrupted uploads");
+  }
+  return { storageFiles, spoolFiles };
+}
 
 /**
  * Removes stored objects that no documents row refers to and that are older than the grace period: what an upload
- * interrupted between storage and database (a crash, a lost connection) or a failed delete left behind.
+ * interrupted between storage and database (a crash, a lost connection) or a failed delete left behind; then the
+ * temporary files of interrupted uploads (sweepUploadLeftovers).
  */
 export async function sweepOrphanObjects(
   db: Kysely<Database>,
   storage: ObjectStorage,
   now: Date = new Date(),
   graceMs: number = ORPHAN_GRACE_MS,
-): Promise<{ examined: number; removed: string[] }> {
+  leftovers: { graceMs?: number; spoolDirectory?: string } = {},
+): Promise<{ examined: number; removed: string[]; leftovers: { storageFiles: string[]; spoolFiles: string[] } }> {
   const removed: string[] = [];
   let examined = 0;
   let batch: string[] = [];
@@ -302,5 +332,6 @@ export async function sweepOrphanObjects(
     if (batch.length >= 500) await flush();
   }
   if (batch.length > 0) await flush();
-  return { examined, removed };
+  if (removed.length > 0) sweepLog().info({ removed }, "Removed stored objects no document refers to");
+  return { examined, removed, leftovers: await sweepUploadLeftovers(storage, { now, ...leftovers }) };
 }
