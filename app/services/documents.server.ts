@@ -239,7 +239,12 @@ export function mayReadDocument(user: { id: string; roles: readonly Role[] }, do
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The file if this person may read it; null (→ 404) otherwise, whether or not it exists. */
+/**
+ * The file if this person may read it; null (→ 404) otherwise, whether or not it exists. An identity document counts
+ * as removed (purgedAt set, → 410) from the moment the admissibility decision is committed: its object leaves storage
+ * a moment later (an outbox effect), and nobody may read it meanwhile. The decision comes from the candidacy's
+ * snapshot read by the same query as the document.
+ */
 export async function findReadableDocument(
   db: Kysely<Database>,
   user: { id: string; roles: readonly Role[] },
@@ -248,6 +253,10 @@ export async function findReadableDocument(
   if (!UUID.test(documentId)) return null;
   const document = await findDocumentForAccess(db, documentId);
   if (!document || !mayReadDocument(user, document)) return null;
+  if (document.admissibilityKind === "identity" && !document.purgedAt) {
+    const decidedAt = restoreSnapshot(document.snapshot).context.admissibility.decidedAt;
+    if (decidedAt) return { ...document, purgedAt: new Date(decidedAt) };
+  }
   return document;
 }
 

@@ -250,6 +250,30 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     });
   });
 
+  it("refuses the identity document as soon as the admissibility decision is committed, before its removal runs", async () => {
+    const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
+    const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
+    if (!identity.ok || !proof.ok) throw new Error("upload refused");
+    ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
+    ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
+    const officerReads = () => findReadableDocument(db, user(officerId, "admissibility_officer"), identity.documentId);
+    // Before the decision the officer reads it to check it.
+    expect(await officerReads()).toMatchObject({ id: identity.documentId, purgedAt: null });
+
+    clock += 60_000;
+    ok(await send({ type: "DECLARE_INADMISSIBLE", reason: "Expérience sans rapport avec le CQP", actor: actor(officerId, "admissibility_officer"), at: at() }));
+    // The removal is waiting in the outbox, the object is still stored: the file is nonetheless gone for everyone.
+    expect(await db.selectFrom("outbox").select("id").where("topic", "=", "documents.purge_identity").where("processed_at", "is", null).execute()).toHaveLength(1);
+    const row = await db.selectFrom("documents").selectAll().where("id", "=", identity.documentId).executeTakeFirstOrThrow();
+    expect(row.purged_at).toBeNull();
+    expect(await storage.head(row.storage_key)).not.toBeNull();
+    for (const reader of [user(officerId, "admissibility_officer"), user(candidateId, "candidate"), user(staffId, "certifier_staff")]) {
+      expect((await findReadableDocument(db, reader, identity.documentId))?.purgedAt).toEqual(new Date(at()));
+    }
+    // Only the identity document goes: the proof of activity stays readable.
+    expect(await findReadableDocument(db, user(officerId, "admissibility_officer"), proof.documentId)).toMatchObject({ purgedAt: null });
+  });
+
   describe("the declarative dossier", () => {
     const narrative = (text: string) => ({ context: `Contexte ${text}`, actions: `J'ai ${text}`, results: `Résultat ${text}` });
     let competencies: string[];
