@@ -38,7 +38,7 @@ import { deliverOutbox } from "../../app/services/worker.server";
 import type { Database, Role } from "../../db/schema";
 import type { CandidacyEvent } from "../../workflows/candidacy-machine";
 import { elfBytes, multipartRequest, pdfBytes, pngBytes } from "./support/candidate-files";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestS3Server, startS3Server } from "./support/s3-server";
 import { s3StorageOn } from "./support/storage-backends";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
@@ -112,6 +112,16 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     periodStart: "2022-01-01",
     periodEnd: "2023-12-31",
   };
+  /** The documents a request cannot be filed without, uploaded. */
+  async function addRequiredDocuments() {
+    for (const [fields, name] of [
+      [{ kind: "identity" }, "cni.pdf"],
+      [activityProof, "attestation.pdf"],
+      [{ kind: "sworn_statement" }, "engagement.pdf"],
+    ] as const) {
+      expect(await addDocument(fields, { name, bytes: pdfBytes(name) })).toMatchObject({ ok: true });
+    }
+  }
 
   beforeEach(async () => {
     await truncateAll(testDb.handle);
@@ -199,11 +209,15 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     it("accepts documents only from the candidacy's candidate, and only while the request is open", async () => {
       const intruder = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() }, otherCandidateId);
       expect(intruder).toMatchObject({ ok: false, status: 404, formError: "Candidature introuvable." });
-      ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
-      const late = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() });
-      expect(late).toMatchObject({ ok: false, status: 409 });
       expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
+      await addRequiredDocuments();
+      ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
+      const filedKeys = await storedKeys(storage);
+      const late = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() });
+      expect(late).toMatchObject({ ok: false, status: 409 });
+      expect(await db.selectFrom("documents").select("id").execute()).toHaveLength(3);
+      expect(await storedKeys(storage)).toEqual(filedKeys);
       // Marked incomplete: the candidate completes the request.
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
       ok(await send({ type: "MARK_INCOMPLETE", reason: "Pièce d'identité manquante", actor: actor(officerId, "admissibility_officer"), at: at() }));
@@ -214,6 +228,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
       const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
       if (!identity.ok || !proof.ok) throw new Error("upload refused");
+      expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
       const reads = async (documentId: string) => ({
         owner: !!(await findReadableDocument(db, user(candidateId, "candidate"), documentId)),
         otherCandidate: !!(await findReadableDocument(db, user(otherCandidateId, "candidate"), documentId)),
@@ -254,6 +269,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
     const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
     if (!identity.ok || !proof.ok) throw new Error("upload refused");
+    expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
     ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
     ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
     const officerReads = () => findReadableDocument(db, user(officerId, "admissibility_officer"), identity.documentId);
@@ -279,6 +295,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     let competencies: string[];
 
     async function openDossier() {
+      await attachRequestDocuments(db, candidacyId);
       ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
       ok(await send({ type: "DECLARE_ADMISSIBLE", actor: actor(officerId, "admissibility_officer"), at: at() }));
@@ -339,7 +356,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         expect.stringContaining("n'est pas d'un type accepté"),
         "Candidature introuvable.",
       ]);
-      expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
+      expect(await db.selectFrom("documents").select("id").where("purpose", "=", "evidence").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
       expect(await saveNarrative(db, { id: otherCandidateId }, candidacyId, competencies[0]!, narrative("x"))).toMatchObject({ status: 404 });
       expect(await saveNarrative(db, { id: candidateId }, candidacyId, "C9.9", narrative("x"))).toMatchObject({ status: 404 });
