@@ -40,14 +40,33 @@ export const ADMISSIBILITY_EDITABLE_STATES: readonly string[] = ["draft", "admis
 /** A request is a handful of documents; the bound keeps a runaway script from filling the store. */
 export const MAX_ADMISSIBILITY_DOCUMENTS = 40;
 
-export type DocumentRefusal = { ok: false; status: number; formError: string | null; fieldErrors: Record<string, string> };
+export type DocumentRefusal = {
+  ok: false;
+  status: number;
+  formError: string | null;
+  fieldErrors: Record<string, string>;
+  /** The text fields as they were sent (several values of one field joined by ","), to fill the form in again. */
+  values?: Record<string, string>;
+};
 
-const refusal = (status: number, formError: string | null, fieldErrors: Record<string, string> = {}): DocumentRefusal => ({
-  ok: false,
-  status,
-  formError,
-  fieldErrors,
-});
+const refusal = (
+  status: number,
+  formError: string | null,
+  fieldErrors: Record<string, string> = {},
+  values?: Record<string, string>,
+): DocumentRefusal => ({ ok: false, status, formError, fieldErrors, ...(values ? { values } : {}) });
+
+/** A form's text fields as the page puts them back in its inputs. */
+function textValues(fields: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of new Set(fields.keys())) {
+    values[name] = fields
+      .getAll(name)
+      .filter((v): v is string => typeof v === "string")
+      .join(",");
+  }
+  return values;
+}
 
 export const NOT_FOUND_MESSAGE = "Document introuvable.";
 
@@ -75,7 +94,14 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
   limits: UploadLimits,
   schema: S,
 ): Promise<
-  | { ok: true; file: ReceivedFile; fields: z.infer<S>; record: <T extends { ok: boolean }>(write: () => Promise<T>) => Promise<T> }
+  | {
+      ok: true;
+      file: ReceivedFile;
+      fields: z.infer<S>;
+      /** The text fields as sent, for a refusal that comes later (see DocumentRefusal.values). */
+      values: Record<string, string>;
+      record: <T extends { ok: boolean }>(write: () => Promise<T>) => Promise<T>;
+    }
   | DocumentRefusal
 > {
   let upload: ReceivedUpload;
@@ -87,16 +113,17 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
       maxFiles: 1,
     });
   } catch (error) {
-    if (error instanceof UploadRefusedError) return refusal(error.status, error.message);
+    if (error instanceof UploadRefusedError) return refusal(error.status, error.message, {}, textValues(error.fields));
     throw error;
   }
   // Objects a failed delete leaves behind are the orphan sweep's.
   const discard = async () => void (await discardReceivedFiles(storage, upload.files));
   const [file] = upload.files;
   const form = parseForm(schema, upload.fields);
+  const values = textValues(upload.fields);
   if (!file || !form.ok) {
     await discard();
-    return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors);
+    return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors, values);
   }
   const record = async <T extends { ok: boolean }>(write: () => Promise<T>): Promise<T> => {
     try {
@@ -108,7 +135,7 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
       throw error;
     }
   };
-  return { ok: true, file, fields: form.data, record };
+  return { ok: true, file, fields: form.data, values, record };
 }
 
 /** The row of a file received for a candidacy. */
@@ -144,7 +171,7 @@ export async function addAdmissibilityDocument(
 
   const received = await receiveOneFile(storage, candidacyId, request, limits, admissibilityDocumentSchema);
   if (!received.ok) return received;
-  const { file, fields: facts, record } = received;
+  const { file, fields: facts, values, record } = received;
   return record(() =>
     db.transaction().execute(async (trx) => {
       // The request may have been filed while the file was uploading: re-check under the candidacy's lock.
@@ -154,7 +181,7 @@ export async function addAdmissibilityDocument(
       }
       const unknownBlocs = facts.priorBlocCodes.filter((code) => !row.target_bloc_codes.includes(code));
       if (facts.kind === "prior_certificate" && unknownBlocs.length > 0) {
-        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` });
+        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` }, values);
       }
       const { count } = await trx
         .selectFrom("admissibility_documents")

@@ -148,6 +148,8 @@ class UploadSession {
   /** Puts and temporary files still in progress, waited for before cleaning up. */
   private readonly inProgress = new Set<Promise<unknown>>();
   private readonly files: ReceivedFile[] = [];
+  /** The text fields, as they arrive. */
+  private readonly fields = new FormData();
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -166,6 +168,7 @@ class UploadSession {
       return { fields, files: this.files };
     } catch (error) {
       const refusal = this.fail(classifyRequestError(error));
+      refusal.fields = this.fields;
       await this.cleanUp(refusal);
       throw refusal;
     } finally {
@@ -180,7 +183,7 @@ class UploadSession {
    * to its end and every file stored.
    */
   private async parse(request: Request): Promise<FormData> {
-    const fields = new FormData();
+    const fields = this.fields;
     let parser: ReturnType<typeof Busboy>;
     try {
       parser = Busboy({
