@@ -194,6 +194,10 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         "Choisissez le fichier à joindre.",
         "Bloc inconnu ou déjà acquis : B9.",
       ]);
+      // What was typed comes back with the refusal, to fill the form in again (a page without JavaScript reloads).
+      expect(refusals[0]).toMatchObject({ values: { kind: "activity_proof", proofType: "payslips" } });
+      expect(refusals[3]).toMatchObject({ values: { kind: "identity" } });
+      expect(refusals[6]).toMatchObject({ values: { kind: "prior_certificate", priorBlocCodes: "B9" } });
       expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
     });
