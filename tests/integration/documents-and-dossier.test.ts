@@ -559,6 +559,7 @@ describe("an upload when the S3 server stops in the middle", () => {
       status: 503,
       formError: "L'envoi du fichier a échoué : réessayez dans quelques instants.",
       fieldErrors: {},
+      values: { kind: "identity" },
     });
     expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
   });
