@@ -1,10 +1,14 @@
 // What the portal does before it serves its first request: open the database, apply migrations, load the shipped
-// referentials and, on the embedded default, make sure the demo accounts exist.
+// referentials, on the embedded default make sure the demo accounts exist, and remove what uploads interrupted by a
+// crash left behind (temporary files; the objects without a row wait for the hourly sweep and its grace period).
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
 import { DEMO_ACCOUNTS, type DemoAccount, ensureDemoAccounts } from "./services/demo-accounts.server";
+import { sweepUploadLeftovers } from "./services/documents.server";
+import { createStorage, getStorage } from "./services/storage";
 import { getDatabaseHandle } from "./utils/db.server";
 import type { PortalConfig } from "./utils/env.server";
+import { loggerFor } from "./utils/logger.server";
 
 export interface PreparedPortal {
   database: string;
@@ -18,6 +22,11 @@ export async function preparePortal(config: PortalConfig): Promise<PreparedPorta
   const migrationsApplied = await migrateToLatest(db);
   const seeded = await seedShippedReferentials(db);
   if (config.demoAccounts) await ensureDemoAccounts(db);
+  // Debris must not stop the portal from starting: a failure is logged, and the hourly sweep tries again.
+  const storage = config.storage.kind === "local" ? createStorage(config.storage) : getStorage();
+  await sweepUploadLeftovers(storage).catch((error: unknown) =>
+    loggerFor("storage-sweep").error({ err: error }, "Sweeping the temporary files of interrupted uploads failed"),
+  );
   return {
     database:
       config.database.kind === "server"

@@ -37,6 +37,7 @@
 // dominate the set-up), and so are the evaluators' scores (saving scores is not a statechart event); the officer,
 // the certifier staff and the two evaluators go through the account service.
 // It is a benchmark, not a test: it asserts nothing about the figures and exits non-zero only on an actual error.
+import "../server/load-env";
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
@@ -51,7 +52,7 @@ import { hashPassword } from "../app/services/passwords.server";
 import { type DatabaseHandle, openDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
-import { CQP_CODE, createUser, seedCertifications } from "../tests/integration/support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "../tests/integration/support/fixtures";
 import { effectsOf } from "../workflows/candidacy-effects";
 import {
   type CandidacyEvent,
@@ -266,7 +267,10 @@ async function createDrafts(db: Kysely<Database>, candidateIds: string[]): Promi
   await runWorkers(candidateIds, CONCURRENCY, async (candidateId) => {
     const outcome = await createCandidacy(db, candidateId, CQP_CODE);
     expectAccepted(outcome, "createCandidacy");
-    if (outcome.ok) drafts.push({ candidacyId: outcome.candidacyId, candidateId });
+    if (!outcome.ok) return;
+    // A request is filed with its documents (not timed: the candidate uploads them beforehand).
+    await attachRequestDocuments(db, outcome.candidacyId);
+    drafts.push({ candidacyId: outcome.candidacyId, candidateId });
   });
   return drafts;
 }

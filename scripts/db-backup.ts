@@ -1,6 +1,7 @@
 // `npm run db:backup -- [--output <file>]`: backs up the embedded database with the stored files, the e-mails of the
 // mail folder and the session secret into one .tar.gz (default backups/vae-<UTC date>-<time>.tar.gz). Refused while
 // the portal runs (stop it first), and on a PostgreSQL server (pg_dump is the tool there): see README "Backups".
+import "../server/load-env";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { BackupRefusal, dataFolderLayout, timestamp, writeBackup } from "../db/backup";

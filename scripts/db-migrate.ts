@@ -1,4 +1,5 @@
 // `npm run db:migrate`: applies pending migrations to the configured database (DATABASE_URL, or the embedded one).
+import "../server/load-env";
 import { DataFolderLockedError } from "../db/data-folder-lock";
 import { migrateToLatest } from "../db/migrate";
 import { closeDatabase, getDb } from "../app/utils/db.server";

@@ -1,6 +1,7 @@
 // `npm run db:restore -- <backup.tar.gz> [--force]`: restores a backup made by db:backup into the data folder
 // (DATA_DIR), which must hold no data yet unless --force (the current data is then moved aside, never deleted).
 // Refused while the portal runs, and on a PostgreSQL server (pg_restore is the tool there): see README "Backups".
+import "../server/load-env";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { BackupRefusal, dataFolderLayout, restoreBackup } from "../db/backup";

@@ -1,4 +1,5 @@
 // `npm run db:seed`: loads the shipped referentials (idempotent) into the configured database.
+import "../server/load-env";
 import { DataFolderLockedError } from "../db/data-folder-lock";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";

@@ -2,6 +2,7 @@
 // Creates a staff account (or a candidate) from the command line, e.g. the first administrator of a new
 // installation. Without --password a strong one is generated and printed once. On the embedded database it refuses
 // while another process (the portal) has the data folder open: its account would be lost (docs/decisions/013).
+import "../server/load-env";
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { DataFolderLockedError } from "../db/data-folder-lock";

@@ -1,5 +1,8 @@
 // The portal's HTTP server: validates the configuration, prepares the database, then serves the Remix app with
 // Express (the built bundle, or Vite's dev middleware under `npm run dev`). See docs/decisions/001.
+// First: .env, then NODE_ENV for the libraries' builds (before anything loads React; docs/decisions/016).
+import "./load-env";
+import "./node-env";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
@@ -172,7 +175,7 @@ function printBanner(
 ) {
   const lines = [
     "",
-    `VAE portal listening on ${url} (NODE_ENV=${config.nodeEnv}${devServer ? ", Vite dev server" : ""})`,
+    `VAE portal listening on ${url} (APP_ENV=${config.appEnv}${devServer ? ", Vite dev server" : ""})`,
     `Database: ${prepared.database}`,
     `Migrations applied now: ${prepared.migrationsApplied.length ? prepared.migrationsApplied.join(", ") : "none (up to date)"}`,
     `Referentials: ${prepared.referentials.join("; ")}`,

@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { listCandidacyEvents } from "../../db/queries/candidacies";
 import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
 import { formatExperience } from "../../workflows/declared-experience";
+import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
 import { ADMISSIBILITY_EDITABLE_STATES, readAdmissibilityDocuments } from "~/services/documents.server";
 import { CandidateTimeline } from "~/components/candidacy-journal";
@@ -32,8 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     requestDocuments: {
       count: documents.documents.length,
       experience: formatExperience(documents.experience),
-      hasIdentity: documents.hasIdentity,
-      hasActivityProof: documents.hasActivityProof,
+      // What filing the request would refuse for (the service checks it again under the candidacy's lock).
+      missing: missingRequestDocuments(documents.documents.map((d) => d.kind)).map((kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind]),
       editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
     },
     dossier: {
@@ -125,11 +126,15 @@ export default function CandidacyPage() {
             : `${requestDocuments.count} document${requestDocuments.count > 1 ? "s" : ""} joint${requestDocuments.count > 1 ? "s" : ""}.`}{" "}
           Expérience déclarée en lien avec le CQP : <strong>{requestDocuments.experience}</strong>.
         </p>
-        {requestDocuments.editable && (!requestDocuments.hasIdentity || !requestDocuments.hasActivityProof) ? (
-          <p className="muted">
-            Une demande complète comporte une pièce d'identité et au moins un justificatif d'activité : sans eux, elle
-            risque d'être déclarée incomplète.
-          </p>
+        {requestDocuments.editable && requestDocuments.missing.length > 0 ? (
+          <div className="alert" role="note" id="missing-documents">
+            <p>Pour déposer ou compléter votre demande, joignez d'abord :</p>
+            <ul>
+              {requestDocuments.missing.map((name) => (
+                <li key={name}>{name}</li>
+              ))}
+            </ul>
+          </div>
         ) : null}
         <Link className="button button--ghost" to={`/candidat/candidatures/${candidacy.id}/pieces`}>
           {requestDocuments.editable ? "Gérer les pièces de ma demande" : "Voir les pièces de ma demande"}
@@ -163,7 +168,12 @@ export default function CandidacyPage() {
               année civile, d'autre demande de recevabilité pour ce CQP, ni plus de trois demandes au total pour des
               certifications différentes (article R335-7 du Code de l'éducation).
             </CheckboxField>
-            <button type="submit" className="button" disabled={busy}>
+            <button
+              type="submit"
+              className="button"
+              disabled={busy || requestDocuments.missing.length > 0}
+              aria-describedby={requestDocuments.missing.length > 0 ? "missing-documents" : undefined}
+            >
               Déposer ma demande
             </button>
           </Form>
@@ -174,7 +184,12 @@ export default function CandidacyPage() {
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="COMPLETE_REQUEST" />
           <p>Une fois les éléments manquants apportés, signalez-le : le délai de réponse de deux mois repart de ce jour.</p>
-          <button type="submit" className="button" disabled={busy}>
+          <button
+            type="submit"
+            className="button"
+            disabled={busy || requestDocuments.missing.length > 0}
+            aria-describedby={requestDocuments.missing.length > 0 ? "missing-documents" : undefined}
+          >
             J'ai complété ma demande
           </button>
         </Form>

@@ -1,12 +1,15 @@
 // The candidate's admissibility request documents: identity, proofs of activity with the period each covers, prior
 // certificates, sworn statement. Files stream to storage as they arrive (documents.server.ts); the page shows the
 // experience they add up to. Documents can change while the request is being put together or completed.
+// The form works without JavaScript: every kind's fields are shown (none marked required in the browser) and the
+// server asks only for those of the kind chosen; with JavaScript, only the chosen kind's fields show.
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { ACTIVITY_PROOF_TYPES, ADMISSIBILITY_DOCUMENT_KINDS, type AdmissibilityDocumentKind } from "../../db/schema";
 import { stateLabel } from "../../workflows/candidacy-machine";
+import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { AdmissibilityDocumentList, DeclaredExperienceSummary } from "~/components/admissibility-documents";
 import { FileUploadControls } from "~/components/file-input";
 import { FormAlert, FormField } from "~/components/form-field";
@@ -32,7 +35,7 @@ export const meta = () => [{ title: "Pièces de ma demande — Portail VAE" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
-  const { documents, experience, hasIdentity, hasActivityProof } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
+  const { documents, experience } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
   return json({
     candidacy: {
       id: candidacy.id,
@@ -44,8 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
     documents,
     experience,
-    hasIdentity,
-    hasActivityProof,
+    missing: missingRequestDocuments(documents.map((d) => d.kind)).map((kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind]),
     maxFileBytes: getConfig().uploadMaxBytes,
     accept: UPLOAD_ACCEPT,
     acceptedLabel: ALLOWED_UPLOAD_TYPES_LABEL,
@@ -54,7 +56,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const removeSchema = z.object({ intent: z.literal("remove"), documentId: z.string().uuid("Document introuvable.") });
 
-type ActionData = { formError: string | null; fieldErrors: Record<string, string>; done: "added" | "removed" | null };
+type ActionData = {
+  formError: string | null;
+  fieldErrors: Record<string, string>;
+  /** What was typed, put back in the form after a refusal (a page reloaded without JavaScript starts empty). */
+  values?: Record<string, string>;
+  done: "added" | "removed" | null;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
@@ -66,7 +74,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       maxFileBytes: getConfig().uploadMaxBytes,
     });
     if (!outcome.ok) {
-      return json<ActionData>({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, { status: outcome.status });
+      return json<ActionData>(
+        { formError: outcome.formError, fieldErrors: outcome.fieldErrors, values: outcome.values, done: null },
+        { status: outcome.status },
+      );
     }
     return json<ActionData>({ formError: null, fieldErrors: {}, done: "added" });
   }
@@ -79,6 +90,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json<ActionData>({ formError: null, fieldErrors: {}, done: "removed" });
 }
 
+const DEFAULT_KIND: AdmissibilityDocumentKind = "activity_proof";
+const isKind = (value: string | undefined): value is AdmissibilityDocumentKind =>
+  (ADMISSIBILITY_DOCUMENT_KINDS as readonly string[]).includes(value ?? "");
+
 export default function RequestDocumentsPage() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -86,8 +101,17 @@ export default function RequestDocumentsPage() {
   const busy = navigation.state !== "idle";
   // The action answers before the page's data is reloaded: confirm once the page shows the change.
   const settled = !busy;
-  const [kind, setKind] = useState<AdmissibilityDocumentKind>("activity_proof");
   const errors = actionData?.fieldErrors ?? {};
+  const values = actionData?.values ?? {};
+  const sentKind = isKind(values.kind) ? values.kind : DEFAULT_KIND;
+  const [kind, setKind] = useState<AdmissibilityDocumentKind>(sentKind);
+  // After a refusal the form shows the kind that was sent.
+  useEffect(() => setKind(sentKind), [sentKind]);
+  // Until JavaScript runs (or without it), every kind's fields are shown and none is required by the browser.
+  const [enhanced, setEnhanced] = useState(false);
+  useEffect(() => setEnhanced(true), []);
+  const shows = (k: AdmissibilityDocumentKind) => !enhanced || kind === k;
+  const priorBlocs = new Set((values.priorBlocCodes ?? "").split(",").filter(Boolean));
   return (
     <>
       <p>
@@ -111,13 +135,15 @@ export default function RequestDocumentsPage() {
       ) : null}
 
       <DeclaredExperienceSummary experience={data.experience} />
-      {data.editable && (!data.hasIdentity || !data.hasActivityProof) ? (
-        <ul className="alert" role="note">
-          {!data.hasIdentity ? <li>Joignez une pièce d'identité en cours de validité.</li> : null}
-          {!data.hasActivityProof ? (
-            <li>Joignez au moins un justificatif d'activité (attestation d'employeur, bulletins de salaire, contrat).</li>
-          ) : null}
-        </ul>
+      {data.editable && data.missing.length > 0 ? (
+        <div className="alert" role="note">
+          <p>Votre demande ne pourra être déposée qu'avec :</p>
+          <ul>
+            {data.missing.map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+          </ul>
+        </div>
       ) : null}
 
       <section>
@@ -145,12 +171,15 @@ export default function RequestDocumentsPage() {
               </select>
               {errors.kind ? <p className="field__error">{errors.kind}</p> : null}
             </div>
-            {kind === "activity_proof" ? (
+            {shows("activity_proof") ? (
               <fieldset>
-                <legend>Activité justifiée</legend>
+                <legend>{enhanced ? "Activité justifiée" : "Pour un justificatif d'activité : l'activité justifiée"}</legend>
+                {enhanced ? null : (
+                  <p className="field__hint">À remplir seulement si le document est un justificatif d'activité.</p>
+                )}
                 <div className={errors.proofType ? "field field--error" : "field"}>
                   <label htmlFor="field-proofType">Nature du justificatif</label>
-                  <select id="field-proofType" name="proofType" defaultValue="employer_attestation">
+                  <select id="field-proofType" name="proofType" defaultValue={values.proofType || "employer_attestation"}>
                     {ACTIVITY_PROOF_TYPES.map((t) => (
                       <option key={t} value={t}>
                         {ACTIVITY_PROOF_TYPE_LABELS[t]}
@@ -159,39 +188,66 @@ export default function RequestDocumentsPage() {
                   </select>
                   {errors.proofType ? <p className="field__error">{errors.proofType}</p> : null}
                 </div>
-                <FormField name="employer" label="Employeur ou structure" required maxLength={200} error={errors.employer} />
-                <FormField name="jobTitle" label="Intitulé du poste (facultatif)" maxLength={200} error={errors.jobTitle} />
-                <FormField name="periodStart" type="date" label="Début de la période couverte" required error={errors.periodStart} />
+                <FormField
+                  name="employer"
+                  label="Employeur ou structure"
+                  required={enhanced}
+                  maxLength={200}
+                  defaultValue={values.employer}
+                  error={errors.employer}
+                />
+                <FormField
+                  name="jobTitle"
+                  label="Intitulé du poste (facultatif)"
+                  maxLength={200}
+                  defaultValue={values.jobTitle}
+                  error={errors.jobTitle}
+                />
+                <FormField
+                  name="periodStart"
+                  type="date"
+                  label="Début de la période couverte"
+                  required={enhanced}
+                  defaultValue={values.periodStart}
+                  error={errors.periodStart}
+                />
                 <FormField
                   name="periodEnd"
                   type="date"
                   label="Fin de la période couverte"
-                  required
+                  required={enhanced}
+                  defaultValue={values.periodEnd}
                   error={errors.periodEnd}
                   hint="Les deux dates sont incluses. Pour des bulletins de salaire, du premier au dernier mois couvert."
                 />
                 <div className="field">
                   <label htmlFor="field-relatedToCqp">Cette activité est-elle en rapport avec le CQP ?</label>
-                  <select id="field-relatedToCqp" name="relatedToCqp" defaultValue="yes">
+                  <select id="field-relatedToCqp" name="relatedToCqp" defaultValue={values.relatedToCqp === "no" ? "no" : "yes"}>
                     <option value="yes">Oui : elle compte dans mon expérience en lien avec le CQP</option>
                     <option value="no">Non : autre activité</option>
                   </select>
                 </div>
               </fieldset>
             ) : null}
-            {kind === "prior_certificate" ? (
+            {shows("prior_certificate") ? (
               <fieldset className={errors.priorBlocCodes ? "field field--error" : undefined}>
-                <legend>Blocs attestés par ce document</legend>
+                <legend>{enhanced ? "Blocs attestés par ce document" : "Pour un certificat de bloc : les blocs attestés"}</legend>
                 {data.candidacy.targetBlocCodes.map((code) => (
                   <div className="checkbox" key={code}>
-                    <input type="checkbox" id={`bloc-${code}`} name="priorBlocCodes" value={code} />
+                    <input type="checkbox" id={`bloc-${code}`} name="priorBlocCodes" value={code} defaultChecked={priorBlocs.has(code)} />
                     <label htmlFor={`bloc-${code}`}>{code}</label>
                   </div>
                 ))}
                 {errors.priorBlocCodes ? <p className="field__error">{errors.priorBlocCodes}</p> : null}
               </fieldset>
             ) : null}
-            <FormField name="description" label="Précision (facultatif)" maxLength={1000} error={errors.description} />
+            <FormField
+              name="description"
+              label="Précision (facultatif)"
+              maxLength={1000}
+              defaultValue={values.description}
+              error={errors.description}
+            />
             <FileUploadControls
               maxBytes={data.maxFileBytes}
               accept={data.accept}

@@ -6,7 +6,7 @@
 // Two paths write events (docs/decisions/009-event-write-path.md). `sendCandidacyEvent` reads the row without a
 // lock and writes with a version check (optimistic: a conflict writes nothing, and the event is checked again on
 // the new state); `applyCandidacyEvent` works inside a caller's transaction under the row lock, and is the path of
-// the events whose rules read other rows under a lock (SUBMIT_REQUEST).
+// the events whose rules read other rows under a lock (filing a request: its documents, and R335-7's quotas).
 import type { Kysely, Transaction } from "kysely";
 import { initialTransition, transition } from "xstate";
 import {
@@ -21,6 +21,7 @@ import {
   scheduleTimers,
   writeCandidacyEvent,
 } from "../../db/queries/candidacies";
+import { listAdmissibilityDocumentKinds } from "../../db/queries/documents";
 import type { Database } from "../../db/schema";
 import {
   CANDIDACY_MACHINE_VERSION,
@@ -37,6 +38,7 @@ import {
   stateKey,
 } from "../../workflows/candidacy-machine";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
+import { checkRequestDocuments } from "../../workflows/request-documents";
 
 export type CandidacyOutcome =
   | { ok: true; candidacyId: string; state: CandidacyStateKey; rowVersion: number }
@@ -49,7 +51,8 @@ export type CandidacyServiceRefusal =
   | "unknown_certification"
   | "candidacy_in_progress"
   | "nothing_left_to_assess"
-  | "invalid_prior_blocs";
+  | "invalid_prior_blocs"
+  | "missing_documents";
 
 /** At most this many admissibility requests a calendar year across certifications (Code de l'éducation R335-7). */
 export const MAX_REQUESTS_PER_YEAR = 3;
@@ -156,10 +159,11 @@ export const PURGE_IDENTITY_DOCUMENTS_TOPIC = "documents.purge_identity";
 const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
 
 /**
- * Events whose rules read other rows and need them locked: R335-7 counts the candidate's requests with the
+ * Events whose rules read other rows and need them locked: filing a request (first or after "incomplete") checks its
+ * documents, which are added and removed under the candidacy's lock; R335-7 counts the candidate's requests with the
  * candidate's row locked. They always take the locked path.
  */
-const LOCKED_PATH_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_REQUEST"]);
+const LOCKED_PATH_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_REQUEST", "COMPLETE_REQUEST"]);
 
 /**
  * Optimistic tries before `sendCandidacyEvent` takes the row lock instead. A try fails only when another event was
@@ -223,6 +227,10 @@ export async function applyCandidacyEvent(
 ): Promise<CandidacyOutcome> {
   const checked = checkCandidacyEvent(lockedRow ?? (await lockCandidacy(trx, candidacyId)), event);
   if (!checked.ok) return checked;
+  if (event.type === "SUBMIT_REQUEST" || event.type === "COMPLETE_REQUEST") {
+    const documents = checkRequestDocuments(await listAdmissibilityDocumentKinds(trx, checked.row.id));
+    if (!documents.complete) return { ok: false, code: "missing_documents", message: documents.message };
+  }
   let request: CandidacyEventWrite["request"];
   if (event.type === "SUBMIT_REQUEST") {
     const { row } = checked;

@@ -1,5 +1,6 @@
 // The candidate's files: the typed documents of the admissibility request, who may read any stored file, the
-// removal of identity documents once admissibility is decided, and the sweep of objects no row refers to.
+// removal of identity documents once admissibility is decided, and the sweeps of objects no row refers to and of
+// the temporary files interrupted uploads left behind.
 // A file's object is stored first (streamed), its row written after, in a transaction that re-checks the candidacy:
 // a failed upload leaves no row, and an object left without a row (crash between the two) is swept later.
 import { randomBytes } from "node:crypto";
@@ -24,6 +25,8 @@ import { restoreSnapshot } from "../../workflows/candidacy-machine";
 import { admissibilityDocumentSchema } from "../utils/document-forms";
 import { parseForm } from "../utils/forms";
 import type { ObjectStorage } from "./storage";
+import { loggerFor } from "../utils/logger.server";
+import { defaultSpoolDirectory, removeSpoolLeftovers } from "./uploads/spool.server";
 import {
   type ReceivedFile,
   type ReceivedUpload,
@@ -37,14 +40,33 @@ export const ADMISSIBILITY_EDITABLE_STATES: readonly string[] = ["draft", "admis
 /** A request is a handful of documents; the bound keeps a runaway script from filling the store. */
 export const MAX_ADMISSIBILITY_DOCUMENTS = 40;
 
-export type DocumentRefusal = { ok: false; status: number; formError: string | null; fieldErrors: Record<string, string> };
+export type DocumentRefusal = {
+  ok: false;
+  status: number;
+  formError: string | null;
+  fieldErrors: Record<string, string>;
+  /** The text fields as they were sent (several values of one field joined by ","), to fill the form in again. */
+  values?: Record<string, string>;
+};
 
-const refusal = (status: number, formError: string | null, fieldErrors: Record<string, string> = {}): DocumentRefusal => ({
-  ok: false,
-  status,
-  formError,
-  fieldErrors,
-});
+const refusal = (
+  status: number,
+  formError: string | null,
+  fieldErrors: Record<string, string> = {},
+  values?: Record<string, string>,
+): DocumentRefusal => ({ ok: false, status, formError, fieldErrors, ...(values ? { values } : {}) });
+
+/** A form's text fields as the page puts them back in its inputs. */
+function textValues(fields: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of new Set(fields.keys())) {
+    values[name] = fields
+      .getAll(name)
+      .filter((v): v is string => typeof v === "string")
+      .join(",");
+  }
+  return values;
+}
 
 export const NOT_FOUND_MESSAGE = "Document introuvable.";
 
@@ -72,7 +94,14 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
   limits: UploadLimits,
   schema: S,
 ): Promise<
-  | { ok: true; file: ReceivedFile; fields: z.infer<S>; record: <T extends { ok: boolean }>(write: () => Promise<T>) => Promise<T> }
+  | {
+      ok: true;
+      file: ReceivedFile;
+      fields: z.infer<S>;
+      /** The text fields as sent, for a refusal that comes later (see DocumentRefusal.values). */
+      values: Record<string, string>;
+      record: <T extends { ok: boolean }>(write: () => Promise<T>) => Promise<T>;
+    }
   | DocumentRefusal
 > {
   let upload: ReceivedUpload;
@@ -84,16 +113,17 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
       maxFiles: 1,
     });
   } catch (error) {
-    if (error instanceof UploadRefusedError) return refusal(error.status, error.message);
+    if (error instanceof UploadRefusedError) return refusal(error.status, error.message, {}, textValues(error.fields));
     throw error;
   }
   // Objects a failed delete leaves behind are the orphan sweep's.
   const discard = async () => void (await discardReceivedFiles(storage, upload.files));
   const [file] = upload.files;
   const form = parseForm(schema, upload.fields);
+  const values = textValues(upload.fields);
   if (!file || !form.ok) {
     await discard();
-    return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors);
+    return refusal(400, file ? null : "Choisissez le fichier à joindre.", form.ok ? {} : form.fieldErrors, values);
   }
   const record = async <T extends { ok: boolean }>(write: () => Promise<T>): Promise<T> => {
     try {
@@ -105,7 +135,7 @@ export async function receiveOneFile<S extends z.ZodTypeAny>(
       throw error;
     }
   };
-  return { ok: true, file, fields: form.data, record };
+  return { ok: true, file, fields: form.data, values, record };
 }
 
 /** The row of a file received for a candidacy. */
@@ -141,7 +171,7 @@ export async function addAdmissibilityDocument(
 
   const received = await receiveOneFile(storage, candidacyId, request, limits, admissibilityDocumentSchema);
   if (!received.ok) return received;
-  const { file, fields: facts, record } = received;
+  const { file, fields: facts, values, record } = received;
   return record(() =>
     db.transaction().execute(async (trx) => {
       // The request may have been filed while the file was uploading: re-check under the candidacy's lock.
@@ -151,7 +181,7 @@ export async function addAdmissibilityDocument(
       }
       const unknownBlocs = facts.priorBlocCodes.filter((code) => !row.target_bloc_codes.includes(code));
       if (facts.kind === "prior_certificate" && unknownBlocs.length > 0) {
-        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` });
+        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` }, values);
       }
       const { count } = await trx
         .selectFrom("admissibility_documents")
@@ -236,7 +266,12 @@ export function mayReadDocument(user: { id: string; roles: readonly Role[] }, do
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The file if this person may read it; null (→ 404) otherwise, whether or not it exists. */
+/**
+ * The file if this person may read it; null (→ 404) otherwise, whether or not it exists. An identity document counts
+ * as removed (purgedAt set, → 410) from the moment the admissibility decision is committed: its object leaves storage
+ * a moment later (an outbox effect), and nobody may read it meanwhile. The decision comes from the candidacy's
+ * snapshot read by the same query as the document.
+ */
 export async function findReadableDocument(
   db: Kysely<Database>,
   user: { id: string; roles: readonly Role[] },
@@ -245,6 +280,10 @@ export async function findReadableDocument(
   if (!UUID.test(documentId)) return null;
   const document = await findDocumentForAccess(db, documentId);
   if (!document || !mayReadDocument(user, document)) return null;
+  if (document.admissibilityKind === "identity" && !document.purgedAt) {
+    const decidedAt = restoreSnapshot(document.snapshot).context.admissibility.decidedAt;
+    if (decidedAt) return { ...document, purgedAt: new Date(decidedAt) };
+  }
   return document;
 }
 
@@ -272,17 +311,44 @@ export async function purgeIdentityDocuments(
 
 /** How long an object may exist without its row before the sweep takes it for debris: longer than any upload. */
 export const ORPHAN_GRACE_MS = 6 * 3600_000;
+/**
+ * How old a temporary file of an upload (the local folder's, or a spool file) must be before the sweep removes it.
+ * Both are written as the bytes arrive and removed as soon as the upload ends; a request gets 5 minutes to arrive
+ * (Node's requestTimeout), so an hour without a write means the process that wrote it is gone.
+ */
+export const UPLOAD_LEFTOVER_GRACE_MS = 3600_000;
+
+const sweepLog = () => loggerFor("storage-sweep");
+
+/**
+ * Removes the temporary files of uploads that a killed process (kill -9, power loss) never cleaned up: the local
+ * folder's half-written puts and the spool files, older than the grace period. Run at start and hourly.
+ */
+export async function sweepUploadLeftovers(
+  storage: ObjectStorage,
+  options: { now?: Date; graceMs?: number; spoolDirectory?: string } = {},
+): Promise<{ storageFiles: string[]; spoolFiles: string[] }> {
+  const olderThan = new Date((options.now ?? new Date()).getTime() - (options.graceMs ?? UPLOAD_LEFTOVER_GRACE_MS));
+  const storageFiles = (await storage.removeLeftovers?.(olderThan)) ?? [];
+  const spoolFiles = await removeSpoolLeftovers(options.spoolDirectory ?? defaultSpoolDirectory(), olderThan);
+  if (storageFiles.length + spoolFiles.length > 0) {
+    sweepLog().info({ storageFiles, spoolFiles }, "Removed the temporary files of interrupted uploads");
+  }
+  return { storageFiles, spoolFiles };
+}
 
 /**
  * Removes stored objects that no documents row refers to and that are older than the grace period: what an upload
- * interrupted between storage and database (a crash, a lost connection) or a failed delete left behind.
+ * interrupted between storage and database (a crash, a lost connection) or a failed delete left behind; then the
+ * temporary files of interrupted uploads (sweepUploadLeftovers).
  */
 export async function sweepOrphanObjects(
   db: Kysely<Database>,
   storage: ObjectStorage,
   now: Date = new Date(),
   graceMs: number = ORPHAN_GRACE_MS,
-): Promise<{ examined: number; removed: string[] }> {
+  leftovers: { graceMs?: number; spoolDirectory?: string } = {},
+): Promise<{ examined: number; removed: string[]; leftovers: { storageFiles: string[]; spoolFiles: string[] } }> {
   const removed: string[] = [];
   let examined = 0;
   let batch: string[] = [];
@@ -302,5 +368,6 @@ export async function sweepOrphanObjects(
     if (batch.length >= 500) await flush();
   }
   if (batch.length > 0) await flush();
-  return { examined, removed };
+  if (removed.length > 0) sweepLog().info({ removed }, "Removed stored objects no document refers to");
+  return { examined, removed, leftovers: await sweepUploadLeftovers(storage, { now, ...leftovers }) };
 }

@@ -81,6 +81,24 @@ describe("parseConfig", () => {
     expect(config.sessionSecrets).toEqual(["a".repeat(32), "b".repeat(32)]);
   });
 
+  it("takes the deployment mode from APP_ENV, or from NODE_ENV when APP_ENV is unset", () => {
+    const secret = "s".repeat(40);
+    expect(parseConfig({ DATA_DIR: dataDir() })).toMatchObject({ appEnv: "development", isProduction: false, demoAccounts: true });
+    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", SESSION_SECRET: secret })).toMatchObject({ appEnv: "production" });
+    // What the server entry leaves after switching NODE_ENV for React: the operator's choice is APP_ENV's.
+    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", APP_ENV: "development" })).toMatchObject({
+      appEnv: "development",
+      isProduction: false,
+      demoAccounts: true,
+    });
+    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "development", APP_ENV: "production", SESSION_SECRET: secret })).toMatchObject({
+      isProduction: true,
+      demoAccounts: false,
+    });
+    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "staging" })).toThrow(/^Invalid configuration: APP_ENV expected development, production or test/);
+    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "production" })).toThrow(/^Invalid configuration: SESSION_SECRET /);
+  });
+
   it("keeps files in DATA_DIR/files by default, with a 50 MiB upload limit", () => {
     const dir = dataDir();
     const config = parseConfig({ DATA_DIR: dir });

@@ -21,7 +21,11 @@ const S3_VARIABLES = ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    // The deployment mode (see deploymentSource below): production requires SESSION_SECRET, marks the session cookie
+    // Secure and refuses demo accounts. NODE_ENV itself only picks the libraries' builds (docs/decisions/016).
+    APP_ENV: z
+      .enum(["development", "production", "test"], { errorMap: () => ({ message: "expected development, production or test" }) })
+      .default("development"),
     PORT: z.coerce.number({ message: "expected a port number" }).int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
     DATA_DIR: z.string().min(1).default("./data"),
@@ -90,10 +94,10 @@ const envSchema = z
         ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: `is required when ${stray} is set (or unset ${stray})` });
       }
     }
-    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required when NODE_ENV=production" });
+    if (env.APP_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production (APP_ENV=production)" });
     }
-    if (env.NODE_ENV === "production" && env.DEMO_ACCOUNTS === true) {
+    if (env.APP_ENV === "production" && env.DEMO_ACCOUNTS === true) {
       ctx.addIssue({ code: "custom", path: ["DEMO_ACCOUNTS"], message: "demo accounts are never created in production" });
     }
   });
@@ -101,7 +105,8 @@ const envSchema = z
 export type RawEnv = z.infer<typeof envSchema>;
 
 export interface PortalConfig {
-  nodeEnv: RawEnv["NODE_ENV"];
+  /** The deployment mode the operator chose (APP_ENV, or NODE_ENV as they set it), whatever NODE_ENV says now. */
+  appEnv: RawEnv["APP_ENV"];
   isProduction: boolean;
   port: number;
   host: string;
@@ -152,18 +157,25 @@ export class ConfigError extends Error {
 /** Parses an environment into the portal's configuration; throws ConfigError naming the first bad variable. */
 export function parseConfig(source: Record<string, string | undefined>): PortalConfig {
   // Empty strings mean "not set", as they do in most .env files.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const cleaned: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  // Without APP_ENV, the operator's NODE_ENV says the deployment mode, as it always did. The server entry records it
+  // in APP_ENV before it sets NODE_ENV=production for React (server/node-env.ts), so this never sees that value.
+  const deploymentSource = cleaned.APP_ENV !== undefined ? "APP_ENV" : "NODE_ENV";
+  cleaned.APP_ENV ??= cleaned.NODE_ENV;
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const variable = String(issue.path[0] ?? "environment");
+    const named = String(issue.path[0] ?? "environment");
+    const variable = named === "APP_ENV" ? deploymentSource : named;
     throw new ConfigError(`Invalid configuration: ${variable} ${issue.message} (see .env.example).`);
   }
   const env = result.data;
   const dataDir = path.resolve(env.DATA_DIR);
   return {
-    nodeEnv: env.NODE_ENV,
-    isProduction: env.NODE_ENV === "production",
+    appEnv: env.APP_ENV,
+    isProduction: env.APP_ENV === "production",
     port: env.PORT,
     host: env.HOST,
     dataDir,
@@ -184,7 +196,7 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     mail: { from: env.MAIL_FROM, smtpUrl: env.SMTP_URL, mailDir: path.join(dataDir, "mail") },
     workerIntervalSeconds: env.WORKER_INTERVAL_SECONDS,
     outboxMaxAttempts: env.OUTBOX_MAX_ATTEMPTS,
-    demoAccounts: env.NODE_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
+    demoAccounts: env.APP_ENV !== "production" && (env.DEMO_ACCOUNTS ?? !env.DATABASE_URL),
     storage: env.S3_BUCKET
       ? {
           kind: "s3",

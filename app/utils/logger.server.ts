@@ -47,8 +47,10 @@ const REDACTED_KEYS = [
 
 /** The portal's logger; `destination` replaces stdout (tests capture lines with it). */
 export function createLogger(destination?: pino.DestinationStream): Logger {
-  const level = process.env.LOG_LEVEL || (process.env.NODE_ENV === "test" ? "warn" : "info");
-  const json = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === "json" : process.env.NODE_ENV === "production";
+  // The deployment mode (APP_ENV, else NODE_ENV as the operator set it: see app/utils/env.server.ts).
+  const mode = process.env.APP_ENV || process.env.NODE_ENV;
+  const level = process.env.LOG_LEVEL || (mode === "test" ? "warn" : "info");
+  const json = process.env.LOG_FORMAT ? process.env.LOG_FORMAT === "json" : mode === "production";
   const options: pino.LoggerOptions = {
     level,
     base: { pid: process.pid },

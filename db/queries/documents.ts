@@ -71,6 +71,12 @@ export async function insertAdmissibilityDocument(
     .execute();
 }
 
+/** The kinds of the documents of a request, one per document (what filing the request checks). */
+export async function listAdmissibilityDocumentKinds(db: Db, candidacyId: string): Promise<string[]> {
+  const rows = await db.selectFrom("admissibility_documents").select("kind").where("candidacy_id", "=", candidacyId).execute();
+  return rows.map((r) => r.kind);
+}
+
 export async function listAdmissibilityDocuments(db: Db, candidacyId: string) {
   return db
     .selectFrom("admissibility_documents as a")

@@ -1,10 +1,11 @@
-// The admissibility step in the browser: a candidate starts a candidacy and files the request with the sworn
-// statement; the officer sees it in the queue with the days left, asks for a missing document, then declares it
+// The admissibility step in the browser: a candidate starts a candidacy and files the request once it holds its
+// documents, with the sworn statement; the officer sees it in the queue with the days left, asks for a missing document, then declares it
 // admissible; the candidate follows it in their timeline and receives the e-mails; certifier staff read the journal.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
+import { attachRequiredDocuments } from "./support/request-documents";
 
 let portal: RunningPortal;
 let browser: Browser;
@@ -27,12 +28,20 @@ afterAll(async () => {
 });
 
 describe("admissibility in the browser", () => {
-  it("lets the candidate start a candidacy and file the request only with the sworn statement", async () => {
+  it("lets the candidate start a candidacy and file the request only with its documents and the sworn statement", async () => {
     await candidate.goto(`${portal.url}/candidat`);
     await candidate.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await candidate.getByRole("heading", { name: "Déposer ma demande de recevabilité" }).waitFor();
     candidacyUrl = candidate.url();
     expect(candidacyUrl).toMatch(/\/candidat\/candidatures\/[0-9a-f-]{36}$/);
+    // Before they click, the page says which documents the request still lacks, and cannot be filed yet.
+    const missing = await candidate.getByRole("note").innerText();
+    for (const name of ["une pièce d'identité", "au moins un justificatif d'activité", "la déclaration sur l'honneur signée"]) {
+      expect(missing).toContain(name);
+    }
+    expect(await candidate.getByRole("button", { name: "Déposer ma demande" }).isDisabled()).toBe(true);
+    await attachRequiredDocuments(candidate, candidacyUrl);
+    expect(await candidate.getByRole("note").count()).toBe(0);
     await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
     await candidate.getByText("Cochez l'engagement sur l'honneur pour déposer votre demande.").waitFor();
     await candidate.getByLabel(/Je certifie sur l'honneur/).check();
@@ -116,7 +125,8 @@ describe("admissibility in the browser", () => {
     await staff.goto(`${portal.url}/certificateur/candidatures`);
     await staff.getByRole("link", { name: "Camille Martin" }).click();
     await staff.getByRole("heading", { name: "Journal" }).waitFor();
-    const journal = await staff.locator("table").innerText();
+    // The request's documents are listed in a table of their own, above the journal.
+    const journal = await staff.locator("table", { hasText: "Candidature ouverte" }).innerText();
     for (const label of ["Candidature ouverte", "Demande de recevabilité déposée", "Demande déclarée incomplète", "Demande complétée", "Demande déclarée recevable"]) {
       expect(journal).toContain(label);
     }

@@ -10,6 +10,7 @@ import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { elfBytes, pdfBytes, pngBytes } from "../integration/support/candidate-files";
 import { type TestS3Server, startS3Server } from "../integration/support/s3-server";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
+import { uploadRequestDocument } from "./support/request-documents";
 
 const password = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!.password;
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -36,15 +37,6 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function uploadDocument(page: Page, fields: Record<string, string>, file: { name: string; mimeType: string; buffer: Buffer }) {
-  await page.getByLabel("Type de document").selectOption(fields.kind!);
-  if (fields.employer) await page.getByLabel("Employeur ou structure").fill(fields.employer);
-  if (fields.periodStart) await page.getByLabel("Début de la période couverte").fill(fields.periodStart);
-  if (fields.periodEnd) await page.getByLabel("Fin de la période couverte").fill(fields.periodEnd);
-  await page.getByLabel("Fichier", { exact: true }).setInputFiles(file);
-  await page.getByRole("button", { name: "Ajouter le document" }).click();
-}
-
 describe("the request's documents", () => {
   it("shows the limit before upload and refuses an oversize file in the browser", async () => {
     await candidate.goto(`${portal.url}/candidat`);
@@ -66,16 +58,16 @@ describe("the request's documents", () => {
 
   it("refuses a program renamed .pdf, whatever its extension says", async () => {
     await candidate.reload();
-    await uploadDocument(candidate, { kind: "identity" }, { name: "carte.pdf", mimeType: "application/pdf", buffer: elfBytes() });
+    await uploadRequestDocument(candidate, { kind: "identity" }, { name: "carte.pdf", mimeType: "application/pdf", buffer: elfBytes() });
     await candidate.getByText(/« carte\.pdf » n'est pas d'un type accepté/).waitFor();
     expect(await candidate.getByText("Aucun document joint pour le moment.").isVisible()).toBe(true);
   });
 
   it("stores typed documents, shows the declared experience, and serves them to their owner only", async () => {
     const identity = pdfBytes("identite");
-    await uploadDocument(candidate, { kind: "identity" }, { name: "carte-identité.pdf", mimeType: "application/pdf", buffer: identity });
+    await uploadRequestDocument(candidate, { kind: "identity" }, { name: "carte-identité.pdf", mimeType: "application/pdf", buffer: identity });
     await candidate.getByText("Le document a été ajouté à votre demande.").waitFor();
-    await uploadDocument(
+    await uploadRequestDocument(
       candidate,
       { kind: "activity_proof", employer: "Fromagerie Dupont", periodStart: "2022-01-01", periodEnd: "2023-06-30" },
       { name: "attestation.png", mimeType: "image/png", buffer: pngBytes() },
@@ -111,6 +103,13 @@ describe("the request's documents", () => {
   });
 
   it("lets the officer read the filed request's documents; the identity document goes once admissibility is decided", async () => {
+    // The sworn statement completes the request: it can be filed.
+    await uploadRequestDocument(
+      candidate,
+      { kind: "sworn_statement" },
+      { name: "engagement.pdf", mimeType: "application/pdf", buffer: pdfBytes("engagement") },
+    );
+    await candidate.getByRole("link", { name: "engagement.pdf" }).waitFor();
     await candidate.goto(candidacyUrl);
     await candidate.getByLabel(/Je certifie sur l'honneur/).check();
     await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
@@ -247,7 +246,7 @@ describe("downloads from an S3 store", () => {
     await page.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await page.getByRole("link", { name: "Gérer les pièces de ma demande" }).click();
     const bytes = pdfBytes("s3");
-    await uploadDocument(page, { kind: "identity" }, { name: "pièce d'identité.pdf", mimeType: "application/pdf", buffer: bytes });
+    await uploadRequestDocument(page, { kind: "identity" }, { name: "pièce d'identité.pdf", mimeType: "application/pdf", buffer: bytes });
     const href = await page.getByRole("link", { name: "pièce d'identité.pdf" }).getAttribute("href");
     const redirect = await page.request.get(`${s3Portal.url}${href}`, { maxRedirects: 0 });
     expect(redirect.status()).toBe(302);

@@ -3,7 +3,7 @@
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
-import type { Database } from "../../db/schema";
+import type { AdmissibilityDocumentKind, Database } from "../../db/schema";
 import { saveScores, submitScores } from "../../app/services/evaluation.server";
 import {
   type CandidacyOutcome,
@@ -12,7 +12,7 @@ import {
   sendCandidacyEvent,
 } from "../../app/services/candidacies.server";
 import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
 
 let testDb: TestDatabase;
@@ -49,8 +49,11 @@ function ok(outcome: CandidacyOutcome) {
   return outcome;
 }
 
+/** A draft candidacy whose request holds the documents it cannot be filed without. */
 async function newCandidacy(code = CQP_CODE, who = candidateId) {
-  return ok(await createCandidacy(db, who, code)).candidacyId;
+  const id = ok(await createCandidacy(db, who, code)).candidacyId;
+  await attachRequestDocuments(db, id);
+  return id;
 }
 
 async function send(id: string, event: CandidacyEvent) {
@@ -192,6 +195,44 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       ok: false,
       code: "not_found",
     });
+  });
+
+  it("refuses to file or re-file a request without its identity document, proof of activity and sworn statement", async () => {
+    const id = ok(await createCandidacy(db, candidateId, CQP_CODE)).candidacyId;
+    const removeDocuments = async (kinds: AdmissibilityDocumentKind[]) => {
+      const gone = await db.deleteFrom("admissibility_documents").where("candidacy_id", "=", id).where("kind", "in", kinds).returning("document_id").execute();
+      if (gone.length > 0) await db.deleteFrom("documents").where("id", "in", gone.map((g) => g.document_id)).execute();
+    };
+    const before = await row(id);
+    const submit = () => send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" });
+    expect(await submit()).toEqual({
+      ok: false,
+      code: "missing_documents",
+      message:
+        "Votre demande ne peut pas encore être déposée : joignez une pièce d'identité en cours de validité, au moins un " +
+        "justificatif d'activité (attestation d'employeur, bulletins de salaire, contrat…) et la déclaration sur " +
+        "l'honneur signée depuis la page « Pièces de ma demande ».",
+    });
+    await attachRequestDocuments(db, id);
+    await removeDocuments(["sworn_statement"]);
+    expect(await submit()).toMatchObject({ ok: false, code: "missing_documents", message: expect.stringContaining("joignez la déclaration sur l'honneur signée depuis") });
+    // Nothing changed: still a draft, no journal row, no e-mail, no clock, not counted as a request of the year.
+    expect(await row(id)).toEqual(before);
+    expect(await count("candidacy_events", id)).toBe(1);
+    expect(await count("outbox", id)).toBe(0);
+    expect(await count("timers", id)).toBe(0);
+
+    await attachRequestDocuments(db, id);
+    ok(await submit());
+    ok(await send(id, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
+    ok(await send(id, { type: "MARK_INCOMPLETE", reason: "Attestation illisible", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
+    // Completing the request: the candidate withdrew every proof of activity meanwhile.
+    await removeDocuments(["activity_proof"]);
+    const complete = () => send(id, { type: "COMPLETE_REQUEST", actor: candidate(), at: "2026-03-09T09:00:00.000Z" });
+    expect(await complete()).toMatchObject({ ok: false, code: "missing_documents", message: expect.stringContaining("joignez au moins un justificatif d'activité") });
+    expect((await row(id)).state).toBe("admissibility.incomplete");
+    await attachRequestDocuments(db, id);
+    expect(ok(await complete()).state).toBe("admissibility.pending");
   });
 
   it("lets exactly one of 20 concurrent identical decisions through: one state change, one journal row", async () => {

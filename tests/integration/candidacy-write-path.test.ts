@@ -15,7 +15,7 @@ import {
 import { type CandidacyEventWrite, listCandidacyEvents, writeCandidacyEvent } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, serverUrl, truncateAll } from "./support/test-database";
 
 let testDb: TestDatabase;
@@ -70,6 +70,7 @@ async function everything(id: string) {
 
 async function inReview() {
   const created = ok(await createCandidacy(db, candidateId, CQP_CODE));
+  await attachRequestDocuments(db, created.candidacyId);
   ok(await sendCandidacyEvent(db, created.candidacyId, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" }));
   ok(await sendCandidacyEvent(db, created.candidacyId, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
   return created.candidacyId;
@@ -261,6 +262,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     for (let i = 0; i < 4; i++) {
       const who = i === 0 ? candidateId : await createUser(db, "candidate");
       const created = ok(await createCandidacy(db, who, CQP_CODE));
+      await attachRequestDocuments(db, created.candidacyId);
       ok(await sendCandidacyEvent(db, created.candidacyId, { type: "SUBMIT_REQUEST", sworn: true, actor: as(who, "candidate"), at: "2026-03-02T09:00:00.000Z" }));
       ok(await sendCandidacyEvent(db, created.candidacyId, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
       candidacies.push({ id: created.candidacyId });

@@ -38,7 +38,7 @@ import { deliverOutbox } from "../../app/services/worker.server";
 import type { Database, Role } from "../../db/schema";
 import type { CandidacyEvent } from "../../workflows/candidacy-machine";
 import { elfBytes, multipartRequest, pdfBytes, pngBytes } from "./support/candidate-files";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestS3Server, startS3Server } from "./support/s3-server";
 import { s3StorageOn } from "./support/storage-backends";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
@@ -112,6 +112,16 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     periodStart: "2022-01-01",
     periodEnd: "2023-12-31",
   };
+  /** The documents a request cannot be filed without, uploaded. */
+  async function addRequiredDocuments() {
+    for (const [fields, name] of [
+      [{ kind: "identity" }, "cni.pdf"],
+      [activityProof, "attestation.pdf"],
+      [{ kind: "sworn_statement" }, "engagement.pdf"],
+    ] as const) {
+      expect(await addDocument(fields, { name, bytes: pdfBytes(name) })).toMatchObject({ ok: true });
+    }
+  }
 
   beforeEach(async () => {
     await truncateAll(testDb.handle);
@@ -184,6 +194,10 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         "Choisissez le fichier à joindre.",
         "Bloc inconnu ou déjà acquis : B9.",
       ]);
+      // What was typed comes back with the refusal, to fill the form in again (a page without JavaScript reloads).
+      expect(refusals[0]).toMatchObject({ values: { kind: "activity_proof", proofType: "payslips" } });
+      expect(refusals[3]).toMatchObject({ values: { kind: "identity" } });
+      expect(refusals[6]).toMatchObject({ values: { kind: "prior_certificate", priorBlocCodes: "B9" } });
       expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
     });
@@ -199,11 +213,15 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     it("accepts documents only from the candidacy's candidate, and only while the request is open", async () => {
       const intruder = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() }, otherCandidateId);
       expect(intruder).toMatchObject({ ok: false, status: 404, formError: "Candidature introuvable." });
-      ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
-      const late = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() });
-      expect(late).toMatchObject({ ok: false, status: 409 });
       expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
+      await addRequiredDocuments();
+      ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
+      const filedKeys = await storedKeys(storage);
+      const late = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() });
+      expect(late).toMatchObject({ ok: false, status: 409 });
+      expect(await db.selectFrom("documents").select("id").execute()).toHaveLength(3);
+      expect(await storedKeys(storage)).toEqual(filedKeys);
       // Marked incomplete: the candidate completes the request.
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
       ok(await send({ type: "MARK_INCOMPLETE", reason: "Pièce d'identité manquante", actor: actor(officerId, "admissibility_officer"), at: at() }));
@@ -214,6 +232,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
       const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
       if (!identity.ok || !proof.ok) throw new Error("upload refused");
+      expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
       const reads = async (documentId: string) => ({
         owner: !!(await findReadableDocument(db, user(candidateId, "candidate"), documentId)),
         otherCandidate: !!(await findReadableDocument(db, user(otherCandidateId, "candidate"), documentId)),
@@ -250,11 +269,37 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     });
   });
 
+  it("refuses the identity document as soon as the admissibility decision is committed, before its removal runs", async () => {
+    const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
+    const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
+    if (!identity.ok || !proof.ok) throw new Error("upload refused");
+    expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
+    ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
+    ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
+    const officerReads = () => findReadableDocument(db, user(officerId, "admissibility_officer"), identity.documentId);
+    // Before the decision the officer reads it to check it.
+    expect(await officerReads()).toMatchObject({ id: identity.documentId, purgedAt: null });
+
+    clock += 60_000;
+    ok(await send({ type: "DECLARE_INADMISSIBLE", reason: "Expérience sans rapport avec le CQP", actor: actor(officerId, "admissibility_officer"), at: at() }));
+    // The removal is waiting in the outbox, the object is still stored: the file is nonetheless gone for everyone.
+    expect(await db.selectFrom("outbox").select("id").where("topic", "=", "documents.purge_identity").where("processed_at", "is", null).execute()).toHaveLength(1);
+    const row = await db.selectFrom("documents").selectAll().where("id", "=", identity.documentId).executeTakeFirstOrThrow();
+    expect(row.purged_at).toBeNull();
+    expect(await storage.head(row.storage_key)).not.toBeNull();
+    for (const reader of [user(officerId, "admissibility_officer"), user(candidateId, "candidate"), user(staffId, "certifier_staff")]) {
+      expect((await findReadableDocument(db, reader, identity.documentId))?.purgedAt).toEqual(new Date(at()));
+    }
+    // Only the identity document goes: the proof of activity stays readable.
+    expect(await findReadableDocument(db, user(officerId, "admissibility_officer"), proof.documentId)).toMatchObject({ purgedAt: null });
+  });
+
   describe("the declarative dossier", () => {
     const narrative = (text: string) => ({ context: `Contexte ${text}`, actions: `J'ai ${text}`, results: `Résultat ${text}` });
     let competencies: string[];
 
     async function openDossier() {
+      await attachRequestDocuments(db, candidacyId);
       ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
       ok(await send({ type: "DECLARE_ADMISSIBLE", actor: actor(officerId, "admissibility_officer"), at: at() }));
@@ -315,7 +360,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         expect.stringContaining("n'est pas d'un type accepté"),
         "Candidature introuvable.",
       ]);
-      expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
+      expect(await db.selectFrom("documents").select("id").where("purpose", "=", "evidence").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
       expect(await saveNarrative(db, { id: otherCandidateId }, candidacyId, competencies[0]!, narrative("x"))).toMatchObject({ status: 404 });
       expect(await saveNarrative(db, { id: candidateId }, candidacyId, "C9.9", narrative("x"))).toMatchObject({ status: 404 });
@@ -514,6 +559,7 @@ describe("an upload when the S3 server stops in the middle", () => {
       status: 503,
       formError: "L'envoi du fichier a échoué : réessayez dans quelques instants.",
       fieldErrors: {},
+      values: { kind: "identity" },
     });
     expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
   });

@@ -13,7 +13,7 @@ import { createMailer, listStoredEmails, readStoredEmail } from "../../app/servi
 import { deliverOutbox } from "../../app/services/worker.server";
 import { disputedCompetencies, readScores, recordDeliberation, saveScores, submitScores } from "../../app/services/evaluation.server";
 import type { EventActor, Role } from "../../workflows/candidacy-machine";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
 
 let testDb: TestDatabase;
@@ -55,6 +55,7 @@ async function inEvaluation(priorBlocCodes?: string[]) {
   const created = await createCandidacy(db, ids.candidate, CQP_CODE);
   if (!created.ok) throw new Error(created.message);
   const id = created.candidacyId;
+  await attachRequestDocuments(db, id);
   await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: as(ids.candidate, "candidate"), at: tick() });
   await send(id, { type: "OPEN_REVIEW", actor: as(ids.officer, "admissibility_officer"), at: tick() });
   await send(id, { type: "DECLARE_ADMISSIBLE", priorBlocCodes, actor: as(ids.officer, "admissibility_officer"), at: tick() });

@@ -8,7 +8,7 @@ import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidac
 import { emailDeliverer } from "../../app/services/email-delivery.server";
 import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { deliverOutbox, runWorkerOnce } from "../../app/services/worker.server";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-database";
 
 let testDb: TestDatabase;
@@ -31,6 +31,7 @@ describe(`notifications (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGl
     const created = await createCandidacy(db, candidateId, CQP_CODE);
     if (!created.ok) throw new Error(created.message);
     const id = created.candidacyId;
+    await attachRequestDocuments(db, id);
     const candidate = { type: "user" as const, userId: candidateId, role: "candidate" as const };
     const officer = { type: "user" as const, userId: officerId, role: "admissibility_officer" as const };
     await sendCandidacyEvent(db, id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate, at: "2026-03-02T09:00:00.000Z" });

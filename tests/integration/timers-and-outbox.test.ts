@@ -11,7 +11,7 @@ import { migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
 import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
 import { type OutboxMessage, deliverOutbox, fireDueTimers } from "../../app/services/worker.server";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { createServerDatabase, serverUrl } from "./support/test-database";
 
 // A database that can be closed and opened again, as a restarted portal would: a folder for PGlite, a database on
@@ -49,6 +49,7 @@ async function requestFiled(db: Kysely<Database>, at: string) {
   await createUser(db, "admissibility_officer", "Olga Officier");
   const created = await createCandidacy(db, candidateId, CQP_CODE);
   if (!created.ok) throw new Error(created.message);
+  await attachRequestDocuments(db, created.candidacyId);
   const filed = await sendCandidacyEvent(db, created.candidacyId, {
     type: "SUBMIT_REQUEST",
     sworn: true,

@@ -1,7 +1,8 @@
 // Files in a folder (DATA_DIR/files by default): the object "candidacies/42/evidence/ab12" is the file
 // <root>/candidacies/42/evidence/ab12, its content type sits beside it in "ab12~meta.json". A put streams into a
 // temporary file in the same folder, then renames it over the key: readers see the old file or the new one, never
-// half of one. Names holding "~" (temporary files, sidecars) cannot be keys, so they never show up in a listing.
+// half of one. Names holding "~" (temporary files, sidecars) cannot be keys, so they never show up in a listing;
+// removeLeftovers deletes those a killed process left behind.
 import { randomBytes } from "node:crypto";
 import { type WriteStream, constants, createWriteStream } from "node:fs";
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
@@ -22,6 +23,8 @@ import {
 } from "./types";
 
 const META_SUFFIX = "~meta.json";
+/** The temporary files of a put or a copy: ".<name>~<16 hex>.tmp" (the content) and ".meta" (its content type). */
+const TEMPORARY_FILE = /^\..*~[0-9a-f]{16}\.(?:tmp|meta)$/;
 const DEFAULT_CONTENT_TYPE = "application/octet-stream";
 // A key that is a missing file, a folder, or below a file: there is no object there.
 const ABSENT = new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
@@ -186,6 +189,47 @@ export class LocalStorage implements ObjectStorage {
     }
   }
 
+  /**
+   * Deletes what interrupted puts and copies left in the folder (a process killed mid-write never reaches its
+   * clean-up): temporary files, and content-type sidecars whose file never arrived, last modified before olderThan.
+   * A put in progress writes its temporary file at every chunk, so a grace longer than any pause keeps it safe.
+   * Answers the paths removed, relative to the root.
+   */
+  async removeLeftovers(olderThan: Date): Promise<string[]> {
+    const removed: string[] = [];
+    const visit = async (folder: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(folder, { withFileTypes: true });
+      } catch (error) {
+        if (ABSENT.has(code(error)!)) return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const file = path.join(folder, entry.name);
+        if (entry.isDirectory()) {
+          await visit(file);
+          continue;
+        }
+        if (!entry.isFile()) continue;
+        const temporary = TEMPORARY_FILE.test(entry.name);
+        const strayMeta = !temporary && entry.name.endsWith(META_SUFFIX) && !(await exists(file.slice(0, -META_SUFFIX.length)));
+        if (!temporary && !strayMeta) continue;
+        const info = await stat(file).catch(() => null);
+        if (!info || info.mtime >= olderThan) continue;
+        try {
+          await unlink(file);
+          removed.push(path.relative(this.root, file).split(path.sep).join("/"));
+        } catch (error) {
+          // Renamed into place or removed by its own put meanwhile: nothing left to do.
+          if (!ABSENT.has(code(error)!)) throw error;
+        }
+      }
+    };
+    await visit(this.root);
+    return removed;
+  }
+
   private async readContentType(file: string): Promise<string> {
     try {
       const meta = JSON.parse(await readFile(file + META_SUFFIX, "utf8")) as { contentType?: unknown };
@@ -194,6 +238,16 @@ export class LocalStorage implements ObjectStorage {
       if (ABSENT.has(code(error)!) || error instanceof SyntaxError) return DEFAULT_CONTENT_TYPE;
       throw error;
     }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if (ABSENT.has(code(error)!)) return false;
+    throw error;
   }
 }
 

@@ -54,6 +54,12 @@ export interface ObjectStorage {
    * list in key order, but do not rely on it: some S3-compatible servers (s3rver) do not.
    */
   list(prefix: string): AsyncIterable<ListedObject>;
+  /**
+   * Local folder only: deletes the temporary files that puts interrupted by a crash left behind, last modified before
+   * olderThan, and answers what it removed. (On S3 an interrupted multipart upload is the bucket's to expire: see
+   * the README.)
+   */
+  removeLeftovers?(olderThan: Date): Promise<string[]>;
   /** S3 only: a presigned GET URL valid at most 5 minutes, with the Content-Disposition the browser will see. */
   downloadUrl?(key: string, options: DownloadUrlOptions): Promise<string>;
 }

@@ -3,12 +3,10 @@
 // streams it chunk by chunk (never whole in memory), measures it against the size limit, hashes it (SHA-256) and types
 // it from its content on the way; on any refusal or failure every object of the request is removed before the error
 // is thrown (see docs/decisions/007-streaming-uploads.md).
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import Busboy, { type BusboyFileStream } from "@fastify/busboy";
@@ -17,6 +15,7 @@ import { DEFAULT_UPLOAD_MAX_BYTES } from "../../utils/env.server";
 import type { ObjectStorage } from "../storage/types";
 import { type AllowedUploadType, allowedUploadType } from "./allowed-types";
 import { cleanFileName } from "./file-name";
+import { defaultSpoolDirectory, newSpoolFile } from "./spool.server";
 import { UploadRefusedError, uploadMessages } from "./upload-refused";
 
 export { UploadRefusedError, type UploadRefusalCode } from "./upload-refused";
@@ -76,7 +75,10 @@ export interface ReceiveUploadOptions {
   maxFieldBytes?: number;
   /** Text fields accepted in one request. Default 100. */
   maxFields?: number;
-  /** Where a ZIP whose type its first 64 KiB do not tell is written while it arrives. Default os.tmpdir(). */
+  /**
+   * Where a ZIP whose type its first 64 KiB do not tell is written while it arrives. Default os.tmpdir(), whose
+   * leftovers the portal sweeps at start and hourly (removeSpoolLeftovers).
+   */
   spoolDirectory?: string;
 }
 
@@ -112,7 +114,7 @@ export async function receiveUpload(request: Request, options: ReceiveUploadOpti
     }
   }
 
-  return new UploadSession(options.storage, options.keyFor, limits, options.spoolDirectory ?? tmpdir()).receive(request);
+  return new UploadSession(options.storage, options.keyFor, limits, options.spoolDirectory ?? defaultSpoolDirectory()).receive(request);
 }
 
 /**
@@ -146,6 +148,8 @@ class UploadSession {
   /** Puts and temporary files still in progress, waited for before cleaning up. */
   private readonly inProgress = new Set<Promise<unknown>>();
   private readonly files: ReceivedFile[] = [];
+  /** The text fields, as they arrive. */
+  private readonly fields = new FormData();
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -164,6 +168,7 @@ class UploadSession {
       return { fields, files: this.files };
     } catch (error) {
       const refusal = this.fail(classifyRequestError(error));
+      refusal.fields = this.fields;
       await this.cleanUp(refusal);
       throw refusal;
     } finally {
@@ -178,7 +183,7 @@ class UploadSession {
    * to its end and every file stored.
    */
   private async parse(request: Request): Promise<FormData> {
-    const fields = new FormData();
+    const fields = this.fields;
     let parser: ReturnType<typeof Busboy>;
     try {
       parser = Busboy({
@@ -379,7 +384,7 @@ class UploadSession {
     size: () => number;
   }): Promise<null> {
     const { field, fileName } = file;
-    const temp = path.join(this.spoolDirectory, `vae-upload-${randomBytes(16).toString("hex")}.part`);
+    const temp = newSpoolFile(this.spoolDirectory);
     const out = createWriteStream(temp, { flags: "wx", mode: 0o600 });
     const written = finished(out);
     this.track(written);

@@ -29,6 +29,8 @@ export class UploadRefusedError extends Error {
   override readonly name = "UploadRefusedError";
   /** Keys whose clean-up failed (the storage was unreachable): objects left behind, to remove later. */
   leftKeys: string[] = [];
+  /** The text fields read before the refusal (those sent before the file): to show the form again as it was filled. */
+  fields: FormData = new FormData();
 
   constructor(
     readonly code: UploadRefusalCode,
