@@ -9,7 +9,7 @@ import { type DatabaseHandle, openDatabase } from "../../db/connection";
 import { enqueueOutbox } from "../../db/queries/candidacies";
 import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
-import { CQP_CODE, createUser } from "../integration/support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser } from "../integration/support/fixtures";
 import { type SmtpTestServer, startSmtpTestServer } from "../integration/support/smtp-test-server";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
 import { type RunningPortal, launchBrowser, logIn, logOut, startPortal } from "./support/portal";
@@ -104,6 +104,7 @@ describe.skipIf(!serverUrl)("several portal processes on one PostgreSQL database
       const candidateId = await createUser(db, "candidate", `Candidate ${i}`);
       const created = await createCandidacy(db, candidateId, CQP_CODE);
       if (!created.ok) throw new Error(created.message);
+      await attachRequestDocuments(db, created.candidacyId);
       drafts.push({ candidacyId: created.candidacyId, candidateId });
       candidacyIds.push(created.candidacyId);
     }

@@ -14,7 +14,7 @@ import { createMailer } from "../../app/services/mailer.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
 import { createStorage } from "../../app/services/storage";
 import { type RunningWorker, startWorker } from "../../app/services/worker.server";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type SmtpTestServer, startSmtpTestServer } from "./support/smtp-test-server";
 import { createServerDatabase, serverUrl } from "./support/test-database";
 
@@ -69,11 +69,12 @@ describe.skipIf(!serverUrl)("two portals' workers on one PostgreSQL database", (
         const candidateId = await createUser(writer, "candidate", `Candidat ${i}`);
         const created = await createCandidacy(writer, candidateId, CQP_CODE);
         if (!created.ok) throw new Error(created.message);
+        await attachRequestDocuments(writer, created.candidacyId);
         drafts.push({ candidacyId: created.candidacyId, candidateId });
       }
       // Filed 70 days ago, all at once: reminders and two months of silence are due as soon as they are written.
       const at = new Date(Date.now() - 70 * 86_400_000).toISOString();
-      await Promise.all(
+      const filed = await Promise.all(
         drafts.map((d) =>
           sendCandidacyEvent(writer, d.candidacyId, {
             type: "SUBMIT_REQUEST",
@@ -83,6 +84,7 @@ describe.skipIf(!serverUrl)("two portals' workers on one PostgreSQL database", (
           }),
         ),
       );
+      expect(filed.map((f) => (f.ok ? "ok" : f.message))).toEqual(drafts.map(() => "ok"));
       await expect
         .poll(
           async () => {
