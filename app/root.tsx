@@ -13,7 +13,6 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import type { Role } from "../db/schema";
 import { GeneralErrorBoundary } from "./components/status-page";
 import stylesUrl from "./styles/app.css?url";
 import { getOptionalUser } from "./utils/auth.server";

@@ -139,8 +139,10 @@ export async function writeBackup(layout: DataFolderLayout, output: string): Pro
       await add(addBuffer(pack, MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2) + "\n")));
       await add(addBuffer(pack, DATABASE, dump));
       if (sessionSecret) await add(addBuffer(pack, SESSION_SECRET, await readFile(layout.sessionSecret)));
-      for (const file of files) await add(addFile(pack, FILES_PREFIX + file.name, path.join(layout.files!, file.name), file));
-      for (const file of mail) await add(addFile(pack, MAIL_PREFIX + file.name, path.join(layout.mail, file.name), file));
+      for (const file of files)
+        await add(addFile(pack, FILES_PREFIX + file.name, path.join(layout.files!, file.name), file));
+      for (const file of mail)
+        await add(addFile(pack, MAIL_PREFIX + file.name, path.join(layout.mail, file.name), file));
       pack.finalize();
       await written;
       await rename(partial, output);
@@ -168,7 +170,11 @@ export interface RestoreResult {
  * folder's lock throughout. The archive is unpacked and the database opened and checked against the manifest in a
  * staging folder first, so a bad archive leaves the data folder as it was.
  */
-export async function restoreBackup(layout: DataFolderLayout, archive: string, options: { force: boolean }): Promise<RestoreResult> {
+export async function restoreBackup(
+  layout: DataFolderLayout,
+  archive: string,
+  options: { force: boolean },
+): Promise<RestoreResult> {
   if (!existsSync(archive)) {
     throw new BackupRefusal(`No file at ${archive}.`, `Aucun fichier à l'emplacement ${archive}.`);
   }
@@ -192,7 +198,9 @@ export async function restoreBackup(layout: DataFolderLayout, archive: string, o
 
     const database = path.join(staging, "pglite");
     await mkdir(database);
-    const pglite = await PGlite.create(database, { loadDataDir: new Blob([unpacked.database as Uint8Array<ArrayBuffer>]) });
+    const pglite = await PGlite.create(database, {
+      loadDataDir: new Blob([unpacked.database as Uint8Array<ArrayBuffer>]),
+    });
     try {
       const facts = await databaseFacts(pglite);
       if (JSON.stringify(facts) !== JSON.stringify(manifest.database)) {
@@ -317,12 +325,16 @@ function safeTarget(staging: string, name: string): string | null {
 async function databaseFacts(pglite: PGlite): Promise<DatabaseFacts> {
   // A folder restored from an old backup may lack tables added since: count what exists.
   const exists = async (table: string) =>
-    (await pglite.query<{ found: string | null }>("select to_regclass($1)::text as found", [`public.${table}`])).rows[0]!.found !== null;
+    (await pglite.query<{ found: string | null }>("select to_regclass($1)::text as found", [`public.${table}`]))
+      .rows[0]!.found !== null;
   const count = async (table: string) =>
-    (await exists(table)) ? (await pglite.query<{ n: number }>(`select count(*)::int as n from public.${table}`)).rows[0]!.n : 0;
+    (await exists(table))
+      ? (await pglite.query<{ n: number }>(`select count(*)::int as n from public.${table}`)).rows[0]!.n
+      : 0;
   return {
     lastMigration: (await exists("kysely_migration"))
-      ? (await pglite.query<{ name: string | null }>("select max(name) as name from public.kysely_migration")).rows[0]!.name
+      ? (await pglite.query<{ name: string | null }>("select max(name) as name from public.kysely_migration")).rows[0]!
+          .name
       : null,
     users: await count("users"),
     candidacies: await count("candidacies"),
@@ -360,7 +372,9 @@ function addBuffer(pack: tar.Pack, name: string, data: Buffer): Promise<void> {
 
 function addFile(pack: tar.Pack, name: string, source: string, file: StoredFile): Promise<void> {
   return new Promise((resolve, reject) => {
-    const entry = pack.entry({ name, size: file.size, mode: file.mode, mtime: file.mtime }, (error) => (error ? reject(error) : resolve()));
+    const entry = pack.entry({ name, size: file.size, mode: file.mode, mtime: file.mtime }, (error) =>
+      error ? reject(error) : resolve(),
+    );
     createReadStream(source).on("error", reject).pipe(entry);
   });
 }

@@ -50,7 +50,8 @@ export function lockPathFor(dataDir: string): string {
 const registryKey = Symbol.for("vae-portal.data-folder-locks");
 type Registry = { held: Map<string, string>; exitHookInstalled: boolean };
 const globals = globalThis as typeof globalThis & { [registryKey]?: Registry };
-const registry: Registry = (globals[registryKey] ??= { held: new Map(), exitHookInstalled: false });
+globals[registryKey] ??= { held: new Map(), exitHookInstalled: false };
+const registry: Registry = globals[registryKey];
 
 /** A lock file younger than this that cannot be parsed is taken as being written by its holder right now. */
 const UNREADABLE_GRACE_MS = 10_000;
@@ -84,7 +85,12 @@ export function acquireDataFolderLock(dataDir: string): DataFolderLock {
     if (removeIfUnchanged(lockPath, existing.raw)) {
       tookOverFrom = existing.holder;
       loggerFor("data-folder-lock").warn(
-        { lock: lockPath, previousPid: existing.holder?.pid, previousHost: existing.holder?.host, previousSince: existing.holder?.since },
+        {
+          lock: lockPath,
+          previousPid: existing.holder?.pid,
+          previousHost: existing.holder?.host,
+          previousSince: existing.holder?.since,
+        },
         "Took over a stale lock on the embedded data folder: its process no longer runs",
       );
     }

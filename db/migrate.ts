@@ -21,7 +21,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migratorFor(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
-    throw new MigrationError(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, results);
+    throw new MigrationError(
+      `Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      results,
+    );
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
@@ -29,6 +32,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 /** Reverts the most recent migration (for development and the migration tests). */
 export async function migrateDown(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migratorFor(db).migrateDown();
-  if (error) throw new MigrationError(`Rollback failed: ${error instanceof Error ? error.message : String(error)}`, results);
+  if (error)
+    throw new MigrationError(`Rollback failed: ${error instanceof Error ? error.message : String(error)}`, results);
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

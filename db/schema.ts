@@ -11,7 +11,12 @@ type Json<T> = ColumnType<T, string, string>;
 
 export const ROLES = ["candidate", "admissibility_officer", "evaluator", "certifier_staff", "admin"] as const;
 export type Role = (typeof ROLES)[number];
-export const STAFF_ROLES = ["admissibility_officer", "evaluator", "certifier_staff", "admin"] as const satisfies readonly Role[];
+export const STAFF_ROLES = [
+  "admissibility_officer",
+  "evaluator",
+  "certifier_staff",
+  "admin",
+] as const satisfies readonly Role[];
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export interface UsersTable {
@@ -254,7 +259,13 @@ export interface DocumentsTable {
   purged_at: Timestamp | null;
 }
 
-export const ADMISSIBILITY_DOCUMENT_KINDS = ["identity", "activity_proof", "prior_certificate", "sworn_statement", "other"] as const;
+export const ADMISSIBILITY_DOCUMENT_KINDS = [
+  "identity",
+  "activity_proof",
+  "prior_certificate",
+  "sworn_statement",
+  "other",
+] as const;
 export type AdmissibilityDocumentKind = (typeof ADMISSIBILITY_DOCUMENT_KINDS)[number];
 export const ACTIVITY_PROOF_TYPES = ["employer_attestation", "payslips", "employment_contract", "other_proof"] as const;
 export type ActivityProofType = (typeof ACTIVITY_PROOF_TYPES)[number];

@@ -39,14 +39,29 @@
 // an actual error (the portal refusing the upload, a stored object that does not match, a process that fails).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { PART_SIZE, QUEUE_SIZE, createS3Client } from "../app/services/storage/s3";
 
@@ -65,7 +80,9 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    console.error(`--${name} must be a positive ${integer ? "integer" : "number"} (got ${JSON.stringify(value)}).\n\n${usage}`);
+    console.error(
+      `--${name} must be a positive ${integer ? "integer" : "number"} (got ${JSON.stringify(value)}).\n\n${usage}`,
+    );
     process.exit(2);
   }
   return n;
@@ -73,7 +90,9 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { size: { type: "string" }, runs: { type: "string" }, help: { type: "boolean" } } }));
+  ({ values } = parseArgs({
+    options: { size: { type: "string" }, runs: { type: "string" }, help: { type: "boolean" } },
+  }));
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
   process.exit(2);
@@ -162,7 +181,14 @@ async function startPortal(endpoint: string): Promise<{ url: string; pid: number
   temporaries.push(dataDir);
   const { child, match } = await startChild(
     "The portal",
-    ["--expose-gc", "--import", `data:text/javascript,${encodeURIComponent(GC_ON_SIGNAL)}`, "--import", "tsx", "server/index.ts"],
+    [
+      "--expose-gc",
+      "--import",
+      `data:text/javascript,${encodeURIComponent(GC_ON_SIGNAL)}`,
+      "--import",
+      "tsx",
+      "server/index.ts",
+    ],
     {
       ...process.env,
       NODE_ENV: "test",
@@ -238,7 +264,10 @@ async function settle(pid: number): Promise<void> {
 }
 
 /** Samples a process's resident set while `work` runs: its growth over the resident set just before. */
-async function watchMemory<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; before: number; peak: number; hwm: boolean }> {
+async function watchMemory<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; before: number; peak: number; hwm: boolean }> {
   const before = statusField(pid, "VmRSS");
   const hwm = resetPeak(pid);
   let peak = before;
@@ -286,14 +315,23 @@ interface HttpAnswer {
 }
 
 /** One request on a fresh connection (the portal answers a refused upload before reading the whole body). */
-function request(url: string, options: { method?: string; headers?: Record<string, string | number>; body?: Readable | string }): Promise<HttpAnswer> {
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string | number>; body?: Readable | string },
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     if (options.body instanceof Readable) {
       options.body.on("error", (error) => req.destroy(error));
@@ -306,7 +344,8 @@ function request(url: string, options: { method?: string; headers?: Record<strin
 
 function cookieOf(answer: HttpAnswer): string {
   const cookies = answer.headers["set-cookie"] ?? [];
-  if (cookies.length === 0) throw new Error(`No session cookie in the answer (status ${answer.status}):\n${answer.body.slice(0, 500)}`);
+  if (cookies.length === 0)
+    throw new Error(`No session cookie in the answer (status ${answer.status}):\n${answer.body.slice(0, 500)}`);
   return cookies.map((c) => c.split(";")[0]).join("; ");
 }
 
@@ -317,19 +356,24 @@ async function candidateSession(portal: string): Promise<{ cookie: string; candi
     headers: { "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email: CANDIDATE.email, password: CANDIDATE.password, redirectTo: "" }).toString(),
   });
-  if (login.status !== 302) throw new Error(`Logging in as ${CANDIDATE.email} answered ${login.status}:\n${login.body.slice(0, 500)}`);
+  if (login.status !== 302)
+    throw new Error(`Logging in as ${CANDIDATE.email} answered ${login.status}:\n${login.body.slice(0, 500)}`);
   const cookie = cookieOf(login);
 
   const home = await request(`${portal}/candidat`, { headers: { cookie } });
   const code = /name="certificationCode" value="([^"]+)"/.exec(home.body)?.[1];
-  if (home.status !== 200 || !code) throw new Error(`The candidate's home (${home.status}) offers no certification to start:\n${home.body.slice(0, 500)}`);
+  if (home.status !== 200 || !code)
+    throw new Error(
+      `The candidate's home (${home.status}) offers no certification to start:\n${home.body.slice(0, 500)}`,
+    );
   const start = await request(`${portal}/candidat?index`, {
     method: "POST",
     headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ certificationCode: code.replaceAll("&amp;", "&") }).toString(),
   });
   const candidacyId = /\/candidat\/candidatures\/([^/?#]+)$/.exec(String(start.headers.location ?? ""))?.[1];
-  if (start.status !== 302 || !candidacyId) throw new Error(`Starting a candidacy answered ${start.status}:\n${start.body.slice(0, 500)}`);
+  if (start.status !== 302 || !candidacyId)
+    throw new Error(`Starting a candidacy answered ${start.status}:\n${start.body.slice(0, 500)}`);
   return { cookie, candidacyId };
 }
 
@@ -346,7 +390,11 @@ function multipartBody(file: string, bytes: number): { body: Readable; contentTy
     yield* createReadStream(file, { start: 0, end: bytes - 1 });
     yield tail;
   }
-  return { body: Readable.from(parts(), { objectMode: false }), contentType: `multipart/form-data; boundary=${boundary}`, length: head.length + bytes + tail.length };
+  return {
+    body: Readable.from(parts(), { objectMode: false }),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + bytes + tail.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -387,13 +435,15 @@ async function objectKeys(s3: S3Client, prefix: string): Promise<Set<string>> {
 /** Size and SHA-256 of a stored object, then removes it (s3rver keeps every object on disk). */
 async function checkAndRemove(ctx: Ctx, key: string, bytes: number, what: string): Promise<void> {
   const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-  if (head.ContentLength !== bytes) throw new Error(`${what}: the stored object has ${head.ContentLength} bytes, not ${bytes}`);
+  if (head.ContentLength !== bytes)
+    throw new Error(`${what}: the stored object has ${head.ContentLength} bytes, not ${bytes}`);
   if (bytes === SIZE) {
     const got = await ctx.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     const hash = createHash("sha256");
     for await (const chunk of got.Body as Readable) hash.update(chunk as Buffer);
     const digest = hash.digest("hex");
-    if (digest !== ctx.sha256) throw new Error(`${what}: the stored object's SHA-256 is ${digest}, not the file's ${ctx.sha256}`);
+    if (digest !== ctx.sha256)
+      throw new Error(`${what}: the stored object's SHA-256 is ${digest}, not the file's ${ctx.sha256}`);
   }
   await ctx.s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
 }
@@ -406,7 +456,12 @@ async function throughPortal(ctx: Ctx, bytes: number): Promise<Measure> {
   const client0 = process.cpuUsage();
   const cpu0 = [cpuSeconds(ctx.portal.pid), cpuSeconds(ctx.s3rverPid)];
   const started = performance.now();
-  const { result: answer, before, peak, hwm } = await watchMemory(ctx.portal.pid, () =>
+  const {
+    result: answer,
+    before,
+    peak,
+    hwm,
+  } = await watchMemory(ctx.portal.pid, () =>
     request(`${ctx.portal.url}/candidat/candidatures/${ctx.candidacyId}/pieces`, {
       method: "POST",
       headers: { cookie: ctx.cookie, "content-type": form.contentType, "content-length": form.length },
@@ -423,7 +478,13 @@ async function throughPortal(ctx: Ctx, bytes: number): Promise<Measure> {
   const added = [...(await objectKeys(ctx.s3, prefix))].filter((key) => !existing.has(key));
   if (added.length !== 1) throw new Error(`Expected one new object under ${prefix}, found ${added.length}`);
   await checkAndRemove(ctx, added[0]!, bytes, "Through the portal");
-  return { seconds, clientCpu: (client.user + client.system) / 1e6, portalCpu: cpu1[0]! - cpu0[0]!, s3rverCpu: cpu1[1]! - cpu0[1]!, rss: { before, peak, hwm } };
+  return {
+    seconds,
+    clientCpu: (client.user + client.system) / 1e6,
+    portalCpu: cpu1[0]! - cpu0[0]!,
+    s3rverCpu: cpu1[1]! - cpu0[1]!,
+    rss: { before, peak, hwm },
+  };
 }
 
 async function direct(ctx: Ctx, bytes: number, run: number): Promise<Measure> {
@@ -433,7 +494,12 @@ async function direct(ctx: Ctx, bytes: number, run: number): Promise<Measure> {
   const started = performance.now();
   await new Upload({
     client: ctx.s3,
-    params: { Bucket: BUCKET, Key: key, Body: createReadStream(ctx.file, { start: 0, end: bytes - 1 }), ContentType: "application/pdf" },
+    params: {
+      Bucket: BUCKET,
+      Key: key,
+      Body: createReadStream(ctx.file, { start: 0, end: bytes - 1 }),
+      ContentType: "application/pdf",
+    },
     partSize: PART_SIZE,
     queueSize: QUEUE_SIZE,
     leavePartsOnError: false,
@@ -442,7 +508,12 @@ async function direct(ctx: Ctx, bytes: number, run: number): Promise<Measure> {
   const cpu1 = [cpuSeconds(ctx.portal.pid), cpuSeconds(ctx.s3rverPid)];
   const client = process.cpuUsage(client0);
   await checkAndRemove(ctx, key, bytes, "Direct upload");
-  return { seconds, clientCpu: (client.user + client.system) / 1e6, portalCpu: cpu1[0]! - cpu0[0]!, s3rverCpu: cpu1[1]! - cpu0[1]! };
+  return {
+    seconds,
+    clientCpu: (client.user + client.system) / 1e6,
+    portalCpu: cpu1[0]! - cpu0[0]!,
+    s3rverCpu: cpu1[1]! - cpu0[1]!,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -463,7 +534,9 @@ async function cleanUp(): Promise<void> {
   s3?.destroy();
   stopChildren();
   // Let the children exit before removing their folders.
-  await Promise.all(children.map(({ child }) => (running(child) ? new Promise((resolve) => child.once("exit", resolve)) : null)));
+  await Promise.all(
+    children.map(({ child }) => (running(child) ? new Promise((resolve) => child.once("exit", resolve)) : null)),
+  );
   removeTemporaries();
 }
 process.once("SIGINT", () => {
@@ -481,12 +554,21 @@ try {
   const file = path.join(work, "releve-bench.pdf");
   let t = performance.now();
   const sha256 = writeSampleFile(file, SIZE);
-  console.log(`Sample file: ${mb(SIZE)} (PDF header + random bytes), SHA-256 ${sha256.slice(0, 16)}…, written in ${f1((performance.now() - t) / 1000)} s.`);
+  console.log(
+    `Sample file: ${mb(SIZE)} (PDF header + random bytes), SHA-256 ${sha256.slice(0, 16)}…, written in ${f1((performance.now() - t) / 1000)} s.`,
+  );
 
   t = performance.now();
   const server = await startS3rver();
   const portal = await startPortal(server.endpoint);
-  s3 = createS3Client({ kind: "s3", bucket: BUCKET, region: "us-east-1", endpoint: server.endpoint, forcePathStyle: true, ...CREDENTIALS });
+  s3 = createS3Client({
+    kind: "s3",
+    bucket: BUCKET,
+    region: "us-east-1",
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    ...CREDENTIALS,
+  });
   const session = await candidateSession(portal.url);
   const ctx: Ctx = { portal, s3rverPid: server.pid, s3, file, sha256, ...session };
   console.log(
@@ -556,7 +638,10 @@ try {
   console.error(`\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   // A child that stopped by itself says why in its output.
   for (const { label, child, output } of children) {
-    if (!running(child)) console.error(`\n${label} exited (${child.signalCode ?? child.exitCode}); its last output:\n${output().slice(-3000)}`);
+    if (!running(child))
+      console.error(
+        `\n${label} exited (${child.signalCode ?? child.exitCode}); its last output:\n${output().slice(-3000)}`,
+      );
   }
   exitCode = 1;
 } finally {

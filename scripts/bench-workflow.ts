@@ -52,7 +52,12 @@ import { hashPassword } from "../app/services/passwords.server";
 import { type DatabaseHandle, openDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import type { Database } from "../db/schema";
-import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "../tests/integration/support/fixtures";
+import {
+  CQP_CODE,
+  attachRequestDocuments,
+  createUser,
+  seedCertifications,
+} from "../tests/integration/support/fixtures";
 import { effectsOf } from "../workflows/candidacy-effects";
 import {
   type CandidacyEvent,
@@ -179,11 +184,23 @@ function lifecycle(candidateId: string, s: Staff): CandidacyEvent[] {
     { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer, at: "2026-03-06T09:00:00.000Z" },
     { type: "START_DOSSIER", actor: candidate, at: "2026-04-01T09:00:00.000Z" },
     { type: "SUBMIT_DOSSIER", version: 1, actor: candidate, at: "2026-05-10T09:00:00.000Z" },
-    { type: "ASSIGN_PAIR", evaluatorAId: s.evaluatorA, evaluatorBId: s.evaluatorB, presidentId: s.evaluatorA, actor: staff, at: "2026-05-12T09:00:00.000Z" },
+    {
+      type: "ASSIGN_PAIR",
+      evaluatorAId: s.evaluatorA,
+      evaluatorBId: s.evaluatorB,
+      presidentId: s.evaluatorA,
+      actor: staff,
+      at: "2026-05-12T09:00:00.000Z",
+    },
     { type: "START_SCORING", actor: as(s.evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
     { type: "START_SCORING", actor: as(s.evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
     { type: "SUBMIT_SCORES", actor: as(s.evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" },
-    { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: as(s.evaluatorB, "evaluator"), at: "2026-06-02T09:00:00.000Z" },
+    {
+      type: "SUBMIT_SCORES",
+      jointOutcome: "agreed",
+      actor: as(s.evaluatorB, "evaluator"),
+      at: "2026-06-02T09:00:00.000Z",
+    },
     { type: "VALIDATE_DECISION", actor: staff, at: "2026-06-05T09:00:00.000Z" },
     { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" },
   ];
@@ -245,12 +262,19 @@ async function insertScores(db: Kysely<Database>, drafts: Draft[], staff: Staff)
     ]),
   );
   for (let start = 0; start < rows.length; start += 1000) {
-    await db.insertInto("evaluation_scores").values(rows.slice(start, start + 1000)).execute();
+    await db
+      .insertInto("evaluation_scores")
+      .values(rows.slice(start, start + 1000))
+      .execute();
   }
 }
 
 /** Runs `task` over `items` with `workers` concurrent workers pulling from one queue. */
-async function runWorkers<T>(items: T[], workers: number, task: (item: T, worker: number) => Promise<void>): Promise<void> {
+async function runWorkers<T>(
+  items: T[],
+  workers: number,
+  task: (item: T, worker: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(workers, items.length) }, async (_, worker) => {
@@ -300,8 +324,9 @@ async function prepareBaseline(db: Kysely<Database>): Promise<void> {
 /** `operations` updates spread over the workers, each worker on its own row; latency of each in milliseconds. */
 async function runBaseline(db: Kysely<Database>, operations: number): Promise<number[]> {
   const latencies: number[] = [];
-  const perWorker = Array.from({ length: CONCURRENCY }, (_, w) =>
-    Math.floor(operations / CONCURRENCY) + (w < operations % CONCURRENCY ? 1 : 0),
+  const perWorker = Array.from(
+    { length: CONCURRENCY },
+    (_, w) => Math.floor(operations / CONCURRENCY) + (w < operations % CONCURRENCY ? 1 : 0),
   );
   await Promise.all(
     perWorker.map(async (count, worker) => {
@@ -339,7 +364,9 @@ async function profileQueries(url: string, drafts: Draft[], staff: Staff): Promi
     log(event) {
       statements++;
       sqlMs += event.queryDurationMillis;
-      sqlTexts.push(`${f2(event.queryDurationMillis).padStart(6)} ms  ${event.query.sql.replace(/\s+/g, " ").slice(0, 140)}`);
+      sqlTexts.push(
+        `${f2(event.queryDurationMillis).padStart(6)} ms  ${event.query.sql.replace(/\s+/g, " ").slice(0, 140)}`,
+      );
     },
   });
   const samples: QueryProfile["events"][] = [];
@@ -383,7 +410,12 @@ interface StepProfile {
  * Every candidacy of `drafts` takes the lifecycle's first step, then all take the second, and so on, with the
  * measurement's workers: the CPU each step costs, under the same concurrency, without the other steps mixed in.
  */
-async function profileSteps(db: Kysely<Database>, drafts: Draft[], staff: Staff, databaseName: string): Promise<StepProfile[]> {
+async function profileSteps(
+  db: Kysely<Database>,
+  drafts: Draft[],
+  staff: Staff,
+  databaseName: string,
+): Promise<StepProfile[]> {
   const steps: StepProfile[] = [];
   for (let step = 0; step < EVENTS_PER_CANDIDACY; step++) {
     const serverBefore = backendCpuMs(databaseName);
@@ -557,15 +589,23 @@ try {
     evaluatorA: await createUser(db, "evaluator"),
     evaluatorB: await createUser(db, "evaluator"),
   };
-  const candidateIds = await insertCandidates(db, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES + STEPPED_CANDIDACIES);
+  const candidateIds = await insertCandidates(
+    db,
+    WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES + STEPPED_CANDIDACIES,
+  );
   const drafts = await createDrafts(db, candidateIds);
   await insertScores(db, drafts, staff);
   const warmup = drafts.slice(0, WARMUP_CANDIDACIES);
   const measured = drafts.slice(WARMUP_CANDIDACIES, WARMUP_CANDIDACIES + CANDIDACIES);
-  const profiled = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES, WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
+  const profiled = drafts.slice(
+    WARMUP_CANDIDACIES + CANDIDACIES,
+    WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES,
+  );
   const stepped = drafts.slice(WARMUP_CANDIDACIES + CANDIDACIES + PROFILE_CANDIDACIES);
   await prepareBaseline(db);
-  console.log(`Set-up: database ${database.name}, ${drafts.length} draft candidacies, in ${f1((performance.now() - t) / 1000)} s.`);
+  console.log(
+    `Set-up: database ${database.name}, ${drafts.length} draft candidacies, in ${f1((performance.now() - t) / 1000)} s.`,
+  );
 
   // Warm-up (not measured): both code paths, all pool connections.
   await runLifecycles(db, warmup, staff);
@@ -640,7 +680,9 @@ try {
       `(PostgreSQL's CPU is read in 10 ms ticks: ±${f2(10 / stepped.length)} ms):`,
   );
   for (const step of steps) {
-    console.log(`  ${step.type.padEnd(19)} ${cpuOf(step.nodeMs, step.serverMs).padEnd(24)} ${String(step.perSecond).padStart(6)} events/s`);
+    console.log(
+      `  ${step.type.padEnd(19)} ${cpuOf(step.nodeMs, step.serverMs).padEnd(24)} ${String(step.perSecond).padStart(6)} events/s`,
+    );
   }
   console.log(
     `  ${"baseline UPDATE".padEnd(19)} ${cpuOf(baselineCpuMs / baselineLatencies.length, baselineServerCpuMs === null ? null : baselineServerCpuMs / baselineLatencies.length)}`,
@@ -655,7 +697,9 @@ try {
     `SQL statements per event (BEGIN/COMMIT included), one candidacy alone on one connection, median of ${profiled.length} runs:`,
   );
   for (const e of queries.events) {
-    console.log(`  ${e.type.padEnd(19)} ${String(e.statements).padStart(2)} statements  ${f2(e.sqlMs).padStart(6)} ms in SQL of ${f2(e.totalMs).padStart(6)} ms`);
+    console.log(
+      `  ${e.type.padEnd(19)} ${String(e.statements).padStart(2)} statements  ${f2(e.sqlMs).padStart(6)} ms in SQL of ${f2(e.totalMs).padStart(6)} ms`,
+    );
     if (VERBOSE) for (const line of e.sql) console.log(`      ${line}`);
   }
   console.log(

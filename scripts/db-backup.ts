@@ -42,9 +42,16 @@ try {
     `Database: ${manifest.database.users} accounts, ${manifest.database.candidacies} candidacies, ${manifest.database.documents} documents ` +
       `(PostgreSQL ${manifest.postgres}, last migration ${manifest.database.lastMigration ?? "none"}).`,
   );
-  console.log(`Stored files: ${manifest.files.count} (${manifest.files.bytes} bytes); e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}.`);
-  if (!layout.files) console.log("Files are in the S3 bucket (S3_BUCKET), not in this backup: back them up with the bucket's own means.");
-  console.log("It holds personal data, password hashes and the session secret: keep it where only operators can read it.");
+  console.log(
+    `Stored files: ${manifest.files.count} (${manifest.files.bytes} bytes); e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}.`,
+  );
+  if (!layout.files)
+    console.log(
+      "Files are in the S3 bucket (S3_BUCKET), not in this backup: back them up with the bucket's own means.",
+    );
+  console.log(
+    "It holds personal data, password hashes and the session secret: keep it where only operators can read it.",
+  );
 } catch (error) {
   if (error instanceof DataFolderLockedError || error instanceof BackupRefusal || error instanceof ConfigError) {
     console.error(error.message);

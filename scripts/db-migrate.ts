@@ -9,7 +9,9 @@ const config = getConfig();
 try {
   const applied = await migrateToLatest(await getDb());
   console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
-  console.log(config.database.kind === "server" ? "(PostgreSQL server)" : `(embedded database in ${config.database.dataDir})`);
+  console.log(
+    config.database.kind === "server" ? "(PostgreSQL server)" : `(embedded database in ${config.database.dataDir})`,
+  );
 } catch (error) {
   if (!(error instanceof DataFolderLockedError)) throw error;
   console.error(error.message);

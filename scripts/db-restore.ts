@@ -46,9 +46,12 @@ try {
     `Database: ${manifest.database.users} accounts, ${manifest.database.candidacies} candidacies, ${manifest.database.documents} documents; ` +
       `stored files: ${manifest.files.count}; e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}.`,
   );
-  if (movedAside) console.log(`The data that was there before is in ${movedAside}: delete it once the restore is checked.`);
+  if (movedAside)
+    console.log(`The data that was there before is in ${movedAside}: delete it once the restore is checked.`);
   if (!layout.files && manifest.files.count > 0) {
-    console.log(`S3_BUCKET is set: the portal reads files from the bucket, not from ${path.join(layout.root, "files")} where they were restored.`);
+    console.log(
+      `S3_BUCKET is set: the portal reads files from the bucket, not from ${path.join(layout.root, "files")} where they were restored.`,
+    );
   }
   console.log("Start the portal (npm start): it applies any newer migrations.");
 } catch (error) {

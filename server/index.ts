@@ -43,7 +43,7 @@ async function main() {
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   // Every log line written while serving a request carries its id (the proxy's X-Request-Id when it sends one).
-  app.use((req, res, next) => {
+  app.use((req, _res, next) => {
     const forwarded = req.get("x-request-id");
     const requestId = forwarded && /^[\w.:-]{1,128}$/.test(forwarded) ? forwarded : undefined;
     withRequestContext(requestId, () => next());
@@ -192,7 +192,8 @@ function printBanner(
 
 main().catch(async (error) => {
   // Another process holds the embedded database: a situation for the person at the terminal, not a crash.
-  if (error instanceof DataFolderLockedError) process.stderr.write(`\nThe portal could not start.\n${error.message}\n\n`);
+  if (error instanceof DataFolderLockedError)
+    process.stderr.write(`\nThe portal could not start.\n${error.message}\n\n`);
   else logger.fatal({ err: error }, "The portal could not start");
   await closeDatabase().catch(() => {});
   process.exit(1);

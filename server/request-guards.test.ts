@@ -6,7 +6,10 @@ const PORTAL = ["http://127.0.0.1:3000", "https://vae.exemple.fr"];
 describe("checkRequestOrigin", () => {
   it.each([
     ["a same-origin form", { method: "POST", origin: "http://127.0.0.1:3000", secFetchSite: "same-origin" }],
-    ["a form on PUBLIC_URL's origin", { method: "POST", origin: "https://vae.exemple.fr", secFetchSite: "same-origin" }],
+    [
+      "a form on PUBLIC_URL's origin",
+      { method: "POST", origin: "https://vae.exemple.fr", secFetchSite: "same-origin" },
+    ],
     ["an origin written with its default port", { method: "POST", origin: "https://VAE.exemple.fr:443" }],
     ["a GET from anywhere", { method: "GET", origin: "https://evil.example", secFetchSite: "cross-site" }],
     ["a HEAD from anywhere", { method: "HEAD", secFetchSite: "cross-site" }],
@@ -19,11 +22,20 @@ describe("checkRequestOrigin", () => {
 
   it.each([
     ["a foreign Origin", { method: "POST", origin: "https://evil.example" }],
-    ["a foreign Origin on a Remix data request", { method: "POST", origin: "http://127.0.0.1:4000", secFetchSite: "same-site" }],
+    [
+      "a foreign Origin on a Remix data request",
+      { method: "POST", origin: "http://127.0.0.1:4000", secFetchSite: "same-site" },
+    ],
     ["another port of the same host", { method: "POST", origin: "http://127.0.0.1:4000" }],
     ["http instead of https", { method: "POST", origin: "http://vae.exemple.fr" }],
-    ["a sibling subdomain (same site)", { method: "POST", origin: "https://autre.exemple.fr", secFetchSite: "same-site" }],
-    ["Sec-Fetch-Site cross-site even with a portal Origin", { method: "POST", origin: "https://vae.exemple.fr", secFetchSite: "cross-site" }],
+    [
+      "a sibling subdomain (same site)",
+      { method: "POST", origin: "https://autre.exemple.fr", secFetchSite: "same-site" },
+    ],
+    [
+      "Sec-Fetch-Site cross-site even with a portal Origin",
+      { method: "POST", origin: "https://vae.exemple.fr", secFetchSite: "cross-site" },
+    ],
     ["Sec-Fetch-Site none", { method: "POST", secFetchSite: "none" }],
     ["an opaque origin", { method: "POST", origin: "null" }],
     ["a garbled origin", { method: "POST", origin: "not a url" }],
@@ -31,7 +43,10 @@ describe("checkRequestOrigin", () => {
     ["a foreign Referer without Origin", { method: "POST", referer: "https://evil.example/page" }],
     ["PUT, PATCH and DELETE alike", { method: "PATCH", origin: "https://evil.example" }],
     ["OPTIONS", { method: "OPTIONS", origin: "https://evil.example" }],
-    ["a same-origin Sec-Fetch-Site with a foreign Origin", { method: "POST", origin: "https://evil.example", secFetchSite: "same-origin" }],
+    [
+      "a same-origin Sec-Fetch-Site with a foreign Origin",
+      { method: "POST", origin: "https://evil.example", secFetchSite: "same-origin" },
+    ],
   ])("refuses %s", (_label, facts) => {
     expect(checkRequestOrigin(facts, PORTAL)).toMatchObject({ allowed: false });
   });

@@ -47,7 +47,8 @@ export function checkRequestOrigin(facts: RequestOriginFacts, allowedOrigins: re
   if (site && site !== "same-origin") return { allowed: false, reason: `Sec-Fetch-Site is ${site}` };
   if (facts.origin !== undefined) {
     const origin = originOf(facts.origin);
-    if (!origin || !allowed.has(origin)) return { allowed: false, reason: `Origin ${facts.origin.slice(0, 200)} is not the portal's` };
+    if (!origin || !allowed.has(origin))
+      return { allowed: false, reason: `Origin ${facts.origin.slice(0, 200)} is not the portal's` };
     return { allowed: true };
   }
   if (site) return { allowed: true };
@@ -65,8 +66,7 @@ export function checkRequestOrigin(facts: RequestOriginFacts, allowedOrigins: re
 export function ownOrigin(req: Request): string | null {
   const trust = req.app.get("trust proxy fn") as ((address: string | undefined, hop: number) => boolean) | undefined;
   const forwarded = req.get("x-forwarded-host");
-  const host =
-    forwarded && trust?.(req.socket.remoteAddress, 0) ? forwarded.split(",")[0]!.trim() : req.get("host");
+  const host = forwarded && trust?.(req.socket.remoteAddress, 0) ? forwarded.split(",")[0]!.trim() : req.get("host");
   return host ? originOf(`${req.protocol}://${host}`) : null;
 }
 
@@ -89,12 +89,20 @@ export function originGuard(options: { publicUrl: string }): RequestHandler {
     if (SAFE_METHODS.has(req.method)) return next();
     const allowedOrigins = [ownOrigin(req), publicOrigin].filter((o): o is string => o !== null);
     const verdict = checkRequestOrigin(
-      { method: req.method, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site"), referer: req.get("referer") },
+      {
+        method: req.method,
+        origin: req.get("origin"),
+        secFetchSite: req.get("sec-fetch-site"),
+        referer: req.get("referer"),
+      },
       allowedOrigins,
     );
     if (verdict.allowed) return next();
     // The path only, without its query: enough to see what was targeted, nothing personal.
-    log.warn({ method: req.method, path: req.path, reason: verdict.reason, allowedOrigins }, "Cross-origin request refused");
+    log.warn(
+      { method: req.method, path: req.path, reason: verdict.reason, allowedOrigins },
+      "Cross-origin request refused",
+    );
     res.status(403).set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(REFUSAL_PAGE);
   };
 }

@@ -97,7 +97,12 @@ export function timerStillRelevant(timer: TimerKind, state: CandidacyStateKey): 
     // The evaluation deadline runs from the first filing, through a send-back for clarification, to the decision.
     case "EVALUATION_REMINDER":
     case "EVALUATION_OVERDUE":
-      return state === "dossier.submitted" || state === "evaluation" || state === "deliberation" || state === "dossier.inProgress";
+      return (
+        state === "dossier.submitted" ||
+        state === "evaluation" ||
+        state === "deliberation" ||
+        state === "dossier.inProgress"
+      );
     case "RESULT_REMINDER":
     case "RESULT_OVERDUE":
       return state === "decided";
@@ -119,7 +124,10 @@ export function timerNotification(timer: TimerKind): { email: CandidacyEmailKind
     case "VALIDITY_REMINDER":
       return { email: "validity_expiry_reminder", to: [{ kind: "candidate" }] };
     case "EVALUATION_REMINDER":
-      return { email: "evaluation_deadline_reminder", to: [{ kind: "evaluators" }, { kind: "role", role: "certifier_staff" }] };
+      return {
+        email: "evaluation_deadline_reminder",
+        to: [{ kind: "evaluators" }, { kind: "role", role: "certifier_staff" }],
+      };
     case "EVALUATION_OVERDUE":
       return { email: "evaluation_overdue", to: [{ kind: "role", role: "certifier_staff" }] };
     case "RESULT_REMINDER":
@@ -142,7 +150,12 @@ function scheduleAdmissibilityClock(completedAt: string): CandidacyEffect[] {
   return [
     { type: "schedule", timer: "ADMISSIBILITY_SILENCE", dueAt: deadline },
     ...ADMISSIBILITY_REMINDER_DAYS.map(
-      (days): CandidacyEffect => ({ type: "schedule", timer: "ADMISSIBILITY_REMINDER", dueAt: minusDays(deadline, days), facts: { deadline } }),
+      (days): CandidacyEffect => ({
+        type: "schedule",
+        timer: "ADMISSIBILITY_REMINDER",
+        dueAt: minusDays(deadline, days),
+        facts: { deadline },
+      }),
     ),
   ];
 }
@@ -153,7 +166,12 @@ function scheduleValidity(validityEndsOn: string | undefined): CandidacyEffect[]
   return [
     { type: "schedule", timer: "VALIDITY_EXPIRY", dueAt: expiry },
     ...VALIDITY_REMINDER_DAYS.map(
-      (days): CandidacyEffect => ({ type: "schedule", timer: "VALIDITY_REMINDER", dueAt: minusDays(expiry, days), facts: { validityEndsOn } }),
+      (days): CandidacyEffect => ({
+        type: "schedule",
+        timer: "VALIDITY_REMINDER",
+        dueAt: minusDays(expiry, days),
+        facts: { validityEndsOn },
+      }),
     ),
   ];
 }
@@ -169,11 +187,22 @@ export function effectsOf(
   switch (event.type) {
     case "SUBMIT_REQUEST":
     case "COMPLETE_REQUEST":
-      effects.push({ type: "notify", email: "request_received", to: { kind: "candidate" }, facts: { requestedAt: event.at } });
-      if (context.admissibility.completedAt) effects.push(...scheduleAdmissibilityClock(context.admissibility.completedAt));
+      effects.push({
+        type: "notify",
+        email: "request_received",
+        to: { kind: "candidate" },
+        facts: { requestedAt: event.at },
+      });
+      if (context.admissibility.completedAt)
+        effects.push(...scheduleAdmissibilityClock(context.admissibility.completedAt));
       break;
     case "MARK_INCOMPLETE":
-      effects.push({ type: "notify", email: "request_incomplete", to: { kind: "candidate" }, facts: { reason: event.reason } });
+      effects.push({
+        type: "notify",
+        email: "request_incomplete",
+        to: { kind: "candidate" },
+        facts: { reason: event.reason },
+      });
       break;
     case "DECLARE_ADMISSIBLE":
       effects.push({
@@ -183,15 +212,26 @@ export function effectsOf(
         facts: { validityEndsOn: context.admissibility.validityEndsOn },
       });
       effects.push(...scheduleValidity(context.admissibility.validityEndsOn));
-      effects.push({ type: "purge_identity_documents", decidedBy: event.actor.type === "user" ? event.actor.userId : null });
+      effects.push({
+        type: "purge_identity_documents",
+        decidedBy: event.actor.type === "user" ? event.actor.userId : null,
+      });
       break;
     case "ADMISSIBILITY_SILENCE_ELAPSED":
       effects.push({ type: "notify", email: "admissible_by_silence", to: { kind: "candidate" }, facts: {} });
       effects.push({ type: "purge_identity_documents", decidedBy: null });
       break;
     case "DECLARE_INADMISSIBLE":
-      effects.push({ type: "notify", email: "inadmissible", to: { kind: "candidate" }, facts: { reason: event.reason } });
-      effects.push({ type: "purge_identity_documents", decidedBy: event.actor.type === "user" ? event.actor.userId : null });
+      effects.push({
+        type: "notify",
+        email: "inadmissible",
+        to: { kind: "candidate" },
+        facts: { reason: event.reason },
+      });
+      effects.push({
+        type: "purge_identity_documents",
+        decidedBy: event.actor.type === "user" ? event.actor.userId : null,
+      });
       break;
     case "SUBMIT_DOSSIER": {
       const deadline = evaluationDeadline(event.at);
@@ -206,14 +246,24 @@ export function effectsOf(
         effects.push(
           { type: "schedule", timer: "EVALUATION_OVERDUE", dueAt: deadline, facts: { deadline } },
           ...EVALUATION_REMINDER_DAYS.map(
-            (days): CandidacyEffect => ({ type: "schedule", timer: "EVALUATION_REMINDER", dueAt: minusDays(deadline, days), facts: { deadline } }),
+            (days): CandidacyEffect => ({
+              type: "schedule",
+              timer: "EVALUATION_REMINDER",
+              dueAt: minusDays(deadline, days),
+              facts: { deadline },
+            }),
           ),
         );
       }
       break;
     }
     case "SEND_BACK_DOSSIER":
-      effects.push({ type: "notify", email: "dossier_sent_back", to: { kind: "candidate" }, facts: { reason: event.reason } });
+      effects.push({
+        type: "notify",
+        email: "dossier_sent_back",
+        to: { kind: "candidate" },
+        facts: { reason: event.reason },
+      });
       break;
     case "ASSIGN_PAIR":
       for (const userId of [event.evaluatorAId, event.evaluatorBId]) {
@@ -231,7 +281,12 @@ export function effectsOf(
     const decidedAt = context.decision.decidedAt ?? event.at;
     const due = plusDays(decidedAt, RESULT_NOTIFICATION_DAYS);
     effects.push(
-      { type: "schedule", timer: "RESULT_REMINDER", dueAt: plusDays(decidedAt, RESULT_REMINDER_AFTER_DAYS), facts: { decidedAt, due } },
+      {
+        type: "schedule",
+        timer: "RESULT_REMINDER",
+        dueAt: plusDays(decidedAt, RESULT_REMINDER_AFTER_DAYS),
+        facts: { decidedAt, due },
+      },
       { type: "schedule", timer: "RESULT_OVERDUE", dueAt: due, facts: { decidedAt, due } },
     );
   }

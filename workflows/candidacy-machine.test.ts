@@ -156,7 +156,12 @@ function inClosed(): CandidacySnapshot {
   return send(inCertified(), { type: "CLOSE", actor: system, at: day(21) });
 }
 function inIncomplete(): CandidacySnapshot {
-  return send(inReview(), { type: "MARK_INCOMPLETE", reason: "Attestation employeur manquante", actor: officer, at: day(2) });
+  return send(inReview(), {
+    type: "MARK_INCOMPLETE",
+    reason: "Attestation employeur manquante",
+    actor: officer,
+    at: day(2),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -227,7 +232,13 @@ describe("candidacy lifecycle: paths", () => {
         decidedBy: "officer",
         validityEndsOn: "2026-12-31",
       },
-      dossier: { currentVersion: 1, submittedVersions: [1], sentBackOnce: false, startedAt: day(3), submittedAt: day(10) },
+      dossier: {
+        currentVersion: 1,
+        submittedVersions: [1],
+        sentBackOnce: false,
+        startedAt: day(3),
+        submittedAt: day(10),
+      },
       evaluation: {
         pair: PAIR,
         assignedBy: STAFF_ID,
@@ -291,7 +302,12 @@ describe("candidacy lifecycle: paths", () => {
   it("loops through incomplete: the reason is kept, the 2-month clock restarts on completion", () => {
     let s = inReview();
     expect(s.context.admissibility.completedAt).toBe(day(0));
-    s = accept(s, { type: "MARK_INCOMPLETE", reason: "  Attestation employeur manquante ", actor: officer, at: day(2) });
+    s = accept(s, {
+      type: "MARK_INCOMPLETE",
+      reason: "  Attestation employeur manquante ",
+      actor: officer,
+      at: day(2),
+    });
     expect(stateKey(s)).toBe("admissibility.incomplete");
     expect(s.context.admissibility.incompleteReason).toBe("Attestation employeur manquante");
     expect(s.context.admissibility.completedAt).toBeUndefined();
@@ -355,7 +371,11 @@ describe("candidacy lifecycle: 2 months of silence", () => {
     const deadline = admissibilitySilenceDeadline(day(0));
     const s = accept(inPending(), { type: "ADMISSIBILITY_SILENCE_ELAPSED", actor: system, at: deadline });
     expect(stateKey(s)).toBe("admissible");
-    expect(s.context.admissibility).toMatchObject({ decision: "admissible", decidedBy: "silence", decidedAt: deadline });
+    expect(s.context.admissibility).toMatchObject({
+      decision: "admissible",
+      decidedBy: "silence",
+      decidedAt: deadline,
+    });
     expect(s.context.admissibility.officerId).toBeUndefined();
   });
 
@@ -380,7 +400,12 @@ describe("candidacy lifecycle: 2 months of silence", () => {
   it("is refused from any user, officer or staff: only the system sends it", () => {
     const at = admissibilitySilenceDeadline(day(0));
     for (const actor of [candidate, officer, staff, admin]) {
-      expectRefused(inPending(), { type: "ADMISSIBILITY_SILENCE_ELAPSED", actor, at }, "system_only", /automatiquement/);
+      expectRefused(
+        inPending(),
+        { type: "ADMISSIBILITY_SILENCE_ELAPSED", actor, at },
+        "system_only",
+        /automatiquement/,
+      );
     }
   });
 });
@@ -431,7 +456,12 @@ describe("candidacy lifecycle: validity expired", () => {
       inClosed,
     ];
     for (const build of others) {
-      expectRefused(build(), { type: "VALIDITY_EXPIRED", actor: system, at: after }, "wrong_state", WRONG_STATE_MESSAGE);
+      expectRefused(
+        build(),
+        { type: "VALIDITY_EXPIRED", actor: system, at: after },
+        "wrong_state",
+        WRONG_STATE_MESSAGE,
+      );
     }
   });
 
@@ -459,7 +489,12 @@ describe("candidacy lifecycle: sending the dossier back", () => {
       sentBack: { by: EVALUATOR_B_ID, at: day(12), reason: "Précisez vos missions en C2.3", version: 1 },
     });
     // The frozen version 1 cannot be submitted again: the new one is version 2.
-    expectRefused(s, { type: "SUBMIT_DOSSIER", version: 1, actor: candidate, at: day(13) }, "invalid_version", /version 2/);
+    expectRefused(
+      s,
+      { type: "SUBMIT_DOSSIER", version: 1, actor: candidate, at: day(13) },
+      "invalid_version",
+      /version 2/,
+    );
     s = accept(s, { type: "SUBMIT_DOSSIER", version: 2, actor: candidate, at: day(14) });
     expect(stateKey(s)).toBe("evaluation");
     expect(evaluationProgress(s)).toEqual({ evaluatorA: "pending", evaluatorB: "pending" });
@@ -502,7 +537,11 @@ describe("candidacy lifecycle: sending the dossier back", () => {
       { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: evaluatorC, at: day(12) },
       "not_assigned",
     );
-    expectRefused(inEvaluation(), { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: staff, at: day(12) }, "wrong_role");
+    expectRefused(
+      inEvaluation(),
+      { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: staff, at: day(12) },
+      "wrong_role",
+    );
     expectRefused(
       inDossierSubmitted(),
       { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: evaluatorA, at: day(12) },
@@ -643,12 +682,22 @@ describe("candidacy lifecycle: refusals", () => {
       "wrong_role",
       "Cette action est réservée aux évaluateurs désignés pour cette candidature.",
     );
-    expectRefused(inCertified(), { type: "CLOSE", actor: candidate, at: day(21) }, "wrong_role", /personnel du certificateur ou automatiquement/);
+    expectRefused(
+      inCertified(),
+      { type: "CLOSE", actor: candidate, at: day(21) },
+      "wrong_role",
+      /personnel du certificateur ou automatiquement/,
+    );
   });
 
   it("not the owner: a candidate cannot act on someone else's candidacy", () => {
     const message = "Seul le candidat titulaire de cette candidature peut effectuer cette action.";
-    expectRefused(start(), { type: "SUBMIT_REQUEST", sworn: true, actor: otherCandidate, at: day(0) }, "not_owner", message);
+    expectRefused(
+      start(),
+      { type: "SUBMIT_REQUEST", sworn: true, actor: otherCandidate, at: day(0) },
+      "not_owner",
+      message,
+    );
     expectRefused(inAdmissible(), { type: "START_DOSSIER", actor: otherCandidate, at: day(3) }, "not_owner", message);
     expectRefused(
       inDossierInProgress(),
@@ -850,11 +899,19 @@ describe("candidacy lifecycle: refusals", () => {
       ...(persistSnapshot(s) as object),
       context: { ...s.context, evaluation: { ...s.context.evaluation, pair: { ...PAIR, evaluatorBId: CANDIDATE_ID } } },
     });
-    expectRefused(corrupted, { type: "START_SCORING", actor: user(CANDIDATE_ID, "evaluator"), at: day(12) }, "role_conflict");
+    expectRefused(
+      corrupted,
+      { type: "START_SCORING", actor: user(CANDIDATE_ID, "evaluator"), at: day(12) },
+      "role_conflict",
+    );
   });
 
   it("a forged done event cannot end the evaluation before both evaluators have submitted", () => {
-    const forged = { type: "xstate.done.state.candidacy.evaluation", actor: system, at: day(13) } as unknown as CandidacyEvent;
+    const forged = {
+      type: "xstate.done.state.candidacy.evaluation",
+      actor: system,
+      at: day(13),
+    } as unknown as CandidacyEvent;
     for (const s of [inEvaluation(), bothScoring(), aSubmitted()]) {
       expectRefused(s, forged, "wrong_state", WRONG_STATE_MESSAGE);
     }
@@ -1039,7 +1096,8 @@ describe("structure", () => {
     const walk = (node: typeof candidacyMachine.root): void => {
       for (const [eventType, transitions] of node.transitions) {
         if (eventType.startsWith("xstate.")) {
-          for (const t of transitions) expect(guardNames(t.guard), `${node.id} ${eventType}`).toContain("bothSubmitted");
+          for (const t of transitions)
+            expect(guardNames(t.guard), `${node.id} ${eventType}`).toContain("bothSubmitted");
           continue;
         }
         seen.add(eventType);
@@ -1195,7 +1253,19 @@ describe("model-based: reachability and dead ends", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("property: random event sequences", () => {
-  const actors = [candidate, otherCandidate, officer, staff, evaluatorA, evaluatorB, evaluatorC, admin, system, user(CANDIDATE_ID, "evaluator"), user(OFFICER_ID, "evaluator")];
+  const actors = [
+    candidate,
+    otherCandidate,
+    officer,
+    staff,
+    evaluatorA,
+    evaluatorB,
+    evaluatorC,
+    admin,
+    system,
+    user(CANDIDATE_ID, "evaluator"),
+    user(OFFICER_ID, "evaluator"),
+  ];
   const eventArbitrary = fc.record({
     index: fc.nat({ max: 21 }),
     actor: fc.constantFrom(...actors),
@@ -1228,9 +1298,7 @@ describe("property: random event sequences", () => {
             }
           }
           expect(s.context.involvement[CANDIDATE_ID]).toBe("candidate");
-          expect(s.context.dossier.submittedVersions).toEqual(
-            s.context.dossier.submittedVersions.map((_, i) => i + 1),
-          );
+          expect(s.context.dossier.submittedVersions).toEqual(s.context.dossier.submittedVersions.map((_, i) => i + 1));
           expect(s.context.dossier.submittedVersions.length).toBeLessThanOrEqual(2);
           expect(s.status).not.toBe("error");
         }

@@ -249,8 +249,7 @@ function asRole(role: InvolvedRole): string {
 
 const ROLE_REQUIRED_MESSAGE: Record<InvolvedRole, string> = {
   candidate: "Cette action est réservée au candidat.",
-  admissibility_officer:
-    "Cette action est réservée à un chargé de recevabilité de l'organisme évaluateur VAE.",
+  admissibility_officer: "Cette action est réservée à un chargé de recevabilité de l'organisme évaluateur VAE.",
   evaluator: "Cette action est réservée aux évaluateurs désignés pour cette candidature.",
   certifier_staff: "Cette action est réservée au personnel du certificateur.",
 };
@@ -285,7 +284,7 @@ function actorConflict(held: InvolvedRole): Refusal {
 /** The candidate who owns this candidacy. */
 function requireOwner(context: CandidacyContext, event: CandidacyEvent): Refusal | null {
   const user = userOf(event.actor);
-  if (!user || user.role !== "candidate") return refuse("wrong_role", ROLE_REQUIRED_MESSAGE.candidate);
+  if (user?.role !== "candidate") return refuse("wrong_role", ROLE_REQUIRED_MESSAGE.candidate);
   if (user.userId !== context.candidateId) {
     return refuse("not_owner", "Seul le candidat titulaire de cette candidature peut effectuer cette action.");
   }
@@ -323,16 +322,13 @@ function requireSystem(event: CandidacyEvent): Refusal | null {
 export function evaluatorSlot(context: CandidacyContext, actor: EventActor): "A" | "B" | null {
   const user = userOf(actor);
   const pair = context.evaluation.pair;
-  if (!user || user.role !== "evaluator" || !pair) return null;
+  if (user?.role !== "evaluator" || !pair) return null;
   if (user.userId === pair.evaluatorAId) return "A";
   if (user.userId === pair.evaluatorBId) return "B";
   return null;
 }
 
-function checkPair(
-  context: CandidacyContext,
-  event: Extract<CandidacyEvent, { type: "ASSIGN_PAIR" }>,
-): Refusal | null {
+function checkPair(context: CandidacyContext, event: Extract<CandidacyEvent, { type: "ASSIGN_PAIR" }>): Refusal | null {
   const ids = [event.evaluatorAId, event.evaluatorBId, event.presidentId];
   if (!ids.every(hasText)) {
     return refuse("invalid_pair", "Désignez deux évaluateurs et, parmi eux, le président du jury.");
@@ -365,10 +361,7 @@ function checkPair(
     }
     const held = conflictingRole(context, evaluatorId, "evaluator");
     if (held) {
-      const detail =
-        held === "admissibility_officer"
-          ? " (il a instruit la recevabilité de cette candidature)"
-          : "";
+      const detail = held === "admissibility_officer" ? " (il a instruit la recevabilité de cette candidature)" : "";
       return refuse(
         "role_conflict",
         `${which} intervient déjà sur cette candidature ${asRole(held)}${detail} : une même ` +
@@ -531,7 +524,7 @@ export const candidacyRules: { [K in CandidacyEventType]: Rule<K> } = {
   CLOSE: (context, event) => {
     if (event.actor?.type === "system") return null;
     const user = userOf(event.actor);
-    if (!user || user.role !== "certifier_staff") {
+    if (user?.role !== "certifier_staff") {
       return refuse(
         "wrong_role",
         "La clôture est faite par le personnel du certificateur ou automatiquement par la plateforme.",
@@ -599,7 +592,11 @@ function initialContext(input: CandidacyInput): CandidacyContext {
   };
 }
 
-const withdraw = { guard: "allowed", target: "#candidacy.withdrawn", actions: ["recordActor", "recordWithdrawal"] } as const;
+const withdraw = {
+  guard: "allowed",
+  target: "#candidacy.withdrawn",
+  actions: ["recordActor", "recordWithdrawal"],
+} as const;
 const lapse = { guard: "allowed", target: "#candidacy.lapsed", actions: ["recordLapse"] } as const;
 const silenceAccepted = {
   guard: "allowed",
@@ -1045,7 +1042,10 @@ const STATE_LABELS: Record<CandidacyStateKey, string> = {
  */
 export function stateKey(snapshotOrValue: CandidacySnapshot | StateValue): CandidacyStateKey {
   const value: StateValue =
-    typeof snapshotOrValue === "object" && snapshotOrValue !== null && "value" in snapshotOrValue && "context" in snapshotOrValue
+    typeof snapshotOrValue === "object" &&
+    snapshotOrValue !== null &&
+    "value" in snapshotOrValue &&
+    "context" in snapshotOrValue
       ? (snapshotOrValue.value as StateValue)
       : (snapshotOrValue as StateValue);
   const path: string[] = [];

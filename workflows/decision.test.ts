@@ -232,7 +232,10 @@ describe("decide: invalid input", () => {
   });
 
   it("rejects a score for an unknown competency", () => {
-    const error = expectDecisionError(() => decide(input({ scores: { ...ALL_PASS, "C9.9": 70 } })), "unknown_competency");
+    const error = expectDecisionError(
+      () => decide(input({ scores: { ...ALL_PASS, "C9.9": 70 } })),
+      "unknown_competency",
+    );
     expect(error.message).toContain("C9.9");
   });
 
@@ -299,7 +302,8 @@ describe("weightedCompetencyScore (training route)", () => {
 
   it("rejects bad weights and incomplete or repeated evaluations", () => {
     expectDecisionError(
-      () => weightedCompetencyScore(evaluations(70, 70, 70), [...WEIGHTS.slice(0, 2), { kind: "jury", weightPercent: 40 }]),
+      () =>
+        weightedCompetencyScore(evaluations(70, 70, 70), [...WEIGHTS.slice(0, 2), { kind: "jury", weightPercent: 40 }]),
       "invalid_weights",
     );
     expectDecisionError(
@@ -367,7 +371,9 @@ describe("jointScores and settleDeliberation (two evaluators)", () => {
     expect(result).toEqual({
       kind: "deliberation",
       disputedCompetencyCodes: ["C2.1"],
-      reasons: [{ kind: "over_tolerance", competencyCode: "C2.1", difference: { tenthsNumerator: 160, denominator: 1 } }],
+      reasons: [
+        { kind: "over_tolerance", competencyCode: "C2.1", difference: { tenthsNumerator: 160, denominator: 1 } },
+      ],
     });
   });
 
@@ -396,7 +402,13 @@ describe("jointScores and settleDeliberation (two evaluators)", () => {
       joint: { "C1.1": { tenthsNumerator: 710, denominator: 1 }, "C1.2": { tenthsNumerator: 700, denominator: 1 } },
     });
     const error = expectDecisionError(
-      () => jointScores({ ...base, acquiredBlocCodes: ["B2"], scoresA: { "C1.1": 70, "C1.2": 70 }, scoresB: { "C1.1": 70 } }),
+      () =>
+        jointScores({
+          ...base,
+          acquiredBlocCodes: ["B2"],
+          scoresA: { "C1.1": 70, "C1.2": 70 },
+          scoresB: { "C1.1": 70 },
+        }),
       "missing_score",
     );
     expect(error.message).toBe("La note de C1.2 (évaluateur B) est manquante.");
@@ -521,7 +533,9 @@ function buildInput(
   const scores: Record<string, number | string> = {};
   const blocInputs = blocs.map((competencies, b) => {
     const codes = competencies.map((_, c) => `C${b + 1}.${c + 1}`);
-    if (!acquired[b]) competencies.forEach(([tenths, style], c) => (scores[codes[c]!] = represent(tenths, style)));
+    if (!acquired[b]) {
+      for (const [c, [tenths, style]] of competencies.entries()) scores[codes[c]!] = represent(tenths, style);
+    }
     return { code: `B${b + 1}`, competencyCodes: codes };
   });
   return {
@@ -601,7 +615,12 @@ describe("properties", () => {
           const thresholds = { blocMeanPercent: meanTenths / 10, competencyFloorPercent: floorTenths / 10 };
           const codes = scores.map((_, index) => `C${index}`);
           const values = Object.fromEntries(codes.map((code, index) => [code, scores[index]! / 10]));
-          const original = decide({ blocs: [{ code: "B1", competencyCodes: codes }], scores: values, thresholds, acquiredBlocCodes: [] });
+          const original = decide({
+            blocs: [{ code: "B1", competencyCodes: codes }],
+            scores: values,
+            thresholds,
+            acquiredBlocCodes: [],
+          });
           const shuffled = decide({
             blocs: [{ code: "B1", competencyCodes: permutation.map((index) => codes[index]!) }],
             scores: values,
@@ -657,11 +676,17 @@ describe("properties", () => {
         fc.nat(),
         (threshold, count, style, floorPick) => {
           const floor = floorPick % (threshold + 1); // floor ≤ threshold, as in any sensible rule
-          const thresholds = { blocMeanPercent: represent(threshold, style), competencyFloorPercent: represent(floor, style) };
+          const thresholds = {
+            blocMeanPercent: represent(threshold, style),
+            competencyFloorPercent: represent(floor, style),
+          };
           const at = { ...singleBloc(Array.from({ length: count }, () => represent(threshold, style))), thresholds };
           expect(decide(at).blocs[0]!.status).toBe("awarded");
           if (threshold > 0) {
-            const below = { ...singleBloc(Array.from({ length: count }, () => represent(threshold - 1, style))), thresholds };
+            const below = {
+              ...singleBloc(Array.from({ length: count }, () => represent(threshold - 1, style))),
+              thresholds,
+            };
             expect(decide(below).blocs[0]!.meanReached).toBe(false);
             expect(decide(below).blocs[0]!.status).toBe("not_awarded");
           }
@@ -689,25 +714,31 @@ describe("properties", () => {
 
   it("treats both evaluators symmetrically, and identical scores as agreed with themselves as joint", () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(tenthsArb, tenthsArb), { minLength: 1, maxLength: 6 }), tenthsArb, (pairs, tolerance) => {
-        const codes = pairs.map((_, index) => `C${index}`);
-        const blocs = [{ code: "B1", competencyCodes: codes }];
-        const scoresA = Object.fromEntries(codes.map((code, i) => [code, pairs[i]![0] / 10]));
-        const scoresB = Object.fromEntries(codes.map((code, i) => [code, represent(pairs[i]![1], 2)]));
-        const common = { blocs, tolerancePoints: tolerance / 10, thresholds: THRESHOLDS };
-        const ab = jointScores({ ...common, scoresA, scoresB });
-        const ba = jointScores({ ...common, scoresA: scoresB, scoresB: scoresA });
-        expect(ba.kind).toBe(ab.kind);
-        if (ab.kind === "agreed" && ba.kind === "agreed") expect(ba.joint).toEqual(ab.joint);
-        if (ab.kind === "deliberation" && ba.kind === "deliberation") {
-          expect(ba.disputedCompetencyCodes).toEqual(ab.disputedCompetencyCodes);
-        }
-        const same = jointScores({ ...common, scoresA, scoresB: scoresA });
-        expect(same).toEqual({
-          kind: "agreed",
-          joint: Object.fromEntries(codes.map((code, i) => [code, { tenthsNumerator: pairs[i]![0], denominator: 1 }])),
-        });
-      }),
+      fc.property(
+        fc.array(fc.tuple(tenthsArb, tenthsArb), { minLength: 1, maxLength: 6 }),
+        tenthsArb,
+        (pairs, tolerance) => {
+          const codes = pairs.map((_, index) => `C${index}`);
+          const blocs = [{ code: "B1", competencyCodes: codes }];
+          const scoresA = Object.fromEntries(codes.map((code, i) => [code, pairs[i]![0] / 10]));
+          const scoresB = Object.fromEntries(codes.map((code, i) => [code, represent(pairs[i]![1], 2)]));
+          const common = { blocs, tolerancePoints: tolerance / 10, thresholds: THRESHOLDS };
+          const ab = jointScores({ ...common, scoresA, scoresB });
+          const ba = jointScores({ ...common, scoresA: scoresB, scoresB: scoresA });
+          expect(ba.kind).toBe(ab.kind);
+          if (ab.kind === "agreed" && ba.kind === "agreed") expect(ba.joint).toEqual(ab.joint);
+          if (ab.kind === "deliberation" && ba.kind === "deliberation") {
+            expect(ba.disputedCompetencyCodes).toEqual(ab.disputedCompetencyCodes);
+          }
+          const same = jointScores({ ...common, scoresA, scoresB: scoresA });
+          expect(same).toEqual({
+            kind: "agreed",
+            joint: Object.fromEntries(
+              codes.map((code, i) => [code, { tenthsNumerator: pairs[i]![0], denominator: 1 }]),
+            ),
+          });
+        },
+      ),
     );
   });
 });

@@ -449,11 +449,7 @@ function acquiredSet(referential: Referential, acquiredBlocCodes: ReadonlyArray<
   const known = new Set(referential.blocs.map((bloc) => bloc.code));
   for (const code of acquiredBlocCodes) {
     if (!known.has(code)) {
-      throw new DecisionInputError(
-        "unknown_bloc",
-        `Le bloc « ${code} » n'existe pas dans le référentiel.`,
-        code,
-      );
+      throw new DecisionInputError("unknown_bloc", `Le bloc « ${code} » n'existe pas dans le référentiel.`, code);
     }
   }
   return new Set(acquiredBlocCodes);
@@ -533,7 +529,7 @@ function decideParsed(
     const count = BigInt(values.length);
     const denominator = commonDenominator * count;
     const meanReached = sum >= thresholds.blocMeanTenths * denominator;
-    const competenciesUnderFloor = bloc.competencyCodes.filter((code, index) => {
+    const competenciesUnderFloor = bloc.competencyCodes.filter((_code, index) => {
       const value = values[index] as Rational;
       return value.n < thresholds.competencyFloorTenths * value.d;
     });
@@ -649,11 +645,7 @@ export function weightedCompetencyScore(
   }
   for (const kind of weightByKind.keys()) {
     if (!scoreByKind.has(kind)) {
-      throw new DecisionInputError(
-        "missing_evaluation",
-        `L'évaluation « ${kind} »${of} est manquante.`,
-        kind,
-      );
+      throw new DecisionInputError("missing_evaluation", `L'évaluation « ${kind} »${of} est manquante.`, kind);
     }
   }
 
@@ -703,7 +695,8 @@ function analyseJoint(input: JointScoresInput): JointAnalysis {
   for (const code of assessedCompetencyCodes(referential, acquired)) {
     const a = scoresA.get(code) as Rational;
     const b = scoresB.get(code) as Rational;
-    const difference = compare(a, b) >= 0 ? rational(a.n * b.d - b.n * a.d, a.d * b.d) : rational(b.n * a.d - a.n * b.d, a.d * b.d);
+    const difference =
+      compare(a, b) >= 0 ? rational(a.n * b.d - b.n * a.d, a.d * b.d) : rational(b.n * a.d - a.n * b.d, a.d * b.d);
     if (compare(difference, tolerance) > 0) {
       disputed.add(code);
       reasons.push({ kind: "over_tolerance", competencyCode: code, difference: toExactScore(difference) });
@@ -779,7 +772,10 @@ export function settleDeliberation(input: SettleDeliberationInput): SettledScore
   const origin: Array<[string, JointScoreOrigin]> = [];
   for (const code of assessedCompetencyCodes(analysis.referential, analysis.acquired)) {
     if (!disputed.has(code)) {
-      joint.push([code, toExactScore(mean2(analysis.scoresA.get(code) as Rational, analysis.scoresB.get(code) as Rational))]);
+      joint.push([
+        code,
+        toExactScore(mean2(analysis.scoresA.get(code) as Rational, analysis.scoresB.get(code) as Rational)),
+      ]);
       origin.push([code, "mean"]);
       continue;
     }
@@ -802,7 +798,10 @@ export function settleDeliberation(input: SettleDeliberationInput): SettledScore
       resolution.by === "president"
         ? `La note du président du jury pour ${code}`
         : `La note retenue par les évaluateurs pour ${code}`;
-    joint.push([code, toExactScore(parseScoreInput(resolution.score, { label, feminine: true, unit: "%", field: code }))]);
+    joint.push([
+      code,
+      toExactScore(parseScoreInput(resolution.score, { label, feminine: true, unit: "%", field: code })),
+    ]);
     origin.push([code, resolution.by]);
   }
   return { joint: Object.fromEntries(joint), origin: Object.fromEntries(origin) };
@@ -817,10 +816,7 @@ export function settleDeliberation(input: SettleDeliberationInput): SettledScore
  * "70,0". Exact when the value has at most `maxDecimals` decimals (always the case for scores produced here with
  * the default 4), otherwise rounded half up at `maxDecimals`. For display and storage only; compare with decide.
  */
-export function formatScore(
-  score: ScoreInput,
-  options: { separator?: "," | "."; maxDecimals?: number } = {},
-): string {
+export function formatScore(score: ScoreInput, options: { separator?: "," | "."; maxDecimals?: number } = {}): string {
   const separator = options.separator ?? ",";
   const maxDecimals = Math.max(1, Math.trunc(options.maxDecimals ?? 4));
   const value = parseScoreInput(score, scoreSubject());

@@ -35,9 +35,18 @@ describe("declaredExperience", () => {
   });
 
   it("counts whole calendar months, then the days left over", () => {
-    expect(declaredExperience([{ start: "2024-01-01", end: "2024-03-31", relatedToCqp: true }])).toMatchObject({ months: 3, remainingDays: 0 });
-    expect(declaredExperience([{ start: "2024-01-15", end: "2024-02-14", relatedToCqp: true }])).toMatchObject({ months: 1, remainingDays: 0 });
-    expect(declaredExperience([{ start: "2024-01-15", end: "2024-02-20", relatedToCqp: true }])).toMatchObject({ months: 1, remainingDays: 6 });
+    expect(declaredExperience([{ start: "2024-01-01", end: "2024-03-31", relatedToCqp: true }])).toMatchObject({
+      months: 3,
+      remainingDays: 0,
+    });
+    expect(declaredExperience([{ start: "2024-01-15", end: "2024-02-14", relatedToCqp: true }])).toMatchObject({
+      months: 1,
+      remainingDays: 0,
+    });
+    expect(declaredExperience([{ start: "2024-01-15", end: "2024-02-20", relatedToCqp: true }])).toMatchObject({
+      months: 1,
+      remainingDays: 6,
+    });
     // Two separate 20-day periods: 40 days left over make a month and 10 days.
     expect(
       declaredExperience([
@@ -52,8 +61,12 @@ describe("declaredExperience", () => {
   });
 
   it("refuses impossible dates and reversed periods rather than guessing", () => {
-    expect(() => declaredExperience([{ start: "2024-02-30", end: "2024-03-01", relatedToCqp: true }])).toThrow(RangeError);
-    expect(() => declaredExperience([{ start: "2024-03-01", end: "2024-02-01", relatedToCqp: true }])).toThrow(RangeError);
+    expect(() => declaredExperience([{ start: "2024-02-30", end: "2024-03-01", relatedToCqp: true }])).toThrow(
+      RangeError,
+    );
+    expect(() => declaredExperience([{ start: "2024-03-01", end: "2024-02-01", relatedToCqp: true }])).toThrow(
+      RangeError,
+    );
   });
 
   it("does not depend on the order of the proofs", () => {
@@ -74,6 +87,8 @@ describe("formatExperience", () => {
     expect(formatExperience(declaredExperience([{ start: "2023-01-01", end: "2024-06-30", relatedToCqp: true }]))).toBe(
       "1 an et 6 mois",
     );
-    expect(formatExperience(declaredExperience([{ start: "2022-01-01", end: "2023-12-31", relatedToCqp: true }]))).toBe("2 ans");
+    expect(formatExperience(declaredExperience([{ start: "2022-01-01", end: "2023-12-31", relatedToCqp: true }]))).toBe(
+      "2 ans",
+    );
   });
 });

@@ -31,7 +31,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 function dayNumber(date: string): number {
   if (!ISO_DATE.test(date)) throw new RangeError(`Not a calendar date: ${date}`);
   const ms = Date.parse(`${date}T00:00:00Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`Not a calendar date: ${date}`);
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date)
+    throw new RangeError(`Not a calendar date: ${date}`);
   return Math.round(ms / DAY);
 }
 
@@ -46,7 +47,9 @@ function calendarMonths(startDay: number, endDay: number): { months: number; day
     if (Math.round(next / DAY) - 1 > endDay) break;
     months += 1;
   }
-  const monthsEnd = Math.round(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, start.getUTCDate()) / DAY);
+  const monthsEnd = Math.round(
+    Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + months, start.getUTCDate()) / DAY,
+  );
   return { months, days: endDay - monthsEnd + 1 };
 }
 

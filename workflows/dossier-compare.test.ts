@@ -24,7 +24,11 @@ describe("compareDossierVersions", () => {
         ["C1.1", { context: "En boutique", actions: "J'accueille", results: "" }],
         ["C1.2", { context: "x", actions: "y", results: "z" }],
       ]),
-      evidence: [piece("f1", "Attestation", ["C1.1"]), piece("f2", "Photo du rayon", ["C1.2"]), piece("f3", "Planning", ["C2.1"])],
+      evidence: [
+        piece("f1", "Attestation", ["C1.1"]),
+        piece("f2", "Photo du rayon", ["C1.2"]),
+        piece("f3", "Planning", ["C2.1"]),
+      ],
     };
     const after = {
       narratives: new Map([
@@ -32,7 +36,11 @@ describe("compareDossierVersions", () => {
         ["C1.2", { context: "x", actions: "y", results: "z" }],
         ["C2.1", { context: "", actions: "J'encaisse", results: "" }],
       ]),
-      evidence: [piece("f1", "Attestation de l'employeur", ["C1.1"]), piece("f2", "Photo du rayon", ["C1.2", "C1.3"]), piece("f4", "Ticket", ["C2.2"])],
+      evidence: [
+        piece("f1", "Attestation de l'employeur", ["C1.1"]),
+        piece("f2", "Photo du rayon", ["C1.2", "C1.3"]),
+        piece("f4", "Ticket", ["C2.2"]),
+      ],
     };
     const changes = compareDossierVersions(before, after);
     expect(Object.fromEntries(changes.narratives)).toEqual({ "C1.1": ["actions", "results"], "C2.1": ["actions"] });

@@ -29,7 +29,8 @@ export interface DossierChanges {
 }
 
 const EMPTY: NarrativeParts = { context: "", actions: "", results: "" };
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && new Set([...a, ...b]).size === a.length;
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && new Set([...a, ...b]).size === a.length;
 
 export function compareDossierVersions(before: ComparableVersion, after: ComparableVersion): DossierChanges {
   const narratives = new Map<string, NarrativePart[]>();

@@ -40,12 +40,15 @@ describe("dossierCoverage", () => {
   });
 
   it("treats blank text as nothing written, and a file listed twice for a competency as one", () => {
-    const coverage = dossierCoverage(
-      competencies.slice(0, 1),
-      new Map([["C1.1", narrative("  ", "\n", " ")]]),
-      [{ competencyCodes: ["C1.1", "C1.1"] }],
-    );
-    expect(coverage.competencies[0]).toMatchObject({ hasNarrative: false, narrativeLength: 0, lengthLevel: "empty", evidenceCount: 1 });
+    const coverage = dossierCoverage(competencies.slice(0, 1), new Map([["C1.1", narrative("  ", "\n", " ")]]), [
+      { competencyCodes: ["C1.1", "C1.1"] },
+    ]);
+    expect(coverage.competencies[0]).toMatchObject({
+      hasNarrative: false,
+      narrativeLength: 0,
+      lengthLevel: "empty",
+      evidenceCount: 1,
+    });
   });
 
   it("never lets an empty scope through", () => {

@@ -81,7 +81,9 @@ export function dossierCoverage(
   const rows = competencies.map((competency): CompetencyCoverage => {
     const narrative = narratives.get(competency.code);
     const emptyParts = NARRATIVE_PARTS.filter((part) => !narrative || narrative[part].trim() === "");
-    const narrativeLength = narrative ? NARRATIVE_PARTS.reduce((sum, part) => sum + narrative[part].trim().length, 0) : 0;
+    const narrativeLength = narrative
+      ? NARRATIVE_PARTS.reduce((sum, part) => sum + narrative[part].trim().length, 0)
+      : 0;
     return {
       ...competency,
       narrativeLength,

@@ -4,8 +4,14 @@ import { checkRequestDocuments, missingRequestDocuments } from "./request-docume
 describe("the documents an admissibility request is filed with", () => {
   it("needs an identity document, a proof of activity and the sworn statement; the other kinds are optional", () => {
     expect(checkRequestDocuments(["identity", "activity_proof", "sworn_statement"])).toEqual({ complete: true });
-    expect(checkRequestDocuments(["sworn_statement", "activity_proof", "activity_proof", "other", "identity"])).toEqual({ complete: true });
-    expect(missingRequestDocuments(["prior_certificate", "other"])).toEqual(["identity", "activity_proof", "sworn_statement"]);
+    expect(checkRequestDocuments(["sworn_statement", "activity_proof", "activity_proof", "other", "identity"])).toEqual(
+      { complete: true },
+    );
+    expect(missingRequestDocuments(["prior_certificate", "other"])).toEqual([
+      "identity",
+      "activity_proof",
+      "sworn_statement",
+    ]);
   });
 
   it("lists in French what is missing, and only that", () => {

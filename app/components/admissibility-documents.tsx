@@ -41,7 +41,8 @@ export function DeclaredExperienceSummary({ experience }: { experience: Experien
       {experience.from && experience.to ? (
         <span className="muted">
           {" "}
-          (du {formatDate(experience.from)} au {formatDate(experience.to)}, périodes qui se chevauchent comptées une fois)
+          (du {formatDate(experience.from)} au {formatDate(experience.to)}, périodes qui se chevauchent comptées une
+          fois)
         </span>
       ) : null}
     </p>
@@ -109,7 +110,12 @@ export function AdmissibilityDocumentList({
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove" />
                   <input type="hidden" name="documentId" value={d.id} />
-                  <button type="submit" className="button button--ghost" disabled={busy} aria-label={`Retirer ${d.originalName}`}>
+                  <button
+                    type="submit"
+                    className="button button--ghost"
+                    disabled={busy}
+                    aria-label={`Retirer ${d.originalName}`}
+                  >
                     Retirer
                   </button>
                 </Form>

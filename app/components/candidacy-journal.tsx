@@ -2,7 +2,12 @@
 // full audit trail).
 import type { ReactNode } from "react";
 import { ROLE_LABELS } from "~/utils/roles";
-import { type JournalEntry, candidateTimelineText, staffEventDetails, staffEventLabel } from "~/utils/candidacy-timeline";
+import {
+  type JournalEntry,
+  candidateTimelineText,
+  staffEventDetails,
+  staffEventLabel,
+} from "~/utils/candidacy-timeline";
 import { formatDateTime } from "~/utils/format";
 
 export function CandidateTimeline({ entries }: { entries: (JournalEntry & { id: string })[] }) {
@@ -21,7 +26,11 @@ export function CandidateTimeline({ entries }: { entries: (JournalEntry & { id: 
   );
 }
 
-export function StaffJournal({ entries }: { entries: (JournalEntry & { id: string; fromState: string | null; toState: string })[] }) {
+export function StaffJournal({
+  entries,
+}: {
+  entries: (JournalEntry & { id: string; fromState: string | null; toState: string })[];
+}) {
   return (
     <table className="table">
       <caption className="visually-hidden">Journal de la candidature</caption>

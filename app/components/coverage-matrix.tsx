@@ -1,7 +1,12 @@
 // The coverage matrix of a dossier: per competency, whether its narrative is written (and how developed) and how
 // many pieces of evidence support it.
 import { Link } from "@remix-run/react";
-import { NARRATIVE_LENGTH_LABELS, NARRATIVE_PART_LABELS, type NarrativeLengthLevel, type NarrativePart } from "../../workflows/dossier-coverage";
+import {
+  NARRATIVE_LENGTH_LABELS,
+  NARRATIVE_PART_LABELS,
+  type NarrativeLengthLevel,
+  type NarrativePart,
+} from "../../workflows/dossier-coverage";
 
 export interface CoverageRowView {
   code: string;
@@ -32,11 +37,17 @@ export function CoverageMatrix({ rows, editHref }: { rows: CoverageRowView[]; ed
               <strong>{row.code}</strong> <span className="muted">{row.title}</span>
             </th>
             <td>
-              <span className={row.hasNarrative ? "badge badge--active" : "badge badge--urgent"}>{NARRATIVE_LENGTH_LABELS[row.lengthLevel]}</span>
+              <span className={row.hasNarrative ? "badge badge--active" : "badge badge--urgent"}>
+                {NARRATIVE_LENGTH_LABELS[row.lengthLevel]}
+              </span>
               {row.hasNarrative && row.emptyParts.length > 0 ? (
-                <div className="muted">À compléter : {row.emptyParts.map((p) => NARRATIVE_PART_LABELS[p]).join(", ")}</div>
+                <div className="muted">
+                  À compléter : {row.emptyParts.map((p) => NARRATIVE_PART_LABELS[p]).join(", ")}
+                </div>
               ) : null}
-              {row.narrativeLength > 0 ? <div className="muted">{row.narrativeLength.toLocaleString("fr-FR")} caractères</div> : null}
+              {row.narrativeLength > 0 ? (
+                <div className="muted">{row.narrativeLength.toLocaleString("fr-FR")} caractères</div>
+              ) : null}
             </td>
             <td>
               <span className={row.evidenceCount > 0 ? "badge badge--active" : "badge"}>

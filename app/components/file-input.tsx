@@ -82,7 +82,14 @@ export function FileUploadControls({
   const uploading = navigation.state === "submitting" && navigation.formEncType === "multipart/form-data";
   return (
     <>
-      <FileInput id={id} label={label} maxBytes={maxBytes} accept={accept} acceptedLabel={acceptedLabel} onValidityChange={setFileOk} />
+      <FileInput
+        id={id}
+        label={label}
+        maxBytes={maxBytes}
+        accept={accept}
+        acceptedLabel={acceptedLabel}
+        onValidityChange={setFileOk}
+      />
       <button type="submit" className="button" disabled={navigation.state !== "idle" || !fileOk}>
         {uploading ? "Envoi en cours…" : submitLabel}
       </button>

@@ -45,7 +45,17 @@ export function FormAlert({ message }: { message?: string | null }) {
 }
 
 /** A checkbox with its label and error (consents, sworn statements, confirmations). */
-export function CheckboxField({ id, name, error, children }: { id: string; name: string; error?: string; children: ReactNode }) {
+export function CheckboxField({
+  id,
+  name,
+  error,
+  children,
+}: {
+  id: string;
+  name: string;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div className={error ? "field field--error checkbox" : "field checkbox"}>
       <input

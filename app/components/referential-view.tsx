@@ -46,7 +46,13 @@ export function VaeSteps({ steps }: { steps: string[] }) {
   );
 }
 
-export function BlocsView({ referential, showModalities = true }: { referential: ReferentialView; showModalities?: boolean }) {
+export function BlocsView({
+  referential,
+  showModalities = true,
+}: {
+  referential: ReferentialView;
+  showModalities?: boolean;
+}) {
   return (
     <>
       <nav aria-label="Blocs de compétences" className="toc">
@@ -61,7 +67,12 @@ export function BlocsView({ referential, showModalities = true }: { referential:
         </ul>
       </nav>
       {referential.blocs.map((bloc) => (
-        <section key={bloc.id} id={`bloc-${bloc.number}`} className="bloc" aria-labelledby={`bloc-${bloc.number}-titre`}>
+        <section
+          key={bloc.id}
+          id={`bloc-${bloc.number}`}
+          className="bloc"
+          aria-labelledby={`bloc-${bloc.number}-titre`}
+        >
           <h2 id={`bloc-${bloc.number}-titre`}>
             Bloc de compétences {bloc.number} : {bloc.title}
           </h2>

@@ -8,7 +8,8 @@ export function RoleCheckboxes({ selected, error }: { selected: readonly Role[];
       <legend>Rôles</legend>
       {ROLES.map((role) => (
         <label key={role} className="checkbox">
-          <input type="checkbox" name="roles" value={role} defaultChecked={selected.includes(role)} /> {ROLE_LABELS[role]}
+          <input type="checkbox" name="roles" value={role} defaultChecked={selected.includes(role)} />{" "}
+          {ROLE_LABELS[role]}
         </label>
       ))}
       {error ? (

@@ -68,7 +68,12 @@ export default function AdminHome() {
             aria-describedby={searchError ? "search-error" : undefined}
           />
         </label>
-        <SelectFilter name="role" label="Rôle" allLabel="Tous les rôles" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+        <SelectFilter
+          name="role"
+          label="Rôle"
+          allLabel="Tous les rôles"
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
       </FilterBar>
       <table className="table">
         <thead>

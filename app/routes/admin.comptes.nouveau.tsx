@@ -26,15 +26,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const selectedRoles = formData.getAll("roles").map(String);
   const form = parseForm(createAccountSchema, formData);
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, values: form.values, selectedRoles }, { status: 400 });
-  const outcome = await createStaffAccount(
-    await getDb(),
-    { userId: admin.id, role: "admin" },
-    form.data,
-    { ip: clientIp(context) },
-  );
+  const outcome = await createStaffAccount(await getDb(), { userId: admin.id, role: "admin" }, form.data, {
+    ip: clientIp(context),
+  });
   if (!outcome.ok) {
     return json(
-      { fieldErrors: outcome.fieldErrors as Record<string, string>, values: { fullName: form.data.fullName, email: form.data.email }, selectedRoles },
+      {
+        fieldErrors: outcome.fieldErrors as Record<string, string>,
+        values: { fullName: form.data.fullName, email: form.data.email },
+        selectedRoles,
+      },
       { status: 400 },
     );
   }
@@ -58,8 +59,21 @@ export default function NewAccount() {
       </p>
       <Form method="post" noValidate className="form">
         <FormAlert message={Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null} />
-        <FormField name="fullName" label="Prénom et nom" required defaultValue={values.fullName} error={errors.fullName} />
-        <FormField name="email" label="Adresse e-mail" type="email" required defaultValue={values.email} error={errors.email} />
+        <FormField
+          name="fullName"
+          label="Prénom et nom"
+          required
+          defaultValue={values.fullName}
+          error={errors.fullName}
+        />
+        <FormField
+          name="email"
+          label="Adresse e-mail"
+          type="email"
+          required
+          defaultValue={values.email}
+          error={errors.email}
+        />
         <FormField
           name="password"
           label="Mot de passe initial"

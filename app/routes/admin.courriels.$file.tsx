@@ -17,7 +17,7 @@ const fileSchema = z.string().regex(/^[A-Za-z0-9._-]+\.eml$/);
 
 // Inside the frame: inline styles and embedded images only, nothing fetched from elsewhere.
 const FRAME_POLICY =
-  '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; img-src data:">';
+  "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

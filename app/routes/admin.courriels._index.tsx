@@ -32,11 +32,13 @@ export default function SentEmails() {
       ) : (
         <p className="muted">
           Aucun serveur SMTP n'est configuré : le portail n'envoie pas les courriels, il les enregistre sous{" "}
-          <code>{mailDir}</code> pour que vous puissiez lire ici ce que chacun aurait reçu. Pour les envoyer,
-          renseignez <code>SMTP_URL</code>.
+          <code>{mailDir}</code> pour que vous puissiez lire ici ce que chacun aurait reçu. Pour les envoyer, renseignez{" "}
+          <code>SMTP_URL</code>.
         </p>
       )}
-      {emails.length === limit ? <p className="muted">Seuls les {limit} courriels les plus récents sont affichés.</p> : null}
+      {emails.length === limit ? (
+        <p className="muted">Seuls les {limit} courriels les plus récents sont affichés.</p>
+      ) : null}
       {smtp && emails.length === 0 ? null : (
         <table className="table">
           <thead>

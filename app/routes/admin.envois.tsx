@@ -22,7 +22,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const { letters, total } = await readDeadLetters(await getDb(), LIMIT);
   return json({
-    letters: letters.map((l) => ({ ...l, label: messageLabel(l.topic, l.emailKind), recipient: recipientLabel(l.recipientRoles) })),
+    letters: letters.map((l) => ({
+      ...l,
+      label: messageLabel(l.topic, l.emailKind),
+      recipient: recipientLabel(l.recipientRoles),
+    })),
     total,
     limit: LIMIT,
     maxAttempts: getConfig().outboxMaxAttempts,
@@ -112,7 +116,11 @@ export default function DeadLetters() {
             : `${actionData.retried} messages sont remis en file d'envoi.`}
         </div>
       ) : null}
-      {total > limit ? <p className="muted">Seuls les {limit} échecs les plus récents sont affichés sur {total}.</p> : null}
+      {total > limit ? (
+        <p className="muted">
+          Seuls les {limit} échecs les plus récents sont affichés sur {total}.
+        </p>
+      ) : null}
       <table className="table">
         <thead>
           <tr>

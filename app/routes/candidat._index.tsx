@@ -19,14 +19,22 @@ export const meta = () => [{ title: "Mes candidatures — Portail VAE" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const db = await getDb();
-  const [candidacies, certifications] = await Promise.all([listCandidaciesOfCandidate(db, user.id), listCertifications(db)]);
+  const [candidacies, certifications] = await Promise.all([
+    listCandidaciesOfCandidate(db, user.id),
+    listCertifications(db),
+  ]);
   const inProgress = new Set(
-    candidacies.filter((c) => !(FINAL_STATE_KEYS as readonly string[]).includes(c.state)).map((c) => c.certificationCode),
+    candidacies
+      .filter((c) => !(FINAL_STATE_KEYS as readonly string[]).includes(c.state))
+      .map((c) => c.certificationCode),
   );
   return json({
     fullName: user.fullName,
     candidacies: candidacies.map((c) => ({ ...c, stateLabel: stateLabel(c.state) })),
-    certifications: certifications.map((c) => ({ ...c, canStart: c.activeVersion !== null && !inProgress.has(c.code) })),
+    certifications: certifications.map((c) => ({
+      ...c,
+      canStart: c.activeVersion !== null && !inProgress.has(c.code),
+    })),
   });
 }
 

@@ -25,7 +25,11 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy, context } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy, context } = await loadCandidacyFor(
+    user,
+    "candidate",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const documents = await readAdmissibilityDocuments(db, candidacy.id);
@@ -34,7 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       count: documents.documents.length,
       experience: formatExperience(documents.experience),
       // What filing the request would refuse for (the service checks it again under the candidacy's lock).
-      missing: missingRequestDocuments(documents.documents.map((d) => d.kind)).map((kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind]),
+      missing: missingRequestDocuments(documents.documents.map((d) => d.kind)).map(
+        (kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind],
+      ),
       editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
     },
     dossier: {
@@ -50,10 +56,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       targetBlocCodes: candidacy.targetBlocCodes,
     },
     admissibility: {
-      incompleteReason: candidacy.state === "admissibility.incomplete" ? context.admissibility.incompleteReason : undefined,
+      incompleteReason:
+        candidacy.state === "admissibility.incomplete" ? context.admissibility.incompleteReason : undefined,
       decisionReason: context.admissibility.reason,
       validityEndsOn: context.admissibility.validityEndsOn,
-      answerDueBy: context.admissibility.completedAt ? admissibilitySilenceDeadline(context.admissibility.completedAt) : undefined,
+      answerDueBy: context.admissibility.completedAt
+        ? admissibilitySilenceDeadline(context.admissibility.completedAt)
+        : undefined,
     },
     journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
     allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "candidate" }, [...CANDIDATE_INTENTS]),
@@ -62,11 +71,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy } = await loadCandidacyFor(
+    user,
+    "candidate",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const form = parseForm(candidacyIntentSchema, await readFormData(request));
-  if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });
+  if (!form.ok)
+    return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });
   if (!(CANDIDATE_INTENTS as readonly string[]).includes(form.data.intent)) {
-    return json({ fieldErrors: {}, formError: "Cette action n'est pas possible depuis votre espace.", done: false }, { status: 403 });
+    return json(
+      { fieldErrors: {}, formError: "Cette action n'est pas possible depuis votre espace.", done: false },
+      { status: 403 },
+    );
   }
   const outcome = await sendCandidacyEvent(
     await getDb(),
@@ -107,14 +124,15 @@ export default function CandidacyPage() {
       ) : null}
       {candidacy.state.startsWith("admissibility.") && admissibility.answerDueBy ? (
         <p>
-          L'organisme évaluateur doit vous répondre au plus tard le <strong>{formatDate(admissibility.answerDueBy)}</strong> ;
-          sans réponse à cette date, votre demande sera réputée recevable.
+          L'organisme évaluateur doit vous répondre au plus tard le{" "}
+          <strong>{formatDate(admissibility.answerDueBy)}</strong> ; sans réponse à cette date, votre demande sera
+          réputée recevable.
         </p>
       ) : null}
       {admissibility.validityEndsOn && ["admissible", "dossier.inProgress"].includes(candidacy.state) ? (
         <p>
-          Votre recevabilité est valable jusqu'au <strong>{formatDate(admissibility.validityEndsOn)}</strong> : déposez votre
-          dossier avant cette date.
+          Votre recevabilité est valable jusqu'au <strong>{formatDate(admissibility.validityEndsOn)}</strong> : déposez
+          votre dossier avant cette date.
         </p>
       ) : null}
 
@@ -145,14 +163,19 @@ export default function CandidacyPage() {
         <section className="card">
           <h2>Mon dossier de validation</h2>
           {dossier.writing ? (
-            <p>Rédigez, compétence par compétence, le récit de votre expérience et joignez vos pièces justificatives.</p>
+            <p>
+              Rédigez, compétence par compétence, le récit de votre expérience et joignez vos pièces justificatives.
+            </p>
           ) : (
             <p>
-              Votre dossier a été déposé{dossier.filedVersions > 1 ? ` (${dossier.filedVersions} versions)` : ""} : il est figé
-              tel que les évaluateurs le lisent.
+              Votre dossier a été déposé{dossier.filedVersions > 1 ? ` (${dossier.filedVersions} versions)` : ""} : il
+              est figé tel que les évaluateurs le lisent.
             </p>
           )}
-          <Link className="button" to={dossier.writing ? `/candidat/candidatures/${candidacy.id}/dossier` : `/dossiers/${candidacy.id}`}>
+          <Link
+            className="button"
+            to={dossier.writing ? `/candidat/candidatures/${candidacy.id}/dossier` : `/dossiers/${candidacy.id}`}
+          >
             {dossier.writing ? "Rédiger mon dossier" : "Consulter mon dossier déposé"}
           </Link>
         </section>
@@ -183,7 +206,9 @@ export default function CandidacyPage() {
       {allowed.includes("COMPLETE_REQUEST") ? (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value="COMPLETE_REQUEST" />
-          <p>Une fois les éléments manquants apportés, signalez-le : le délai de réponse de deux mois repart de ce jour.</p>
+          <p>
+            Une fois les éléments manquants apportés, signalez-le : le délai de réponse de deux mois repart de ce jour.
+          </p>
           <button
             type="submit"
             className="button"

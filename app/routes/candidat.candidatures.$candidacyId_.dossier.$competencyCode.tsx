@@ -35,7 +35,11 @@ const PART_HINTS: Record<NarrativePart, string> = {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const dossier = await readCandidateDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const dossier = await readCandidateDossier(
+    await getDb(),
+    user,
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   if (!dossier) throw json({ message: "Candidature introuvable." }, { status: 404 });
   const competency = dossier.scope.competencies.find((c) => c.code === params.competencyCode);
   if (!competency) throw json({ message: "Compétence introuvable dans votre dossier." }, { status: 404 });
@@ -69,15 +73,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
       maxFileBytes: getConfig().uploadMaxBytes,
     });
     if (!outcome.ok) {
-      return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false }, { status: outcome.status });
+      return json(
+        { formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false },
+        { status: outcome.status },
+      );
     }
     return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: false, added: true });
   }
   const form = parseForm(narrativeSchema, await readFormData(request));
-  if (!form.ok) return json({ formError: null as string | null, fieldErrors: form.fieldErrors, saved: false, added: false }, { status: 400 });
+  if (!form.ok)
+    return json(
+      { formError: null as string | null, fieldErrors: form.fieldErrors, saved: false, added: false },
+      { status: 400 },
+    );
   const outcome = await saveNarrative(await getDb(), user, candidacyId, params.competencyCode ?? "", form.data);
   if (!outcome.ok) {
-    return json({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false }, { status: outcome.status });
+    return json(
+      { formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false },
+      { status: outcome.status },
+    );
   }
   return json({ formError: null, fieldErrors: {} as Record<string, string>, saved: true, added: false });
 }
@@ -161,8 +175,8 @@ export default function CompetencyNarrativePage() {
           );
         })}
         <p data-testid="length-indicator">
-          Longueur du récit : <strong>{NARRATIVE_LENGTH_LABELS[narrativeLengthLevel(total)]}</strong> ({total.toLocaleString("fr-FR")}{" "}
-          caractères)
+          Longueur du récit : <strong>{NARRATIVE_LENGTH_LABELS[narrativeLengthLevel(total)]}</strong> (
+          {total.toLocaleString("fr-FR")} caractères)
         </p>
         <button type="submit" className="button" disabled={busy}>
           Enregistrer mon récit
@@ -203,8 +217,12 @@ export default function CompetencyNarrativePage() {
         </details>
       </section>
       <nav className="pager">
-        {data.previousCode ? <Link to={`${dossierHref}/${encodeURIComponent(data.previousCode)}`}>← {data.previousCode}</Link> : null}{" "}
-        {data.nextCode ? <Link to={`${dossierHref}/${encodeURIComponent(data.nextCode)}`}>{data.nextCode} →</Link> : null}
+        {data.previousCode ? (
+          <Link to={`${dossierHref}/${encodeURIComponent(data.previousCode)}`}>← {data.previousCode}</Link>
+        ) : null}{" "}
+        {data.nextCode ? (
+          <Link to={`${dossierHref}/${encodeURIComponent(data.nextCode)}`}>{data.nextCode} →</Link>
+        ) : null}
       </nav>
     </>
   );

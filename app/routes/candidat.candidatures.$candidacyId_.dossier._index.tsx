@@ -31,7 +31,11 @@ export const meta = () => [{ title: "Mon dossier de validation — Portail VAE" 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const dossier = await readCandidateDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const dossier = await readCandidateDossier(
+    await getDb(),
+    user,
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   if (!dossier) throw json({ message: "Candidature introuvable." }, { status: 404 });
   return json({
     candidacy: {
@@ -55,7 +59,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       criterionIds: e.criterionIds,
     })),
     currentIsDraft: dossier.current ? !dossier.current.version.frozenAt : true,
-    filedVersions: dossier.versions.filter((v) => v.frozenAt).map((v) => ({ version: v.version, frozenAt: v.frozenAt!.toISOString() })),
+    filedVersions: dossier.versions
+      .filter((v) => v.frozenAt)
+      .map((v) => ({ version: v.version, frozenAt: v.frozenAt!.toISOString() })),
     maxFileBytes: getConfig().uploadMaxBytes,
     accept: UPLOAD_ACCEPT,
     acceptedLabel: ALLOWED_UPLOAD_TYPES_LABEL,
@@ -91,12 +97,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
         maxFileBytes: getConfig().uploadMaxBytes,
       });
       if (!outcome.ok) {
-        return reply({ intent: "replace", documentId: replaced.data, formError: outcome.formError, done: null }, outcome.status);
+        return reply(
+          { intent: "replace", documentId: replaced.data, formError: outcome.formError, done: null },
+          outcome.status,
+        );
       }
       return reply({ intent: "replace", formError: null, done: "Le fichier de la pièce a été remplacé." });
     }
-    const outcome = await addEvidence(db, getStorage(), user, candidacyId, request, { maxFileBytes: getConfig().uploadMaxBytes });
-    if (!outcome.ok) return reply({ intent: "upload", formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, outcome.status);
+    const outcome = await addEvidence(db, getStorage(), user, candidacyId, request, {
+      maxFileBytes: getConfig().uploadMaxBytes,
+    });
+    if (!outcome.ok)
+      return reply(
+        { intent: "upload", formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null },
+        outcome.status,
+      );
     return reply({ intent: "upload", formError: null, done: "La pièce a été ajoutée à votre dossier." });
   }
   const formData = await readFormData(request);
@@ -106,12 +121,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "update-evidence": {
       const links = parseForm(evidenceLinksSchema, formData);
       if (!links.ok) {
-        return reply({ intent: "update-evidence", documentId: intent.data.documentId, formError: null, fieldErrors: links.fieldErrors, done: null }, 400);
+        return reply(
+          {
+            intent: "update-evidence",
+            documentId: intent.data.documentId,
+            formError: null,
+            fieldErrors: links.fieldErrors,
+            done: null,
+          },
+          400,
+        );
       }
       const outcome = await updateEvidence(db, user, candidacyId, intent.data.documentId, links.data);
       if (!outcome.ok) {
         return reply(
-          { intent: "update-evidence", documentId: intent.data.documentId, formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null },
+          {
+            intent: "update-evidence",
+            documentId: intent.data.documentId,
+            formError: outcome.formError,
+            fieldErrors: outcome.fieldErrors,
+            done: null,
+          },
           outcome.status,
         );
       }
@@ -119,15 +149,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case "remove-evidence": {
       const outcome = await removeEvidence(db, getStorage(), user, candidacyId, intent.data.documentId);
-      if (!outcome.ok) return reply({ intent: "remove-evidence", formError: outcome.formError, done: null }, outcome.status);
+      if (!outcome.ok)
+        return reply({ intent: "remove-evidence", formError: outcome.formError, done: null }, outcome.status);
       return reply({ intent: "remove-evidence", formError: null, done: "La pièce a été retirée de votre dossier." });
     }
     case "submit": {
-      const outcome = await submitDossier(db, user, candidacyId, { confirmWithoutEvidence: intent.data.confirmWithoutEvidence === "on" });
+      const outcome = await submitDossier(db, user, candidacyId, {
+        confirmWithoutEvidence: intent.data.confirmWithoutEvidence === "on",
+      });
       if (!outcome.ok) {
-        return reply({ intent: "submit", formError: outcome.formError, done: null, needsConfirmation: outcome.needsConfirmation }, outcome.status);
+        return reply(
+          { intent: "submit", formError: outcome.formError, done: null, needsConfirmation: outcome.needsConfirmation },
+          outcome.status,
+        );
       }
-      return reply({ intent: "submit", formError: null, done: `Votre dossier (version ${outcome.version}) a été déposé.` });
+      return reply({
+        intent: "submit",
+        formError: null,
+        done: `Votre dossier (version ${outcome.version}) a été déposé.`,
+      });
     }
   }
 }
@@ -160,14 +200,15 @@ export default function DossierPage() {
       ) : null}
       {data.sentBack ? (
         <div className="alert" role="note">
-          Votre dossier (version {data.sentBack.version}) vous a été renvoyé le {formatDate(data.sentBack.at)} pour précisions :{" "}
-          <q>{data.sentBack.reason}</q>. Vous complétez la version {data.nextVersion} ; la version {data.sentBack.version} reste
-          telle que vous l'avez déposée.
+          Votre dossier (version {data.sentBack.version}) vous a été renvoyé le {formatDate(data.sentBack.at)} pour
+          précisions : <q>{data.sentBack.reason}</q>. Vous complétez la version {data.nextVersion} ; la version{" "}
+          {data.sentBack.version} reste telle que vous l'avez déposée.
         </div>
       ) : null}
       {!data.editable && data.candidacy.state === "admissible" ? (
         <p className="alert" role="note">
-          Commencez votre dossier depuis la <Link to={`/candidat/candidatures/${data.candidacy.id}`}>page de votre candidature</Link>.
+          Commencez votre dossier depuis la{" "}
+          <Link to={`/candidat/candidatures/${data.candidacy.id}`}>page de votre candidature</Link>.
         </p>
       ) : null}
       {data.filedVersions.length > 0 ? (
@@ -192,7 +233,11 @@ export default function DossierPage() {
         </p>
         <CoverageMatrix
           rows={coverage.competencies}
-          editHref={data.editable ? (code) => `/candidat/candidatures/${data.candidacy.id}/dossier/${encodeURIComponent(code)}` : undefined}
+          editHref={
+            data.editable
+              ? (code) => `/candidat/candidatures/${data.candidacy.id}/dossier/${encodeURIComponent(code)}`
+              : undefined
+          }
         />
       </section>
 
@@ -215,7 +260,9 @@ export default function DossierPage() {
                   {code}
                 </span>
               ))}
-              {piece.criterionIds.length > 0 ? ` — ${piece.criterionIds.length} critère${piece.criterionIds.length > 1 ? "s" : ""} ciblé${piece.criterionIds.length > 1 ? "s" : ""}` : ""}
+              {piece.criterionIds.length > 0
+                ? ` — ${piece.criterionIds.length} critère${piece.criterionIds.length > 1 ? "s" : ""} ciblé${piece.criterionIds.length > 1 ? "s" : ""}`
+                : ""}
             </p>
             {data.editable ? (
               <>
@@ -231,7 +278,11 @@ export default function DossierPage() {
                       competencyCodes={piece.competencyCodes}
                       criterionIds={piece.criterionIds}
                       withCriteria
-                      errors={actionData?.intent === "update-evidence" && actionData.documentId === piece.documentId ? actionData.fieldErrors : {}}
+                      errors={
+                        actionData?.intent === "update-evidence" && actionData.documentId === piece.documentId
+                          ? actionData.fieldErrors
+                          : {}
+                      }
                     />
                     <button type="submit" className="button" disabled={busy}>
                       Enregistrer
@@ -240,8 +291,15 @@ export default function DossierPage() {
                 </details>
                 <details open={actionData?.intent === "replace" && actionData.documentId === piece.documentId}>
                   <summary>Remplacer le fichier</summary>
-                  <p className="muted">La légende et les compétences restent ; une version déjà déposée garde l'ancien fichier.</p>
-                  <Form method="post" encType="multipart/form-data" action={`?index&remplacer=${piece.documentId}`} className="form">
+                  <p className="muted">
+                    La légende et les compétences restent ; une version déjà déposée garde l'ancien fichier.
+                  </p>
+                  <Form
+                    method="post"
+                    encType="multipart/form-data"
+                    action={`?index&remplacer=${piece.documentId}`}
+                    className="form"
+                  >
                     <FileUploadControls
                       id={`replace-${piece.documentId}`}
                       label="Nouveau fichier"
@@ -255,7 +313,12 @@ export default function DossierPage() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove-evidence" />
                   <input type="hidden" name="documentId" value={piece.documentId} />
-                  <button type="submit" className="button button--ghost" disabled={busy} aria-label={`Retirer ${piece.originalName}`}>
+                  <button
+                    type="submit"
+                    className="button button--ghost"
+                    disabled={busy}
+                    aria-label={`Retirer ${piece.originalName}`}
+                  >
                     Retirer du dossier
                   </button>
                 </Form>
@@ -269,7 +332,12 @@ export default function DossierPage() {
         <section className="card">
           <h2>Ajouter une pièce</h2>
           {/* Text fields come before the file: the server reads them as the upload streams in. */}
-          <Form method="post" encType="multipart/form-data" className="form" key={actionData?.intent === "upload" && actionData.done ? "sent" : "new"}>
+          <Form
+            method="post"
+            encType="multipart/form-data"
+            className="form"
+            key={actionData?.intent === "upload" && actionData.done ? "sent" : "new"}
+          >
             <EvidenceLinksFields idPrefix="new" blocs={data.blocs} withCriteria={false} errors={uploadErrors} />
             <FileUploadControls
               maxBytes={data.maxFileBytes}
@@ -302,7 +370,8 @@ export default function DossierPage() {
             <input type="hidden" name="intent" value="submit" />
             {coverage.withoutEvidence.length > 0 ? (
               <CheckboxField id="confirmWithoutEvidence" name="confirmWithoutEvidence">
-                Je confirme vouloir déposer mon dossier alors que certaines compétences ne sont illustrées par aucune pièce.
+                Je confirme vouloir déposer mon dossier alors que certaines compétences ne sont illustrées par aucune
+                pièce.
               </CheckboxField>
             ) : null}
             <button type="submit" className="button" disabled={busy || !coverage.canSubmit}>

@@ -34,7 +34,11 @@ export const meta = () => [{ title: "Pièces de ma demande — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy } = await loadCandidacyFor(
+    user,
+    "candidate",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const { documents, experience } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
   return json({
     candidacy: {
@@ -66,7 +70,11 @@ type ActionData = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(user, "candidate", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy } = await loadCandidacyFor(
+    user,
+    "candidate",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const db = await getDb();
   // The upload is read as a stream by the service: the body must not be parsed here first.
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
@@ -82,10 +90,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json<ActionData>({ formError: null, fieldErrors: {}, done: "added" });
   }
   const form = parseForm(removeSchema, await readFormData(request));
-  if (!form.ok) return json<ActionData>({ formError: "Document introuvable.", fieldErrors: {}, done: null }, { status: 400 });
+  if (!form.ok)
+    return json<ActionData>({ formError: "Document introuvable.", fieldErrors: {}, done: null }, { status: 400 });
   const outcome = await removeAdmissibilityDocument(db, getStorage(), user, candidacy.id, form.data.documentId);
   if (!outcome.ok) {
-    return json<ActionData>({ formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null }, { status: outcome.status });
+    return json<ActionData>(
+      { formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null },
+      { status: outcome.status },
+    );
   }
   return json<ActionData>({ formError: null, fieldErrors: {}, done: "removed" });
 }
@@ -159,10 +171,20 @@ export default function RequestDocumentsPage() {
         <section className="card">
           <h2>Ajouter un document</h2>
           {/* Text fields come before the file: the server reads them as the upload streams in. */}
-          <Form method="post" encType="multipart/form-data" className="form" key={actionData?.done === "added" ? "reset" : "form"}>
+          <Form
+            method="post"
+            encType="multipart/form-data"
+            className="form"
+            key={actionData?.done === "added" ? "reset" : "form"}
+          >
             <div className={errors.kind ? "field field--error" : "field"}>
               <label htmlFor="field-kind">Type de document</label>
-              <select id="field-kind" name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as AdmissibilityDocumentKind)}>
+              <select
+                id="field-kind"
+                name="kind"
+                value={kind}
+                onChange={(e) => setKind(e.currentTarget.value as AdmissibilityDocumentKind)}
+              >
                 {ADMISSIBILITY_DOCUMENT_KINDS.map((k) => (
                   <option key={k} value={k}>
                     {ADMISSIBILITY_DOCUMENT_KIND_LABELS[k]}
@@ -173,13 +195,19 @@ export default function RequestDocumentsPage() {
             </div>
             {shows("activity_proof") ? (
               <fieldset>
-                <legend>{enhanced ? "Activité justifiée" : "Pour un justificatif d'activité : l'activité justifiée"}</legend>
+                <legend>
+                  {enhanced ? "Activité justifiée" : "Pour un justificatif d'activité : l'activité justifiée"}
+                </legend>
                 {enhanced ? null : (
                   <p className="field__hint">À remplir seulement si le document est un justificatif d'activité.</p>
                 )}
                 <div className={errors.proofType ? "field field--error" : "field"}>
                   <label htmlFor="field-proofType">Nature du justificatif</label>
-                  <select id="field-proofType" name="proofType" defaultValue={values.proofType || "employer_attestation"}>
+                  <select
+                    id="field-proofType"
+                    name="proofType"
+                    defaultValue={values.proofType || "employer_attestation"}
+                  >
                     {ACTIVITY_PROOF_TYPES.map((t) => (
                       <option key={t} value={t}>
                         {ACTIVITY_PROOF_TYPE_LABELS[t]}
@@ -222,7 +250,11 @@ export default function RequestDocumentsPage() {
                 />
                 <div className="field">
                   <label htmlFor="field-relatedToCqp">Cette activité est-elle en rapport avec le CQP ?</label>
-                  <select id="field-relatedToCqp" name="relatedToCqp" defaultValue={values.relatedToCqp === "no" ? "no" : "yes"}>
+                  <select
+                    id="field-relatedToCqp"
+                    name="relatedToCqp"
+                    defaultValue={values.relatedToCqp === "no" ? "no" : "yes"}
+                  >
                     <option value="yes">Oui : elle compte dans mon expérience en lien avec le CQP</option>
                     <option value="no">Non : autre activité</option>
                   </select>
@@ -231,10 +263,18 @@ export default function RequestDocumentsPage() {
             ) : null}
             {shows("prior_certificate") ? (
               <fieldset className={errors.priorBlocCodes ? "field field--error" : undefined}>
-                <legend>{enhanced ? "Blocs attestés par ce document" : "Pour un certificat de bloc : les blocs attestés"}</legend>
+                <legend>
+                  {enhanced ? "Blocs attestés par ce document" : "Pour un certificat de bloc : les blocs attestés"}
+                </legend>
                 {data.candidacy.targetBlocCodes.map((code) => (
                   <div className="checkbox" key={code}>
-                    <input type="checkbox" id={`bloc-${code}`} name="priorBlocCodes" value={code} defaultChecked={priorBlocs.has(code)} />
+                    <input
+                      type="checkbox"
+                      id={`bloc-${code}`}
+                      name="priorBlocCodes"
+                      value={code}
+                      defaultChecked={priorBlocs.has(code)}
+                    />
                     <label htmlFor={`bloc-${code}`}>{code}</label>
                   </div>
                 ))}

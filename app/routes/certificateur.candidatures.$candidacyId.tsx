@@ -17,7 +17,11 @@ export const meta = () => [{ title: "Candidature — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
-  const { candidacy, context } = await loadCandidacyFor(user, "certifier_staff", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy, context } = await loadCandidacyFor(
+    user,
+    "certifier_staff",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);

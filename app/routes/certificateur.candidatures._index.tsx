@@ -30,7 +30,12 @@ export default function Candidacies() {
     <>
       <h1>Candidatures</h1>
       <FilterBar>
-        <SelectFilter name="etape" label="Étape" allLabel="Toutes" options={states.map((st) => ({ value: st.key, label: st.label }))} />
+        <SelectFilter
+          name="etape"
+          label="Étape"
+          allLabel="Toutes"
+          options={states.map((st) => ({ value: st.key, label: st.label }))}
+        />
       </FilterBar>
       <table className="table">
         <thead>

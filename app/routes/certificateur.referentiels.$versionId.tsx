@@ -11,7 +11,10 @@ import { parseIdParam } from "~/utils/http.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "certifier_staff");
-  const referential = await getReferentialVersion(await getDb(), parseIdParam(params, "versionId", "Référentiel introuvable."));
+  const referential = await getReferentialVersion(
+    await getDb(),
+    parseIdParam(params, "versionId", "Référentiel introuvable."),
+  );
   if (!referential) throw json({ message: "Référentiel introuvable." }, { status: 404 });
   return json({ referential });
 }

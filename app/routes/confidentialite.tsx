@@ -20,8 +20,8 @@ export default function Privacy() {
       <h2>Combien de temps</h2>
       <p>
         Votre pièce d'identité est supprimée dès que la décision de recevabilité est prise ; le portail garde seulement
-        la trace de sa vérification. Les blocs de compétences que vous obtenez vous restent acquis et sont conservés pour
-        que vous puissiez compléter votre CQP plus tard.
+        la trace de sa vérification. Les blocs de compétences que vous obtenez vous restent acquis et sont conservés
+        pour que vous puissiez compléter votre CQP plus tard.
       </p>
       <h2>Vos droits</h2>
       <p>

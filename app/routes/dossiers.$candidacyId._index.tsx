@@ -19,7 +19,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const requested = new URL(request.url).searchParams.get("version");
   const version = requested && /^\d{1,4}$/.test(requested) ? Number(requested) : null;
-  const dossier = await readFiledDossier(await getDb(), user, parseIdParam(params, "candidacyId", "Dossier introuvable."), version);
+  const dossier = await readFiledDossier(
+    await getDb(),
+    user,
+    parseIdParam(params, "candidacyId", "Dossier introuvable."),
+    version,
+  );
   if (!dossier) throw json({ message: "Dossier introuvable." }, { status: 404 });
   const { candidacy, content, previous, changes } = dossier;
   const toView = (c: NonNullable<typeof content>) => ({
@@ -56,7 +61,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     versions: dossier.versions.map((v) => ({ version: v.version, frozenAt: v.frozenAt!.toISOString() })),
     requestedVersion: version,
     content: content ? toView(content) : null,
-    previous: previous ? { version: previous.version.version, narratives: Object.fromEntries(previous.narratives) } : null,
+    previous: previous
+      ? { version: previous.version.version, narratives: Object.fromEntries(previous.narratives) }
+      : null,
     changes: changes
       ? {
           unchanged: changes.unchanged,
@@ -84,9 +91,7 @@ export default function FiledDossierPage() {
       <p>
         <Link to={back}>← Retour</Link>
       </p>
-      <p className="eyebrow">
-        Dossier de validation — {data.candidacy.reference}
-      </p>
+      <p className="eyebrow">Dossier de validation — {data.candidacy.reference}</p>
       <h1>{data.candidacy.candidateName}</h1>
       <p className="muted">
         {data.candidacy.certificationTitle} — étape : {data.candidacy.stateLabel}
@@ -163,7 +168,9 @@ export default function FiledDossierPage() {
                   <article key={competency.code} className="competency" id={competency.code}>
                     <h3>
                       {competency.code} — {competency.statement}{" "}
-                      {changes?.competencies.includes(competency.code) ? <span className="badge badge--urgent">Modifiée</span> : null}
+                      {changes?.competencies.includes(competency.code) ? (
+                        <span className="badge badge--urgent">Modifiée</span>
+                      ) : null}
                     </h3>
                     {narrative ? (
                       NARRATIVE_PARTS.map((part) => (
@@ -172,11 +179,15 @@ export default function FiledDossierPage() {
                             {NARRATIVE_PART_LABELS[part]}
                             {changedParts.includes(part) ? <span className="muted"> (modifié)</span> : null}
                           </h4>
-                          <p className="prose narrative">{narrative[part] || <span className="muted">Non renseigné.</span>}</p>
+                          <p className="prose narrative">
+                            {narrative[part] || <span className="muted">Non renseigné.</span>}
+                          </p>
                           {changedParts.includes(part) && previous ? (
                             <details>
                               <summary>Texte de la version {previous.version}</summary>
-                              <p className="prose narrative">{previous.narratives[competency.code]?.[part] || "Non renseigné."}</p>
+                              <p className="prose narrative">
+                                {previous.narratives[competency.code]?.[part] || "Non renseigné."}
+                              </p>
                             </details>
                           ) : null}
                         </div>

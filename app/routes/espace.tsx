@@ -10,7 +10,10 @@ export const meta = () => [{ title: "Mes espaces — Portail VAE" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   if (user.roles.length === 1) throw redirect(ROLE_HOME[user.roles[0]!]);
-  return json({ fullName: user.fullName, spaces: user.roles.map((role) => ({ to: ROLE_HOME[role], label: ROLE_LABELS[role] })) });
+  return json({
+    fullName: user.fullName,
+    spaces: user.roles.map((role) => ({ to: ROLE_HOME[role], label: ROLE_LABELS[role] })),
+  });
 }
 
 export default function Spaces() {

@@ -68,7 +68,11 @@ export default function EvaluatorHome() {
                   <td>{a.stateLabel}</td>
                   <td>{a.evaluationDueBy ? formatDate(a.evaluationDueBy) : "—"}</td>
                   <td>
-                    {a.filedVersion > 0 ? <Link to={`/dossiers/${a.id}`}>Lire la version {a.filedVersion}</Link> : "Pas encore déposé"}
+                    {a.filedVersion > 0 ? (
+                      <Link to={`/dossiers/${a.id}`}>Lire la version {a.filedVersion}</Link>
+                    ) : (
+                      "Pas encore déposé"
+                    )}
                   </td>
                 </tr>
               ))}

@@ -14,7 +14,11 @@ const PRESIGNED_SECONDS = 300;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const document = await findReadableDocument(await getDb(), user, parseIdParam(params, "documentId", "Document introuvable."));
+  const document = await findReadableDocument(
+    await getDb(),
+    user,
+    parseIdParam(params, "documentId", "Document introuvable."),
+  );
   if (!document) throw json({ message: "Document introuvable." }, { status: 404 });
   if (document.purgedAt) {
     throw json(

@@ -24,14 +24,20 @@ function probeDatabase(): Promise<void> {
 export async function loader() {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The database did not answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`The database did not answer within ${HEALTH_TIMEOUT_MS} ms`)),
+      HEALTH_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([probeDatabase(), timeout]);
     return json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     logger.warn({ err: error }, "Health check failed");
-    return json({ status: "error", database: "unreachable" }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return json(
+      { status: "error", database: "unreachable" },
+      { status: 503, headers: { "Cache-Control": "no-store" } },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -50,7 +50,9 @@ export default function SignUp() {
       </p>
       <Form method="post" noValidate className="form">
         <FormAlert
-          message={actionData?.formError ?? (Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null)}
+          message={
+            actionData?.formError ?? (Object.keys(errors).length ? "Corrigez les champs signalés ci-dessous." : null)
+          }
         />
         <FormField
           name="fullName"

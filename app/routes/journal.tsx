@@ -15,7 +15,10 @@ export const meta = () => [{ title: "Journal — Portail VAE" }];
 
 const SUBJECT_TYPES = { user: "Comptes", referential_version: "Référentiels", outbox_message: "Envois" } as const;
 const filterSchema = z.object({
-  sujet: z.enum(Object.keys(SUBJECT_TYPES) as [keyof typeof SUBJECT_TYPES]).optional().catch(undefined),
+  sujet: z
+    .enum(Object.keys(SUBJECT_TYPES) as [keyof typeof SUBJECT_TYPES])
+    .optional()
+    .catch(undefined),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -76,7 +76,9 @@ export default function OfficerHome() {
                   <td>{r.stateLabel}</td>
                   <td>{r.deadline ? formatDate(r.deadline) : "—"}</td>
                   <td>
-                    {r.daysLeft === null ? "—" : (
+                    {r.daysLeft === null ? (
+                      "—"
+                    ) : (
                       <span className={r.daysLeft <= 15 ? "badge badge--urgent" : "badge badge--active"}>
                         {r.daysLeft <= 0 ? "Échu" : `${r.daysLeft} j`}
                       </span>

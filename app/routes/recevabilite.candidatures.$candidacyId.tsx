@@ -24,7 +24,11 @@ const OFFICER_INTENTS = ["OPEN_REVIEW", "MARK_INCOMPLETE", "DECLARE_ADMISSIBLE",
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy, context } = await loadCandidacyFor(user, "admissibility_officer", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy, context } = await loadCandidacyFor(
+    user,
+    "admissibility_officer",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);
@@ -42,21 +46,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       targetBlocCodes: candidacy.targetBlocCodes,
       requestedAt: candidacy.requestedAt,
     },
-    answerDueBy: context.admissibility.completedAt ? admissibilitySilenceDeadline(context.admissibility.completedAt) : null,
+    answerDueBy: context.admissibility.completedAt
+      ? admissibilitySilenceDeadline(context.admissibility.completedAt)
+      : null,
     journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
-    allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "admissibility_officer" }, [...OFFICER_INTENTS]),
+    allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "admissibility_officer" }, [
+      ...OFFICER_INTENTS,
+    ]),
   });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy } = await loadCandidacyFor(user, "admissibility_officer", parseIdParam(params, "candidacyId", "Candidature introuvable."));
+  const { candidacy } = await loadCandidacyFor(
+    user,
+    "admissibility_officer",
+    parseIdParam(params, "candidacyId", "Candidature introuvable."),
+  );
   const formData = await readFormData(request);
   const form = parseForm(candidacyIntentSchema, formData);
   const intent = String(formData.get("intent") ?? "");
-  if (!form.ok) return json({ intent, fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });
+  if (!form.ok)
+    return json(
+      { intent, fieldErrors: form.fieldErrors, formError: null as string | null, done: false },
+      { status: 400 },
+    );
   if (!(OFFICER_INTENTS as readonly string[]).includes(form.data.intent)) {
-    return json({ intent, fieldErrors: {}, formError: "Cette action n'est pas possible depuis l'espace recevabilité.", done: false }, { status: 403 });
+    return json(
+      {
+        intent,
+        fieldErrors: {},
+        formError: "Cette action n'est pas possible depuis l'espace recevabilité.",
+        done: false,
+      },
+      { status: 403 },
+    );
   }
   const outcome = await sendCandidacyEvent(
     await getDb(),
@@ -67,7 +91,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json({ intent, fieldErrors: {} as Record<string, string>, formError: null, done: true });
 }
 
-function ReasonForm({ intent, label, button, error, busy }: { intent: string; label: string; button: string; error?: string; busy: boolean }) {
+function ReasonForm({
+  intent,
+  label,
+  button,
+  error,
+  busy,
+}: {
+  intent: string;
+  label: string;
+  button: string;
+  error?: string;
+  busy: boolean;
+}) {
   const id = `reason-${intent}`;
   return (
     <Form method="post" className="form" noValidate>
@@ -95,7 +131,8 @@ export default function OfficerCandidacyPage() {
   ];
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const errorsFor = (intent: string) => (actionData?.intent === intent ? ((actionData.fieldErrors ?? {}) as Record<string, string>) : {});
+  const errorsFor = (intent: string) =>
+    actionData?.intent === intent ? ((actionData.fieldErrors ?? {}) as Record<string, string>) : {};
   return (
     <>
       <p>
@@ -106,7 +143,9 @@ export default function OfficerCandidacyPage() {
       <CandidacyFacts candidacy={candidacy}>
         <dt>Déposée le</dt>
         <dd>{candidacy.requestedAt ? formatDate(candidacy.requestedAt) : "—"}</dd>
-        {answerDueBy && candidacy.state.startsWith("admissibility.") && candidacy.state !== "admissibility.incomplete" ? (
+        {answerDueBy &&
+        candidacy.state.startsWith("admissibility.") &&
+        candidacy.state !== "admissibility.incomplete" ? (
           <>
             <dt>Réponse due le</dt>
             <dd>{formatDate(answerDueBy)} (sinon, recevable par silence)</dd>

@@ -27,9 +27,12 @@ import { passwordProblem } from "../utils/password-policy";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.server";
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
-export type Outcome<T, K extends string> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors<K>; formError?: string };
+export type Outcome<T, K extends string> =
+  | { ok: true; value: T }
+  | { ok: false; fieldErrors: FieldErrors<K>; formError?: string };
 
-export const DUPLICATE_EMAIL_MESSAGE = "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.";
+export const DUPLICATE_EMAIL_MESSAGE =
+  "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou utilisez une autre adresse.";
 export const INVALID_CREDENTIALS_MESSAGE = "Adresse e-mail ou mot de passe incorrect.";
 
 /** Failed attempts tolerated in the window, per e-mail (whether or not the account exists) and per IP address. */
@@ -79,14 +82,22 @@ export async function requestCandidateSignUp(
   db: Kysely<Database>,
   input: { email: string; fullName: string; password: string },
   context: { ip: string; now?: Date },
-): Promise<{ ok: true } | { ok: false; fieldErrors: FieldErrors<"email" | "fullName" | "password">; formError?: string }> {
+): Promise<
+  { ok: true } | { ok: false; fieldErrors: FieldErrors<"email" | "fullName" | "password">; formError?: string }
+> {
   const now = context.now ?? new Date();
   const problem = passwordProblem(input.password, input);
   if (problem) return { ok: false, fieldErrors: { password: problem } };
   const limits: ThrottleLimit[] = [
-    { bucket: "signup-ip", key: context.ip, limit: SIGN_UP_THROTTLE.perIp, windowSeconds: SIGN_UP_THROTTLE.windowMinutes * 60 },
+    {
+      bucket: "signup-ip",
+      key: context.ip,
+      limit: SIGN_UP_THROTTLE.perIp,
+      windowSeconds: SIGN_UP_THROTTLE.windowMinutes * 60,
+    },
   ];
-  if (!(await reserveThrottleHits(db, limits, now)).ok) return { ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE };
+  if (!(await reserveThrottleHits(db, limits, now)).ok)
+    return { ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE };
   const passwordHash = await hashPassword(input.password);
   await db.transaction().execute(async (trx) => {
     const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
@@ -103,7 +114,13 @@ export async function requestCandidateSignUp(
     const owner = created ?? (await findUserByEmail(trx, input.email));
     if (!owner) return;
     if (!created) {
-      await appendAuditEvent(trx, { actor: "system", action: "ACCOUNT_SIGN_UP_REPEATED", subjectType: "user", subjectId: owner.id, ip: context.ip });
+      await appendAuditEvent(trx, {
+        actor: "system",
+        action: "ACCOUNT_SIGN_UP_REPEATED",
+        subjectType: "user",
+        subjectId: owner.id,
+        ip: context.ip,
+      });
     }
     await enqueueOutbox(trx, [
       {
@@ -179,7 +196,9 @@ export async function authenticate(
   }
 
   const user = await findUserByEmail(db, email);
-  const valid = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  const valid = user
+    ? await verifyPassword(user.password_hash, input.password)
+    : await verifyAgainstDummy(input.password);
   if (!user || !valid || !user.is_active) {
     // The reserved hits stay: they are the record of this failure. Old rows serve no purpose once out of every
     // window; pruning here keeps the table small without a job.
@@ -219,7 +238,10 @@ export async function updateAccount(
       action: "ACCOUNT_UPDATED",
       subjectType: "user",
       subjectId: userId,
-      payload: { before: { roles: before.roles, isActive: before.isActive }, after: { roles: [...change.roles], isActive: change.isActive } },
+      payload: {
+        before: { roles: before.roles, isActive: before.isActive },
+        after: { roles: [...change.roles], isActive: change.isActive },
+      },
       ip: context.ip,
     });
     return { ok: true as const, value: (await getUserWithRoles(trx, userId))! };

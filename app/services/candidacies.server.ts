@@ -73,12 +73,18 @@ export async function createCandidacy(
   return db.transaction().execute(async (trx) => {
     const certification = await trx
       .selectFrom("certifications as c")
-      .innerJoin("referential_versions as rv", (j) => j.onRef("rv.certification_id", "=", "c.id").on("rv.status", "=", "active"))
+      .innerJoin("referential_versions as rv", (j) =>
+        j.onRef("rv.certification_id", "=", "c.id").on("rv.status", "=", "active"),
+      )
       .select(["c.id as certificationId", "rv.id as referentialVersionId"])
       .where("c.code", "=", certificationCode)
       .executeTakeFirst();
     if (!certification) {
-      return { ok: false as const, code: "unknown_certification" as const, message: "Cette certification n'est pas proposée." };
+      return {
+        ok: false as const,
+        code: "unknown_certification" as const,
+        message: "Cette certification n'est pas proposée.",
+      };
     }
     // One candidacy in progress per certification: it serialises the candidate's requests.
     await trx.selectFrom("users").select("id").where("id", "=", candidateId).forUpdate().executeTakeFirst();
@@ -93,7 +99,8 @@ export async function createCandidacy(
       return {
         ok: false as const,
         code: "candidacy_in_progress" as const,
-        message: "Vous avez déjà une candidature en cours pour ce CQP : poursuivez-la plutôt que d'en ouvrir une autre.",
+        message:
+          "Vous avez déjà une candidature en cours pour ce CQP : poursuivez-la plutôt que d'en ouvrir une autre.",
       };
     }
     const blocs = await trx
@@ -239,7 +246,8 @@ export async function applyCandidacyEvent(
     request = { at: event.at, year: quota.year };
   }
   const { write, outcome } = eventWrite(checked, event, request);
-  if (!(await writeCandidacyEvent(trx, write))) throw new Error(`Candidacy ${write.candidacyId} changed under its row lock`);
+  if (!(await writeCandidacyEvent(trx, write)))
+    throw new Error(`Candidacy ${write.candidacyId} changed under its row lock`);
   return outcome;
 }
 
@@ -258,14 +266,19 @@ function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEven
   if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
     const unknown = event.priorBlocCodes.filter((code) => !targetBlocCodes.includes(code));
     if (unknown.length > 0) {
-      return { ok: false, code: "invalid_prior_blocs", message: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.` };
+      return {
+        ok: false,
+        code: "invalid_prior_blocs",
+        message: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.`,
+      };
     }
     targetBlocCodes = targetBlocCodes.filter((code) => !event.priorBlocCodes!.includes(code));
     if (targetBlocCodes.length === 0) {
       return {
         ok: false,
         code: "nothing_left_to_assess",
-        message: "Tous les blocs seraient déjà acquis : il n'y a plus rien à évaluer. Déclarez la demande sans objet plutôt que recevable.",
+        message:
+          "Tous les blocs seraient déjà acquis : il n'y a plus rien à évaluer. Déclarez la demande sans objet plutôt que recevable.",
       };
     }
   }
@@ -428,7 +441,12 @@ export async function writeEffects(
   for (const { topic, payload, to } of rows.messages) {
     const recipients = to ? await recipientIds(trx, candidacy, to) : [undefined];
     for (const recipientId of recipients) {
-      messages.push({ topic, candidacyId: candidacy.id, availableAt: at, payload: recipientId ? { ...payload, recipientId } : payload });
+      messages.push({
+        topic,
+        candidacyId: candidacy.id,
+        availableAt: at,
+        payload: recipientId ? { ...payload, recipientId } : payload,
+      });
     }
   }
   if (messages.length > 0) await enqueueOutbox(trx, messages);
@@ -445,7 +463,11 @@ async function recipientIds(
     case "user":
       return [recipient.userId];
     case "evaluators": {
-      const row = await trx.selectFrom("candidacies").select("snapshot").where("id", "=", candidacy.id).executeTakeFirstOrThrow();
+      const row = await trx
+        .selectFrom("candidacies")
+        .select("snapshot")
+        .where("id", "=", candidacy.id)
+        .executeTakeFirstOrThrow();
       const pair = restoreSnapshot(row.snapshot).context.evaluation.pair;
       return pair ? [pair.evaluatorAId, pair.evaluatorBId] : [];
     }

@@ -2,7 +2,12 @@
 // without personal data, and put back to pending by an admin, each retry recorded in the audit log.
 import type { Kysely } from "kysely";
 import { appendAuditEvent } from "../../db/queries/audit";
-import { countDeadLetters, findOutboxMessageState, listDeadLetters, requeueDeadLetters } from "../../db/queries/dead-letters";
+import {
+  countDeadLetters,
+  findOutboxMessageState,
+  listDeadLetters,
+  requeueDeadLetters,
+} from "../../db/queries/dead-letters";
 import type { Database } from "../../db/schema";
 import { loggerFor } from "../utils/logger.server";
 import { candidacyReference } from "./email-delivery.server";
@@ -24,7 +29,10 @@ export interface DeadLetter {
   deadAt: Date;
 }
 
-export async function readDeadLetters(db: Kysely<Database>, limit = 200): Promise<{ letters: DeadLetter[]; total: number }> {
+export async function readDeadLetters(
+  db: Kysely<Database>,
+  limit = 200,
+): Promise<{ letters: DeadLetter[]; total: number }> {
   const [rows, total] = await Promise.all([listDeadLetters(db, limit), countDeadLetters(db)]);
   const letters = rows.map((r) => ({
     id: String(r.id),
@@ -32,7 +40,9 @@ export async function readDeadLetters(db: Kysely<Database>, limit = 200): Promis
     emailKind: r.emailKind,
     candidacyId: r.candidacyId,
     candidacyReference:
-      r.candidacyId && r.candidacyCreatedAt ? candidacyReference(r.candidacyId, r.candidacyRequestedAt, r.candidacyCreatedAt) : null,
+      r.candidacyId && r.candidacyCreatedAt
+        ? candidacyReference(r.candidacyId, r.candidacyRequestedAt, r.candidacyCreatedAt)
+        : null,
     recipientRoles: r.recipientRoles,
     attempts: r.attempts,
     lastError: r.lastError,
@@ -42,9 +52,7 @@ export async function readDeadLetters(db: Kysely<Database>, limit = 200): Promis
   return { letters, total };
 }
 
-export type RetryOutcome =
-  | { ok: true; retried: string[] }
-  | { ok: false; status: 404 | 409; message: string };
+export type RetryOutcome = { ok: true; retried: string[] } | { ok: false; status: 404 | 409; message: string };
 
 /**
  * Puts one dead letter (or all of them) back to pending with its attempts reset: the worker sends it on its next

@@ -20,8 +20,18 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     password: "Croissant-2026-demo",
     fullName: "Nadia Benali",
   },
-  { role: "evaluator", email: "evaluateur1@demo.example.org", password: "Camembert-2026-demo", fullName: "Pierre Lefèvre" },
-  { role: "evaluator", email: "evaluateur2@demo.example.org", password: "Madeleine-2026-demo", fullName: "Sophie Garnier" },
+  {
+    role: "evaluator",
+    email: "evaluateur1@demo.example.org",
+    password: "Camembert-2026-demo",
+    fullName: "Pierre Lefèvre",
+  },
+  {
+    role: "evaluator",
+    email: "evaluateur2@demo.example.org",
+    password: "Madeleine-2026-demo",
+    fullName: "Sophie Garnier",
+  },
   {
     role: "certifier_staff",
     email: "certificateur@demo.example.org",
@@ -40,7 +50,8 @@ export async function ensureDemoAccounts(db: Kysely<Database>): Promise<number> 
       account.role === "candidate"
         ? await signUpCandidate(db, account, { ip: null })
         : await createStaffAccount(db, "system", { ...account, roles: [account.role] });
-    if (!outcome.ok) throw new Error(`Demo account ${account.email} could not be created: ${JSON.stringify(outcome.fieldErrors)}`);
+    if (!outcome.ok)
+      throw new Error(`Demo account ${account.email} could not be created: ${JSON.stringify(outcome.fieldErrors)}`);
     created += 1;
   }
   return created;

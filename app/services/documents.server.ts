@@ -181,7 +181,12 @@ export async function addAdmissibilityDocument(
       }
       const unknownBlocs = facts.priorBlocCodes.filter((code) => !row.target_bloc_codes.includes(code));
       if (facts.kind === "prior_certificate" && unknownBlocs.length > 0) {
-        return refusal(400, null, { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` }, values);
+        return refusal(
+          400,
+          null,
+          { priorBlocCodes: `Bloc inconnu ou déjà acquis : ${unknownBlocs.join(", ")}.` },
+          values,
+        );
       }
       const { count } = await trx
         .selectFrom("admissibility_documents")
@@ -189,9 +194,15 @@ export async function addAdmissibilityDocument(
         .where("candidacy_id", "=", candidacyId)
         .executeTakeFirstOrThrow();
       if (Number(count) >= MAX_ADMISSIBILITY_DOCUMENTS) {
-        return refusal(409, `Une demande compte au plus ${MAX_ADMISSIBILITY_DOCUMENTS} documents : retirez-en un avant d'en ajouter.`);
+        return refusal(
+          409,
+          `Une demande compte au plus ${MAX_ADMISSIBILITY_DOCUMENTS} documents : retirez-en un avant d'en ajouter.`,
+        );
       }
-      const documentId = await insertDocument(trx, documentOfUpload(file, candidacyId, "admissibility", candidate.id, now()));
+      const documentId = await insertDocument(
+        trx,
+        documentOfUpload(file, candidacyId, "admissibility", candidate.id, now()),
+      );
       await insertAdmissibilityDocument(trx, documentId, candidacyId, facts);
       return { ok: true as const, documentId };
     }),

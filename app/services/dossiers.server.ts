@@ -27,9 +27,13 @@ import { type ReferentialView, getReferentialVersion } from "../../db/queries/re
 import type { Database, Role } from "../../db/schema";
 import { type CandidacyContext, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
 import { type DossierChanges, compareDossierVersions } from "../../workflows/dossier-compare";
-import { type DossierCoverage, NARRATIVE_PARTS, type NarrativeParts, dossierCoverage } from "../../workflows/dossier-coverage";
+import {
+  type DossierCoverage,
+  NARRATIVE_PARTS,
+  type NarrativeParts,
+  dossierCoverage,
+} from "../../workflows/dossier-coverage";
 import { type EvidenceLinksForm, evidenceLinksSchema } from "../utils/document-forms";
-import { parseForm } from "../utils/forms";
 import { applyCandidacyEvent } from "./candidacies.server";
 import type { DossierExport } from "./dossier-export/model";
 import { candidacyReference } from "./email-delivery.server";
@@ -41,7 +45,11 @@ export const DOSSIER_EDITABLE_STATE = "dossier.inProgress";
 /** Enough for the richest dossier reviewers have seen, bounded so that a script cannot fill the store. */
 export const MAX_EVIDENCE_PER_VERSION = 150;
 
-const refusal = (status: number, formError: string | null, fieldErrors: Record<string, string> = {}): DocumentRefusal => ({
+const refusal = (
+  status: number,
+  formError: string | null,
+  fieldErrors: Record<string, string> = {},
+): DocumentRefusal => ({
   ok: false,
   status,
   formError,
@@ -104,9 +112,15 @@ export interface VersionContent {
   coverage: DossierCoverage;
 }
 
-async function readVersionContent(db: Kysely<Database> | Transaction<Database>, scope: DossierScope, version: DossierVersionRow) {
+async function readVersionContent(
+  db: Kysely<Database> | Transaction<Database>,
+  scope: DossierScope,
+  version: DossierVersionRow,
+) {
   const [narratives, evidence] = await Promise.all([listNarratives(db, version.id), listEvidence(db, version.id)]);
-  const map = new Map(narratives.map((n) => [n.competencyCode, { context: n.context, actions: n.actions, results: n.results }]));
+  const map = new Map(
+    narratives.map((n) => [n.competencyCode, { context: n.context, actions: n.actions, results: n.results }]),
+  );
   const coverage = dossierCoverage(
     scope.competencies.map((c) => ({ code: c.code, title: c.statement, blocCode: c.blocCode })),
     map,
@@ -150,7 +164,10 @@ export async function readCandidateDossier(db: Kysely<Database>, candidate: { id
 type LockedCandidacy = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
 
 /** Why the candidate cannot write in their dossier now, or null when they can (it is theirs and being written). */
-function editRefusal(candidacy: { candidateId: string; state: string } | undefined, candidate: { id: string }): DocumentRefusal | null {
+function editRefusal(
+  candidacy: { candidateId: string; state: string } | undefined,
+  candidate: { id: string },
+): DocumentRefusal | null {
   if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
   if (candidacy.state === DOSSIER_EDITABLE_STATE) return null;
   return refusal(
@@ -205,7 +222,8 @@ export async function saveNarrative(
     const locked = await lockEditable(trx, candidate, candidacyId);
     if (locked.refusal) return locked.refusal;
     const scope = await scopeOf(trx, locked.row);
-    if (!scope.competencies.some((c) => c.code === competencyCode)) return refusal(404, "Compétence introuvable dans votre dossier.");
+    if (!scope.competencies.some((c) => c.code === competencyCode))
+      return refusal(404, "Compétence introuvable dans votre dossier.");
     const draft = await ensureDraft(trx, locked.row);
     await upsertNarrative(trx, draft.id, competencyCode, parts, now);
     await touchDossierVersion(trx, draft.id, now);
@@ -217,7 +235,8 @@ export async function saveNarrative(
 function checkLinks(scope: DossierScope, links: EvidenceLinksForm): Record<string, string> {
   const known = new Map(scope.competencies.map((c) => [c.code, c]));
   const unknown = links.competencyCodes.filter((code) => !known.has(code));
-  if (unknown.length > 0) return { competencyCodes: `Compétence inconnue ou hors de votre dossier : ${unknown.join(", ")}.` };
+  if (unknown.length > 0)
+    return { competencyCodes: `Compétence inconnue ou hors de votre dossier : ${unknown.join(", ")}.` };
   const allowedCriteria = new Set(links.competencyCodes.flatMap((code) => known.get(code)!.criteria.map((c) => c.id)));
   if (links.criterionIds.some((id) => !allowedCriteria.has(id))) {
     return { criterionIds: "Un critère coché n'appartient à aucune des compétences cochées." };
@@ -254,9 +273,15 @@ export async function addEvidence(
         .where("dossier_version_id", "=", draft.id)
         .executeTakeFirstOrThrow();
       if (Number(count) >= MAX_EVIDENCE_PER_VERSION) {
-        return refusal(409, `Un dossier compte au plus ${MAX_EVIDENCE_PER_VERSION} pièces : retirez-en une avant d'en ajouter.`);
+        return refusal(
+          409,
+          `Un dossier compte au plus ${MAX_EVIDENCE_PER_VERSION} pièces : retirez-en une avant d'en ajouter.`,
+        );
       }
-      const documentId = await insertDocument(trx, documentOfUpload(file, candidacyId, "evidence", candidate.id, now()));
+      const documentId = await insertDocument(
+        trx,
+        documentOfUpload(file, candidacyId, "evidence", candidate.id, now()),
+      );
       await insertEvidence(trx, draft.id, documentId, links.caption, links);
       await touchDossierVersion(trx, draft.id, now());
       return { ok: true as const, documentId };
@@ -315,7 +340,10 @@ export async function replaceEvidenceFile(
       const draft = await ensureDraft(trx, locked.row);
       const evidence = await findEvidenceOfDocument(trx, draft.id, documentId);
       if (!evidence) return refusal(404, "Pièce introuvable dans votre dossier.");
-      const replacement = await insertDocument(trx, documentOfUpload(file, candidacyId, "evidence", candidate.id, now()));
+      const replacement = await insertDocument(
+        trx,
+        documentOfUpload(file, candidacyId, "evidence", candidate.id, now()),
+      );
       const formerKey = await replaceEvidenceDocument(trx, evidence.id, documentId, replacement);
       await touchDossierVersion(trx, draft.id, now());
       return { ok: true as const, documentId: replacement, formerKey };
@@ -425,7 +453,8 @@ export function dossierReaderRole(
   if (candidacy.candidateId === user.id) return null;
   if (user.roles.includes("certifier_staff")) return "certifier_staff";
   const pair = context.evaluation.pair;
-  if (user.roles.includes("evaluator") && (pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id)) return "evaluator";
+  if (user.roles.includes("evaluator") && (pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id))
+    return "evaluator";
   return null;
 }
 
@@ -446,7 +475,12 @@ export async function readFiledDossier(
   if (!readerRole) return null;
   const filed = (await listDossierVersions(db, candidacyId)).filter((v) => v.frozenAt);
   const scope = await dossierScope(db, context.referentialVersionId, candidacy.targetBlocCodes);
-  const base = { candidacy: { ...candidacy, stateLabel: stateLabel(candidacy.state) }, readerRole, scope, versions: filed };
+  const base = {
+    candidacy: { ...candidacy, stateLabel: stateLabel(candidacy.state) },
+    readerRole,
+    scope,
+    versions: filed,
+  };
   if (filed.length === 0) return { ...base, content: null, previous: null, changes: null };
   const version = requestedVersion === null ? filed.at(-1)! : filed.find((v) => v.version === requestedVersion);
   if (!version) return { ...base, content: null, previous: null, changes: null };

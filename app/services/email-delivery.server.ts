@@ -48,7 +48,7 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
       .where("id", "=", payload.recipientId)
       .executeTakeFirst();
     // A deleted or deactivated account receives nothing: the message is done, there is no one to tell.
-    if (!recipient || !recipient.is_active) return;
+    if (!recipient?.is_active) return;
     if ((ACCOUNT_EMAIL_KINDS as readonly string[]).includes(payload.email)) {
       // About the account itself: no candidacy to read, the recipient and the facts are all there is.
       const data = { recipientName: recipient.full_name, ...payload.facts };
@@ -61,14 +61,20 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
     const data =
       payload.email === "result"
         ? await resultData(db, candidacy, recipient.full_name)
-        : emailData(payload.email, payload.facts, { recipientName: recipient.full_name, recipientId: payload.recipientId, candidacy });
+        : emailData(payload.email, payload.facts, {
+            recipientName: recipient.full_name,
+            recipientId: payload.recipientId,
+            candidacy,
+          });
     const rendered = renderEmail(payload.email, data as never, { publicUrl });
     try {
       await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
     } catch (error) {
       // Other SMTP failures (connection, 4xx, authentication) may pass later: they are retried.
       if (isPermanentRecipientRefusal(error)) {
-        throw new UndeliverableError(`The SMTP server refused the recipient: ${(error as Error).message}`, { cause: error });
+        throw new UndeliverableError(`The SMTP server refused the recipient: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -78,7 +84,11 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
 type Summary = NonNullable<Awaited<ReturnType<typeof getCandidacySummary>>>;
 
 /** The result e-mail: per bloc aimed at, awarded or not with its mean and what remains to assess. */
-async function resultData(db: Kysely<Database>, candidacy: Summary, recipientName: string): Promise<EmailData["result"]> {
+async function resultData(
+  db: Kysely<Database>,
+  candidacy: Summary,
+  recipientName: string,
+): Promise<EmailData["result"]> {
   const decision = await getDecision(db, candidacy.id);
   if (!decision) throw new UndeliverableError(`Candidacy ${candidacy.id} has no recorded decision`);
   const outcome = decision.outcome as Decision;
@@ -113,7 +123,10 @@ function emailData(
   const { candidacy } = ctx;
   const context = restoreSnapshot(candidacy.snapshot).context;
   const base = { recipientName: ctx.recipientName, certificationTitle: candidacy.certificationTitle };
-  const about = { ...base, candidacyReference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt) };
+  const about = {
+    ...base,
+    candidacyReference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
+  };
   const str = (key: string) => String(facts[key] ?? "");
   const num = (key: string) => Number(facts[key] ?? 0);
   const firstFiling = context.dossier.submittedAt ?? new Date().toISOString();
@@ -134,7 +147,12 @@ function emailData(
         validityEndsOn: context.admissibility.validityEndsOn ?? null,
       };
     case "dossier_received":
-      return { ...base, version: num("version"), submittedAt: str("submittedAt"), evaluationDeadline: str("evaluationDeadline") };
+      return {
+        ...base,
+        version: num("version"),
+        submittedAt: str("submittedAt"),
+        evaluationDeadline: str("evaluationDeadline"),
+      };
     case "dossier_sent_back":
       return { ...base, version: context.dossier.currentVersion + 1, reason: str("reason") };
     case "evaluators_assigned":
@@ -150,9 +168,11 @@ function emailData(
     case "evaluation_deadline_reminder":
       return {
         ...about,
-        audience: context.evaluation.pair && [context.evaluation.pair.evaluatorAId, context.evaluation.pair.evaluatorBId].includes(ctx.recipientId)
-          ? "evaluator"
-          : "certifier_staff",
+        audience:
+          context.evaluation.pair &&
+          [context.evaluation.pair.evaluatorAId, context.evaluation.pair.evaluatorBId].includes(ctx.recipientId)
+            ? "evaluator"
+            : "certifier_staff",
         deadline: str("deadline"),
         daysLeft: num("daysLeft"),
       };

@@ -37,7 +37,10 @@ interface Assessment {
 }
 
 /** What this candidacy's evaluation is about: the referential's blocs, those aimed at, and the rule parameters. */
-async function assessmentOf(trx: Transaction<Database>, candidacy: { referential_version_id: string; target_bloc_codes: string[] }): Promise<Assessment> {
+async function assessmentOf(
+  trx: Transaction<Database>,
+  candidacy: { referential_version_id: string; target_bloc_codes: string[] },
+): Promise<Assessment> {
   const version = await trx
     .selectFrom("referential_versions")
     .select(["bloc_mean_threshold_percent", "competency_floor_percent", "evaluator_tolerance_points"])
@@ -67,7 +70,10 @@ async function assessmentOf(trx: Transaction<Database>, candidacy: { referential
     assessedCompetencies: shaped.filter((b) => targetCodes.includes(b.code)).flatMap((b) => b.competencyCodes),
     // Blocs outside the candidacy's aim are the ones the candidate already held when it started.
     acquiredBlocCodes: shaped.filter((b) => !targetCodes.includes(b.code)).map((b) => b.code),
-    thresholds: { blocMeanPercent: version.bloc_mean_threshold_percent, competencyFloorPercent: version.competency_floor_percent },
+    thresholds: {
+      blocMeanPercent: version.bloc_mean_threshold_percent,
+      competencyFloorPercent: version.competency_floor_percent,
+    },
     tolerancePoints: version.evaluator_tolerance_points,
   };
 }
@@ -89,7 +95,10 @@ async function scoringContext(trx: Transaction<Database>, evaluatorId: string, c
   const snapshot = restoreSnapshot(row.snapshot);
   const actor = { type: "user" as const, userId: evaluatorId, role: "evaluator" as const };
   const slot = evaluatorSlot(snapshot.context, actor);
-  if (!slot) return { refusal: refuse("not_assigned", "Vous n'êtes pas désigné comme évaluateur de cette candidature.") } as const;
+  if (!slot)
+    return {
+      refusal: refuse("not_assigned", "Vous n'êtes pas désigné comme évaluateur de cette candidature."),
+    } as const;
   const progress = evaluationProgress(snapshot);
   const mine = progress ? (slot === "A" ? progress.evaluatorA : progress.evaluatorB) : null;
   return { row, snapshot, slot, mine, actor } as const;
@@ -117,7 +126,10 @@ export async function saveScores(
     const values = [];
     for (const entry of entries) {
       if (!assessment.assessedCompetencies.includes(entry.competencyCode)) {
-        return refuse("unknown_competency", `La compétence ${entry.competencyCode} n'est pas évaluée dans cette candidature.`);
+        return refuse(
+          "unknown_competency",
+          `La compétence ${entry.competencyCode} n'est pas évaluée dans cette candidature.`,
+        );
       }
       try {
         const tenths = parseScore(entry.score, entry.competencyCode);
@@ -184,10 +196,14 @@ export async function submitScores(
     const own = await scoresOf(trx, candidacyId, evaluatorId);
     const missing = assessment.assessedCompetencies.filter((code) => own[code] === undefined);
     if (ctx.mine === "scoring" && missing.length > 0) {
-      return refuse("scores_missing", `Notez toutes les compétences avant de transmettre vos notes. Manquantes : ${missing.join(", ")}.`);
+      return refuse(
+        "scores_missing",
+        `Notez toutes les compétences avant de transmettre vos notes. Manquantes : ${missing.join(", ")}.`,
+      );
     }
     const pair = ctx.snapshot.context.evaluation.pair!;
-    const otherSubmitted = ctx.slot === "A" ? ctx.snapshot.context.evaluation.submittedB : ctx.snapshot.context.evaluation.submittedA;
+    const otherSubmitted =
+      ctx.slot === "A" ? ctx.snapshot.context.evaluation.submittedB : ctx.snapshot.context.evaluation.submittedA;
     let jointOutcome: "agreed" | "deliberation" | undefined;
     if (otherSubmitted && ctx.mine === "scoring") {
       const other = await scoresOf(trx, candidacyId, ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId);
@@ -198,7 +214,12 @@ export async function submitScores(
         await recordDecision(trx, candidacyId, assessment, joint.joint, meanOrigins(joint.joint), "agreed", null, at);
       }
     }
-    return applyCandidacyEvent(trx, candidacyId, { type: "SUBMIT_SCORES", jointOutcome, actor: ctx.actor, at: at.toISOString() }, ctx.row);
+    return applyCandidacyEvent(
+      trx,
+      candidacyId,
+      { type: "SUBMIT_SCORES", jointOutcome, actor: ctx.actor, at: at.toISOString() },
+      ctx.row,
+    );
   });
 }
 
@@ -253,7 +274,16 @@ export async function recordDeliberation(
         scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId),
         resolutions,
       });
-      await recordDecision(trx, candidacyId, assessment, settled.joint, settled.origin, "deliberation", evaluatorId, at);
+      await recordDecision(
+        trx,
+        candidacyId,
+        assessment,
+        settled.joint,
+        settled.origin,
+        "deliberation",
+        evaluatorId,
+        at,
+      );
     } catch (error) {
       if (error instanceof DecisionInputError) return refuse(error.code, error.message);
       throw error;

@@ -74,7 +74,9 @@ export function smtpOptionsFromUrl(smtpUrl: string): SMTPTransport.Options {
     } else if (key === "name") {
       options.name = value;
     } else {
-      throw new Error(`SMTP_URL option ${key} is not supported (use ignoreTLS, requireTLS, rejectUnauthorized or name)`);
+      throw new Error(
+        `SMTP_URL option ${key} is not supported (use ignoreTLS, requireTLS, rejectUnauthorized or name)`,
+      );
     }
   }
   return options;
@@ -195,7 +197,10 @@ async function parseStored(mailDir: string, fileName: string, mtime: Date) {
 }
 
 /** The stored messages, most recently written first, at most `limit` of them. An absent folder lists nothing. */
-export async function listStoredEmails(mailDir: string, { limit = 100 }: { limit?: number } = {}): Promise<StoredEmailSummary[]> {
+export async function listStoredEmails(
+  mailDir: string,
+  { limit = 100 }: { limit?: number } = {},
+): Promise<StoredEmailSummary[]> {
   let names: string[];
   try {
     names = (await readdir(mailDir)).filter(isStoredEmailName);
@@ -214,7 +219,12 @@ export async function listStoredEmails(mailDir: string, { limit = 100 }: { limit
   files.sort((a, b) => b.mtime.getTime() - a.mtime.getTime() || a.name.localeCompare(b.name));
   const newest = files.slice(0, Math.max(0, limit));
   const summaries = await Promise.all(
-    newest.map((f) => parseStored(mailDir, f.name, f.mtime).then((r) => r.summary, () => null)),
+    newest.map((f) =>
+      parseStored(mailDir, f.name, f.mtime).then(
+        (r) => r.summary,
+        () => null,
+      ),
+    ),
   );
   return summaries.filter((s) => s !== null);
 }

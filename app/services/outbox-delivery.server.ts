@@ -9,14 +9,23 @@ import type { Mailer } from "./mailer.server";
 import type { ObjectStorage } from "./storage";
 import type { DeliverOutboxMessage } from "./worker.server";
 
-export function outboxDeliverer(db: Kysely<Database>, mailer: Mailer, storage: ObjectStorage, publicUrl: string): DeliverOutboxMessage {
+export function outboxDeliverer(
+  db: Kysely<Database>,
+  mailer: Mailer,
+  storage: ObjectStorage,
+  publicUrl: string,
+): DeliverOutboxMessage {
   const email = emailDeliverer(db, mailer, publicUrl);
   return async (message) => {
     switch (message.topic) {
       case "email":
         return email(message);
       case PURGE_IDENTITY_DOCUMENTS_TOPIC:
-        await purgeIdentityDocuments(db, storage, message.payload as { candidacyId: string; decidedBy: string | null; decidedAt: string });
+        await purgeIdentityDocuments(
+          db,
+          storage,
+          message.payload as { candidacyId: string; decidedBy: string | null; decidedAt: string },
+        );
         return;
       default:
         throw new UndeliverableError(`Unknown outbox topic ${message.topic}`);

@@ -97,7 +97,14 @@ export async function fireDueTimers(
             await writeEffects(
               trx,
               { id: candidacy.id, candidateId: candidacy.candidate_id },
-              [{ type: "notify", email: notification.email, to, facts: { ...(timer.payload as Record<string, string>), daysLeft } }],
+              [
+                {
+                  type: "notify",
+                  email: notification.email,
+                  to,
+                  facts: { ...(timer.payload as Record<string, string>), daysLeft },
+                },
+              ],
               now,
             );
           }
@@ -153,7 +160,10 @@ export async function deliverOutbox(
       delivered += 1;
     } catch (error) {
       // Delivered but not marked: the lease runs out and the message is delivered again, under the same id.
-      log.error({ outboxId: message.id, topic: message.topic, err: error }, "Outbox message delivered but not marked done");
+      log.error(
+        { outboxId: message.id, topic: message.topic, err: error },
+        "Outbox message delivered but not marked done",
+      );
       throw error;
     }
   }
@@ -163,14 +173,18 @@ export async function deliverOutbox(
 /** Extends a message's lease every third of its length while it is being delivered (a slow SMTP server, a hang). */
 function keepLease(db: Kysely<Database>, id: string, owner: string, leaseSeconds: number) {
   let extending: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    extending = extending
-      .then(() => extendOutboxLease(db, id, owner, leaseSeconds))
-      .then((kept) => {
-        if (!kept) log.warn({ outboxId: id }, "Outbox lease lost while delivering: another worker may deliver it too");
-      })
-      .catch((error) => log.warn({ outboxId: id, err: error }, "Outbox lease could not be extended"));
-  }, (leaseSeconds * 1000) / 3);
+  const timer = setInterval(
+    () => {
+      extending = extending
+        .then(() => extendOutboxLease(db, id, owner, leaseSeconds))
+        .then((kept) => {
+          if (!kept)
+            log.warn({ outboxId: id }, "Outbox lease lost while delivering: another worker may deliver it too");
+        })
+        .catch((error) => log.warn({ outboxId: id, err: error }, "Outbox lease could not be extended"));
+    },
+    (leaseSeconds * 1000) / 3,
+  );
   timer.unref();
   return {
     async stop() {
@@ -192,7 +206,14 @@ async function recordFailure(
   const text = errorText(error);
   const facts = { outboxId: message.id, topic: message.topic, attempts: message.attempts, error: text };
   try {
-    const recorded = await markOutboxFailed(db, { id: message.id, owner: context.owner, error: text, dead, backoffSeconds, notBefore: context.notBefore });
+    const recorded = await markOutboxFailed(db, {
+      id: message.id,
+      owner: context.owner,
+      error: text,
+      dead,
+      backoffSeconds,
+      notBefore: context.notBefore,
+    });
     if (!recorded) {
       log.warn(facts, "Outbox delivery failed after its lease was lost: the worker now holding it decides");
     } else if (dead) {
@@ -258,7 +279,11 @@ export function startWorker(options: {
     if (pass || stopping.signal.aborted) return;
     pass = (async () => {
       const db = await options.getDb();
-      await runWorkerOnce(db, options.deliverer(db), new Date(), { ...options.delivery, owner, signal: stopping.signal });
+      await runWorkerOnce(db, options.deliverer(db), new Date(), {
+        ...options.delivery,
+        owner,
+        signal: stopping.signal,
+      });
     })()
       .catch((error) => log.error({ err: error }, "Worker pass failed"))
       .finally(() => {

@@ -37,7 +37,10 @@ export async function requireUser(request: Request): Promise<UserWithRoles> {
  * The logged-in user holding one of the roles; anyone else gets the 403 page, which names no resource: a refusal
  * must not tell what is behind the door.
  */
-export async function requireRole(request: Request, roles: Role | readonly Role[]): Promise<UserWithRoles & { actingRole: Role }> {
+export async function requireRole(
+  request: Request,
+  roles: Role | readonly Role[],
+): Promise<UserWithRoles & { actingRole: Role }> {
   const user = await requireUser(request);
   const wanted = typeof roles === "string" ? [roles] : roles;
   const actingRole = wanted.find((r) => user.roles.includes(r));

@@ -6,7 +6,11 @@ const at = new Date("2026-03-06T09:00:00.000Z");
 
 describe("the officer's admissibility decision", () => {
   it("carries the blocs the candidate already holds when the officer accepts their certificates", () => {
-    const intent = candidacyIntentSchema.parse({ intent: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", priorBlocCodes: ["B1", "B1", ""] });
+    const intent = candidacyIntentSchema.parse({
+      intent: "DECLARE_ADMISSIBLE",
+      validityEndsOn: "2027-03-05",
+      priorBlocCodes: ["B1", "B1", ""],
+    });
     expect(eventFromIntent(intent, officer, at)).toEqual({
       type: "DECLARE_ADMISSIBLE",
       validityEndsOn: "2027-03-05",

@@ -43,7 +43,9 @@ export const candidacyIntentSchema = z.discriminatedUnion("intent", [
     priorBlocCodes: z
       .union([z.string(), z.array(z.string())])
       .optional()
-      .transform((v) => [...new Set((v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((code) => code !== ""))]),
+      .transform((v) => [
+        ...new Set((v === undefined ? [] : Array.isArray(v) ? v : [v]).filter((code) => code !== "")),
+      ]),
   }),
   z.object({ intent: z.literal("DECLARE_INADMISSIBLE"), reason }),
 ]);
@@ -51,7 +53,11 @@ export const candidacyIntentSchema = z.discriminatedUnion("intent", [
 export type CandidacyIntent = z.infer<typeof candidacyIntentSchema>;
 export type IntentName = CandidacyIntent["intent"];
 
-export function eventFromIntent(intent: CandidacyIntent, actor: { userId: string; role: Role }, at: Date): CandidacyEvent {
+export function eventFromIntent(
+  intent: CandidacyIntent,
+  actor: { userId: string; role: Role },
+  at: Date,
+): CandidacyEvent {
   const base = { actor: { type: "user" as const, userId: actor.userId, role: actor.role }, at: at.toISOString() };
   switch (intent.intent) {
     case "SUBMIT_REQUEST":

@@ -50,9 +50,12 @@ export const admissibilityDocumentSchema = z
       .string()
       .optional()
       .transform((v) => (v ? v : null))
-      .refine((v): v is ActivityProofType | null => v === null || (ACTIVITY_PROOF_TYPES as readonly string[]).includes(v), {
-        message: "Choisissez la nature du justificatif.",
-      }),
+      .refine(
+        (v): v is ActivityProofType | null => v === null || (ACTIVITY_PROOF_TYPES as readonly string[]).includes(v),
+        {
+          message: "Choisissez la nature du justificatif.",
+        },
+      ),
     periodStart: optionalDate,
     periodEnd: optionalDate,
     employer: optionalText(200, "Le nom de l'employeur"),
@@ -69,11 +72,13 @@ export const admissibilityDocumentSchema = z
   })
   .superRefine((value, ctx) => {
     if (value.kind !== "activity_proof") return;
-    if (!value.proofType) ctx.addIssue({ code: "custom", path: ["proofType"], message: "Choisissez la nature du justificatif." });
+    if (!value.proofType)
+      ctx.addIssue({ code: "custom", path: ["proofType"], message: "Choisissez la nature du justificatif." });
     if (!value.periodStart) {
       ctx.addIssue({ code: "custom", path: ["periodStart"], message: "Indiquez le début de la période couverte." });
     }
-    if (!value.periodEnd) ctx.addIssue({ code: "custom", path: ["periodEnd"], message: "Indiquez la fin de la période couverte." });
+    if (!value.periodEnd)
+      ctx.addIssue({ code: "custom", path: ["periodEnd"], message: "Indiquez la fin de la période couverte." });
     if (value.periodStart && value.periodEnd && value.periodEnd < value.periodStart) {
       ctx.addIssue({ code: "custom", path: ["periodEnd"], message: "La fin de la période doit suivre son début." });
     }

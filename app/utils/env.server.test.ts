@@ -13,14 +13,18 @@ describe("parseConfig", () => {
     expect(config.database).toEqual({ kind: "embedded", dataDir: path.join(dir, "pglite") });
     expect(config).toMatchObject({ port: 3000, host: "127.0.0.1", isProduction: false, demoAccounts: true });
     expect(existsSync(path.join(dir, "session-secret"))).toBe(true);
-    expect(parseConfig({ DATA_DIR: dir }).sessionSecrets).toEqual([readFileSync(path.join(dir, "session-secret"), "utf8").trim()]);
+    expect(parseConfig({ DATA_DIR: dir }).sessionSecrets).toEqual([
+      readFileSync(path.join(dir, "session-secret"), "utf8").trim(),
+    ]);
   });
 
   it("switches to a PostgreSQL server when DATABASE_URL is set, without demo accounts unless asked", () => {
     const config = parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db:5432/vae" });
     expect(config.database).toEqual({ kind: "server", url: "postgres://u@db:5432/vae", maxConnections: 10 });
     expect(config.demoAccounts).toBe(false);
-    expect(parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts).toBe(true);
+    expect(
+      parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts,
+    ).toBe(true);
   });
 
   it("bounds every database wait by default, in milliseconds, and refuses an acquire timeout of 0", () => {
@@ -29,7 +33,11 @@ describe("parseConfig", () => {
       statementTimeoutMs: 30_000,
       idleInTransactionTimeoutMs: 60_000,
     });
-    const set = { DATABASE_ACQUIRE_TIMEOUT_SECONDS: "3", DATABASE_STATEMENT_TIMEOUT_SECONDS: "0", DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: "120" };
+    const set = {
+      DATABASE_ACQUIRE_TIMEOUT_SECONDS: "3",
+      DATABASE_STATEMENT_TIMEOUT_SECONDS: "0",
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS: "120",
+    };
     expect(parseConfig({ DATA_DIR: dataDir(), ...set }).databaseTimeouts).toEqual({
       acquireTimeoutMs: 3000,
       statementTimeoutMs: 0,
@@ -64,39 +72,66 @@ describe("parseConfig", () => {
     [{ S3_REGION: "eu-west-3" }, "S3_BUCKET"],
     [{ S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" }, "S3_BUCKET"],
     [{ S3_FORCE_PATH_STYLE: "false" }, "S3_BUCKET"],
-    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "minio:9000" }, "S3_ENDPOINT"],
-    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "ftp://minio" }, "S3_ENDPOINT"],
-    [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" }, "S3_FORCE_PATH_STYLE"],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "minio:9000" },
+      "S3_ENDPOINT",
+    ],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_ENDPOINT: "ftp://minio" },
+      "S3_ENDPOINT",
+    ],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" },
+      "S3_FORCE_PATH_STYLE",
+    ],
     [{ UPLOAD_MAX_BYTES: "50MB" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "0" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "1.5" }, "UPLOAD_MAX_BYTES"],
   ])("stops on %o with a message naming %s", (env, variable) => {
     expect(() => parseConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
-    expect(() => parseConfig({ DATA_DIR: dataDir(), ...env })).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+    expect(() => parseConfig({ DATA_DIR: dataDir(), ...env })).toThrow(
+      new RegExp(`^Invalid configuration: ${variable} `),
+    );
   });
 
   it("never creates demo accounts in production, and marks cookies secure there", () => {
-    const config = parseConfig({ NODE_ENV: "production", SESSION_SECRET: `${"a".repeat(32)},${"b".repeat(32)}`, DATA_DIR: dataDir() });
+    const config = parseConfig({
+      NODE_ENV: "production",
+      SESSION_SECRET: `${"a".repeat(32)},${"b".repeat(32)}`,
+      DATA_DIR: dataDir(),
+    });
     expect(config).toMatchObject({ isProduction: true, demoAccounts: false });
     expect(config.sessionSecrets).toEqual(["a".repeat(32), "b".repeat(32)]);
   });
 
   it("takes the deployment mode from APP_ENV, or from NODE_ENV when APP_ENV is unset", () => {
     const secret = "s".repeat(40);
-    expect(parseConfig({ DATA_DIR: dataDir() })).toMatchObject({ appEnv: "development", isProduction: false, demoAccounts: true });
-    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", SESSION_SECRET: secret })).toMatchObject({ appEnv: "production" });
+    expect(parseConfig({ DATA_DIR: dataDir() })).toMatchObject({
+      appEnv: "development",
+      isProduction: false,
+      demoAccounts: true,
+    });
+    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", SESSION_SECRET: secret })).toMatchObject({
+      appEnv: "production",
+    });
     // What the server entry leaves after switching NODE_ENV for React: the operator's choice is APP_ENV's.
     expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", APP_ENV: "development" })).toMatchObject({
       appEnv: "development",
       isProduction: false,
       demoAccounts: true,
     });
-    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "development", APP_ENV: "production", SESSION_SECRET: secret })).toMatchObject({
+    expect(
+      parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "development", APP_ENV: "production", SESSION_SECRET: secret }),
+    ).toMatchObject({
       isProduction: true,
       demoAccounts: false,
     });
-    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "staging" })).toThrow(/^Invalid configuration: APP_ENV expected development, production or test/);
-    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "production" })).toThrow(/^Invalid configuration: SESSION_SECRET /);
+    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "staging" })).toThrow(
+      /^Invalid configuration: APP_ENV expected development, production or test/,
+    );
+    expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "production" })).toThrow(
+      /^Invalid configuration: SESSION_SECRET /,
+    );
   });
 
   it("keeps files in DATA_DIR/files by default, with a 50 MiB upload limit", () => {
@@ -143,7 +178,9 @@ describe("parseConfig", () => {
       forcePathStyle: true,
     });
     expect(parseConfig({ ...s3, S3_FORCE_PATH_STYLE: "false" }).storage).toMatchObject({ forcePathStyle: false });
-    expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({ forcePathStyle: true });
+    expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({
+      forcePathStyle: true,
+    });
   });
 
   it("names the S3 variable that needs S3_BUCKET, and the missing credential when S3_BUCKET is set", () => {

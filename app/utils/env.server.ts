@@ -17,14 +17,22 @@ const databaseSeconds = z.coerce
 export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
 // Every S3_* variable but S3_BUCKET, which must come with them.
-const S3_VARIABLES = ["S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE"] as const;
+const S3_VARIABLES = [
+  "S3_ENDPOINT",
+  "S3_REGION",
+  "S3_ACCESS_KEY_ID",
+  "S3_SECRET_ACCESS_KEY",
+  "S3_FORCE_PATH_STYLE",
+] as const;
 
 const envSchema = z
   .object({
     // The deployment mode (see deploymentSource below): production requires SESSION_SECRET, marks the session cookie
     // Secure and refuses demo accounts. NODE_ENV itself only picks the libraries' builds (docs/decisions/016).
     APP_ENV: z
-      .enum(["development", "production", "test"], { errorMap: () => ({ message: "expected development, production or test" }) })
+      .enum(["development", "production", "test"], {
+        errorMap: () => ({ message: "expected development, production or test" }),
+      })
       .default("development"),
     PORT: z.coerce.number({ message: "expected a port number" }).int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
@@ -45,7 +53,12 @@ const envSchema = z
         message: "each comma-separated secret must have at least 32 characters",
       })
       .optional(),
-    SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(12),
     TRUST_PROXY: booleanString.default("false"),
     PUBLIC_URL: z.string().url({ message: "expected an absolute URL such as https://vae.example.fr" }).optional(),
     SMTP_URL: z
@@ -70,7 +83,10 @@ const envSchema = z
         message: "expected a bucket name: 3-63 lowercase letters, digits, dots or hyphens",
       })
       .optional(),
-    S3_REGION: z.string().regex(/^[a-z0-9-]+$/, { message: "expected a region such as eu-west-3" }).optional(),
+    S3_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: "expected a region such as eu-west-3" })
+      .optional(),
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: booleanString.optional(),
@@ -86,19 +102,32 @@ const envSchema = z
     // S3_BUCKET switches storage to S3; any other S3_* variable alone is a mistake, not a silent local fallback.
     if (env.S3_BUCKET) {
       for (const variable of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
-        if (!env[variable]) ctx.addIssue({ code: "custom", path: [variable], message: "is required when S3_BUCKET is set" });
+        if (!env[variable])
+          ctx.addIssue({ code: "custom", path: [variable], message: "is required when S3_BUCKET is set" });
       }
     } else {
       const stray = S3_VARIABLES.find((variable) => env[variable] !== undefined);
       if (stray) {
-        ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: `is required when ${stray} is set (or unset ${stray})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["S3_BUCKET"],
+          message: `is required when ${stray} is set (or unset ${stray})`,
+        });
       }
     }
     if (env.APP_ENV === "production" && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production (APP_ENV=production)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: "is required in production (APP_ENV=production)",
+      });
     }
     if (env.APP_ENV === "production" && env.DEMO_ACCOUNTS === true) {
-      ctx.addIssue({ code: "custom", path: ["DEMO_ACCOUNTS"], message: "demo accounts are never created in production" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["DEMO_ACCOUNTS"],
+        message: "demo accounts are never created in production",
+      });
     }
   });
 

@@ -16,12 +16,26 @@ function form(entries: [string, string][]) {
 
 describe("parseForm", () => {
   it("returns the parsed data", () => {
-    const result = parseForm(schema, form([["email", "a@b.fr"], ["password", "secret"], ["roles", "x"], ["roles", "y"]]));
+    const result = parseForm(
+      schema,
+      form([
+        ["email", "a@b.fr"],
+        ["password", "secret"],
+        ["roles", "x"],
+        ["roles", "y"],
+      ]),
+    );
     expect(result).toEqual({ ok: true, data: { email: "a@b.fr", password: "secret", roles: ["x", "y"] } });
   });
 
   it("returns one French message per field and the typed values, never the password", () => {
-    const result = parseForm(schema, form([["email", "pas-une-adresse"], ["password", "x"]]));
+    const result = parseForm(
+      schema,
+      form([
+        ["email", "pas-une-adresse"],
+        ["password", "x"],
+      ]),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.fieldErrors).toEqual({ email: "Adresse e-mail invalide.", password: "Trop court." });

@@ -26,7 +26,11 @@ export function parseIdParam(params: Params, name: string, message = NOT_FOUND_M
 }
 
 /** A whole number in `params[name]` (a version number) between 1 and `max`; anything else throws a 404. */
-export function parseNumberParam(params: Params, name: string, options: { max?: number; message?: string } = {}): number {
+export function parseNumberParam(
+  params: Params,
+  name: string,
+  options: { max?: number; message?: string } = {},
+): number {
   const value = params[name];
   const number = value && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number > (options.max ?? 9999)) throw notFound(options.message);

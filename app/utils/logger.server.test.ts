@@ -33,7 +33,10 @@ describe("logger", () => {
 
   it("never writes passwords, secrets or e-mail addresses of the objects it logs", () => {
     const { lines, log } = capturingLogger();
-    log.info({ password: "Baguette-2026", user: { id: "u1", email: "a@b.fr" }, smtp: { auth: { secret: "s3cr3t" } } }, "x");
+    log.info(
+      { password: "Baguette-2026", user: { id: "u1", email: "a@b.fr" }, smtp: { auth: { secret: "s3cr3t" } } },
+      "x",
+    );
     const written = JSON.stringify(lines[0]);
     expect(written).not.toContain("Baguette-2026");
     expect(written).not.toContain("a@b.fr");

@@ -19,7 +19,8 @@ type Globals = typeof globalThis & {
 };
 const globals = globalThis as Globals;
 
-export const requestContext: AsyncLocalStorage<RequestContext> = (globals[contextKey] ??= new AsyncLocalStorage());
+globals[contextKey] ??= new AsyncLocalStorage();
+export const requestContext: AsyncLocalStorage<RequestContext> = globals[contextKey];
 
 /** Runs `fn` as the handling of one request: log lines written meanwhile carry its id. */
 export function withRequestContext<T>(requestId: string | undefined, fn: () => T): T {
@@ -63,10 +64,14 @@ export function createLogger(destination?: pino.DestinationStream): Logger {
   if (destination) return pino(options, destination);
   if (json) return pino(options);
   // Synchronous pretty printing keeps lines in order with the banner and needs no worker thread.
-  return pino(options, pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }));
+  return pino(
+    options,
+    pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }),
+  );
 }
 
-export const logger: Logger = (globals[loggerKey] ??= createLogger());
+globals[loggerKey] ??= createLogger();
+export const logger: Logger = globals[loggerKey];
 
 /** A logger for one part of the portal ("worker", "storage", …): its lines say where they come from. */
 export function loggerFor(component: string): Logger {

@@ -27,7 +27,9 @@ export const NAVIGATION: Record<Role, NavigationItem[]> = {
 };
 
 export function isCurrent(item: NavigationItem, pathname: string) {
-  return pathname === item.to || (item.sections ?? [item.to]).some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  return (
+    pathname === item.to || (item.sections ?? [item.to]).some((p) => pathname === p || pathname.startsWith(`${p}/`))
+  );
 }
 
 export function navigationFor(roles: Role[]) {

@@ -47,11 +47,7 @@ export async function getSessionUserId(request: Request, now = new Date()): Prom
  * Starts a new session and returns the Set-Cookie header. The previous session of this browser, if any, is ended:
  * a fresh token at each login prevents session fixation.
  */
-export async function startSession(
-  request: Request,
-  userId: string,
-  context: { ip: string | null },
-): Promise<string> {
+export async function startSession(request: Request, userId: string, context: { ip: string | null }): Promise<string> {
   const db = await getDb();
   const previous = await readToken(request);
   if (previous) await deleteSession(db, hashToken(previous));

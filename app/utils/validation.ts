@@ -35,7 +35,9 @@ export const signUpSchema = z
     password: newPasswordField,
     passwordConfirmation: z.string({ required_error: "Confirmez le mot de passe." }),
     acceptTerms: z.literal("on", {
-      errorMap: () => ({ message: "Vous devez accepter les conditions d'utilisation et la politique de confidentialité." }),
+      errorMap: () => ({
+        message: "Vous devez accepter les conditions d'utilisation et la politique de confidentialité.",
+      }),
     }),
   })
   .refine((v) => v.password === v.passwordConfirmation, {

@@ -44,7 +44,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("ip", "text", (c) => c.notNull())
     .addColumn("occurred_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("login_failures_email_idx").on("login_failures").columns(["email", "occurred_at"]).execute();
+  await db.schema
+    .createIndex("login_failures_email_idx")
+    .on("login_failures")
+    .columns(["email", "occurred_at"])
+    .execute();
   await db.schema.createIndex("login_failures_ip_idx").on("login_failures").columns(["ip", "occurred_at"]).execute();
 
   await db.schema
@@ -161,7 +165,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("payload", "jsonb", (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn("ip", "text")
     .execute();
-  await db.schema.createIndex("audit_events_subject_idx").on("audit_events").columns(["subject_type", "subject_id"]).execute();
+  await db.schema
+    .createIndex("audit_events_subject_idx")
+    .on("audit_events")
+    .columns(["subject_type", "subject_id"])
+    .execute();
   await db.schema.createIndex("audit_events_occurred_at_idx").on("audit_events").column("occurred_at").execute();
 }
 

@@ -137,7 +137,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create trigger dossier_versions_frozen before update on dossier_versions
     for each row execute function forbid_frozen_dossier_change()`.execute(db);
-  for (const table of ["dossier_narratives", "dossier_evidence", "dossier_evidence_competencies", "dossier_evidence_criteria"]) {
+  for (const table of [
+    "dossier_narratives",
+    "dossier_evidence",
+    "dossier_evidence_competencies",
+    "dossier_evidence_criteria",
+  ]) {
     await sql`create trigger ${sql.raw(`${table}_frozen`)} before insert or update or delete on ${sql.table(table)}
       for each row execute function forbid_frozen_dossier_change()`.execute(db);
   }

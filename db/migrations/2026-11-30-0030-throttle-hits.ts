@@ -12,7 +12,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("occurred_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("throttle_hits_key_idx").on("throttle_hits").columns(["bucket", "key", "occurred_at"]).execute();
+  await db.schema
+    .createIndex("throttle_hits_key_idx")
+    .on("throttle_hits")
+    .columns(["bucket", "key", "occurred_at"])
+    .execute();
   await db.schema.createIndex("throttle_hits_occurred_at_idx").on("throttle_hits").column("occurred_at").execute();
   await db.schema.dropTable("login_failures").execute();
 }
@@ -25,7 +29,11 @@ export async function down(db: Kysely<any>): Promise<void> {
     .addColumn("ip", "text", (c) => c.notNull())
     .addColumn("occurred_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex("login_failures_email_idx").on("login_failures").columns(["email", "occurred_at"]).execute();
+  await db.schema
+    .createIndex("login_failures_email_idx")
+    .on("login_failures")
+    .columns(["email", "occurred_at"])
+    .execute();
   await db.schema.createIndex("login_failures_ip_idx").on("login_failures").columns(["ip", "occurred_at"]).execute();
   await db.schema.dropTable("throttle_hits").execute();
 }

@@ -28,7 +28,10 @@ export async function appendAuditEvent(db: Db, entry: AuditEntry) {
     .execute();
 }
 
-export async function listAuditEvents(db: Db, filter: { subjectType?: string; subjectId?: string; limit?: number } = {}) {
+export async function listAuditEvents(
+  db: Db,
+  filter: { subjectType?: string; subjectId?: string; limit?: number } = {},
+) {
   let query = db
     .selectFrom("audit_events as e")
     .leftJoin("users as u", "u.id", "e.actor_user_id")

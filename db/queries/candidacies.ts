@@ -130,7 +130,12 @@ export async function writeCandidacyEvent(db: Db, w: CandidacyEventWrite): Promi
       on conflict (candidacy_id, kind, due_at) do nothing)`);
   }
   if (w.messages.length > 0) {
-    const messages = w.messages.map((m, n) => ({ n, topic: m.topic, payload: m.payload, role: m.recipientRole ?? null }));
+    const messages = w.messages.map((m, n) => ({
+      n,
+      topic: m.topic,
+      payload: m.payload,
+      role: m.recipientRole ?? null,
+    }));
     const anyRole = w.messages.some((m) => m.recipientRole);
     // One insert, ordered: outbox ids follow the order of the effects. The sub-statements of one statement run in
     // no set order, so two inserts into the outbox would not keep it. The role holders are joined only when a
@@ -140,11 +145,15 @@ export async function writeCandidacyEvent(db: Db, w: CandidacyEventWrite): Promi
       select m.topic, ${anyRole ? sql`case when m.role is null then m.payload else m.payload || jsonb_build_object('recipientId', r.id) end` : sql`m.payload`},
         k.id, ${w.effectsAt}::timestamptz, ${w.effectsAt}::timestamptz
       from k cross join jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(n int, topic text, payload jsonb, role text)
-      ${anyRole ? sql`left join lateral (
+      ${
+        anyRole
+          ? sql`left join lateral (
         select u.id from user_roles ur join users u on u.id = ur.user_id where ur.role = m.role and u.is_active
       ) r on m.role is not null
       where m.role is null or r.id is not null
-      order by m.n, r.id` : sql`order by m.n`})`);
+      order by m.n, r.id`
+          : sql`order by m.n`
+      })`);
   }
   if (w.priorBlocCodes && w.priorBlocCodes.length > 0) {
     parts.push(sql`prior_blocs as (
@@ -285,7 +294,8 @@ export interface OutboxClaim {
 // on every host, then agrees on whether a lease has expired, however long its pass has run (a pass that computed
 // leases from the time it started handed out leases that had already expired: duplicates under a slow SMTP server).
 const dbClock = sql<Date>`clock_timestamp()`;
-const leaseEnd = (seconds: number) => sql<Date>`clock_timestamp() + make_interval(secs => ${seconds}::double precision)`;
+const leaseEnd = (seconds: number) =>
+  sql<Date>`clock_timestamp() + make_interval(secs => ${seconds}::double precision)`;
 
 /**
  * Claims the oldest pending outbox message for a lease: if the worker dies before marking it done, the lease
@@ -294,7 +304,11 @@ const leaseEnd = (seconds: number) => sql<Date>`clock_timestamp() + make_interva
 export async function claimOutboxMessage(db: Kysely<Database>, claim: OutboxClaim) {
   return db
     .updateTable("outbox")
-    .set((eb) => ({ locked_until: leaseEnd(claim.leaseSeconds), locked_by: claim.owner, attempts: eb("attempts", "+", 1) }))
+    .set((eb) => ({
+      locked_until: leaseEnd(claim.leaseSeconds),
+      locked_by: claim.owner,
+      attempts: eb("attempts", "+", 1),
+    }))
     .where(
       "id",
       "=",
@@ -371,7 +385,11 @@ export async function markOutboxFailed(
 export async function releaseOutboxLeases(db: Db, owner: string): Promise<string[]> {
   const rows = await db
     .updateTable("outbox")
-    .set((eb) => ({ locked_until: null, locked_by: null, attempts: sql<number>`greatest(${eb.ref("attempts")} - 1, 0)` }))
+    .set((eb) => ({
+      locked_until: null,
+      locked_by: null,
+      attempts: sql<number>`greatest(${eb.ref("attempts")} - 1, 0)`,
+    }))
     .where("locked_by", "=", owner)
     .where("processed_at", "is", null)
     .where("dead_at", "is", null)
@@ -411,7 +429,6 @@ export async function listAcquiredBlocCodes(db: Db, candidateId: string, certifi
   return rows.map((r) => r.bloc_code);
 }
 
-
 /** A candidacy with the names people see: its candidate and certification. */
 export async function getCandidacySummary(db: Db, candidacyId: string) {
   return db
@@ -443,7 +460,15 @@ export async function listCandidaciesOfCandidate(db: Db, candidateId: string) {
   return db
     .selectFrom("candidacies as k")
     .innerJoin("certifications as c", "c.id", "k.certification_id")
-    .select(["k.id", "k.state", "k.created_at as createdAt", "k.updated_at as updatedAt", "k.requested_at as requestedAt", "c.code as certificationCode", "c.title as certificationTitle"])
+    .select([
+      "k.id",
+      "k.state",
+      "k.created_at as createdAt",
+      "k.updated_at as updatedAt",
+      "k.requested_at as requestedAt",
+      "c.code as certificationCode",
+      "c.title as certificationTitle",
+    ])
     .where("k.candidate_id", "=", candidateId)
     .orderBy("k.created_at", "desc")
     .execute();
@@ -486,7 +511,14 @@ export async function listAllCandidacies(db: Db, filter: { state?: string } = {}
     .selectFrom("candidacies as k")
     .innerJoin("users as u", "u.id", "k.candidate_id")
     .innerJoin("certifications as c", "c.id", "k.certification_id")
-    .select(["k.id", "k.state", "k.requested_at as requestedAt", "k.updated_at as updatedAt", "u.full_name as candidateName", "c.title as certificationTitle"])
+    .select([
+      "k.id",
+      "k.state",
+      "k.requested_at as requestedAt",
+      "k.updated_at as updatedAt",
+      "u.full_name as candidateName",
+      "c.title as certificationTitle",
+    ])
     .orderBy("k.updated_at", "desc")
     .limit(500);
   if (filter.state) query = query.where("k.state", "=", filter.state);

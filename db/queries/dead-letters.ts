@@ -62,7 +62,13 @@ export async function findOutboxMessageState(db: Db, id: string) {
 export async function requeueDeadLetters(trx: Db, which: { id: string } | "all") {
   let query = trx
     .updateTable("outbox")
-    .set({ dead_at: null, attempts: 0, available_at: sql<Date>`clock_timestamp()`, locked_until: null, locked_by: null })
+    .set({
+      dead_at: null,
+      attempts: 0,
+      available_at: sql<Date>`clock_timestamp()`,
+      locked_until: null,
+      locked_by: null,
+    })
     .where("dead_at", "is not", null);
   if (which !== "all") query = query.where("id", "=", which.id);
   return query.returning(["id", "topic"]).execute();

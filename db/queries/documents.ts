@@ -73,7 +73,11 @@ export async function insertAdmissibilityDocument(
 
 /** The kinds of the documents of a request, one per document (what filing the request checks). */
 export async function listAdmissibilityDocumentKinds(db: Db, candidacyId: string): Promise<string[]> {
-  const rows = await db.selectFrom("admissibility_documents").select("kind").where("candidacy_id", "=", candidacyId).execute();
+  const rows = await db
+    .selectFrom("admissibility_documents")
+    .select("kind")
+    .where("candidacy_id", "=", candidacyId)
+    .execute();
   return rows.map((r) => r.kind);
 }
 
@@ -134,7 +138,11 @@ export async function findDocumentForAccess(db: Db, documentId: string) {
 }
 
 export async function deleteAdmissibilityDocument(trx: Db, candidacyId: string, documentId: string) {
-  await trx.deleteFrom("admissibility_documents").where("document_id", "=", documentId).where("candidacy_id", "=", candidacyId).execute();
+  await trx
+    .deleteFrom("admissibility_documents")
+    .where("document_id", "=", documentId)
+    .where("candidacy_id", "=", candidacyId)
+    .execute();
   return trx
     .deleteFrom("documents")
     .where("id", "=", documentId)
@@ -157,11 +165,21 @@ export async function listIdentityDocumentsToPurge(db: Db, candidacyId: string) 
 
 export async function markDocumentsPurged(db: Db, documentIds: string[], at: Date) {
   if (documentIds.length === 0) return;
-  await db.updateTable("documents").set({ purged_at: at }).where("id", "in", documentIds).where("purged_at", "is", null).execute();
+  await db
+    .updateTable("documents")
+    .set({ purged_at: at })
+    .where("id", "in", documentIds)
+    .where("purged_at", "is", null)
+    .execute();
 }
 
 /** Records that the admissibility decision checked the request's documents. */
-export async function markAdmissibilityDocumentsChecked(db: Db, candidacyId: string, checkedBy: string | null, at: Date) {
+export async function markAdmissibilityDocumentsChecked(
+  db: Db,
+  candidacyId: string,
+  checkedBy: string | null,
+  at: Date,
+) {
   await db
     .updateTable("admissibility_documents")
     .set({ checked_at: at, checked_by: checkedBy })

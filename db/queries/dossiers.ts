@@ -8,7 +8,14 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function listDossierVersions(db: Db, candidacyId: string) {
   return db
     .selectFrom("dossier_versions")
-    .select(["id", "version", "created_at as createdAt", "updated_at as updatedAt", "frozen_at as frozenAt", "frozen_by as frozenBy"])
+    .select([
+      "id",
+      "version",
+      "created_at as createdAt",
+      "updated_at as updatedAt",
+      "frozen_at as frozenAt",
+      "frozen_by as frozenBy",
+    ])
     .where("candidacy_id", "=", candidacyId)
     .orderBy("version")
     .execute();
@@ -20,11 +27,23 @@ export type DossierVersionRow = Awaited<ReturnType<typeof listDossierVersions>>[
  * Creates the version being written, starting from the last frozen one when there is one (a send-back: the
  * candidate amends what they filed). Rows are copied; files are shared, since a stored file never changes.
  */
-export async function createDraftVersion(trx: Transaction<Database>, candidacyId: string, version: number, from: string | null) {
+export async function createDraftVersion(
+  trx: Transaction<Database>,
+  candidacyId: string,
+  version: number,
+  from: string | null,
+) {
   const draft = await trx
     .insertInto("dossier_versions")
     .values({ candidacy_id: candidacyId, version })
-    .returning(["id", "version", "created_at as createdAt", "updated_at as updatedAt", "frozen_at as frozenAt", "frozen_by as frozenBy"])
+    .returning([
+      "id",
+      "version",
+      "created_at as createdAt",
+      "updated_at as updatedAt",
+      "frozen_at as frozenAt",
+      "frozen_by as frozenBy",
+    ])
     .executeTakeFirstOrThrow();
   if (from) {
     await sql`insert into dossier_narratives (dossier_version_id, competency_code, context, actions, results, updated_at)
@@ -45,13 +64,20 @@ export async function createDraftVersion(trx: Transaction<Database>, candidacyId
         select p.new_id, l.competency_code from pairs p join dossier_evidence_competencies l on l.evidence_id = p.old_id
       )
       insert into dossier_evidence_criteria (evidence_id, criterion_id)
-      select p.new_id, l.criterion_id from pairs p join dossier_evidence_criteria l on l.evidence_id = p.old_id`.execute(trx);
+      select p.new_id, l.criterion_id from pairs p join dossier_evidence_criteria l on l.evidence_id = p.old_id`.execute(
+      trx,
+    );
   }
   return draft;
 }
 
 export async function touchDossierVersion(db: Db, versionId: string, at: Date) {
-  await db.updateTable("dossier_versions").set({ updated_at: at }).where("id", "=", versionId).where("frozen_at", "is", null).execute();
+  await db
+    .updateTable("dossier_versions")
+    .set({ updated_at: at })
+    .where("id", "=", versionId)
+    .where("frozen_at", "is", null)
+    .execute();
 }
 
 export async function freezeDossierVersion(db: Db, versionId: string, frozenBy: string, at: Date) {
@@ -137,7 +163,11 @@ export async function insertEvidence(
   return row.id;
 }
 
-export async function replaceEvidenceLinks(trx: Db, evidenceId: string, links: { competencyCodes: string[]; criterionIds: string[] }) {
+export async function replaceEvidenceLinks(
+  trx: Db,
+  evidenceId: string,
+  links: { competencyCodes: string[]; criterionIds: string[] },
+) {
   await trx.deleteFrom("dossier_evidence_competencies").where("evidence_id", "=", evidenceId).execute();
   await trx.deleteFrom("dossier_evidence_criteria").where("evidence_id", "=", evidenceId).execute();
   if (links.competencyCodes.length > 0) {
@@ -170,7 +200,11 @@ export async function findEvidenceOfDocument(db: Db, versionId: string, document
 
 /** Deletes a file's row when no version refers to it any more; returns its storage key to delete after commit. */
 async function dropDocumentIfUnused(trx: Db, documentId: string): Promise<string | null> {
-  const stillUsed = await trx.selectFrom("dossier_evidence").select("id").where("document_id", "=", documentId).executeTakeFirst();
+  const stillUsed = await trx
+    .selectFrom("dossier_evidence")
+    .select("id")
+    .where("document_id", "=", documentId)
+    .executeTakeFirst();
   if (stillUsed) return null;
   const removed = await trx
     .deleteFrom("documents")
@@ -194,7 +228,12 @@ export async function deleteEvidence(trx: Db, evidenceId: string, documentId: st
  * Puts another file behind a piece of a draft, keeping its caption, position and links. The former file goes when
  * no other version refers to it; returns its storage key to delete after commit, if any.
  */
-export async function replaceEvidenceDocument(trx: Db, evidenceId: string, formerDocumentId: string, documentId: string) {
+export async function replaceEvidenceDocument(
+  trx: Db,
+  evidenceId: string,
+  formerDocumentId: string,
+  documentId: string,
+) {
   await trx.updateTable("dossier_evidence").set({ document_id: documentId }).where("id", "=", evidenceId).execute();
   return dropDocumentIfUnused(trx, formerDocumentId);
 }

@@ -8,7 +8,14 @@ export interface ReferentialView {
   status: ReferentialStatus;
   /** ISO 8601, so that the view survives JSON serialisation unchanged. */
   createdAt: string;
-  certification: { id: string; code: string; title: string; sector: string; purpose: string; hierarchicalPosition: string };
+  certification: {
+    id: string;
+    code: string;
+    title: string;
+    sector: string;
+    purpose: string;
+    hierarchicalPosition: string;
+  };
   rule: {
     blocMeanThresholdPercent: string;
     competencyFloorPercent: string;

@@ -71,7 +71,11 @@ function advisoryLockId(limit: ThrottleLimit): bigint {
  * taken in one global order (by id) so that two attempts sharing keys cannot deadlock. Nothing is recorded when
  * a limit is reached. Takes the pool, not a transaction: it opens its own, short one.
  */
-export async function reserveThrottleHits(db: Kysely<Database>, limits: readonly ThrottleLimit[], at: Date): Promise<ThrottleReservation> {
+export async function reserveThrottleHits(
+  db: Kysely<Database>,
+  limits: readonly ThrottleLimit[],
+  at: Date,
+): Promise<ThrottleReservation> {
   if (limits.length === 0) return { ok: true, hitIds: [] };
   return db.transaction().execute(async (trx) => {
     const lockIds = [...new Set(limits.map(advisoryLockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -99,7 +103,10 @@ export async function reserveThrottleHits(db: Kysely<Database>, limits: readonly
 /** Gives back hits reserved for an attempt that turned out not to count (a successful login). */
 export async function releaseThrottleHits(db: Db, hitIds: readonly string[]) {
   if (hitIds.length === 0) return;
-  await db.deleteFrom("throttle_hits").where("id", "in", [...hitIds]).execute();
+  await db
+    .deleteFrom("throttle_hits")
+    .where("id", "in", [...hitIds])
+    .execute();
 }
 
 /** Forgets every hit of one key (a successful login clears its e-mail's failures). */

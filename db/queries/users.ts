@@ -49,7 +49,11 @@ export async function insertUser(
   // ON CONFLICT keeps a duplicate e-mail a normal outcome rather than an aborted transaction.
   const row = await db
     .insertInto("users")
-    .values({ email: normalizeEmail(values.email), full_name: values.fullName.trim(), password_hash: values.passwordHash })
+    .values({
+      email: normalizeEmail(values.email),
+      full_name: values.fullName.trim(),
+      password_hash: values.passwordHash,
+    })
     .onConflict((oc) => oc.column("email").doNothing())
     .returning("id")
     .executeTakeFirst();
@@ -66,7 +70,11 @@ export async function grantRoles(db: Db, userId: string, roles: readonly Role[],
 }
 
 export async function setUserRoles(db: Db, userId: string, roles: readonly Role[], grantedBy: string | null) {
-  await db.deleteFrom("user_roles").where("user_id", "=", userId).where("role", "not in", [...roles, "__none__" as Role]).execute();
+  await db
+    .deleteFrom("user_roles")
+    .where("user_id", "=", userId)
+    .where("role", "not in", [...roles, "__none__" as Role])
+    .execute();
   await grantRoles(db, userId, roles, grantedBy);
 }
 
@@ -74,7 +82,10 @@ export async function setUserActive(db: Db, userId: string, isActive: boolean) {
   await db.updateTable("users").set({ is_active: isActive, updated_at: new Date() }).where("id", "=", userId).execute();
 }
 
-export async function listUsersWithRoles(db: Db, filter: { role?: Role; search?: string } = {}): Promise<UserWithRoles[]> {
+export async function listUsersWithRoles(
+  db: Db,
+  filter: { role?: Role; search?: string } = {},
+): Promise<UserWithRoles[]> {
   let query = db
     .selectFrom("users as u")
     .select(["u.id", "u.email", "u.full_name", "u.is_active", "u.created_at"])
@@ -83,7 +94,13 @@ export async function listUsersWithRoles(db: Db, filter: { role?: Role; search?:
   if (filter.role) {
     const role = filter.role;
     query = query.where((eb) =>
-      eb.exists(eb.selectFrom("user_roles as r").select("r.user_id").whereRef("r.user_id", "=", "u.id").where("r.role", "=", role)),
+      eb.exists(
+        eb
+          .selectFrom("user_roles as r")
+          .select("r.user_id")
+          .whereRef("r.user_id", "=", "u.id")
+          .where("r.role", "=", role),
+      ),
     );
   }
   if (filter.search) {

@@ -9,7 +9,7 @@ const competencies = blocs.flatMap((bloc) => bloc.competencies);
 
 const rawBooklet = readFileSync(
   fileURLToPath(new URL("./booklet/cqp-commercial-sedentaire.txt", import.meta.url)),
-  "utf8"
+  "utf8",
 );
 
 /** Strips HTML tags (each replaced by a space) and collapses runs of whitespace to one space. */
@@ -114,7 +114,7 @@ describe("cqpCommercialSedentaire: structure", () => {
       expect(tutor?.evaluators).toBe("tuteur");
       for (const jury of juries) {
         expect(jury.evaluators).toBe(
-          "2 professionnels métiers extérieurs à l'entreprise, ne connaissant pas le candidat"
+          "2 professionnels métiers extérieurs à l'entreprise, ne connaissant pas le candidat",
         );
       }
     }
@@ -144,7 +144,7 @@ describe("cqpCommercialSedentaire: sample texts", () => {
 
   it("has C1.2's full statement and its heading", () => {
     expect(byCode.get("C1.2")?.statement).toBe(
-      "Sourcer de nouveaux clients en définissant la clientèle cible et en analysant le marché (positionnement de la concurrence, politique de prix...) et en utilisant les outils de prospection à disposition afin d'enrichir sa base de données de contacts qualifiés."
+      "Sourcer de nouveaux clients en définissant la clientèle cible et en analysant le marché (positionnement de la concurrence, politique de prix...) et en utilisant les outils de prospection à disposition afin d'enrichir sa base de données de contacts qualifiés.",
     );
     expect(byCode.get("C1.2")?.criterionGroup.heading).toBe("Qualité du sourcing");
     expect(byCode.get("C1.1")?.criterionGroup.heading).toBe("L'exécution de la stratégie commerciale est efficiente");
@@ -152,7 +152,7 @@ describe("cqpCommercialSedentaire: sample texts", () => {
 
   it("has C3.6's statement", () => {
     expect(byCode.get("C3.6")?.statement).toBe(
-      "Gérer les problématiques survenues lors des commandes et livraisons client en faisant preuve de réactivité afin de pérenniser la relation client."
+      "Gérer les problématiques survenues lors des commandes et livraisons client en faisant preuve de réactivité afin de pérenniser la relation client.",
     );
   });
 
@@ -160,17 +160,17 @@ describe("cqpCommercialSedentaire: sample texts", () => {
     // Bloc 1 (activities bulleted "•", criteria dashed).
     expect(byCode.get("C1.1")?.activities[1]).toBe("Echange avec son n+1 à l'occasion d'un accompagnement spécifique");
     expect(byCode.get("C1.4")?.criterionGroup.criteria[0]).toBe(
-      "Des outils d'analyse sont utilisés par le candidat (SONCASE...)"
+      "Des outils d'analyse sont utilisés par le candidat (SONCASE...)",
     );
     // Bloc 2 (C2.1–C2.3 have no bullets at all in the booklet).
     expect(byCode.get("C2.5")?.activities[3]).toBe(
-      "Mobilisation des services concernés le cas échéant : achat - production - livraison ..."
+      "Mobilisation des services concernés le cas échéant : achat - production - livraison ...",
     );
     expect(byCode.get("C2.1")?.criterionGroup.criteria[2]).toBe("Un suivi régulier est réalisé par le candidat");
     // Bloc 3 (activities dashed "- ").
     expect(byCode.get("C3.6")?.activities[2]).toBe("Analyse des problématiques survenues : cause, impact ..");
     expect(byCode.get("C3.2")?.criterionGroup.criteria[2]).toBe(
-      "Une réponse est apportée au client, par téléphone ou par email."
+      "Une réponse est apportée au client, par téléphone ou par email.",
     );
   });
 
@@ -264,8 +264,8 @@ describe("cqpCommercialSedentaire: every text is the booklet's", () => {
     // Exception: the steps are stored without the list punctuation that ends them in the booklet (" ;", ".").
     expect(booklet).toContain(
       `La délivrance des CQP du secteur alimentaire par la voie de la VAE s'opère en 3 étapes : - ${referential.vaeRoute.steps.join(
-        " ; - "
-      )}.`
+        " ; - ",
+      )}.`,
     );
     for (const statement of referential.vaeRoute.awardStatements) {
       expect(booklet).toContain(normalise(statement));

@@ -30,7 +30,9 @@ export function referentialContentHash(definition: CertificationDefinition): str
     }
     return value;
   };
-  return createHash("sha256").update(JSON.stringify(canonical(definition))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(definition)))
+    .digest("hex");
 }
 
 export async function seedReferential(

@@ -118,7 +118,11 @@ const FIXTURES: { [K in EmailKind]: EmailData[K] } = {
 /** Per kind: what the subject says, and data that must appear in the text. */
 const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: string } } = {
   request_received: { subject: /demande de recevabilité a bien été reçue/, text: ["12 mars 2026"], path: "/candidat" },
-  request_incomplete: { subject: /incomplète/, text: ["Il manque l'attestation de l'employeur.", "Complétez"], path: "/candidat" },
+  request_incomplete: {
+    subject: /incomplète/,
+    text: ["Il manque l'attestation de l'employeur.", "Complétez"],
+    path: "/candidat",
+  },
   admissible: { subject: /est recevable/, text: ["31 mars 2027", "dossier déclaratif"], path: "/candidat" },
   inadmissible: {
     subject: /Décision sur votre demande de recevabilité/,
@@ -156,24 +160,50 @@ const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: str
     ],
     path: "/candidat",
   },
-  certificate_issued: { subject: /attestation de blocs de compétences est disponible/, text: ["télécharger"], path: "/candidat/certificats/abc" },
+  certificate_issued: {
+    subject: /attestation de blocs de compétences est disponible/,
+    text: ["télécharger"],
+    path: "/candidat/certificats/abc",
+  },
   admissibility_deadline_reminder: {
     subject: /décision attendue avant le 15 mars 2026 \(VAE-2026-0042\)/,
     text: ["Élodie Marchand", "dans 7 jours", "le silence vaut acceptation"],
     path: "/recevabilite",
   },
-  validity_expiry_reminder: { subject: /prend fin le 31 mars 2027/, text: ["dans 30 jours", "caduque"], path: "/candidat" },
-  evaluation_deadline_reminder: { subject: /échéance le 31 août 2026/, text: ["demain", "transmettez vos notes"], path: "/evaluation" },
-  evaluation_overdue: { subject: /Évaluation en retard : candidature VAE-2026-0042/, text: ["dépassée de 3 jours", "- Jean Évaluateur"], path: "/certificateur" },
+  validity_expiry_reminder: {
+    subject: /prend fin le 31 mars 2027/,
+    text: ["dans 30 jours", "caduque"],
+    path: "/candidat",
+  },
+  evaluation_deadline_reminder: {
+    subject: /échéance le 31 août 2026/,
+    text: ["demain", "transmettez vos notes"],
+    path: "/evaluation",
+  },
+  evaluation_overdue: {
+    subject: /Évaluation en retard : candidature VAE-2026-0042/,
+    text: ["dépassée de 3 jours", "- Jean Évaluateur"],
+    path: "/certificateur",
+  },
   result_notification_reminder: {
     subject: /Résultat à notifier avant le 16 septembre 2026/,
     text: ["1er septembre 2026", "dans les 15 jours", "Temps restant : 4 jours"],
     path: "/certificateur",
   },
-  sign_up_welcome: { subject: /compte candidat est créé/, text: ["mot de passe que vous avez choisi", "pas à l'origine"], path: "/connexion" },
+  sign_up_welcome: {
+    subject: /compte candidat est créé/,
+    text: ["mot de passe que vous avez choisi", "pas à l'origine"],
+    path: "/connexion",
+  },
   sign_up_existing_account: {
     subject: /Tentative d'inscription avec votre adresse e-mail/,
-    text: ["30 novembre 2026", "aucun nouveau compte n'a été créé", "Si c'était vous", "oublié votre mot de passe", "Si ce n'était pas vous"],
+    text: [
+      "30 novembre 2026",
+      "aucun nouveau compte n'a été créé",
+      "Si c'était vous",
+      "oublié votre mot de passe",
+      "Si ce n'était pas vous",
+    ],
     path: "/connexion",
   },
 };
@@ -254,7 +284,7 @@ describe("renderEmail", () => {
   it("keeps the reason's line breaks in both versions", () => {
     const email = render("request_incomplete", { ...FIXTURES.request_incomplete, reason: "Ligne un\nLigne deux" });
     expect(email.text).toContain("Motif :\n  Ligne un\n  Ligne deux");
-    expect(email.html).toContain("white-space: pre-line;\">Ligne un\nLigne deux</blockquote>");
+    expect(email.html).toContain('white-space: pre-line;">Ligne un\nLigne deux</blockquote>');
   });
 
   it("does not put the candidate's name in the evaluators' e-mail", () => {

@@ -73,11 +73,7 @@ export function absoluteUrl(publicUrl: string, path: PortalPath): string {
 
 const FOOTER = "Ce message automatique vous est envoyé par le portail VAE. Merci de ne pas y répondre.";
 
-export function renderLayout(
-  recipientName: string,
-  output: TemplateOutput,
-  publicUrl: string,
-): RenderedEmail {
+export function renderLayout(recipientName: string, output: TemplateOutput, publicUrl: string): RenderedEmail {
   const base = normalizePublicUrl(publicUrl);
   // A subject is one header line: no line breaks, whatever the data holds.
   const subject = output.subject.replace(/\s+/g, " ").trim();
@@ -106,7 +102,12 @@ function renderText(greeting: string, blocks: readonly Block[], base: string): s
         parts.push(block.items.map((item) => `- ${item}`).join("\n"));
         break;
       case "quote":
-        parts.push(`${block.label} :\n${block.text.split(/\r?\n/).map((line) => `  ${line}`).join("\n")}`);
+        parts.push(
+          `${block.label} :\n${block.text
+            .split(/\r?\n/)
+            .map((line) => `  ${line}`)
+            .join("\n")}`,
+        );
         break;
       case "action":
         parts.push(`${block.label} : ${base}${block.path}`);
@@ -128,9 +129,7 @@ function renderHtml(subject: string, greeting: string, blocks: readonly Block[],
         body.push(`<p style="margin: 0 0 16px;">${escapeHtml(block.text)}</p>`);
         break;
       case "heading":
-        body.push(
-          `<h2 style="font-size: 17px; margin: 24px 0 8px; color: ${BLUE};">${escapeHtml(block.text)}</h2>`,
-        );
+        body.push(`<h2 style="font-size: 17px; margin: 24px 0 8px; color: ${BLUE};">${escapeHtml(block.text)}</h2>`);
         break;
       case "facts":
         body.push(

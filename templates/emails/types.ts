@@ -23,7 +23,10 @@ export const EMAIL_KINDS = [
 ] as const;
 
 /** E-mails about an account rather than a candidacy: their outbox rows name no candidacy. */
-export const ACCOUNT_EMAIL_KINDS = ["sign_up_welcome", "sign_up_existing_account"] as const satisfies readonly EmailKind[];
+export const ACCOUNT_EMAIL_KINDS = [
+  "sign_up_welcome",
+  "sign_up_existing_account",
+] as const satisfies readonly EmailKind[];
 
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 

@@ -46,7 +46,10 @@ describe("sent e-mails for the admin", () => {
   it("lists the stored e-mails and shows one with its text and sandboxed HTML", async () => {
     const page = await freshPage();
     await logIn(page, portal, "admin@demo.example.org", password("admin@demo.example.org"));
-    await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Courriels" }).click();
+    await page
+      .getByRole("navigation", { name: "Navigation principale" })
+      .getByRole("link", { name: "Courriels" })
+      .click();
     await page.waitForURL(/\/admin\/courriels$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Courriels envoyés");
     expect(await page.locator("main").innerText()).toContain("Aucun serveur SMTP n'est configuré");
@@ -83,7 +86,9 @@ describe("sent e-mails for the admin", () => {
   it("refuses a candidate with a 403", async () => {
     const page = await freshPage();
     await logIn(page, portal, "candidat@demo.example.org", password("candidat@demo.example.org"));
-    expect(await page.getByRole("navigation", { name: "Navigation principale" }).innerText()).not.toContain("Courriels");
+    expect(await page.getByRole("navigation", { name: "Navigation principale" }).innerText()).not.toContain(
+      "Courriels",
+    );
     for (const url of ["/admin/courriels", "/admin/courriels/outbox-e2e-1.eml"]) {
       const response = await page.goto(`${portal.url}${url}`);
       expect(response?.status(), url).toBe(403);

@@ -36,7 +36,11 @@ describe("admissibility in the browser", () => {
     expect(candidacyUrl).toMatch(/\/candidat\/candidatures\/[0-9a-f-]{36}$/);
     // Before they click, the page says which documents the request still lacks, and cannot be filed yet.
     const missing = await candidate.getByRole("note").innerText();
-    for (const name of ["une pièce d'identité", "au moins un justificatif d'activité", "la déclaration sur l'honneur signée"]) {
+    for (const name of [
+      "une pièce d'identité",
+      "au moins un justificatif d'activité",
+      "la déclaration sur l'honneur signée",
+    ]) {
       expect(missing).toContain(name);
     }
     expect(await candidate.getByRole("button", { name: "Déposer ma demande" }).isDisabled()).toBe(true);
@@ -47,7 +51,9 @@ describe("admissibility in the browser", () => {
     await candidate.getByLabel(/Je certifie sur l'honneur/).check();
     await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
     await candidate.getByText("Recevabilité — en attente").waitFor();
-    expect(await candidate.locator(".timeline").innerText()).toContain("Vous avez déposé votre demande de recevabilité");
+    expect(await candidate.locator(".timeline").innerText()).toContain(
+      "Vous avez déposé votre demande de recevabilité",
+    );
     expect(await candidate.locator("main").innerText()).toMatch(/doit vous répondre au plus tard le/);
   });
 
@@ -127,7 +133,13 @@ describe("admissibility in the browser", () => {
     await staff.getByRole("heading", { name: "Journal" }).waitFor();
     // The request's documents are listed in a table of their own, above the journal.
     const journal = await staff.locator("table", { hasText: "Candidature ouverte" }).innerText();
-    for (const label of ["Candidature ouverte", "Demande de recevabilité déposée", "Demande déclarée incomplète", "Demande complétée", "Demande déclarée recevable"]) {
+    for (const label of [
+      "Candidature ouverte",
+      "Demande de recevabilité déposée",
+      "Demande déclarée incomplète",
+      "Demande complétée",
+      "Demande déclarée recevable",
+    ]) {
       expect(journal).toContain(label);
     }
     expect(journal).toContain("Nadia Benali (Chargé de recevabilité)");

@@ -27,7 +27,9 @@ async function fillSignUp(values: { fullName: string; email: string; password: s
   await page.getByLabel("Confirmer le mot de passe").fill(values.confirmation ?? values.password);
   await page.getByLabel(/J'accepte les conditions/).check();
   await page.getByRole("button", { name: "Créer mon compte" }).click();
-  await page.waitForFunction(() => !location.pathname.startsWith("/inscription") || document.querySelector(".field__error"));
+  await page.waitForFunction(
+    () => !location.pathname.startsWith("/inscription") || document.querySelector(".field__error"),
+  );
 }
 
 describe("candidate journey in the browser", () => {
@@ -87,7 +89,14 @@ describe("candidate journey in the browser", () => {
   });
 
   it("shows the 403 page on staff URLs, naming nothing behind them", async () => {
-    for (const path of ["/admin", "/certificateur", "/recevabilite", "/evaluation", "/journal", "/admin/comptes/nouveau"]) {
+    for (const path of [
+      "/admin",
+      "/certificateur",
+      "/recevabilite",
+      "/evaluation",
+      "/journal",
+      "/admin/comptes/nouveau",
+    ]) {
       const response = await page.goto(`${portal.url}${path}`);
       expect(response!.status(), path).toBe(403);
       await expect.poll(() => page.locator("h1").textContent()).toBe("Accès refusé");

@@ -44,7 +44,8 @@ describe.skipIf(!serverUrl)("a database failover under the running portal (Postg
 
     // Terminated twice: with the connections idle, then while requests are using them.
     for (const round of ["idle", "in use"] as const) {
-      const inFlight = round === "in use" ? Array.from({ length: 6 }, () => get("/certifications").catch((e: Error) => e)) : [];
+      const inFlight =
+        round === "in use" ? Array.from({ length: 6 }, () => get("/certifications").catch((e: Error) => e)) : [];
       const { rowCount } = await admin.query(
         "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'vae-portal'",
         [databaseName()],

@@ -30,15 +30,29 @@ let messageIds: string[] = [];
 /** Two e-mails about one candidacy of the demo candidate, written to the outbox while no portal runs. */
 async function enqueueTwoEmails(handle: DatabaseHandle) {
   const db = handle.db;
-  const users = await db.selectFrom("users").select(["id", "email"]).where("email", "in", [CANDIDATE, OFFICER]).execute();
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "email"])
+    .where("email", "in", [CANDIDATE, OFFICER])
+    .execute();
   const candidateId = users.find((u) => u.email === CANDIDATE)!.id;
   const officerId = users.find((u) => u.email === OFFICER)!.id;
   const created = await createCandidacy(db, candidateId, CQP_CODE);
   if (!created.ok) throw new Error(created.message);
   const at = new Date();
   await enqueueOutbox(db, [
-    { topic: "email", candidacyId: created.candidacyId, availableAt: at, payload: { email: "request_received", recipientId: candidateId, facts: { requestedAt: at.toISOString() } } },
-    { topic: "email", candidacyId: created.candidacyId, availableAt: at, payload: { email: "request_received", recipientId: officerId, facts: { requestedAt: at.toISOString() } } },
+    {
+      topic: "email",
+      candidacyId: created.candidacyId,
+      availableAt: at,
+      payload: { email: "request_received", recipientId: candidateId, facts: { requestedAt: at.toISOString() } },
+    },
+    {
+      topic: "email",
+      candidacyId: created.candidacyId,
+      availableAt: at,
+      payload: { email: "request_received", recipientId: officerId, facts: { requestedAt: at.toISOString() } },
+    },
   ]);
   const rows = await db.selectFrom("outbox").select("id").orderBy("id").execute();
   return rows.map((r) => r.id);
@@ -51,7 +65,9 @@ beforeAll(async () => {
   // A first start prepares the database (migrations, demo accounts); the embedded one is then free to open here.
   const first = await startPortal({}, placement);
   await first.stop();
-  const handle = await openDatabase(database ? { kind: "server", url: database.url } : { kind: "embedded", dataDir: path.join(dataDir, "pglite") });
+  const handle = await openDatabase(
+    database ? { kind: "server", url: database.url } : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
+  );
   try {
     messageIds = await enqueueTwoEmails(handle);
   } finally {
@@ -83,7 +99,10 @@ describe("dead letters for the admin", () => {
     // The officer's e-mail goes out; the candidate's is refused for good (550) and given up at once.
     await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(1);
     const page = await adminPage(false);
-    await page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", { name: "Envois en échec" }).click();
+    await page
+      .getByRole("navigation", { name: "Navigation principale" })
+      .getByRole("link", { name: "Envois en échec" })
+      .click();
     await page.waitForURL(/\/admin\/envois$/);
     expect(await page.locator("h1").textContent()).toBe("Envois en échec");
     const row = page.getByRole("row", { name: /Demande de recevabilité reçue/ });
@@ -100,7 +119,9 @@ describe("dead letters for the admin", () => {
     await row.getByRole("button", { name: /Réessayer/ }).click();
     await page.getByText("Le message est remis en file d'envoi.").waitFor();
     expect(await page.getByText("Aucun envoi en échec.").count()).toBe(1);
-    await expect.poll(() => smtp.countsByMessageId().get(`outbox-${messageIds[0]}@vae-portal`) ?? 0, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => smtp.countsByMessageId().get(`outbox-${messageIds[0]}@vae-portal`) ?? 0, { timeout: 20_000 })
+      .toBe(1);
     expect(smtp.countsByMessageId().get(`outbox-${messageIds[1]}@vae-portal`)).toBe(1);
 
     await page.goto(`${portal.url}/journal`);
@@ -128,7 +149,10 @@ describe("dead letters for the admin", () => {
     expect(await page.getByRole("navigation", { name: "Navigation principale" }).innerText()).not.toContain("Envois");
     const response = await page.goto(`${portal.url}/admin/envois`);
     expect(response?.status()).toBe(403);
-    const post = await page.request.post(`${portal.url}/admin/envois`, { form: { intent: "retry_all" }, headers: { Origin: portal.url } });
+    const post = await page.request.post(`${portal.url}/admin/envois`, {
+      form: { intent: "retry_all" },
+      headers: { Origin: portal.url },
+    });
     expect(post.status()).toBe(403);
     await page.context().close();
   });

@@ -58,14 +58,22 @@ describe("the request's documents", () => {
 
   it("refuses a program renamed .pdf, whatever its extension says", async () => {
     await candidate.reload();
-    await uploadRequestDocument(candidate, { kind: "identity" }, { name: "carte.pdf", mimeType: "application/pdf", buffer: elfBytes() });
+    await uploadRequestDocument(
+      candidate,
+      { kind: "identity" },
+      { name: "carte.pdf", mimeType: "application/pdf", buffer: elfBytes() },
+    );
     await candidate.getByText(/« carte\.pdf » n'est pas d'un type accepté/).waitFor();
     expect(await candidate.getByText("Aucun document joint pour le moment.").isVisible()).toBe(true);
   });
 
   it("stores typed documents, shows the declared experience, and serves them to their owner only", async () => {
     const identity = pdfBytes("identite");
-    await uploadRequestDocument(candidate, { kind: "identity" }, { name: "carte-identité.pdf", mimeType: "application/pdf", buffer: identity });
+    await uploadRequestDocument(
+      candidate,
+      { kind: "identity" },
+      { name: "carte-identité.pdf", mimeType: "application/pdf", buffer: identity },
+    );
     await candidate.getByText("Le document a été ajouté à votre demande.").waitFor();
     await uploadRequestDocument(
       candidate,
@@ -79,7 +87,9 @@ describe("the request's documents", () => {
     const response = await candidate.request.get(`${portal.url}${href}`);
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toBe("application/pdf");
-    expect(response.headers()["content-disposition"]).toMatch(/^inline; filename="carte-identite\.pdf"; filename\*=UTF-8''carte-identit%C3%A9\.pdf$/);
+    expect(response.headers()["content-disposition"]).toMatch(
+      /^inline; filename="carte-identite\.pdf"; filename\*=UTF-8''carte-identit%C3%A9\.pdf$/,
+    );
     expect(sha256(await response.body())).toBe(sha256(identity));
     // The request is still a draft: not even an officer may read it; nor may anyone a made-up id.
     expect((await officer.request.get(`${portal.url}${href}`)).status()).toBe(404);
@@ -99,7 +109,9 @@ describe("the request's documents", () => {
     expect(intruder.status()).toBe(404);
     expect(await intruder.text()).not.toContain("carte-identit");
     await other.close();
-    expect((await candidate.request.get(`${portal.url}/fichiers/00000000-0000-4000-8000-000000000000`)).status()).toBe(404);
+    expect((await candidate.request.get(`${portal.url}/fichiers/00000000-0000-4000-8000-000000000000`)).status()).toBe(
+      404,
+    );
   });
 
   it("lets the officer read the filed request's documents; the identity document goes once admissibility is decided", async () => {
@@ -128,7 +140,11 @@ describe("the request's documents", () => {
 
     // The worker runs every second: the identity document leaves storage, its trace stays.
     await candidate.goto(`${candidacyUrl}/pieces`);
-    for (let i = 0; i < 20 && !(await candidate.getByText(/Supprimé le .* après la décision de recevabilité/).isVisible()); i++) {
+    for (
+      let i = 0;
+      i < 20 && !(await candidate.getByText(/Supprimé le .* après la décision de recevabilité/).isVisible());
+      i++
+    ) {
       await candidate.waitForTimeout(500);
       await candidate.reload();
     }
@@ -147,7 +163,9 @@ describe("the declarative dossier", () => {
     await candidate.getByLabel("Légende").fill("Attestation de ma responsable de magasin");
     await candidate.getByLabel(/^C1\.1 /).check();
     await candidate.getByLabel(/^C1\.2 /).check();
-    await candidate.getByLabel("Fichier", { exact: true }).setInputFiles({ name: "attestation-magasin.pdf", mimeType: "application/pdf", buffer: pdfBytes("magasin") });
+    await candidate
+      .getByLabel("Fichier", { exact: true })
+      .setInputFiles({ name: "attestation-magasin.pdf", mimeType: "application/pdf", buffer: pdfBytes("magasin") });
     await candidate.getByRole("button", { name: "Ajouter la pièce" }).click();
     await candidate.getByText("La pièce a été ajoutée à votre dossier.").waitFor();
     const row = (code: string) => candidate.locator(`[data-competency="${code}"]`);
@@ -157,7 +175,9 @@ describe("the declarative dossier", () => {
 
     // A clearer scan replaces the file; the caption and competencies stay.
     await candidate.locator("summary", { hasText: "Remplacer le fichier" }).click();
-    await candidate.getByLabel("Nouveau fichier").setInputFiles({ name: "attestation-signee.pdf", mimeType: "application/pdf", buffer: pdfBytes("signee") });
+    await candidate
+      .getByLabel("Nouveau fichier")
+      .setInputFiles({ name: "attestation-signee.pdf", mimeType: "application/pdf", buffer: pdfBytes("signee") });
     await candidate.getByRole("button", { name: "Remplacer le fichier" }).click();
     await candidate.getByRole("link", { name: "attestation-signee.pdf" }).waitFor();
     expect(await candidate.getByRole("link", { name: "attestation-magasin.pdf" }).count()).toBe(0);
@@ -169,7 +189,9 @@ describe("the declarative dossier", () => {
     expect(await submit.isDisabled()).toBe(true);
     expect(await candidate.locator("main").innerText()).toMatch(/Avant de déposer, rédigez le récit de : C1\.1, C1\.2/);
 
-    const codes = await candidate.locator("[data-competency]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-competency")!));
+    const codes = await candidate
+      .locator("[data-competency]")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-competency")!));
     await candidate.getByRole("link", { name: "Rédiger" }).first().click();
     for (const code of codes) {
       await candidate.getByRole("heading", { name: new RegExp(`^${code.replace(".", "\\.")} — `) }).waitFor();
@@ -182,7 +204,9 @@ describe("the declarative dossier", () => {
         // A piece added while writing, tied to the competency at hand.
         await candidate.locator("summary", { hasText: "Ajouter une pièce pour C2.1" }).click();
         await candidate.getByLabel("Légende").fill("Extrait du CRM avec mes fiches clients");
-        await candidate.getByLabel("Fichier", { exact: true }).setInputFiles({ name: "crm.png", mimeType: "image/png", buffer: pngBytes() });
+        await candidate
+          .getByLabel("Fichier", { exact: true })
+          .setInputFiles({ name: "crm.png", mimeType: "image/png", buffer: pngBytes() });
         await candidate.getByRole("button", { name: "Ajouter la pièce" }).click();
         await candidate.getByText("La pièce a été ajoutée et rattachée à C2.1.").waitFor();
         await candidate.getByRole("link", { name: "crm.png" }).waitFor();
@@ -193,7 +217,10 @@ describe("the declarative dossier", () => {
     }
     await candidate.getByRole("link", { name: /← Mon dossier/ }).click();
     await candidate.getByRole("button", { name: "Déposer la version 1" }).click();
-    await candidate.getByText(/Aucune pièce n'illustre les compétences C1\.3/).first().waitFor();
+    await candidate
+      .getByText(/Aucune pièce n'illustre les compétences C1\.3/)
+      .first()
+      .waitFor();
     await candidate.getByLabel(/Je confirme vouloir déposer mon dossier/).check();
     await candidate.getByRole("button", { name: "Déposer la version 1" }).click();
     await candidate.getByText("Votre dossier (version 1) a été déposé.").waitFor();
@@ -207,11 +234,15 @@ describe("the declarative dossier", () => {
     await staff.getByRole("link", { name: /Lire le dossier déposé/ }).click();
     await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
     expect(await staff.locator("main").innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
-    const pdf = await staff.request.get(`${portal.url}${await staff.getByRole("link", { name: /dossier \(PDF\)/ }).getAttribute("href")}`);
+    const pdf = await staff.request.get(
+      `${portal.url}${await staff.getByRole("link", { name: /dossier \(PDF\)/ }).getAttribute("href")}`,
+    );
     expect(pdf.status()).toBe(200);
     expect(pdf.headers()["content-type"]).toBe("application/pdf");
     expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
-    const zip = await staff.request.get(`${portal.url}${await staff.getByRole("link", { name: /pièces \(ZIP\)/ }).getAttribute("href")}`);
+    const zip = await staff.request.get(
+      `${portal.url}${await staff.getByRole("link", { name: /pièces \(ZIP\)/ }).getAttribute("href")}`,
+    );
     expect(zip.status()).toBe(200);
     expect(zip.headers()["content-type"]).toBe("application/zip");
     expect((await zip.body()).subarray(0, 2).toString()).toBe("PK");
@@ -246,11 +277,15 @@ describe("downloads from an S3 store", () => {
     await page.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await page.getByRole("link", { name: "Gérer les pièces de ma demande" }).click();
     const bytes = pdfBytes("s3");
-    await uploadRequestDocument(page, { kind: "identity" }, { name: "pièce d'identité.pdf", mimeType: "application/pdf", buffer: bytes });
+    await uploadRequestDocument(
+      page,
+      { kind: "identity" },
+      { name: "pièce d'identité.pdf", mimeType: "application/pdf", buffer: bytes },
+    );
     const href = await page.getByRole("link", { name: "pièce d'identité.pdf" }).getAttribute("href");
     const redirect = await page.request.get(`${s3Portal.url}${href}`, { maxRedirects: 0 });
     expect(redirect.status()).toBe(302);
-    const location = new URL(redirect.headers()["location"]!);
+    const location = new URL(redirect.headers().location!);
     expect(location.origin).toBe(s3.endpoint);
     expect(location.searchParams.get("X-Amz-Expires")).toBe("300");
     const file = await page.request.get(location.href);

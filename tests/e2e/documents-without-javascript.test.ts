@@ -39,7 +39,11 @@ describe("the request's documents without JavaScript", () => {
     expect(await candidate.getByLabel("Employeur ou structure").isVisible()).toBe(true);
     expect(await candidate.locator("fieldset input[required]").count()).toBe(0);
 
-    await uploadRequestDocument(candidate, { kind: "identity" }, { name: "carte-identite.pdf", mimeType: "application/pdf", buffer: pdfBytes("cni") });
+    await uploadRequestDocument(
+      candidate,
+      { kind: "identity" },
+      { name: "carte-identite.pdf", mimeType: "application/pdf", buffer: pdfBytes("cni") },
+    );
     await added();
     await candidate.getByRole("link", { name: "carte-identite.pdf" }).waitFor();
     await uploadRequestDocument(

@@ -34,7 +34,11 @@ beforeAll(async () => {
   smtpA = await startSmtpTestServer({ delayMs: 150, hang: () => hangA });
   smtpB = await startSmtpTestServer({ delayMs: 150 });
   // What every portal behind one load balancer shares: the database and the session secret.
-  const shared = { SESSION_SECRET: randomBytes(36).toString("base64"), WORKER_INTERVAL_SECONDS: "1", LOG_LEVEL: "info" };
+  const shared = {
+    SESSION_SECRET: randomBytes(36).toString("base64"),
+    WORKER_INTERVAL_SECONDS: "1",
+    LOG_LEVEL: "info",
+  };
   portalA = await startPortal({ ...shared, SMTP_URL: smtpA.url }, { databaseUrl: database.url });
   portalB = await startPortal({ ...shared, SMTP_URL: smtpB.url }, { databaseUrl: database.url });
   browser = await launchBrowser();
@@ -84,14 +88,20 @@ describe.skipIf(!serverUrl)("several portal processes on one PostgreSQL database
     expect(cookie).toBeDefined();
 
     // The cookie alone, sent to the other process.
-    const onB = await fetch(`${portalB.url}/admin`, { headers: { Cookie: `vae_session=${cookie!.value}` }, redirect: "manual" });
+    const onB = await fetch(`${portalB.url}/admin`, {
+      headers: { Cookie: `vae_session=${cookie!.value}` },
+      redirect: "manual",
+    });
     expect(onB.status).toBe(200);
     expect(await onB.text()).toContain(DEMO_ACCOUNTS.find((a) => a.email === ADMIN)!.fullName);
 
     await page.goto(`${portalB.url}/admin`);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Comptes");
     await logOut(page);
-    const afterLogout = await fetch(`${portalA.url}/admin`, { headers: { Cookie: `vae_session=${cookie!.value}` }, redirect: "manual" });
+    const afterLogout = await fetch(`${portalA.url}/admin`, {
+      headers: { Cookie: `vae_session=${cookie!.value}` },
+      redirect: "manual",
+    });
     expect(afterLogout.status).toBe(302);
     expect(afterLogout.headers.get("location")).toMatch(/^\/connexion/);
     await context.close();
@@ -133,15 +143,26 @@ describe.skipIf(!serverUrl)("several portal processes on one PostgreSQL database
       .where("u.is_active", "=", true)
       .execute();
     for (const id of candidacyIds) {
-      const events = await db.selectFrom("candidacy_events").select("event_type").where("candidacy_id", "=", id).execute();
+      const events = await db
+        .selectFrom("candidacy_events")
+        .select("event_type")
+        .where("candidacy_id", "=", id)
+        .execute();
       expect(events.filter((e) => e.event_type === "ADMISSIBILITY_SILENCE_ELAPSED")).toHaveLength(1);
       const timers = await db.selectFrom("timers").selectAll().where("candidacy_id", "=", id).execute();
       const reminders = timers.filter((t) => t.kind === "ADMISSIBILITY_REMINDER");
       expect(reminders.length).toBeGreaterThan(0);
       expect(timers.filter((t) => t.kind.startsWith("ADMISSIBILITY_")).every((t) => t.fired_at !== null)).toBe(true);
-      const mails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).where("topic", "=", "email").execute();
+      const mails = await db
+        .selectFrom("outbox")
+        .select("payload")
+        .where("candidacy_id", "=", id)
+        .where("topic", "=", "email")
+        .execute();
       const kinds = mails.map((m) => m.payload.email);
-      expect(kinds.filter((k) => k === "admissibility_deadline_reminder")).toHaveLength(reminders.length * officers.length);
+      expect(kinds.filter((k) => k === "admissibility_deadline_reminder")).toHaveLength(
+        reminders.length * officers.length,
+      );
       expect(kinds.filter((k) => k === "admissible_by_silence")).toHaveLength(1);
       const row = await db.selectFrom("candidacies").select("state").where("id", "=", id).executeTakeFirstOrThrow();
       expect(row.state).toBe("admissible");
@@ -158,11 +179,21 @@ describe.skipIf(!serverUrl)("several portal processes on one PostgreSQL database
 
   it("gives back the message a portal holds when SIGTERM stops it mid-send; the other portal sends it at once", async () => {
     const db = handle.db;
-    const [sample] = await db.selectFrom("outbox").select(["payload", "candidacy_id"]).where("topic", "=", "email").limit(1).execute();
+    const [sample] = await db
+      .selectFrom("outbox")
+      .select(["payload", "candidacy_id"])
+      .where("topic", "=", "email")
+      .limit(1)
+      .execute();
     hangA = true;
     await enqueueOutbox(
       db,
-      Array.from({ length: 6 }, () => ({ topic: "email", payload: sample!.payload, candidacyId: sample!.candidacy_id, availableAt: new Date() })),
+      Array.from({ length: 6 }, () => ({
+        topic: "email",
+        payload: sample!.payload,
+        candidacyId: sample!.candidacy_id,
+        availableAt: new Date(),
+      })),
     );
     // A's relay never acknowledges: A is stuck in the middle of a delivery, holding its lease.
     await expect.poll(() => smtpA.hanging.length, { timeout: 30_000 }).toBe(1);

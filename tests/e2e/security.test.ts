@@ -24,7 +24,9 @@ let candidacyPath = "";
 beforeAll(async () => {
   [portal, browser] = await Promise.all([startPortal(), launchBrowser()]);
   // Another origin of the same site (127.0.0.1, another port): SameSite=Lax cookies go along with its requests.
-  attacker = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(attackerPage));
+  attacker = createServer((_req, res) =>
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(attackerPage),
+  );
   await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
   attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
 });
@@ -46,9 +48,12 @@ async function sessionCookie(email: string): Promise<string> {
 }
 
 async function accountsMatching(adminCookie: string, search: string): Promise<string[]> {
-  const response = await fetch(`${portal.url}/admin?${new URLSearchParams({ q: search, _data: "routes/admin._index" })}`, {
-    headers: { Cookie: adminCookie },
-  });
+  const response = await fetch(
+    `${portal.url}/admin?${new URLSearchParams({ q: search, _data: "routes/admin._index" })}`,
+    {
+      headers: { Cookie: adminCookie },
+    },
+  );
   const data = (await response.json()) as { users: { email: string }[] };
   return data.users.map((u) => u.email);
 }
@@ -90,7 +95,9 @@ describe("forged cross-origin requests", () => {
         redirect: "manual",
       });
     const candidacies = async () => {
-      const response = await fetch(`${portal.url}/candidat?_data=routes%2Fcandidat._index`, { headers: { Cookie: cookie } });
+      const response = await fetch(`${portal.url}/candidat?_data=routes%2Fcandidat._index`, {
+        headers: { Cookie: cookie },
+      });
       return ((await response.json()) as { candidacies: unknown[] }).candidacies.length;
     };
     expect((await start("http://127.0.0.1:9")).status).toBe(403);
@@ -195,7 +202,12 @@ describe("login and sign-up", () => {
     await admin.getByRole("link", { name: "Tentative d'inscription avec votre adresse e-mail" }).click();
     const frame = admin.frameLocator("iframe.email-frame");
     await frame.getByText("Si ce n'était pas vous").waitFor();
-    expect(await frame.locator("p").first().evaluate((p) => getComputedStyle(p).marginBottom)).toBe("16px");
+    expect(
+      await frame
+        .locator("p")
+        .first()
+        .evaluate((p) => getComputedStyle(p).marginBottom),
+    ).toBe("16px");
     expect(violations).toEqual([]);
     await admin.close();
   });
@@ -226,7 +238,11 @@ describe("what the server answers", () => {
       ["application/json", '{"email":"x"}'],
       ["multipart/form-data", "--x\r\n"],
     ]) {
-      const response = await fetch(`${portal.url}/connexion`, { method: "POST", headers: { "Content-Type": type! }, body });
+      const response = await fetch(`${portal.url}/connexion`, {
+        method: "POST",
+        headers: { "Content-Type": type! },
+        body,
+      });
       expect(response.status, type).toBe(400);
       expect(await response.text()).toContain("Requête invalide");
     }
@@ -259,14 +275,19 @@ describe("what the server answers", () => {
   it("sends each security header once with a stored file", async () => {
     await candidate.goto(`${portal.url}${candidacyPath}/pieces`);
     await candidate.getByLabel("Type de document").selectOption("identity");
-    await candidate.getByLabel("Fichier", { exact: true }).setInputFiles({ name: "identite.pdf", mimeType: "application/pdf", buffer: pdfBytes() });
+    await candidate
+      .getByLabel("Fichier", { exact: true })
+      .setInputFiles({ name: "identite.pdf", mimeType: "application/pdf", buffer: pdfBytes() });
     await candidate.getByRole("button", { name: "Ajouter le document" }).click();
     const href = await candidate.getByRole("link", { name: "identite.pdf" }).getAttribute("href");
     const response = await candidate.request.get(`${portal.url}${href}`);
     expect(response.status()).toBe(200);
     const names = response.headersArray().map((h) => h.name.toLowerCase());
     for (const name of ["x-content-type-options", "referrer-policy", "x-frame-options", "content-security-policy"]) {
-      expect(names.filter((n) => n === name), name).toHaveLength(1);
+      expect(
+        names.filter((n) => n === name),
+        name,
+      ).toHaveLength(1);
     }
   });
 
@@ -275,7 +296,9 @@ describe("what the server answers", () => {
     await logIn(admin, portal, ADMIN, password(ADMIN));
     const response = await admin.goto(`${portal.url}/admin?q=${"x".repeat(101)}`);
     expect(response!.status()).toBe(400);
-    expect(await admin.getByRole("alert").innerText()).toBe("La recherche est limitée à 100 caractères : raccourcissez-la.");
+    expect(await admin.getByRole("alert").innerText()).toBe(
+      "La recherche est limitée à 100 caractères : raccourcissez-la.",
+    );
     expect(await admin.locator("main").innerText()).not.toContain(CANDIDATE);
     await admin.goto(`${portal.url}/admin?q=${"x".repeat(100)}`);
     expect(await admin.getByRole("alert").count()).toBe(0);

@@ -23,9 +23,19 @@ async function freshPage(): Promise<Page> {
 const account = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!;
 
 const HOMES = [
-  { email: "recevabilite@demo.example.org", path: "/recevabilite", heading: "Demandes de recevabilité", nav: "Recevabilité" },
+  {
+    email: "recevabilite@demo.example.org",
+    path: "/recevabilite",
+    heading: "Demandes de recevabilité",
+    nav: "Recevabilité",
+  },
   { email: "evaluateur1@demo.example.org", path: "/evaluation", heading: "Mes évaluations", nav: "Mes évaluations" },
-  { email: "certificateur@demo.example.org", path: "/certificateur", heading: "Espace certificateur", nav: "Référentiels" },
+  {
+    email: "certificateur@demo.example.org",
+    path: "/certificateur",
+    heading: "Espace certificateur",
+    nav: "Référentiels",
+  },
   { email: "admin@demo.example.org", path: "/admin", heading: "Comptes", nav: "Journal" },
 ];
 

@@ -36,7 +36,14 @@ const db = () => testDb.handle.db;
 const candidate = { email: "Camille.Roux@Exemple.fr ", fullName: "Camille Roux", password: "Tartelette-2026" };
 
 async function userCount() {
-  return Number((await db().selectFrom("users").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
@@ -69,8 +76,16 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
   it("answers a sign-up with an address that has an account exactly as a new one, and e-mails the owner instead", async () => {
     await signUpCandidate(db(), candidate, { ip: null });
     const owner = (await findUserByEmail(db(), candidate.email))!;
-    const fresh = await requestCandidateSignUp(db(), { email: "nouvelle@exemple.fr", fullName: "Nina Nouvelle", password: "Quiche-lorraine-57" }, { ip: "203.0.113.8" });
-    const repeated = await requestCandidateSignUp(db(), { email: "CAMILLE.ROUX@exemple.fr", fullName: "Intrus", password: "Quiche-lorraine-57" }, { ip: "203.0.113.9" });
+    const fresh = await requestCandidateSignUp(
+      db(),
+      { email: "nouvelle@exemple.fr", fullName: "Nina Nouvelle", password: "Quiche-lorraine-57" },
+      { ip: "203.0.113.8" },
+    );
+    const repeated = await requestCandidateSignUp(
+      db(),
+      { email: "CAMILLE.ROUX@exemple.fr", fullName: "Intrus", password: "Quiche-lorraine-57" },
+      { ip: "203.0.113.9" },
+    );
     expect(repeated).toEqual(fresh);
     expect(fresh).toEqual({ ok: true });
     // The owner's account is untouched; the new address got its account.
@@ -81,7 +96,11 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
 
     // Each gets its e-mail through the outbox: a welcome to the new address, a warning to the owner.
     const mailDir = mkdtempSync(path.join(tmpdir(), "vae-mail-"));
-    const deliver = emailDeliverer(db(), createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir }), "https://vae.exemple.fr");
+    const deliver = emailDeliverer(
+      db(),
+      createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir }),
+      "https://vae.exemple.fr",
+    );
     const messages = await db().selectFrom("outbox").selectAll().orderBy("id").execute();
     expect(messages.map((m) => [m.topic, m.payload.email, m.candidacy_id])).toEqual([
       ["email", "sign_up_welcome", null],
@@ -104,7 +123,11 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     await signUpCandidate(db(), candidate, { ip: null });
     const time = async (email: string) => {
       const start = performance.now();
-      await requestCandidateSignUp(db(), { email, fullName: "Tim Ing", password: "Quiche-lorraine-57" }, { ip: "203.0.113.10" });
+      await requestCandidateSignUp(
+        db(),
+        { email, fullName: "Tim Ing", password: "Quiche-lorraine-57" },
+        { ip: "203.0.113.10" },
+      );
       return performance.now() - start;
     };
     const fresh: number[] = [];
@@ -123,18 +146,32 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     const attempts = SIGN_UP_THROTTLE.perIp + 5;
     const outcomes = await Promise.all(
       Array.from({ length: attempts }, (_, i) =>
-        requestCandidateSignUp(db(), { email: `groupe${i}@exemple.fr`, fullName: `Membre ${i}`, password: "Quiche-lorraine-57" }, { ip: "198.51.100.33" }),
+        requestCandidateSignUp(
+          db(),
+          { email: `groupe${i}@exemple.fr`, fullName: `Membre ${i}`, password: "Quiche-lorraine-57" },
+          { ip: "198.51.100.33" },
+        ),
       ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(SIGN_UP_THROTTLE.perIp);
-    expect(outcomes.filter((o) => !o.ok)).toEqual(Array(5).fill({ ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE }));
+    expect(outcomes.filter((o) => !o.ok)).toEqual(
+      Array(5).fill({ ok: false, fieldErrors: {}, formError: SIGN_UP_THROTTLED_MESSAGE }),
+    );
     expect(await userCount()).toBe(SIGN_UP_THROTTLE.perIp);
-    const other = await requestCandidateSignUp(db(), { email: "ailleurs@exemple.fr", fullName: "Ail Leurs", password: "Quiche-lorraine-57" }, { ip: "198.51.100.34" });
+    const other = await requestCandidateSignUp(
+      db(),
+      { email: "ailleurs@exemple.fr", fullName: "Ail Leurs", password: "Quiche-lorraine-57" },
+      { ip: "198.51.100.34" },
+    );
     expect(other).toEqual({ ok: true });
   });
 
   it("refuses a weak password at sign-up without counting it against the IP address", async () => {
-    const outcome = await requestCandidateSignUp(db(), { ...candidate, password: "password12" }, { ip: "198.51.100.35" });
+    const outcome = await requestCandidateSignUp(
+      db(),
+      { ...candidate, password: "password12" },
+      { ip: "198.51.100.35" },
+    );
     expect(outcome).toMatchObject({ ok: false, fieldErrors: { password: expect.stringMatching(/trop courant/) } });
     expect(await userCount()).toBe(0);
     expect(await db().selectFrom("throttle_hits").selectAll().execute()).toEqual([]);
@@ -152,7 +189,12 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     const evaluator = await createStaffAccount(
       db(),
       { userId: adminId, role: "admin" },
-      { email: "eval@exemple.fr", fullName: "Éva Luatrice", password: "Camembert-2026", roles: ["evaluator", "certifier_staff"] },
+      {
+        email: "eval@exemple.fr",
+        fullName: "Éva Luatrice",
+        password: "Camembert-2026",
+        roles: ["evaluator", "certifier_staff"],
+      },
     );
     expect(evaluator.ok).toBe(true);
     const user = (await getUserWithRoles(db(), evaluator.ok ? evaluator.value.userId : ""))!;
@@ -160,23 +202,44 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     const roleRows = await db().selectFrom("user_roles").selectAll().where("user_id", "=", user.id).execute();
     expect(roleRows.every((r) => r.granted_by === adminId)).toBe(true);
     expect(
-      await createStaffAccount(db(), "system", { email: "x@exemple.fr", fullName: "X Y", password: "Camembert-2026", roles: [] }),
+      await createStaffAccount(db(), "system", {
+        email: "x@exemple.fr",
+        fullName: "X Y",
+        password: "Camembert-2026",
+        roles: [],
+      }),
     ).toMatchObject({ ok: false, fieldErrors: { roles: "Choisissez au moins un rôle." } });
   });
 
   it("authenticates with the right password only, with one generic message for a wrong password and an unknown account", async () => {
     await signUpCandidate(db(), candidate, { ip: null });
-    const ok = await authenticate(db(), { email: "camille.roux@exemple.fr", password: candidate.password }, { ip: "198.51.100.1" });
+    const ok = await authenticate(
+      db(),
+      { email: "camille.roux@exemple.fr", password: candidate.password },
+      { ip: "198.51.100.1" },
+    );
     expect(ok.ok && ok.user.roles).toEqual(["candidate"]);
-    const wrong = await authenticate(db(), { email: candidate.email, password: "Tartelette-2027" }, { ip: "198.51.100.1" });
-    const unknown = await authenticate(db(), { email: "personne@exemple.fr", password: "Tartelette-2026" }, { ip: "198.51.100.1" });
+    const wrong = await authenticate(
+      db(),
+      { email: candidate.email, password: "Tartelette-2027" },
+      { ip: "198.51.100.1" },
+    );
+    const unknown = await authenticate(
+      db(),
+      { email: "personne@exemple.fr", password: "Tartelette-2026" },
+      { ip: "198.51.100.1" },
+    );
     expect(wrong).toEqual({ ok: false, reason: "invalid", message: INVALID_CREDENTIALS_MESSAGE });
     expect(unknown).toEqual(wrong);
   });
 
   it("refuses a deactivated account with the same generic message", async () => {
     const created = await signUpCandidate(db(), candidate, { ip: null });
-    await db().updateTable("users").set({ is_active: false }).where("id", "=", created.ok ? created.value.userId : "").execute();
+    await db()
+      .updateTable("users")
+      .set({ is_active: false })
+      .where("id", "=", created.ok ? created.value.userId : "")
+      .execute();
     expect(await authenticate(db(), candidate, { ip: "198.51.100.1" })).toMatchObject({ ok: false, reason: "invalid" });
   });
 
@@ -184,10 +247,14 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
     await signUpCandidate(db(), candidate, { ip: null });
     const start = new Date("2026-11-28T10:00:00Z");
     for (let i = 0; i < LOGIN_THROTTLE.perEmail; i++) {
-      const attempt = await authenticate(db(), { email: candidate.email, password: `Mauvais-${i}-passe` }, {
-        ip: `198.51.100.${i + 10}`,
-        now: start,
-      });
+      const attempt = await authenticate(
+        db(),
+        { email: candidate.email, password: `Mauvais-${i}-passe` },
+        {
+          ip: `198.51.100.${i + 10}`,
+          now: start,
+        },
+      );
       expect(attempt).toMatchObject({ reason: "invalid" });
     }
     const throttled = await authenticate(db(), candidate, { ip: "198.51.100.99", now: start });
@@ -200,7 +267,11 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
   it("throttles an IP address that tries many accounts", async () => {
     const now = new Date("2026-11-28T11:00:00Z");
     for (let i = 0; i < LOGIN_THROTTLE.perIp; i++) {
-      await authenticate(db(), { email: `inconnu${i}@exemple.fr`, password: "Nimporte-quoi-1" }, { ip: "192.0.2.50", now });
+      await authenticate(
+        db(),
+        { email: `inconnu${i}@exemple.fr`, password: "Nimporte-quoi-1" },
+        { ip: "192.0.2.50", now },
+      );
     }
     await signUpCandidate(db(), candidate, { ip: null });
     expect(await authenticate(db(), candidate, { ip: "192.0.2.50", now })).toMatchObject({ reason: "throttled" });
@@ -246,13 +317,29 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
   });
 
   it("lets an admin change roles and deactivate an account, ending its sessions", async () => {
-    const admin = await createStaffAccount(db(), "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
-    const target = await createStaffAccount(db(), "system", { email: "t@exemple.fr", fullName: "Ta Rget", password: "Camembert-2026", roles: ["evaluator"] });
+    const admin = await createStaffAccount(db(), "system", {
+      email: "a@exemple.fr",
+      fullName: "Ad Min",
+      password: "Clafoutis-2026",
+      roles: ["admin"],
+    });
+    const target = await createStaffAccount(db(), "system", {
+      email: "t@exemple.fr",
+      fullName: "Ta Rget",
+      password: "Camembert-2026",
+      roles: ["evaluator"],
+    });
     const adminId = admin.ok ? admin.value.userId : "";
     const targetId = target.ok ? target.value.userId : "";
     await db()
       .insertInto("sessions")
-      .values({ token_hash: "h1", user_id: targetId, expires_at: new Date(Date.now() + 3600_000), ip: null, user_agent: null })
+      .values({
+        token_hash: "h1",
+        user_id: targetId,
+        expires_at: new Date(Date.now() + 3600_000),
+        ip: null,
+        user_agent: null,
+      })
       .execute();
     const outcome = await updateAccount(db(), { userId: adminId, role: "admin" }, targetId, {
       roles: ["admissibility_officer"],
@@ -265,12 +352,22 @@ describe(`accounts (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"}
   });
 
   it("refuses that an admin deactivates themselves or drops their own admin role, changing nothing", async () => {
-    const admin = await createStaffAccount(db(), "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
+    const admin = await createStaffAccount(db(), "system", {
+      email: "a@exemple.fr",
+      fullName: "Ad Min",
+      password: "Clafoutis-2026",
+      roles: ["admin"],
+    });
     const adminId = admin.ok ? admin.value.userId : "";
-    const outcome = await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, { roles: ["evaluator"], isActive: true });
+    const outcome = await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, {
+      roles: ["evaluator"],
+      isActive: true,
+    });
     expect(outcome).toMatchObject({ ok: false, formError: expect.stringMatching(/propre compte/) });
     expect((await getUserWithRoles(db(), adminId))!.roles).toEqual(["admin"]);
-    expect(await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, { roles: [], isActive: true })).toMatchObject({
+    expect(
+      await updateAccount(db(), { userId: adminId, role: "admin" }, adminId, { roles: [], isActive: true }),
+    ).toMatchObject({
       ok: false,
       fieldErrors: { roles: "Un compte garde au moins un rôle." },
     });

@@ -58,14 +58,27 @@ beforeAll(async () => {
       const files: Array<{ fields: Record<string, string>; file: { name: string; bytes: Buffer } }> = [
         { fields: { kind: "identity" }, file: { name: "identite.pdf", bytes: pdfBytes(`identity ${name}`) } },
         {
-          fields: { kind: "activity_proof", proofType: "payslips", employer: "Épicerie fine", periodStart: "2023-01-01", periodEnd: "2023-06-30" },
+          fields: {
+            kind: "activity_proof",
+            proofType: "payslips",
+            employer: "Épicerie fine",
+            periodStart: "2023-01-01",
+            periodEnd: "2023-06-30",
+          },
           file: { name: "bulletins.png", bytes: pngBytes() },
         },
       ];
       for (const { fields, file } of files) {
-        const added = await addAdmissibilityDocument(db, storage, { id: candidateId }, created.candidacyId, multipartRequest(fields, file), {
-          maxFileBytes: 1024 * 1024,
-        });
+        const added = await addAdmissibilityDocument(
+          db,
+          storage,
+          { id: candidateId },
+          created.candidacyId,
+          multipartRequest(fields, file),
+          {
+            maxFileBytes: 1024 * 1024,
+          },
+        );
         if (!added.ok) throw new Error(JSON.stringify(added));
         uploaded.set(added.documentId, sha256(file.bytes));
       }
@@ -100,7 +113,11 @@ describe("db:backup and db:restore (embedded database)", () => {
 
     await withDatabase(target, async (db) => {
       expect(await readCandidacies(db)).toEqual(candidaciesBefore);
-      const documents = await db.selectFrom("documents").select(["id", "storage_key", "sha256", "media_type"]).orderBy("id").execute();
+      const documents = await db
+        .selectFrom("documents")
+        .select(["id", "storage_key", "sha256", "media_type"])
+        .orderBy("id")
+        .execute();
       expect(documents).toHaveLength(4);
       const storage = createStorage({ kind: "local", root: path.join(target, "files") });
       for (const document of documents) {
@@ -114,7 +131,9 @@ describe("db:backup and db:restore (embedded database)", () => {
       }
     });
     expect(readFileSync(path.join(target, "mail", "2026-11-30-bienvenue.eml"), "utf8")).toContain("Bonjour");
-    expect(readFileSync(path.join(target, "session-secret"), "utf8")).toBe(readFileSync(path.join(source, "session-secret"), "utf8"));
+    expect(readFileSync(path.join(target, "session-secret"), "utf8")).toBe(
+      readFileSync(path.join(source, "session-secret"), "utf8"),
+    );
     expect(readdirSync(target).filter((name) => name.startsWith(".restore-"))).toEqual([]);
   }, 240_000);
 

@@ -77,7 +77,14 @@ async function admissibleCandidacy(at = "2026-03-02T09:00:00.000Z") {
   const id = await newCandidacy();
   ok(await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at }));
   ok(await send(id, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
-  ok(await send(id, { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
+  ok(
+    await send(id, {
+      type: "DECLARE_ADMISSIBLE",
+      validityEndsOn: "2027-03-05",
+      actor: officer(),
+      at: "2026-03-06T09:00:00.000Z",
+    }),
+  );
   return id;
 }
 
@@ -85,17 +92,36 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
   it("creates a draft aimed at every bloc, with its creation in the journal", async () => {
     const id = await newCandidacy();
     const created = await row(id);
-    expect(created).toMatchObject({ state: "draft", row_version: 0, machine_version: 1, target_bloc_codes: ["B1", "B2", "B3"] });
+    expect(created).toMatchObject({
+      state: "draft",
+      row_version: 0,
+      machine_version: 1,
+      target_bloc_codes: ["B1", "B2", "B3"],
+    });
     const [event] = await listCandidacyEvents(db, id);
     expect(event).toMatchObject({ eventType: "CANDIDACY_CREATED", toState: "draft", actorUserId: candidateId });
-    expect(await createCandidacy(db, candidateId, CQP_CODE)).toMatchObject({ ok: false, code: "candidacy_in_progress" });
+    expect(await createCandidacy(db, candidateId, CQP_CODE)).toMatchObject({
+      ok: false,
+      code: "candidacy_in_progress",
+    });
   });
 
   it("aims a new candidacy only at the blocs not yet acquired", async () => {
-    const certification = await db.selectFrom("certifications").select("id").where("code", "=", CQP_CODE).executeTakeFirstOrThrow();
+    const certification = await db
+      .selectFrom("certifications")
+      .select("id")
+      .where("code", "=", CQP_CODE)
+      .executeTakeFirstOrThrow();
     await db
       .insertInto("acquired_blocs")
-      .values({ candidate_id: candidateId, certification_id: certification.id, bloc_code: "B2", source: "evaluation", candidacy_id: null, acquired_at: new Date() })
+      .values({
+        candidate_id: candidateId,
+        certification_id: certification.id,
+        bloc_code: "B2",
+        source: "evaluation",
+        candidacy_id: null,
+        acquired_at: new Date(),
+      })
       .execute();
     const id = await newCandidacy();
     expect((await row(id)).target_bloc_codes).toEqual(["B1", "B3"]);
@@ -107,7 +133,14 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     for (const step of [
       { type: "START_DOSSIER", actor: candidate(), at: "2026-04-01T09:00:00.000Z" },
       { type: "SUBMIT_DOSSIER", version: 1, actor: candidate(), at: "2026-05-10T09:00:00.000Z" },
-      { type: "ASSIGN_PAIR", evaluatorAId: evaluatorA, evaluatorBId: evaluatorB, presidentId: evaluatorA, actor: staff, at: "2026-05-12T09:00:00.000Z" },
+      {
+        type: "ASSIGN_PAIR",
+        evaluatorAId: evaluatorA,
+        evaluatorBId: evaluatorB,
+        presidentId: evaluatorA,
+        actor: staff,
+        at: "2026-05-12T09:00:00.000Z",
+      },
       { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
       { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
     ] satisfies CandidacyEvent[]) {
@@ -115,8 +148,16 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     }
     const codes = (await db.selectFrom("competencies").select("code").orderBy("code").execute()).map((c) => c.code);
     const uniqueCodes = [...new Set(codes)];
-    for (const [evaluator, score] of [[evaluatorA, "72"], [evaluatorB, "74,5"]] as const) {
-      const saved = await saveScores(db, evaluator, id, uniqueCodes.map((competencyCode) => ({ competencyCode, score })));
+    for (const [evaluator, score] of [
+      [evaluatorA, "72"],
+      [evaluatorB, "74,5"],
+    ] as const) {
+      const saved = await saveScores(
+        db,
+        evaluator,
+        id,
+        uniqueCodes.map((competencyCode) => ({ competencyCode, score })),
+      );
       expect(saved).toEqual({ ok: true });
     }
     ok((await submitScores(db, evaluatorA, id, new Date("2026-06-01T09:00:00.000Z"))) as CandidacyOutcome);
@@ -130,49 +171,101 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     const journal = await listCandidacyEvents(db, id);
     expect(journal.map((e) => e.rowVersion)).toEqual([...Array(journal.length).keys()]);
     expect(journal.map((e) => e.toState)).toEqual([
-      "draft", "admissibility.pending", "admissibility.review", "admissible", "dossier.inProgress", "dossier.submitted",
-      "evaluation", "evaluation", "evaluation", "evaluation", "decided", "certified", "closed",
+      "draft",
+      "admissibility.pending",
+      "admissibility.review",
+      "admissible",
+      "dossier.inProgress",
+      "dossier.submitted",
+      "evaluation",
+      "evaluation",
+      "evaluation",
+      "evaluation",
+      "decided",
+      "certified",
+      "closed",
     ]);
-    expect(journal[1]).toMatchObject({ eventType: "SUBMIT_REQUEST", actorRole: "candidate", fromState: "draft", payload: { sworn: true } });
+    expect(journal[1]).toMatchObject({
+      eventType: "SUBMIT_REQUEST",
+      actorRole: "candidate",
+      fromState: "draft",
+      payload: { sworn: true },
+    });
     expect(journal[10]).toMatchObject({ eventType: "SUBMIT_SCORES", payload: { jointOutcome: "agreed" } });
-    const decision = (await db.selectFrom("candidacy_decisions").selectAll().where("candidacy_id", "=", id).executeTakeFirstOrThrow());
+    const decision = await db
+      .selectFrom("candidacy_decisions")
+      .selectAll()
+      .where("candidacy_id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(decision.route).toBe("agreed");
     expect(decision.joint_scores["C1.1"]).toEqual({ tenthsNumerator: 1465, denominator: 2 });
     expect(decision.outcome).toMatchObject({ awardedBlocCodes: ["B1", "B2", "B3"], certificationAwarded: true });
-    const acquired = await db.selectFrom("acquired_blocs").select(["bloc_code", "source"]).where("candidate_id", "=", candidateId).orderBy("bloc_code").execute();
+    const acquired = await db
+      .selectFrom("acquired_blocs")
+      .select(["bloc_code", "source"])
+      .where("candidate_id", "=", candidateId)
+      .orderBy("bloc_code")
+      .execute();
     expect(acquired).toEqual([
       { bloc_code: "B1", source: "evaluation" },
       { bloc_code: "B2", source: "evaluation" },
       { bloc_code: "B3", source: "evaluation" },
     ]);
-    const emails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).where("topic", "=", "email").orderBy("id").execute();
+    const emails = await db
+      .selectFrom("outbox")
+      .select("payload")
+      .where("candidacy_id", "=", id)
+      .where("topic", "=", "email")
+      .orderBy("id")
+      .execute();
     expect(emails.map((e) => e.payload.email)).toEqual([
-      "request_received", "admissible", "dossier_received", "evaluators_assigned", "evaluators_assigned", "result",
+      "request_received",
+      "admissible",
+      "dossier_received",
+      "evaluators_assigned",
+      "evaluators_assigned",
+      "result",
     ]);
-    const pendingTimers = await db.selectFrom("timers").select("kind").where("candidacy_id", "=", id).where("cancelled_at", "is", null).where("fired_at", "is", null).execute();
+    const pendingTimers = await db
+      .selectFrom("timers")
+      .select("kind")
+      .where("candidacy_id", "=", id)
+      .where("cancelled_at", "is", null)
+      .where("fired_at", "is", null)
+      .execute();
     expect(pendingTimers).toEqual([]);
-    expect(await createCandidacy(db, candidateId, CQP_CODE)).toMatchObject({ ok: false, code: "nothing_left_to_assess" });
+    expect(await createCandidacy(db, candidateId, CQP_CODE)).toMatchObject({
+      ok: false,
+      code: "nothing_left_to_assess",
+    });
   });
 
   it("refuses score-carrying events outside the evaluation service", async () => {
     const id = await newCandidacy();
-    await expect(send(id, { type: "SUBMIT_SCORES", actor: as(evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" })).rejects.toThrow(
-      /evaluation service/,
-    );
+    await expect(
+      send(id, { type: "SUBMIT_SCORES", actor: as(evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" }),
+    ).rejects.toThrow(/evaluation service/);
   });
 
   it("refuses an event from the wrong role, state or owner with a French message, changing nothing", async () => {
     const id = await newCandidacy();
     ok(await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" }));
     const before = await row(id);
-    const counts = { events: await count("candidacy_events", id), outbox: await count("outbox", id), timers: await count("timers", id) };
+    const counts = {
+      events: await count("candidacy_events", id),
+      outbox: await count("outbox", id),
+      timers: await count("timers", id),
+    };
     const otherCandidate = await createUser(db, "candidate");
     const refusals: [CandidacyEvent, string][] = [
       [{ type: "DECLARE_ADMISSIBLE", actor: candidate(), at: "2026-03-03T09:00:00.000Z" }, "wrong_state"],
       [{ type: "OPEN_REVIEW", actor: candidate(), at: "2026-03-03T09:00:00.000Z" }, "wrong_role"],
       [{ type: "WITHDRAW", actor: as(otherCandidate, "candidate"), at: "2026-03-03T09:00:00.000Z" }, "not_owner"],
       [{ type: "ADMISSIBILITY_SILENCE_ELAPSED", actor: officer(), at: "2026-06-03T09:00:00.000Z" }, "system_only"],
-      [{ type: "ADMISSIBILITY_SILENCE_ELAPSED", actor: { type: "system" }, at: "2026-04-03T09:00:00.000Z" }, "silence_not_elapsed"],
+      [
+        { type: "ADMISSIBILITY_SILENCE_ELAPSED", actor: { type: "system" }, at: "2026-04-03T09:00:00.000Z" },
+        "silence_not_elapsed",
+      ],
     ];
     for (const [event, code] of refusals) {
       const outcome = await send(id, event);
@@ -184,14 +277,25 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       }
     }
     ok(await send(id, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
-    const missingReason = await send(id, { type: "DECLARE_INADMISSIBLE", reason: "   ", actor: officer(), at: "2026-03-06T09:00:00.000Z" });
+    const missingReason = await send(id, {
+      type: "DECLARE_INADMISSIBLE",
+      reason: "   ",
+      actor: officer(),
+      at: "2026-03-06T09:00:00.000Z",
+    });
     expect(missingReason).toMatchObject({ ok: false, code: "reason_required" });
     const after = await row(id);
     expect(after.row_version).toBe(before.row_version + 1);
     expect(await count("candidacy_events", id)).toBe(counts.events + 1);
     expect(await count("outbox", id)).toBe(counts.outbox);
     expect(await count("timers", id)).toBe(counts.timers);
-    expect(await send("00000000-0000-0000-0000-000000000000", { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" })).toMatchObject({
+    expect(
+      await send("00000000-0000-0000-0000-000000000000", {
+        type: "OPEN_REVIEW",
+        actor: officer(),
+        at: "2026-03-05T09:00:00.000Z",
+      }),
+    ).toMatchObject({
       ok: false,
       code: "not_found",
     });
@@ -200,11 +304,25 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
   it("refuses to file or re-file a request without its identity document, proof of activity and sworn statement", async () => {
     const id = ok(await createCandidacy(db, candidateId, CQP_CODE)).candidacyId;
     const removeDocuments = async (kinds: AdmissibilityDocumentKind[]) => {
-      const gone = await db.deleteFrom("admissibility_documents").where("candidacy_id", "=", id).where("kind", "in", kinds).returning("document_id").execute();
-      if (gone.length > 0) await db.deleteFrom("documents").where("id", "in", gone.map((g) => g.document_id)).execute();
+      const gone = await db
+        .deleteFrom("admissibility_documents")
+        .where("candidacy_id", "=", id)
+        .where("kind", "in", kinds)
+        .returning("document_id")
+        .execute();
+      if (gone.length > 0)
+        await db
+          .deleteFrom("documents")
+          .where(
+            "id",
+            "in",
+            gone.map((g) => g.document_id),
+          )
+          .execute();
     };
     const before = await row(id);
-    const submit = () => send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" });
+    const submit = () =>
+      send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" });
     expect(await submit()).toEqual({
       ok: false,
       code: "missing_documents",
@@ -215,7 +333,11 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     });
     await attachRequestDocuments(db, id);
     await removeDocuments(["sworn_statement"]);
-    expect(await submit()).toMatchObject({ ok: false, code: "missing_documents", message: expect.stringContaining("joignez la déclaration sur l'honneur signée depuis") });
+    expect(await submit()).toMatchObject({
+      ok: false,
+      code: "missing_documents",
+      message: expect.stringContaining("joignez la déclaration sur l'honneur signée depuis"),
+    });
     // Nothing changed: still a draft, no journal row, no e-mail, no clock, not counted as a request of the year.
     expect(await row(id)).toEqual(before);
     expect(await count("candidacy_events", id)).toBe(1);
@@ -225,11 +347,22 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     await attachRequestDocuments(db, id);
     ok(await submit());
     ok(await send(id, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
-    ok(await send(id, { type: "MARK_INCOMPLETE", reason: "Attestation illisible", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
+    ok(
+      await send(id, {
+        type: "MARK_INCOMPLETE",
+        reason: "Attestation illisible",
+        actor: officer(),
+        at: "2026-03-06T09:00:00.000Z",
+      }),
+    );
     // Completing the request: the candidate withdrew every proof of activity meanwhile.
     await removeDocuments(["activity_proof"]);
     const complete = () => send(id, { type: "COMPLETE_REQUEST", actor: candidate(), at: "2026-03-09T09:00:00.000Z" });
-    expect(await complete()).toMatchObject({ ok: false, code: "missing_documents", message: expect.stringContaining("joignez au moins un justificatif d'activité") });
+    expect(await complete()).toMatchObject({
+      ok: false,
+      code: "missing_documents",
+      message: expect.stringContaining("joignez au moins un justificatif d'activité"),
+    });
     expect((await row(id)).state).toBe("admissibility.incomplete");
     await attachRequestDocuments(db, id);
     expect(ok(await complete()).state).toBe("admissibility.pending");
@@ -242,7 +375,12 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     const before = await row(id);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, () =>
-        send(id, { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:00.000Z" }),
+        send(id, {
+          type: "DECLARE_ADMISSIBLE",
+          validityEndsOn: "2027-03-05",
+          actor: officer(),
+          at: "2026-03-06T09:00:00.000Z",
+        }),
       ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
@@ -259,7 +397,12 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     const id = await admissibleCandidacy();
     const outcomes = await Promise.all([
       send(id, { type: "START_DOSSIER", actor: candidate(), at: "2026-04-01T09:00:00.000Z" }),
-      send(id, { type: "WITHDRAW", reason: "Changement de projet", actor: candidate(), at: "2026-04-01T09:00:01.000Z" }),
+      send(id, {
+        type: "WITHDRAW",
+        reason: "Changement de projet",
+        actor: candidate(),
+        at: "2026-04-01T09:00:01.000Z",
+      }),
     ]);
     const accepted = outcomes.filter((o) => o.ok).length;
     const journal = await listCandidacyEvents(db, id);
@@ -274,13 +417,20 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     ok(await send(first, { type: "WITHDRAW", actor: candidate(), at: "2026-03-03T09:00:00.000Z" }));
     const second = await newCandidacy();
     // 31 December 2026, 23:30 in Paris: still 2026.
-    const refused = await send(second, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-12-31T22:30:00.000Z" });
+    const refused = await send(second, {
+      type: "SUBMIT_REQUEST",
+      sworn: true,
+      actor: candidate(),
+      at: "2026-12-31T22:30:00.000Z",
+    });
     expect(refused).toMatchObject({ ok: false, code: "quota_same_certification" });
     expect(!refused.ok && refused.message).toContain("article R335-7");
     expect(!refused.ok && refused.message).toContain("1er janvier 2027");
     expect((await row(second)).state).toBe("draft");
     // 31 December 2026, 23:30 UTC is 1 January 2027 in Paris: a new year, a new request.
-    const accepted = ok(await send(second, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-12-31T23:30:00.000Z" }));
+    const accepted = ok(
+      await send(second, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-12-31T23:30:00.000Z" }),
+    );
     expect(accepted.state).toBe("admissibility.pending");
     expect((await row(second)).request_year).toBe(2027);
   });
@@ -291,7 +441,12 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       ok(await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-02-01T09:00:00.000Z" }));
     }
     const fourth = await newCandidacy("CQP-D");
-    const refused = await send(fourth, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-12-31T22:59:59.000Z" });
+    const refused = await send(fourth, {
+      type: "SUBMIT_REQUEST",
+      sworn: true,
+      actor: candidate(),
+      at: "2026-12-31T22:59:59.000Z",
+    });
     expect(refused).toMatchObject({ ok: false, code: "quota_per_year" });
     expect(!refused.ok && refused.message).toContain("3 demandes de recevabilité en 2026");
     ok(await send(fourth, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-12-31T23:00:00.000Z" }));
@@ -301,7 +456,9 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     const ids = [];
     for (const code of [CQP_CODE, "CQP-B", "CQP-C", "CQP-D"]) ids.push(await newCandidacy(code));
     const outcomes = await Promise.all(
-      ids.map((id) => send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-05-01T09:00:00.000Z" })),
+      ids.map((id) =>
+        send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-05-01T09:00:00.000Z" }),
+      ),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
     expect(outcomes.filter((o) => !o.ok && o.code === "quota_per_year")).toHaveLength(1);
@@ -309,22 +466,44 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
 
   it("requires the sworn statement", async () => {
     const id = await newCandidacy();
-    const outcome = await send(id, { type: "SUBMIT_REQUEST", sworn: false as never, actor: candidate(), at: "2026-03-02T09:00:00.000Z" });
+    const outcome = await send(id, {
+      type: "SUBMIT_REQUEST",
+      sworn: false as never,
+      actor: candidate(),
+      at: "2026-03-02T09:00:00.000Z",
+    });
     expect(outcome).toMatchObject({ ok: false, code: "sworn_statement_required" });
   });
 
   it("schedules the admissibility clock with the request and cancels it with the decision", async () => {
     const id = await newCandidacy();
     ok(await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" }));
-    const timers = await db.selectFrom("timers").select(["kind", "due_at"]).where("candidacy_id", "=", id).orderBy("due_at").execute();
+    const timers = await db
+      .selectFrom("timers")
+      .select(["kind", "due_at"])
+      .where("candidacy_id", "=", id)
+      .orderBy("due_at")
+      .execute();
     expect(timers.map((t) => [t.kind, t.due_at.toISOString()])).toEqual([
       ["ADMISSIBILITY_REMINDER", "2026-04-17T09:00:00.000Z"],
       ["ADMISSIBILITY_REMINDER", "2026-04-27T09:00:00.000Z"],
       ["ADMISSIBILITY_SILENCE", "2026-05-02T09:00:00.000Z"],
     ]);
     ok(await send(id, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
-    ok(await send(id, { type: "DECLARE_INADMISSIBLE", reason: "Expérience sans lien avec le CQP.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
-    const live = await db.selectFrom("timers").select("kind").where("candidacy_id", "=", id).where("cancelled_at", "is", null).execute();
+    ok(
+      await send(id, {
+        type: "DECLARE_INADMISSIBLE",
+        reason: "Expérience sans lien avec le CQP.",
+        actor: officer(),
+        at: "2026-03-06T09:00:00.000Z",
+      }),
+    );
+    const live = await db
+      .selectFrom("timers")
+      .select("kind")
+      .where("candidacy_id", "=", id)
+      .where("cancelled_at", "is", null)
+      .execute();
     expect(live).toEqual([]);
   });
 

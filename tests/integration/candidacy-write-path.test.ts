@@ -3,7 +3,15 @@
 // optimistic service re-checks a conflicting event on the new state (refused in French, or applied after the
 // winner), falls back to the row lock after repeated conflicts, and never loses an update or leaves a gap in the
 // row versions. The same statement runs inside a caller's transaction and is rolled back with it.
-import { Kysely, type KyselyPlugin, PostgresDialect, type QueryResult, type RootOperationNode, type UnknownRow, sql } from "kysely";
+import {
+  Kysely,
+  type KyselyPlugin,
+  PostgresDialect,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+  sql,
+} from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -71,8 +79,21 @@ async function everything(id: string) {
 async function inReview() {
   const created = ok(await createCandidacy(db, candidateId, CQP_CODE));
   await attachRequestDocuments(db, created.candidacyId);
-  ok(await sendCandidacyEvent(db, created.candidacyId, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate(), at: "2026-03-02T09:00:00.000Z" }));
-  ok(await sendCandidacyEvent(db, created.candidacyId, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
+  ok(
+    await sendCandidacyEvent(db, created.candidacyId, {
+      type: "SUBMIT_REQUEST",
+      sworn: true,
+      actor: candidate(),
+      at: "2026-03-02T09:00:00.000Z",
+    }),
+  );
+  ok(
+    await sendCandidacyEvent(db, created.candidacyId, {
+      type: "OPEN_REVIEW",
+      actor: officer(),
+      at: "2026-03-05T09:00:00.000Z",
+    }),
+  );
   return created.candidacyId;
 }
 
@@ -83,7 +104,14 @@ async function scoring() {
     { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:00.000Z" },
     { type: "START_DOSSIER", actor: candidate(), at: "2026-04-01T09:00:00.000Z" },
     { type: "SUBMIT_DOSSIER", version: 1, actor: candidate(), at: "2026-05-10T09:00:00.000Z" },
-    { type: "ASSIGN_PAIR", evaluatorAId: evaluatorA, evaluatorBId: evaluatorB, presidentId: evaluatorA, actor: staff, at: "2026-05-12T09:00:00.000Z" },
+    {
+      type: "ASSIGN_PAIR",
+      evaluatorAId: evaluatorA,
+      evaluatorBId: evaluatorB,
+      presidentId: evaluatorA,
+      actor: staff,
+      at: "2026-05-12T09:00:00.000Z",
+    },
   ] satisfies CandidacyEvent[]) {
     ok(await sendCandidacyEvent(db, id, event));
   }
@@ -102,12 +130,19 @@ async function expectGaplessJournal(id: string) {
  * A Kysely instance whose first `reads` plain reads of a candidacy (no FOR UPDATE) return `stale` instead: what
  * the service sees when another event is accepted between its read and its write. Locked reads are left alone.
  */
-function withStaleReads(stale: Awaited<ReturnType<typeof row>>, reads: number): { db: Kysely<Database>; served: () => number } {
+function withStaleReads(
+  stale: Awaited<ReturnType<typeof row>>,
+  reads: number,
+): { db: Kysely<Database>; served: () => number } {
   const plainReads = new WeakSet<object>();
   let served = 0;
   const plugin: KyselyPlugin = {
     transformQuery({ node, queryId }): RootOperationNode {
-      if (node.kind === "SelectQueryNode" && !node.endModifiers?.length && JSON.stringify(node.from).includes('"candidacies"')) {
+      if (
+        node.kind === "SelectQueryNode" &&
+        !node.endModifiers?.length &&
+        JSON.stringify(node.from).includes('"candidacies"')
+      ) {
         plainReads.add(queryId);
       }
       return node;
@@ -150,24 +185,41 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       timers: [{ kind: "VALIDITY_EXPIRY", dueAt: "2027-03-06T00:00:00.000Z" }],
       messages: [
         { topic: "email", payload: { email: "admissible", recipientId: candidateId, facts: {} } },
-        { topic: "email", payload: { email: "admissibility_deadline_reminder", facts: {} }, recipientRole: "admissibility_officer" },
+        {
+          topic: "email",
+          payload: { email: "admissibility_deadline_reminder", facts: {} },
+          recipientRole: "admissibility_officer",
+        },
       ],
       priorBlocCodes: ["B1", "B2"],
       acquireAwardedBlocs: true,
     };
     expect(await writeCandidacyEvent(db, write)).toBe(false);
     expect(await everything(id)).toEqual(before);
-    expect(await writeCandidacyEvent(db, { ...write, candidacyId: "00000000-0000-0000-0000-000000000000" })).toBe(false);
+    expect(await writeCandidacyEvent(db, { ...write, candidacyId: "00000000-0000-0000-0000-000000000000" })).toBe(
+      false,
+    );
     expect(await everything(id)).toEqual(before);
 
     // The same write at the current version goes through whole.
     expect(await writeCandidacyEvent(db, { ...write, fromRowVersion: before.candidacy.row_version })).toBe(true);
     const after = await everything(id);
-    expect(after.candidacy).toMatchObject({ state: "admissible", row_version: before.candidacy.row_version + 1, target_bloc_codes: ["B3"] });
+    expect(after.candidacy).toMatchObject({
+      state: "admissible",
+      row_version: before.candidacy.row_version + 1,
+      target_bloc_codes: ["B3"],
+    });
     expect(after.journal).toHaveLength(before.journal.length + 1);
     expect(after.timers.filter((t) => t.cancelled_at === null).map((t) => t.kind)).toEqual(["VALIDITY_EXPIRY"]);
-    expect(after.outbox.map((m) => m.payload.email)).toEqual([...before.outbox.map((m) => m.payload.email), "admissible", "admissibility_deadline_reminder"]);
-    expect(after.blocs.map((b) => [b.bloc_code, b.source])).toEqual([["B1", "prior_certificate"], ["B2", "prior_certificate"]]);
+    expect(after.outbox.map((m) => m.payload.email)).toEqual([
+      ...before.outbox.map((m) => m.payload.email),
+      "admissible",
+      "admissibility_deadline_reminder",
+    ]);
+    expect(after.blocs.map((b) => [b.bloc_code, b.source])).toEqual([
+      ["B1", "prior_certificate"],
+      ["B2", "prior_certificate"],
+    ]);
   });
 
   it("addresses a message to a role in the event's statement: one row per active holder, none when nobody holds it", async () => {
@@ -199,22 +251,49 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       timers: [],
       messages: [
         { topic: "email", payload: { email: "request_received", recipientId: candidateId, facts: {} } },
-        { topic: "email", payload: { email: "admissibility_deadline_reminder", facts: { daysLeft: 5 } }, recipientRole: "admissibility_officer" },
+        {
+          topic: "email",
+          payload: { email: "admissibility_deadline_reminder", facts: { daysLeft: 5 } },
+          recipientRole: "admissibility_officer",
+        },
         { topic: "email", payload: { email: "evaluation_overdue", facts: {} }, recipientRole: "certifier_staff" },
       ],
     });
     expect(written).toBe(true);
-    const rows = await db.selectFrom("outbox").select(["payload", "created_at"]).where("candidacy_id", "=", id).orderBy("id").execute();
+    const rows = await db
+      .selectFrom("outbox")
+      .select(["payload", "created_at"])
+      .where("candidacy_id", "=", id)
+      .orderBy("id")
+      .execute();
     const latest = rows.filter((r) => r.created_at.getTime() === at.getTime()).map((r) => r.payload);
     expect(latest[0]).toEqual({ email: "request_received", recipientId: candidateId, facts: {} });
-    expect(latest.slice(1).map((p) => p.recipientId).sort()).toEqual([officerId, secondOfficer].sort());
-    expect(latest.slice(1).every((p) => p.email === "admissibility_deadline_reminder" && (p.facts as { daysLeft: number }).daysLeft === 5)).toBe(true);
+    expect(
+      latest
+        .slice(1)
+        .map((p) => p.recipientId)
+        .sort(),
+    ).toEqual([officerId, secondOfficer].sort());
+    expect(
+      latest
+        .slice(1)
+        .every(
+          (p) => p.email === "admissibility_deadline_reminder" && (p.facts as { daysLeft: number }).daysLeft === 5,
+        ),
+    ).toBe(true);
   });
 
   it("re-checks an event computed from a stale read: the loser gets the statechart's French refusal and writes nothing", async () => {
     const id = await inReview();
     const stale = await row(id);
-    ok(await sendCandidacyEvent(db, id, { type: "DECLARE_INADMISSIBLE", reason: "Expérience sans lien avec le CQP.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
+    ok(
+      await sendCandidacyEvent(db, id, {
+        type: "DECLARE_INADMISSIBLE",
+        reason: "Expérience sans lien avec le CQP.",
+        actor: officer(),
+        at: "2026-03-06T09:00:00.000Z",
+      }),
+    );
     const afterWinner = await everything(id);
 
     const racing = withStaleReads(stale, 1);
@@ -235,10 +314,22 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
   it("re-checks an event computed from a stale read: one still allowed goes through after the winner, once", async () => {
     const id = await scoring();
     const stale = await row(id);
-    ok(await sendCandidacyEvent(db, id, { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" }));
+    ok(
+      await sendCandidacyEvent(db, id, {
+        type: "START_SCORING",
+        actor: as(evaluatorA, "evaluator"),
+        at: "2026-05-20T09:00:00.000Z",
+      }),
+    );
 
     const racing = withStaleReads(stale, 1);
-    const second = ok(await sendCandidacyEvent(racing.db, id, { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-20T09:00:01.000Z" }));
+    const second = ok(
+      await sendCandidacyEvent(racing.db, id, {
+        type: "START_SCORING",
+        actor: as(evaluatorB, "evaluator"),
+        at: "2026-05-20T09:00:01.000Z",
+      }),
+    );
     expect(racing.served()).toBe(1);
     expect(second.rowVersion).toBe(stale.row_version + 2);
     const journal = await expectGaplessJournal(id);
@@ -248,10 +339,22 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
   it("takes the row lock after repeated conflicts, and applies the event once", async () => {
     const id = await scoring();
     const stale = await row(id);
-    ok(await sendCandidacyEvent(db, id, { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" }));
+    ok(
+      await sendCandidacyEvent(db, id, {
+        type: "START_SCORING",
+        actor: as(evaluatorA, "evaluator"),
+        at: "2026-05-20T09:00:00.000Z",
+      }),
+    );
 
     const racing = withStaleReads(stale, Number.POSITIVE_INFINITY);
-    const second = ok(await sendCandidacyEvent(racing.db, id, { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-20T09:00:01.000Z" }));
+    const second = ok(
+      await sendCandidacyEvent(racing.db, id, {
+        type: "START_SCORING",
+        actor: as(evaluatorB, "evaluator"),
+        at: "2026-05-20T09:00:01.000Z",
+      }),
+    );
     expect(racing.served()).toBeGreaterThan(1);
     expect(second.rowVersion).toBe(stale.row_version + 2);
     await expectGaplessJournal(id);
@@ -263,16 +366,44 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       const who = i === 0 ? candidateId : await createUser(db, "candidate");
       const created = ok(await createCandidacy(db, who, CQP_CODE));
       await attachRequestDocuments(db, created.candidacyId);
-      ok(await sendCandidacyEvent(db, created.candidacyId, { type: "SUBMIT_REQUEST", sworn: true, actor: as(who, "candidate"), at: "2026-03-02T09:00:00.000Z" }));
-      ok(await sendCandidacyEvent(db, created.candidacyId, { type: "OPEN_REVIEW", actor: officer(), at: "2026-03-05T09:00:00.000Z" }));
+      ok(
+        await sendCandidacyEvent(db, created.candidacyId, {
+          type: "SUBMIT_REQUEST",
+          sworn: true,
+          actor: as(who, "candidate"),
+          at: "2026-03-02T09:00:00.000Z",
+        }),
+      );
+      ok(
+        await sendCandidacyEvent(db, created.candidacyId, {
+          type: "OPEN_REVIEW",
+          actor: officer(),
+          at: "2026-03-05T09:00:00.000Z",
+        }),
+      );
       candidacies.push({ id: created.candidacyId });
     }
     // Per candidacy: the officer's three exclusive outcomes of a review, all at once. Exactly one of them can win.
     const outcomes = await Promise.all(
       candidacies.flatMap(({ id }) => [
-        sendCandidacyEvent(db, id, { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:00.000Z" }),
-        sendCandidacyEvent(db, id, { type: "DECLARE_INADMISSIBLE", reason: "Hors champ du CQP.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }),
-        sendCandidacyEvent(db, id, { type: "MARK_INCOMPLETE", reason: "Attestation manquante.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }),
+        sendCandidacyEvent(db, id, {
+          type: "DECLARE_ADMISSIBLE",
+          validityEndsOn: "2027-03-05",
+          actor: officer(),
+          at: "2026-03-06T09:00:00.000Z",
+        }),
+        sendCandidacyEvent(db, id, {
+          type: "DECLARE_INADMISSIBLE",
+          reason: "Hors champ du CQP.",
+          actor: officer(),
+          at: "2026-03-06T09:00:00.000Z",
+        }),
+        sendCandidacyEvent(db, id, {
+          type: "MARK_INCOMPLETE",
+          reason: "Attestation manquante.",
+          actor: officer(),
+          at: "2026-03-06T09:00:00.000Z",
+        }),
       ]),
     );
     for (const [n, { id }] of candidacies.entries()) {
@@ -285,9 +416,19 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       const state = (await row(id)).state;
       expect(journal.at(-1)!.toState).toBe(state);
       // Only the winner's effects: its own e-mail, and timers as its state wants them.
-      const mails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).where("topic", "=", "email").orderBy("id").execute();
+      const mails = await db
+        .selectFrom("outbox")
+        .select("payload")
+        .where("candidacy_id", "=", id)
+        .where("topic", "=", "email")
+        .orderBy("id")
+        .execute();
       const decisionMails = mails.map((m) => m.payload.email).filter((e) => e !== "request_received");
-      const expectedMail = { admissible: "admissible", inadmissible: "inadmissible", "admissibility.incomplete": "request_incomplete" }[state];
+      const expectedMail = {
+        admissible: "admissible",
+        inadmissible: "inadmissible",
+        "admissibility.incomplete": "request_incomplete",
+      }[state];
       expect(decisionMails).toEqual([expectedMail]);
       const pending = await db
         .selectFrom("timers")
@@ -296,7 +437,9 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
         .where("cancelled_at", "is", null)
         .orderBy("due_at")
         .execute();
-      expect(pending.map((t) => t.kind)).toEqual(state === "admissible" ? ["VALIDITY_REMINDER", "VALIDITY_REMINDER", "VALIDITY_EXPIRY"] : []);
+      expect(pending.map((t) => t.kind)).toEqual(
+        state === "admissible" ? ["VALIDITY_REMINDER", "VALIDITY_REMINDER", "VALIDITY_EXPIRY"] : [],
+      );
     }
   });
 
@@ -311,14 +454,27 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     }
     const outcomes = await Promise.all(
       ids.flatMap((id) => [
-        sendCandidacyEvent(db, id, { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" }),
-        sendCandidacyEvent(db, id, { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-20T09:00:00.000Z" }),
+        sendCandidacyEvent(db, id, {
+          type: "START_SCORING",
+          actor: as(evaluatorA, "evaluator"),
+          at: "2026-05-20T09:00:00.000Z",
+        }),
+        sendCandidacyEvent(db, id, {
+          type: "START_SCORING",
+          actor: as(evaluatorB, "evaluator"),
+          at: "2026-05-20T09:00:00.000Z",
+        }),
       ]),
     );
     expect(outcomes.every((o) => o.ok)).toBe(true);
     for (const id of ids) {
       const journal = await expectGaplessJournal(id);
-      expect(journal.slice(-2).map((e) => e.actorUserId).sort()).toEqual([evaluatorA, evaluatorB].sort());
+      expect(
+        journal
+          .slice(-2)
+          .map((e) => e.actorUserId)
+          .sort(),
+      ).toEqual([evaluatorA, evaluatorB].sort());
     }
   });
 
@@ -326,40 +482,73 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
   // it with an uncommitted event, then its write waits for that transaction and finds the version changed. Needs a
   // second connection, so the server only (PGlite has one).
   for (const isolation of ["read committed", "repeatable read"]) {
-    it.skipIf(!serverUrl)(`writes nothing when the version changed while it waited for the row lock, then re-checks (${isolation})`, async () => {
-      const id = await inReview();
-      const pool = new pg.Pool({ connectionString: testDb.url, max: 2, options: `-c default_transaction_isolation=${isolation.replace(" ", "\\ ")}` });
-      const isolated = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-      try {
-        const { rows } = await sql<{ level: string }>`select current_setting('transaction_isolation') as level`.execute(isolated);
-        expect(rows[0]!.level).toBe(isolation);
-        let loser: Promise<CandidacyOutcome> | undefined;
-        await db.transaction().execute(async (trx) => {
-          ok(await applyCandidacyEvent(trx, id, { type: "DECLARE_INADMISSIBLE", reason: "Hors champ du CQP.", actor: officer(), at: "2026-03-06T09:00:00.000Z" }));
-          loser = sendCandidacyEvent(isolated, id, { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2027-03-05", actor: officer(), at: "2026-03-06T09:00:01.000Z" });
-          // Commit only once the service's write waits for this transaction's row lock. Watched from the other
-          // pool: a query on db inside db's own transaction is refused (docs/decisions/011).
-          for (let i = 0; ; i++) {
-            const waiting = await sql<{ n: number }>`
-              select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(isolated);
-            if (waiting.rows[0]!.n > 0) break;
-            if (i > 500) throw new Error("the service's write never waited for the row lock");
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
+    it.skipIf(!serverUrl)(
+      `writes nothing when the version changed while it waited for the row lock, then re-checks (${isolation})`,
+      async () => {
+        const id = await inReview();
+        const pool = new pg.Pool({
+          connectionString: testDb.url,
+          max: 2,
+          options: `-c default_transaction_isolation=${isolation.replace(" ", "\\ ")}`,
         });
-        const outcome = await loser!;
-        expect(outcome).toMatchObject({ ok: false, code: "wrong_state" });
-        const journal = await expectGaplessJournal(id);
-        expect(journal.filter((e) => e.eventType.startsWith("DECLARE_"))).toHaveLength(1);
-        const mails = await db.selectFrom("outbox").select("payload").where("candidacy_id", "=", id).where("topic", "=", "email").execute();
-        expect(mails.map((m) => m.payload.email)).toEqual(["request_received", "inadmissible"]);
-        const pending = await db.selectFrom("timers").select("kind").where("candidacy_id", "=", id).where("cancelled_at", "is", null).execute();
-        expect(pending).toEqual([]);
-      } finally {
-        await isolated.destroy();
-      }
-    });
+        const isolated = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+        try {
+          const { rows } = await sql<{
+            level: string;
+          }>`select current_setting('transaction_isolation') as level`.execute(isolated);
+          expect(rows[0]!.level).toBe(isolation);
+          let loser: Promise<CandidacyOutcome> | undefined;
+          await db.transaction().execute(async (trx) => {
+            ok(
+              await applyCandidacyEvent(trx, id, {
+                type: "DECLARE_INADMISSIBLE",
+                reason: "Hors champ du CQP.",
+                actor: officer(),
+                at: "2026-03-06T09:00:00.000Z",
+              }),
+            );
+            loser = sendCandidacyEvent(isolated, id, {
+              type: "DECLARE_ADMISSIBLE",
+              validityEndsOn: "2027-03-05",
+              actor: officer(),
+              at: "2026-03-06T09:00:01.000Z",
+            });
+            // Commit only once the service's write waits for this transaction's row lock. Watched from the other
+            // pool: a query on db inside db's own transaction is refused (docs/decisions/011).
+            for (let i = 0; ; i++) {
+              const waiting = await sql<{ n: number }>`
+              select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(
+                isolated,
+              );
+              if (waiting.rows[0]!.n > 0) break;
+              if (i > 500) throw new Error("the service's write never waited for the row lock");
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          });
+          const outcome = await loser!;
+          expect(outcome).toMatchObject({ ok: false, code: "wrong_state" });
+          const journal = await expectGaplessJournal(id);
+          expect(journal.filter((e) => e.eventType.startsWith("DECLARE_"))).toHaveLength(1);
+          const mails = await db
+            .selectFrom("outbox")
+            .select("payload")
+            .where("candidacy_id", "=", id)
+            .where("topic", "=", "email")
+            .execute();
+          expect(mails.map((m) => m.payload.email)).toEqual(["request_received", "inadmissible"]);
+          const pending = await db
+            .selectFrom("timers")
+            .select("kind")
+            .where("candidacy_id", "=", id)
+            .where("cancelled_at", "is", null)
+            .execute();
+          expect(pending).toEqual([]);
+        } finally {
+          await isolated.destroy();
+        }
+      },
+    );
   }
 
   it("writes an event inside the caller's transaction, rolled back with it", async () => {

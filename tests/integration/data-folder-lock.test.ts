@@ -81,7 +81,14 @@ describe("the data-folder lock, in one process", () => {
     const dataDir = path.join(newDataDir(), "pglite");
     const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
     // The parent process runs, but it is not the one that wrote this lock: it started at another time.
-    const reused = { pid: process.ppid, host: hostname(), since: "2026-11-01T08:00:00.000Z", command: "server/index.ts", bootId, startTicks: "1" };
+    const reused = {
+      pid: process.ppid,
+      host: hostname(),
+      since: "2026-11-01T08:00:00.000Z",
+      command: "server/index.ts",
+      bootId,
+      startTicks: "1",
+    };
     writeFileSync(lockPathFor(dataDir), JSON.stringify(reused));
     const lock = acquireDataFolderLock(dataDir);
     expect(lock.tookOverFrom?.pid).toBe(process.ppid);
@@ -100,10 +107,26 @@ describe("the data-folder lock, in one process", () => {
       }
     };
 
-    writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, host: hostname(), since: "2026-11-01T08:00:00.000Z", command: "server/index.ts" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({
+        pid: process.ppid,
+        host: hostname(),
+        since: "2026-11-01T08:00:00.000Z",
+        command: "server/index.ts",
+      }),
+    );
     expect(refusal()?.holder?.pid).toBe(process.ppid);
 
-    writeFileSync(lockPath, JSON.stringify({ pid: 4242, host: "autre-serveur", since: "2026-11-01T08:00:00.000Z", command: "server/index.ts" }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({
+        pid: 4242,
+        host: "autre-serveur",
+        since: "2026-11-01T08:00:00.000Z",
+        command: "server/index.ts",
+      }),
+    );
     const remote = refusal();
     expect(remote?.message).toContain("pid 4242 (server/index.ts) on host autre-serveur");
     expect(remote?.message).toContain(`If no process uses this folder on autre-serveur any more, delete ${lockPath}.`);
@@ -129,7 +152,10 @@ describe("the data-folder lock, between processes", () => {
 
   it("lets exactly one of several processes racing for a stale lock take it over", async () => {
     const dataDir = path.join(newDataDir(), "pglite");
-    writeFileSync(lockPathFor(dataDir), JSON.stringify({ pid: await deadPid(), host: hostname(), since: "2026-11-01T08:00:00.000Z", command: "x" }));
+    writeFileSync(
+      lockPathFor(dataDir),
+      JSON.stringify({ pid: await deadPid(), host: hostname(), since: "2026-11-01T08:00:00.000Z", command: "x" }),
+    );
     // Each racer, once loaded, says so and spins until all are: then they try at the same moment, and the winner
     // keeps the lock long enough for the others to see it alive.
     const barrier = mkdtempSync(path.join(tmpdir(), "vae-race-"));
@@ -140,9 +166,16 @@ describe("the data-folder lock, between processes", () => {
       while (![1, 2, 3, 4].every((i) => existsSync(${JSON.stringify(barrier)} + "/" + i)));
       try { acquireDataFolderLock(${JSON.stringify(dataDir)}); console.log("won"); setTimeout(() => {}, 3000); }
       catch (error) { console.log(error.name); }`;
-    const results = await Promise.all([1, 2, 3, 4].map((n) => runScript(["--eval", script(n)], { ...process.env, LOG_LEVEL: "silent" })));
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((n) => runScript(["--eval", script(n)], { ...process.env, LOG_LEVEL: "silent" })),
+    );
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
-    expect(results.map((r) => r.stdout.trim()).sort()).toEqual(["DataFolderLockedError", "DataFolderLockedError", "DataFolderLockedError", "won"]);
+    expect(results.map((r) => r.stdout.trim()).sort()).toEqual([
+      "DataFolderLockedError",
+      "DataFolderLockedError",
+      "DataFolderLockedError",
+      "won",
+    ]);
     expect(existsSync(lockPathFor(dataDir))).toBe(false);
   }, 120_000);
 

@@ -85,7 +85,11 @@ async function freshDossierService() {
 }
 
 const actor = (userId: string, role: Role) => ({ type: "user" as const, userId, role });
-const narrative = (code: string) => ({ context: `Contexte ${code}`, actions: `J'ai agi (${code})`, results: `Résultat ${code}` });
+const narrative = (code: string) => ({
+  context: `Contexte ${code}`,
+  actions: `J'ai agi (${code})`,
+  results: `Résultat ${code}`,
+});
 
 /** A candidacy whose candidate is writing the dossier. */
 async function candidacyInDossier() {
@@ -185,12 +189,16 @@ describe(`the nested-connection guard (${engine})`, () => {
       await sql`select 1`.execute(trx);
       await db.transaction().execute((inner) => sql`select 1`.execute(inner));
     });
-    await expect(within(2000, "the nested transaction", nestedTransaction)).rejects.toBeInstanceOf(NestedConnectionError);
+    await expect(within(2000, "the nested transaction", nestedTransaction)).rejects.toBeInstanceOf(
+      NestedConnectionError,
+    );
     const nestedBlock = db.connection().execute(async (connection) => {
       await sql`select 1`.execute(connection);
       await db.selectFrom("users").select("id").execute();
     });
-    await expect(within(2000, "the query inside connection()", nestedBlock)).rejects.toBeInstanceOf(NestedConnectionError);
+    await expect(within(2000, "the query inside connection()", nestedBlock)).rejects.toBeInstanceOf(
+      NestedConnectionError,
+    );
 
     expect(await sql<{ one: number }>`select 1 as one`.execute(db)).toMatchObject({ rows: [{ one: 1 }] });
   });
@@ -210,7 +218,9 @@ describe(`the nested-connection guard (${engine})`, () => {
     await db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
       // Work started inside a transaction but run after it (an effect after commit) may use the pool.
-      afterCommit = new Promise((resolve) => setTimeout(resolve, 50)).then(() => db.selectFrom("users").select("id").execute());
+      afterCommit = new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+        db.selectFrom("users").select("id").execute(),
+      );
     });
     await expect(within(5000, "the query after commit", afterCommit!)).resolves.toEqual(expect.any(Array));
   });
@@ -325,7 +335,9 @@ describe.skipIf(!serverUrl)("a connection the server ends (PostgreSQL server)", 
       resume();
       await expect(interrupted).rejects.toThrow();
 
-      const again = await Promise.all(Array.from({ length: 5 }, (_, i) => sql<{ n: number }>`select ${i}::int as n`.execute(handle.db)));
+      const again = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => sql<{ n: number }>`select ${i}::int as n`.execute(handle.db)),
+      );
       expect(again.map((r) => r.rows[0]!.n)).toEqual([0, 1, 2, 3, 4]);
     } finally {
       await admin.end();

@@ -63,7 +63,10 @@ afterAll(async () => {
 });
 
 const backends: Array<[string, () => ObjectStorage]> = [
-  ["local folder", () => createStorage({ kind: "local", root: path.join(folder, `run-${Date.now()}-${Math.random()}`) })],
+  [
+    "local folder",
+    () => createStorage({ kind: "local", root: path.join(folder, `run-${Date.now()}-${Math.random()}`) }),
+  ],
   ["S3 server", () => s3StorageOn(s3)],
 ];
 
@@ -103,8 +106,14 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
   const at = () => new Date(clock).toISOString();
   const actor = (userId: string, role: Role) => ({ type: "user" as const, userId, role });
   const send = (event: CandidacyEvent) => sendCandidacyEvent(db, candidacyId, event);
-  const addDocument = (fields: Record<string, string | string[]>, file: { name: string; bytes: Uint8Array } | null, who = candidateId) =>
-    addAdmissibilityDocument(db, storage, { id: who }, candidacyId, multipartRequest(fields, file), { maxFileBytes: LIMIT });
+  const addDocument = (
+    fields: Record<string, string | string[]>,
+    file: { name: string; bytes: Uint8Array } | null,
+    who = candidateId,
+  ) =>
+    addAdmissibilityDocument(db, storage, { id: who }, candidacyId, multipartRequest(fields, file), {
+      maxFileBytes: LIMIT,
+    });
   const activityProof = {
     kind: "activity_proof",
     proofType: "employer_attestation",
@@ -152,7 +161,13 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         { name: "bulletins.png", bytes: pngBytes() },
       );
       await addDocument(
-        { ...activityProof, employer: "Garage", relatedToCqp: "no", periodStart: "2019-01-01", periodEnd: "2020-12-31" },
+        {
+          ...activityProof,
+          employer: "Garage",
+          relatedToCqp: "no",
+          periodStart: "2019-01-01",
+          periodEnd: "2020-12-31",
+        },
         { name: "garage.pdf", bytes: pdfBytes("garage") },
       );
       const read = await readAdmissibilityDocuments(db, candidacyId);
@@ -166,22 +181,37 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(read.hasIdentity && read.hasActivityProof).toBe(true);
       const identityRow = read.documents[0]!;
       expect(identityRow.sha256).toBe(sha256(identity));
-      const row = await db.selectFrom("documents").selectAll().where("id", "=", identityRow.id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", identityRow.id)
+        .executeTakeFirstOrThrow();
       expect(row.storage_key).toMatch(new RegExp(`^candidacies/${candidacyId}/files/[0-9a-f]{32}$`));
       expect(await readObject(storage, row.storage_key)).toEqual(identity);
 
-      expect(await removeAdmissibilityDocument(db, storage, { id: candidateId }, candidacyId, identityRow.id)).toEqual({ ok: true });
+      expect(await removeAdmissibilityDocument(db, storage, { id: candidateId }, candidacyId, identityRow.id)).toEqual({
+        ok: true,
+      });
       expect((await readAdmissibilityDocuments(db, candidacyId)).documents).toHaveLength(3);
       expect(await storage.head(row.storage_key)).toBeNull();
     });
 
     it("refuses bad input with a French message, writing no row and leaving no object", async () => {
       const refusals = [
-        await addDocument({ kind: "activity_proof", proofType: "payslips" }, { name: "sans-periode.pdf", bytes: pdfBytes() }),
-        await addDocument({ ...activityProof, periodEnd: "2021-01-01" }, { name: "periode-inversee.pdf", bytes: pdfBytes() }),
+        await addDocument(
+          { kind: "activity_proof", proofType: "payslips" },
+          { name: "sans-periode.pdf", bytes: pdfBytes() },
+        ),
+        await addDocument(
+          { ...activityProof, periodEnd: "2021-01-01" },
+          { name: "periode-inversee.pdf", bytes: pdfBytes() },
+        ),
         await addDocument({ kind: "identity" }, { name: "vide.pdf", bytes: new Uint8Array() }),
         await addDocument({ kind: "identity" }, { name: "programme.pdf", bytes: elfBytes() }),
-        await addDocument({ kind: "identity" }, { name: "enorme.pdf", bytes: Buffer.concat([pdfBytes(), Buffer.alloc(LIMIT)]) }),
+        await addDocument(
+          { kind: "identity" },
+          { name: "enorme.pdf", bytes: Buffer.concat([pdfBytes(), Buffer.alloc(LIMIT)]) },
+        ),
         await addDocument({ kind: "identity" }, null),
         await addDocument({ kind: "prior_certificate", priorBlocCodes: "B9" }, { name: "bloc.pdf", bytes: pdfBytes() }),
       ];
@@ -203,9 +233,16 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     });
 
     it("keeps a clean display name and never uses it for the storage key", async () => {
-      const outcome = await addDocument({ kind: "other" }, { name: "../../etc/\u0007fact\u202Eure.pdf", bytes: pdfBytes() });
+      const outcome = await addDocument(
+        { kind: "other" },
+        { name: "../../etc/\u0007fact\u202Eure.pdf", bytes: pdfBytes() },
+      );
       if (!outcome.ok) throw new Error(outcome.formError ?? "");
-      const row = await db.selectFrom("documents").selectAll().where("id", "=", outcome.documentId).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", outcome.documentId)
+        .executeTakeFirstOrThrow();
       expect(row.original_name).toBe("facture.pdf");
       expect(row.storage_key).not.toContain("fact");
     });
@@ -224,15 +261,26 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(await storedKeys(storage)).toEqual(filedKeys);
       // Marked incomplete: the candidate completes the request.
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
-      ok(await send({ type: "MARK_INCOMPLETE", reason: "Pièce d'identité manquante", actor: actor(officerId, "admissibility_officer"), at: at() }));
-      expect(await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes() })).toMatchObject({ ok: true });
+      ok(
+        await send({
+          type: "MARK_INCOMPLETE",
+          reason: "Pièce d'identité manquante",
+          actor: actor(officerId, "admissibility_officer"),
+          at: at(),
+        }),
+      );
+      expect(await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes() })).toMatchObject({
+        ok: true,
+      });
     });
 
     it("lets each role read only what it must, and removes the identity document once admissibility is decided", async () => {
       const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
       const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
       if (!identity.ok || !proof.ok) throw new Error("upload refused");
-      expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
+      expect(
+        await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") }),
+      ).toMatchObject({ ok: true });
       const reads = async (documentId: string) => ({
         owner: !!(await findReadableDocument(db, user(candidateId, "candidate"), documentId)),
         otherCandidate: !!(await findReadableDocument(db, user(otherCandidateId, "candidate"), documentId)),
@@ -241,28 +289,60 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         staff: !!(await findReadableDocument(db, user(staffId, "certifier_staff"), documentId)),
       });
       // A draft request is the candidate's alone (and staff's).
-      expect(await reads(proof.documentId)).toEqual({ owner: true, otherCandidate: false, officer: false, evaluator: false, staff: true });
+      expect(await reads(proof.documentId)).toEqual({
+        owner: true,
+        otherCandidate: false,
+        officer: false,
+        evaluator: false,
+        staff: true,
+      });
       ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
-      expect(await reads(proof.documentId)).toEqual({ owner: true, otherCandidate: false, officer: true, evaluator: false, staff: true });
+      expect(await reads(proof.documentId)).toEqual({
+        owner: true,
+        otherCandidate: false,
+        officer: true,
+        evaluator: false,
+        staff: true,
+      });
       expect(await findReadableDocument(db, user(candidateId, "candidate"), "not-a-uuid")).toBeNull();
 
       ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
       ok(await send({ type: "DECLARE_ADMISSIBLE", actor: actor(officerId, "admissibility_officer"), at: at() }));
-      const mailer = createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir: path.join(folder, `mail-${Date.now()}`) });
+      const mailer = createMailer({
+        from: "Portail VAE <ne-pas-repondre@vae.localhost>",
+        smtpUrl: undefined,
+        mailDir: path.join(folder, `mail-${Date.now()}`),
+      });
       const deliver = outboxDeliverer(db, mailer, storage, "https://vae.exemple.fr");
       // Delivered twice (at least once): the second run finds nothing left to do.
       await deliverOutbox(db, deliver, new Date(clock + 60_000));
-      await db.updateTable("outbox").set({ processed_at: null, locked_until: null }).where("topic", "=", "documents.purge_identity").execute();
+      await db
+        .updateTable("outbox")
+        .set({ processed_at: null, locked_until: null })
+        .where("topic", "=", "documents.purge_identity")
+        .execute();
       const second = await deliverOutbox(db, deliver, new Date(clock + 120_000));
       expect(second.failed).toBe(0);
 
       const read = await readAdmissibilityDocuments(db, candidacyId);
       const [identityView, proofView] = read.documents;
-      expect(identityView).toMatchObject({ kind: "identity", purgedAt: expect.any(String), checkedAt: expect.any(String) });
+      expect(identityView).toMatchObject({
+        kind: "identity",
+        purgedAt: expect.any(String),
+        checkedAt: expect.any(String),
+      });
       expect(proofView).toMatchObject({ purgedAt: null, checkedAt: expect.any(String) });
-      const identityRow = await db.selectFrom("documents").selectAll().where("id", "=", identity.documentId).executeTakeFirstOrThrow();
+      const identityRow = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", identity.documentId)
+        .executeTakeFirstOrThrow();
       expect(await storage.head(identityRow.storage_key)).toBeNull();
-      const proofRow = await db.selectFrom("documents").selectAll().where("id", "=", proof.documentId).executeTakeFirstOrThrow();
+      const proofRow = await db
+        .selectFrom("documents")
+        .selectAll()
+        .where("id", "=", proof.documentId)
+        .executeTakeFirstOrThrow();
       expect(await storage.head(proofRow.storage_key)).not.toBeNull();
       const checkedBy = await db.selectFrom("admissibility_documents").select("checked_by").execute();
       expect(checkedBy.every((r) => r.checked_by === officerId)).toBe(true);
@@ -273,7 +353,9 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     const identity = await addDocument({ kind: "identity" }, { name: "cni.pdf", bytes: pdfBytes("cni") });
     const proof = await addDocument(activityProof, { name: "attestation.pdf", bytes: pdfBytes("attestation") });
     if (!identity.ok || !proof.ok) throw new Error("upload refused");
-    expect(await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") })).toMatchObject({ ok: true });
+    expect(
+      await addDocument({ kind: "sworn_statement" }, { name: "engagement.pdf", bytes: pdfBytes("engagement") }),
+    ).toMatchObject({ ok: true });
     ok(await send({ type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: at() }));
     ok(await send({ type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: at() }));
     const officerReads = () => findReadableDocument(db, user(officerId, "admissibility_officer"), identity.documentId);
@@ -281,21 +363,49 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     expect(await officerReads()).toMatchObject({ id: identity.documentId, purgedAt: null });
 
     clock += 60_000;
-    ok(await send({ type: "DECLARE_INADMISSIBLE", reason: "Expérience sans rapport avec le CQP", actor: actor(officerId, "admissibility_officer"), at: at() }));
+    ok(
+      await send({
+        type: "DECLARE_INADMISSIBLE",
+        reason: "Expérience sans rapport avec le CQP",
+        actor: actor(officerId, "admissibility_officer"),
+        at: at(),
+      }),
+    );
     // The removal is waiting in the outbox, the object is still stored: the file is nonetheless gone for everyone.
-    expect(await db.selectFrom("outbox").select("id").where("topic", "=", "documents.purge_identity").where("processed_at", "is", null).execute()).toHaveLength(1);
-    const row = await db.selectFrom("documents").selectAll().where("id", "=", identity.documentId).executeTakeFirstOrThrow();
+    expect(
+      await db
+        .selectFrom("outbox")
+        .select("id")
+        .where("topic", "=", "documents.purge_identity")
+        .where("processed_at", "is", null)
+        .execute(),
+    ).toHaveLength(1);
+    const row = await db
+      .selectFrom("documents")
+      .selectAll()
+      .where("id", "=", identity.documentId)
+      .executeTakeFirstOrThrow();
     expect(row.purged_at).toBeNull();
     expect(await storage.head(row.storage_key)).not.toBeNull();
-    for (const reader of [user(officerId, "admissibility_officer"), user(candidateId, "candidate"), user(staffId, "certifier_staff")]) {
+    for (const reader of [
+      user(officerId, "admissibility_officer"),
+      user(candidateId, "candidate"),
+      user(staffId, "certifier_staff"),
+    ]) {
       expect((await findReadableDocument(db, reader, identity.documentId))?.purgedAt).toEqual(new Date(at()));
     }
     // Only the identity document goes: the proof of activity stays readable.
-    expect(await findReadableDocument(db, user(officerId, "admissibility_officer"), proof.documentId)).toMatchObject({ purgedAt: null });
+    expect(await findReadableDocument(db, user(officerId, "admissibility_officer"), proof.documentId)).toMatchObject({
+      purgedAt: null,
+    });
   });
 
   describe("the declarative dossier", () => {
-    const narrative = (text: string) => ({ context: `Contexte ${text}`, actions: `J'ai ${text}`, results: `Résultat ${text}` });
+    const narrative = (text: string) => ({
+      context: `Contexte ${text}`,
+      actions: `J'ai ${text}`,
+      results: `Résultat ${text}`,
+    });
     let competencies: string[];
 
     async function openDossier() {
@@ -308,8 +418,15 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       competencies = dossier!.scope.competencies.map((c) => c.code);
     }
 
-    const evidence = (fields: Record<string, string | string[]>, name: string, bytes: Uint8Array = pdfBytes(name), who = candidateId) =>
-      addEvidence(db, storage, { id: who }, candidacyId, multipartRequest(fields, { name, bytes }), { maxFileBytes: LIMIT });
+    const evidence = (
+      fields: Record<string, string | string[]>,
+      name: string,
+      bytes: Uint8Array = pdfBytes(name),
+      who = candidateId,
+    ) =>
+      addEvidence(db, storage, { id: who }, candidacyId, multipartRequest(fields, { name, bytes }), {
+        maxFileBytes: LIMIT,
+      });
 
     async function writeAllNarratives() {
       for (const code of competencies) {
@@ -322,7 +439,11 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       const scope = (await readCandidateDossier(db, { id: candidateId }, candidacyId))!.scope;
       const criterion = scope.competencies[1]!.criteria[0]!;
       const added = await evidence(
-        { caption: "Attestation de mon responsable", competencyCodes: [competencies[0]!, competencies[1]!], criterionIds: criterion.id },
+        {
+          caption: "Attestation de mon responsable",
+          competencyCodes: [competencies[0]!, competencies[1]!],
+          criterionIds: criterion.id,
+        },
         "attestation.pdf",
       );
       expect(added).toMatchObject({ ok: true });
@@ -347,7 +468,14 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       const refusals = [
         await evidence({ caption: "Sans compétence" }, "a.pdf"),
         await evidence({ caption: "Hors dossier", competencyCodes: "C9.9" }, "b.pdf"),
-        await evidence({ caption: "Critère d'une autre compétence", competencyCodes: competencies[0]!, criterionIds: foreignCriterion }, "c.pdf"),
+        await evidence(
+          {
+            caption: "Critère d'une autre compétence",
+            competencyCodes: competencies[0]!,
+            criterionIds: foreignCriterion,
+          },
+          "c.pdf",
+        ),
         await evidence({ caption: "x", competencyCodes: competencies[0]! }, "d.pdf"),
         await evidence({ caption: "Exécutable", competencyCodes: competencies[0]! }, "e.pdf", elfBytes()),
         await evidence({ caption: "Intrus", competencyCodes: competencies[0]! }, "f.pdf", pdfBytes(), otherCandidateId),
@@ -362,27 +490,54 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       ]);
       expect(await db.selectFrom("documents").select("id").where("purpose", "=", "evidence").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
-      expect(await saveNarrative(db, { id: otherCandidateId }, candidacyId, competencies[0]!, narrative("x"))).toMatchObject({ status: 404 });
-      expect(await saveNarrative(db, { id: candidateId }, candidacyId, "C9.9", narrative("x"))).toMatchObject({ status: 404 });
+      expect(
+        await saveNarrative(db, { id: otherCandidateId }, candidacyId, competencies[0]!, narrative("x")),
+      ).toMatchObject({ status: 404 });
+      expect(await saveNarrative(db, { id: candidateId }, candidacyId, "C9.9", narrative("x"))).toMatchObject({
+        status: 404,
+      });
     });
 
     it("replaces the file of a piece never filed, removing the former object, and refuses a bad replacement", async () => {
       await openDossier();
-      const first = await evidence({ caption: "Planning de la semaine", competencyCodes: competencies[0]! }, "planning.pdf");
+      const first = await evidence(
+        { caption: "Planning de la semaine", competencyCodes: competencies[0]! },
+        "planning.pdf",
+      );
       if (!first.ok) throw new Error("upload refused");
-      const formerKey = (await db.selectFrom("documents").select("storage_key").where("id", "=", first.documentId).executeTakeFirstOrThrow())
-        .storage_key;
+      const formerKey = (
+        await db
+          .selectFrom("documents")
+          .select("storage_key")
+          .where("id", "=", first.documentId)
+          .executeTakeFirstOrThrow()
+      ).storage_key;
       const replace = (name: string, bytes: Uint8Array) =>
-        replaceEvidenceFile(db, storage, { id: candidateId }, candidacyId, first.documentId, multipartRequest({}, { name, bytes }), {
-          maxFileBytes: LIMIT,
-        });
+        replaceEvidenceFile(
+          db,
+          storage,
+          { id: candidateId },
+          candidacyId,
+          first.documentId,
+          multipartRequest({}, { name, bytes }),
+          {
+            maxFileBytes: LIMIT,
+          },
+        );
       expect(await replace("programme.pdf", elfBytes())).toMatchObject({ ok: false, status: 415 });
       const replaced = await replace("planning-corrige.png", pngBytes());
       if (!replaced.ok) throw new Error("replace refused");
       expect(await storage.head(formerKey)).toBeNull();
-      expect(await db.selectFrom("documents").select("id").where("id", "=", first.documentId).executeTakeFirst()).toBeUndefined();
+      expect(
+        await db.selectFrom("documents").select("id").where("id", "=", first.documentId).executeTakeFirst(),
+      ).toBeUndefined();
       const [piece] = (await readCandidateDossier(db, { id: candidateId }, candidacyId))!.current!.evidence;
-      expect(piece).toMatchObject({ documentId: replaced.documentId, originalName: "planning-corrige.png", caption: "Planning de la semaine", position: 1 });
+      expect(piece).toMatchObject({
+        documentId: replaced.documentId,
+        originalName: "planning-corrige.png",
+        caption: "Planning de la semaine",
+        position: 1,
+      });
       expect(await storedKeys(storage)).toEqual([piece!.storageKey]);
     });
 
@@ -390,7 +545,9 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       await openDossier();
       const files = Array.from({ length: 20 }, (_, i) => pdfBytes(`piece-${i}`));
       const outcomes = await Promise.all(
-        files.map((bytes, i) => evidence({ caption: `Pièce numéro ${i}`, competencyCodes: competencies[i % 3]! }, `piece-${i}.pdf`, bytes)),
+        files.map((bytes, i) =>
+          evidence({ caption: `Pièce numéro ${i}`, competencyCodes: competencies[i % 3]! }, `piece-${i}.pdf`, bytes),
+        ),
       );
       expect(outcomes.every((o) => o.ok)).toBe(true);
       const dossier = (await readCandidateDossier(db, { id: candidateId }, candidacyId))!;
@@ -404,7 +561,10 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
 
     it("lists what is missing, asks confirmation for competencies without evidence, then freezes the version", async () => {
       await openDossier();
-      await evidence({ caption: "Attestation de mon responsable", competencyCodes: competencies[0]! }, "attestation.pdf");
+      await evidence(
+        { caption: "Attestation de mon responsable", competencyCodes: competencies[0]! },
+        "attestation.pdf",
+      );
       const early = await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true });
       expect(early).toMatchObject({ ok: false, status: 409, missingNarratives: competencies });
       expect(early.ok ? "" : early.formError).toContain("rédigez d'abord le récit");
@@ -412,23 +572,49 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       await writeAllNarratives();
       const unconfirmed = await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: false });
       expect(unconfirmed).toMatchObject({ ok: false, needsConfirmation: true, withoutEvidence: competencies.slice(1) });
-      const state = await db.selectFrom("candidacies").select("state").where("id", "=", candidacyId).executeTakeFirstOrThrow();
+      const state = await db
+        .selectFrom("candidacies")
+        .select("state")
+        .where("id", "=", candidacyId)
+        .executeTakeFirstOrThrow();
       expect(state.state).toBe("dossier.inProgress");
 
-      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({ ok: true, version: 1 });
-      const versions = await db.selectFrom("dossier_versions").selectAll().where("candidacy_id", "=", candidacyId).execute();
+      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({
+        ok: true,
+        version: 1,
+      });
+      const versions = await db
+        .selectFrom("dossier_versions")
+        .selectAll()
+        .where("candidacy_id", "=", candidacyId)
+        .execute();
       expect(versions).toMatchObject([{ version: 1, frozen_at: expect.any(Date), frozen_by: candidateId }]);
-      const after = await db.selectFrom("candidacies").select("state").where("id", "=", candidacyId).executeTakeFirstOrThrow();
+      const after = await db
+        .selectFrom("candidacies")
+        .select("state")
+        .where("id", "=", candidacyId)
+        .executeTakeFirstOrThrow();
       expect(after.state).toBe("dossier.submitted");
 
       // A filed version cannot be edited: neither through the service nor behind its back.
-      expect(await saveNarrative(db, { id: candidateId }, candidacyId, competencies[0]!, narrative("x"))).toMatchObject({ ok: false, status: 409 });
+      expect(await saveNarrative(db, { id: candidateId }, candidacyId, competencies[0]!, narrative("x"))).toMatchObject(
+        { ok: false, status: 409 },
+      );
       const [piece] = (await readCandidateDossier(db, { id: candidateId }, candidacyId))!.current!.evidence;
-      expect(await removeEvidence(db, storage, { id: candidateId }, candidacyId, piece!.documentId)).toMatchObject({ ok: false, status: 409 });
+      expect(await removeEvidence(db, storage, { id: candidateId }, candidacyId, piece!.documentId)).toMatchObject({
+        ok: false,
+        status: 409,
+      });
       await expect(
-        db.updateTable("dossier_narratives").set({ actions: "altered" }).where("dossier_version_id", "=", versions[0]!.id).execute(),
+        db
+          .updateTable("dossier_narratives")
+          .set({ actions: "altered" })
+          .where("dossier_version_id", "=", versions[0]!.id)
+          .execute(),
       ).rejects.toThrow(/frozen/);
-      await expect(db.deleteFrom("dossier_evidence").where("dossier_version_id", "=", versions[0]!.id).execute()).rejects.toThrow(/frozen/);
+      await expect(
+        db.deleteFrom("dossier_evidence").where("dossier_version_id", "=", versions[0]!.id).execute(),
+      ).rejects.toThrow(/frozen/);
       await expect(
         db.updateTable("dossier_versions").set({ frozen_at: null }).where("id", "=", versions[0]!.id).execute(),
       ).rejects.toThrow(/frozen/);
@@ -436,11 +622,21 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
 
     it("after a send-back, version 2 is amended while version 1 stays as filed, and readers see what changed", async () => {
       await openDossier();
-      const kept = await evidence({ caption: "Attestation de mon responsable", competencyCodes: competencies[0]! }, "attestation.pdf");
-      const dropped = await evidence({ caption: "Photo de mon rayon", competencyCodes: competencies[1]!, }, "rayon.png", pngBytes());
+      const kept = await evidence(
+        { caption: "Attestation de mon responsable", competencyCodes: competencies[0]! },
+        "attestation.pdf",
+      );
+      const dropped = await evidence(
+        { caption: "Photo de mon rayon", competencyCodes: competencies[1]! },
+        "rayon.png",
+        pngBytes(),
+      );
       if (!kept.ok || !dropped.ok) throw new Error("upload refused");
       await writeAllNarratives();
-      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({ ok: true, version: 1 });
+      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({
+        ok: true,
+        version: 1,
+      });
       ok(
         await send({
           type: "ASSIGN_PAIR",
@@ -456,11 +652,26 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(await findReadableDocument(db, user(outsiderEvaluator, "evaluator"), kept.documentId)).toBeNull();
       expect(await readFiledDossier(db, user(outsiderEvaluator, "evaluator"), candidacyId, null)).toBeNull();
 
-      ok(await send({ type: "SEND_BACK_DOSSIER", reason: "Précisez C1.2", actor: actor(evaluatorA, "evaluator"), at: at() }));
+      ok(
+        await send({
+          type: "SEND_BACK_DOSSIER",
+          reason: "Précisez C1.2",
+          actor: actor(evaluatorA, "evaluator"),
+          at: at(),
+        }),
+      );
       const v1Files = await storedKeys(storage);
-      expect(await removeEvidence(db, storage, { id: candidateId }, candidacyId, dropped.documentId)).toEqual({ ok: true });
-      await saveNarrative(db, { id: candidateId }, candidacyId, competencies[1]!, { ...narrative(competencies[1]!), results: "Précisé" });
-      const added = await evidence({ caption: "Fiche de suivi client", competencyCodes: competencies[1]! }, "suivi.pdf");
+      expect(await removeEvidence(db, storage, { id: candidateId }, candidacyId, dropped.documentId)).toEqual({
+        ok: true,
+      });
+      await saveNarrative(db, { id: candidateId }, candidacyId, competencies[1]!, {
+        ...narrative(competencies[1]!),
+        results: "Précisé",
+      });
+      const added = await evidence(
+        { caption: "Fiche de suivi client", competencyCodes: competencies[1]! },
+        "suivi.pdf",
+      );
       if (!added.ok) throw new Error("upload refused");
       expect(
         await updateEvidence(db, { id: candidateId }, candidacyId, kept.documentId, {
@@ -482,9 +693,17 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       );
       if (!replaced.ok) throw new Error(replaced.formError ?? "replace refused");
       expect(
-        await replaceEvidenceFile(db, storage, { id: otherCandidateId }, candidacyId, kept.documentId, multipartRequest({}, { name: "x.pdf", bytes: scan }), {
-          maxFileBytes: LIMIT,
-        }),
+        await replaceEvidenceFile(
+          db,
+          storage,
+          { id: otherCandidateId },
+          candidacyId,
+          kept.documentId,
+          multipartRequest({}, { name: "x.pdf", bytes: scan }),
+          {
+            maxFileBytes: LIMIT,
+          },
+        ),
       ).toMatchObject({ ok: false, status: 404 });
       // Version 1's files are all still there; the draft's new files are not readable by evaluators yet.
       expect(await storedKeys(storage)).toEqual(expect.arrayContaining(v1Files));
@@ -495,7 +714,10 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       expect(v1!.content!.evidence.map((e) => e.originalName)).toEqual(["attestation.pdf", "rayon.png"]);
       expect(v1!.content!.narratives.get(competencies[1]!)!.results).toBe(`Résultat ${competencies[1]}`);
 
-      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({ ok: true, version: 2 });
+      expect(await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true })).toEqual({
+        ok: true,
+        version: 2,
+      });
       const v2 = await readFiledDossier(db, user(evaluatorB, "evaluator"), candidacyId, null);
       expect(v2!.content!.version.version).toBe(2);
       expect(v2!.content!.evidence.map((e) => [e.originalName, e.caption])).toEqual([
@@ -510,10 +732,15 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
 
       // The dossier as one PDF: cover and content pages, then the appended PDF pieces and the image.
       const model = await readDossierExport(db, user(evaluatorA, "evaluator"), candidacyId, 2);
-      expect(model).toMatchObject({ version: 2, evidence: [{ originalName: "attestation-nette.pdf" }, { originalName: "suivi.pdf" }] });
+      expect(model).toMatchObject({
+        version: 2,
+        evidence: [{ originalName: "attestation-nette.pdf" }, { originalName: "suivi.pdf" }],
+      });
       expect(await readDossierExport(db, user(outsiderEvaluator, "evaluator"), candidacyId, 2)).toBeNull();
       expect(await readDossierExport(db, user(candidateId, "candidate"), candidacyId, 3)).toBeNull();
-      const pdf = await buildDossierPdf(model!, async (key) => (await storage.get(key))?.body ?? null, { publicUrl: "https://vae.exemple.fr" });
+      const pdf = await buildDossierPdf(model!, async (key) => (await storage.get(key))?.body ?? null, {
+        publicUrl: "https://vae.exemple.fr",
+      });
       const parsed = await PDFDocument.load(pdf);
       expect(parsed.getPageCount()).toBeGreaterThan(3);
     });
@@ -528,7 +755,11 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
     expect((await sweepOrphanObjects(db, storage, new Date())).removed).toEqual([]);
     const later = new Date(Date.now() + 7 * 3600_000);
     expect((await sweepOrphanObjects(db, storage, later)).removed).toEqual([orphan]);
-    const row = await db.selectFrom("documents").select("storage_key").where("id", "=", kept.documentId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("documents")
+      .select("storage_key")
+      .where("id", "=", kept.documentId)
+      .executeTakeFirstOrThrow();
     expect(await storedKeys(storage)).toEqual([row.storage_key]);
   });
 });

@@ -50,6 +50,8 @@ describe(".env", () => {
     expect(result.stderr.trim()).toBe("Invalid configuration: PORT expected a port number (see .env.example).");
     // The environment's PORT wins over the file's; a later wrong variable stops this start before any database.
     const overridden = await runIn(dir, "server/index.ts", { PORT: "0", TRUST_PROXY: "maybe" });
-    expect(overridden.stderr.trim()).toBe("Invalid configuration: TRUST_PROXY expected true or false (see .env.example).");
+    expect(overridden.stderr.trim()).toBe(
+      "Invalid configuration: TRUST_PROXY expected true or false (see .env.example).",
+    );
   }, 60_000);
 });

@@ -11,7 +11,13 @@ import { type CandidacyOutcome, createCandidacy, sendCandidacyEvent } from "../.
 import { emailDeliverer } from "../../app/services/email-delivery.server";
 import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { deliverOutbox } from "../../app/services/worker.server";
-import { disputedCompetencies, readScores, recordDeliberation, saveScores, submitScores } from "../../app/services/evaluation.server";
+import {
+  disputedCompetencies,
+  readScores,
+  recordDeliberation,
+  saveScores,
+  submitScores,
+} from "../../app/services/evaluation.server";
 import type { EventActor, Role } from "../../workflows/candidacy-machine";
 import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
@@ -42,7 +48,10 @@ beforeEach(async () => {
 
 const as = (userId: string, role: Role): EventActor => ({ type: "user", userId, role });
 let clock = Date.parse("2026-03-02T09:00:00.000Z");
-const tick = () => new Date((clock += 3600_000)).toISOString();
+const tick = () => {
+  clock += 3600_000;
+  return new Date(clock).toISOString();
+};
 
 async function send(id: string, event: Parameters<typeof sendCandidacyEvent>[2]) {
   const outcome = await sendCandidacyEvent(db, id, event);
@@ -58,10 +67,22 @@ async function inEvaluation(priorBlocCodes?: string[]) {
   await attachRequestDocuments(db, id);
   await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: as(ids.candidate, "candidate"), at: tick() });
   await send(id, { type: "OPEN_REVIEW", actor: as(ids.officer, "admissibility_officer"), at: tick() });
-  await send(id, { type: "DECLARE_ADMISSIBLE", priorBlocCodes, actor: as(ids.officer, "admissibility_officer"), at: tick() });
+  await send(id, {
+    type: "DECLARE_ADMISSIBLE",
+    priorBlocCodes,
+    actor: as(ids.officer, "admissibility_officer"),
+    at: tick(),
+  });
   await send(id, { type: "START_DOSSIER", actor: as(ids.candidate, "candidate"), at: tick() });
   await send(id, { type: "SUBMIT_DOSSIER", version: 1, actor: as(ids.candidate, "candidate"), at: tick() });
-  await send(id, { type: "ASSIGN_PAIR", evaluatorAId: ids.a, evaluatorBId: ids.b, presidentId: ids.a, actor: as(ids.staff, "certifier_staff"), at: tick() });
+  await send(id, {
+    type: "ASSIGN_PAIR",
+    evaluatorAId: ids.a,
+    evaluatorBId: ids.b,
+    presidentId: ids.a,
+    actor: as(ids.staff, "certifier_staff"),
+    at: tick(),
+  });
   await send(id, { type: "START_SCORING", actor: as(ids.a, "evaluator"), at: tick() });
   await send(id, { type: "START_SCORING", actor: as(ids.b, "evaluator"), at: tick() });
   return id;
@@ -72,7 +93,11 @@ const BLOC_2 = ["C2.1", "C2.2", "C2.3", "C2.4", "C2.5", "C2.6"];
 const BLOC_3 = ["C3.1", "C3.2", "C3.3", "C3.4", "C3.5", "C3.6"];
 
 function entries(scores: Record<string, string>) {
-  return Object.entries(scores).map(([competencyCode, score]) => ({ competencyCode, score, comment: `Commentaire ${competencyCode}` }));
+  return Object.entries(scores).map(([competencyCode, score]) => ({
+    competencyCode,
+    score,
+    comment: `Commentaire ${competencyCode}`,
+  }));
 }
 
 // Bloc 1: the booklet's example whose mean is exactly 70 (passes); bloc 2: mean 60 (fails); bloc 3: one competency
@@ -133,16 +158,32 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     expect(resultMails[0]!.text).toContain("C3.1");
     // The next candidacy aims only at the blocs still missing.
     const next = await createCandidacy(db, ids.candidate, CQP_CODE);
-    const row = await db.selectFrom("candidacies").select("target_bloc_codes").where("id", "=", next.ok ? next.candidacyId : "").executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("candidacies")
+      .select("target_bloc_codes")
+      .where("id", "=", next.ok ? next.candidacyId : "")
+      .executeTakeFirstOrThrow();
     expect(row.target_bloc_codes).toEqual(["B2", "B3"]);
   });
 
   it("refuses bad scores and out-of-turn actions with French messages, changing nothing", async () => {
     const id = await inEvaluation();
-    expect(await saveScores(db, ids.outsider, id, entries({ "C1.1": "70" }))).toMatchObject({ ok: false, code: "not_assigned" });
-    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "70,25" }))).toMatchObject({ ok: false, code: "too_many_decimals" });
-    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "101" }))).toMatchObject({ ok: false, code: "out_of_range" });
-    expect(await saveScores(db, ids.a, id, entries({ "C9.9": "70" }))).toMatchObject({ ok: false, code: "unknown_competency" });
+    expect(await saveScores(db, ids.outsider, id, entries({ "C1.1": "70" }))).toMatchObject({
+      ok: false,
+      code: "not_assigned",
+    });
+    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "70,25" }))).toMatchObject({
+      ok: false,
+      code: "too_many_decimals",
+    });
+    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "101" }))).toMatchObject({
+      ok: false,
+      code: "out_of_range",
+    });
+    expect(await saveScores(db, ids.a, id, entries({ "C9.9": "70" }))).toMatchObject({
+      ok: false,
+      code: "unknown_competency",
+    });
     expect(await saveScores(db, ids.a, id, entries({ "C1.1": "70", "C1.2": "abc" }))).toMatchObject({ ok: false });
     const none = await db.selectFrom("evaluation_scores").selectAll().execute();
     expect(none).toEqual([]);
@@ -152,7 +193,10 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     expect(!missing.ok && missing.message).toContain("C1.2, C1.3");
     await saveScores(db, ids.a, id, entries(partialScores));
     await submitScores(db, ids.a, id);
-    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "99" }))).toMatchObject({ ok: false, code: "already_submitted" });
+    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "99" }))).toMatchObject({
+      ok: false,
+      code: "already_submitted",
+    });
   });
 
   it("sends disagreeing scores to deliberation, where only the president may use the casting vote", async () => {
@@ -170,7 +214,10 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     expect(incomplete).toMatchObject({ ok: false, code: "missing_resolution" });
     expect(await getDecision(db, id)).toBeUndefined();
 
-    expect(await recordDeliberation(db, ids.a, id, { "C2.1": { by: "president", score: "75" } })).toMatchObject({ ok: true, state: "decided" });
+    expect(await recordDeliberation(db, ids.a, id, { "C2.1": { by: "president", score: "75" } })).toMatchObject({
+      ok: true,
+      state: "decided",
+    });
     const decision = (await getDecision(db, id))!;
     expect(decision).toMatchObject({ route: "deliberation", recorded_by: ids.a });
     expect(decision.origin["C2.1"]).toBe("president");
@@ -180,13 +227,20 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
 
   it("counts blocs accepted at admissibility as acquired and evaluates only the others", async () => {
     const id = await inEvaluation(["B2"]);
-    const row = await db.selectFrom("candidacies").select("target_bloc_codes").where("id", "=", id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("candidacies")
+      .select("target_bloc_codes")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
     expect(row.target_bloc_codes).toEqual(["B1", "B3"]);
     const withoutB2 = Object.fromEntries(Object.entries(partialScores).filter(([code]) => !code.startsWith("C2.")));
     const allPass = Object.fromEntries(Object.keys(withoutB2).map((code) => [code, "80"]));
     await saveScores(db, ids.a, id, entries(allPass));
     await saveScores(db, ids.b, id, entries(allPass));
-    expect(await saveScores(db, ids.a, id, entries({ "C2.1": "80" }))).toMatchObject({ ok: false, code: "unknown_competency" });
+    expect(await saveScores(db, ids.a, id, entries({ "C2.1": "80" }))).toMatchObject({
+      ok: false,
+      code: "unknown_competency",
+    });
     await submitScores(db, ids.a, id);
     await submitScores(db, ids.b, id);
     expect((await getDecision(db, id))!.outcome).toMatchObject({

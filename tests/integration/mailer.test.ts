@@ -7,12 +7,7 @@ import path from "node:path";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createMailer,
-  listStoredEmails,
-  readStoredEmail,
-  smtpOptionsFromUrl,
-} from "../../app/services/mailer.server";
+import { createMailer, listStoredEmails, readStoredEmail, smtpOptionsFromUrl } from "../../app/services/mailer.server";
 import { renderEmail } from "../../templates/emails";
 
 const from = "Portail VAE <ne-pas-repondre@vae.localhost>";
@@ -60,8 +55,20 @@ describe("mailer writing .eml files (no SMTP server)", () => {
 
   it("lists stored messages most recent first, and reads one back", async () => {
     const mailer = createMailer({ from, smtpUrl: undefined, mailDir });
-    await mailer.send({ to: ["a@exemple.fr", "b@exemple.fr"], subject: "Deuxième", text: "Deux", html: "<p>Deux</p>", messageId: "outbox-2" });
-    await mailer.send({ to: "c@exemple.fr", subject: "Troisième", text: "Trois", html: "<p>Trois</p>", messageId: "outbox-3" });
+    await mailer.send({
+      to: ["a@exemple.fr", "b@exemple.fr"],
+      subject: "Deuxième",
+      text: "Deux",
+      html: "<p>Deux</p>",
+      messageId: "outbox-2",
+    });
+    await mailer.send({
+      to: "c@exemple.fr",
+      subject: "Troisième",
+      text: "Trois",
+      html: "<p>Trois</p>",
+      messageId: "outbox-3",
+    });
     // Make the order explicit rather than rely on the file system's clock resolution.
     const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, minutes));
     utimesSync(path.join(mailDir, "outbox-1.eml"), at(1), at(1));
@@ -73,7 +80,10 @@ describe("mailer writing .eml files (no SMTP server)", () => {
     expect(listed[0]).toMatchObject({ subject: "Deuxième", to: "a@exemple.fr, b@exemple.fr" });
     expect(listed[0]!.from).toContain("ne-pas-repondre@vae.localhost");
     expect(Number.isNaN(Date.parse(listed[0]!.date))).toBe(false);
-    expect((await listStoredEmails(mailDir, { limit: 2 })).map((e) => e.fileName)).toEqual(["outbox-2.eml", "outbox-3.eml"]);
+    expect((await listStoredEmails(mailDir, { limit: 2 })).map((e) => e.fileName)).toEqual([
+      "outbox-2.eml",
+      "outbox-3.eml",
+    ]);
 
     const one = await readStoredEmail(mailDir, "outbox-1.eml");
     expect(one).toMatchObject({
@@ -89,7 +99,16 @@ describe("mailer writing .eml files (no SMTP server)", () => {
 
   it("reads only bare .eml names inside the mail folder", async () => {
     expect(await readStoredEmail(mailDir, "absent.eml")).toBeNull();
-    for (const name of ["../x.eml", "..%2Fx.eml", "sub/outbox-1.eml", "/etc/passwd.eml", "a\\b.eml", "outbox-1", "outbox-1.eml.txt", ""]) {
+    for (const name of [
+      "../x.eml",
+      "..%2Fx.eml",
+      "sub/outbox-1.eml",
+      "/etc/passwd.eml",
+      "a\\b.eml",
+      "outbox-1",
+      "outbox-1.eml.txt",
+      "",
+    ]) {
       expect(await readStoredEmail(mailDir, name), name).toBeNull();
     }
     expect(await listStoredEmails(path.join(mailDir, "absent"), { limit: 5 })).toEqual([]);

@@ -77,7 +77,10 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       .returning("id")
       .executeTakeFirstOrThrow();
     await expect(
-      db.insertInto("user_roles").values({ user_id: user.id, role: "superuser" as never, granted_by: null }).execute(),
+      db
+        .insertInto("user_roles")
+        .values({ user_id: user.id, role: "superuser" as never, granted_by: null })
+        .execute(),
     ).rejects.toThrow();
   });
 });

@@ -27,7 +27,8 @@ const sentBy = new Map<string, number>();
 beforeAll(async () => {
   if (!serverUrl) return;
   database = await createServerDatabase("vae_multi");
-  for (let i = 0; i < 3; i++) handles.push(await openDatabase({ kind: "server", url: database.url, maxConnections: 4 }));
+  for (let i = 0; i < 3; i++)
+    handles.push(await openDatabase({ kind: "server", url: database.url, maxConnections: 4 }));
   await migrateToLatest(handles[0]!.db);
   await seedCertifications(handles[0]!.db);
   smtp = await startSmtpTestServer({ delayMs: 100 });
@@ -41,7 +42,11 @@ afterAll(async () => {
 });
 
 function worker(db: Kysely<Database>, owner: string): RunningWorker {
-  const mailer = createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: smtp.url, mailDir: filesDir });
+  const mailer = createMailer({
+    from: "Portail VAE <ne-pas-repondre@vae.localhost>",
+    smtpUrl: smtp.url,
+    mailDir: filesDir,
+  });
   const storage = createStorage({ kind: "local", root: filesDir });
   return startWorker({
     intervalSeconds: 0.2,
@@ -88,7 +93,13 @@ describe.skipIf(!serverUrl)("two portals' workers on one PostgreSQL database", (
       await expect
         .poll(
           async () => {
-            const timers = await writer.selectFrom("timers").select("id").where("fired_at", "is", null).where("cancelled_at", "is", null).where("due_at", "<=", new Date()).execute();
+            const timers = await writer
+              .selectFrom("timers")
+              .select("id")
+              .where("fired_at", "is", null)
+              .where("cancelled_at", "is", null)
+              .where("due_at", "<=", new Date())
+              .execute();
             const messages = await writer.selectFrom("outbox").select("id").where("processed_at", "is", null).execute();
             return { timers: timers.length, messages: messages.length };
           },
@@ -100,13 +111,24 @@ describe.skipIf(!serverUrl)("two portals' workers on one PostgreSQL database", (
     }
 
     for (const { candidacyId } of await writer.selectFrom("candidacies").select("id as candidacyId").execute()) {
-      const events = await writer.selectFrom("candidacy_events").select("event_type").where("candidacy_id", "=", candidacyId).execute();
+      const events = await writer
+        .selectFrom("candidacy_events")
+        .select("event_type")
+        .where("candidacy_id", "=", candidacyId)
+        .execute();
       expect(events.filter((e) => e.event_type === "ADMISSIBILITY_SILENCE_ELAPSED")).toHaveLength(1);
-      const mails = await writer.selectFrom("outbox").select("payload").where("candidacy_id", "=", candidacyId).where("topic", "=", "email").execute();
+      const mails = await writer
+        .selectFrom("outbox")
+        .select("payload")
+        .where("candidacy_id", "=", candidacyId)
+        .where("topic", "=", "email")
+        .execute();
       expect(mails.filter((m) => m.payload.email === "admissible_by_silence")).toHaveLength(1);
       expect(mails.filter((m) => m.payload.email === "admissibility_deadline_reminder")).toHaveLength(2);
     }
-    const ids = (await writer.selectFrom("outbox").select("id").where("topic", "=", "email").execute()).map((r) => `outbox-${r.id}@vae-portal`);
+    const ids = (await writer.selectFrom("outbox").select("id").where("topic", "=", "email").execute()).map(
+      (r) => `outbox-${r.id}@vae-portal`,
+    );
     const counts = smtp.countsByMessageId();
     expect([...counts.keys()].sort()).toEqual(ids.sort());
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);

@@ -34,9 +34,19 @@ describe(`notifications (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGl
     await attachRequestDocuments(db, id);
     const candidate = { type: "user" as const, userId: candidateId, role: "candidate" as const };
     const officer = { type: "user" as const, userId: officerId, role: "admissibility_officer" as const };
-    await sendCandidacyEvent(db, id, { type: "SUBMIT_REQUEST", sworn: true, actor: candidate, at: "2026-03-02T09:00:00.000Z" });
+    await sendCandidacyEvent(db, id, {
+      type: "SUBMIT_REQUEST",
+      sworn: true,
+      actor: candidate,
+      at: "2026-03-02T09:00:00.000Z",
+    });
     await sendCandidacyEvent(db, id, { type: "OPEN_REVIEW", actor: officer, at: "2026-03-03T09:00:00.000Z" });
-    await sendCandidacyEvent(db, id, { type: "MARK_INCOMPLETE", reason: "Il manque l'attestation de l'employeur <Durand & Fils>.", actor: officer, at: "2026-03-04T09:00:00.000Z" });
+    await sendCandidacyEvent(db, id, {
+      type: "MARK_INCOMPLETE",
+      reason: "Il manque l'attestation de l'employeur <Durand & Fils>.",
+      actor: officer,
+      at: "2026-03-04T09:00:00.000Z",
+    });
 
     expect(await deliverOutbox(db, deliver, new Date("2026-03-04T09:00:01.000Z"))).toEqual({ delivered: 2, failed: 0 });
     const stored = await listStoredEmails(mailDir);
@@ -50,7 +60,9 @@ describe(`notifications (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGl
     expect(body.text).toContain("https://vae.exemple.fr/");
 
     // A second pass sends nothing new: every message is delivered once.
-    expect(await runWorkerOnce(db, deliver, new Date("2026-03-04T10:00:00.000Z"))).toMatchObject({ outbox: { delivered: 0, failed: 0 } });
+    expect(await runWorkerOnce(db, deliver, new Date("2026-03-04T10:00:00.000Z"))).toMatchObject({
+      outbox: { delivered: 0, failed: 0 },
+    });
     expect(readdirSync(mailDir).filter((f) => f.endsWith(".eml"))).toHaveLength(2);
   });
 });

@@ -58,7 +58,12 @@ async function pendingEmails(count: number): Promise<{ candidacyId: string; cand
       availableAt: at,
     })),
   );
-  const rows = await db.selectFrom("outbox").select("id").where("candidacy_id", "=", created.candidacyId).orderBy("id").execute();
+  const rows = await db
+    .selectFrom("outbox")
+    .select("id")
+    .where("candidacy_id", "=", created.candidacyId)
+    .orderBy("id")
+    .execute();
   return { candidacyId: created.candidacyId, candidateId, ids: rows.map((r) => r.id) };
 }
 
@@ -125,9 +130,14 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
     }
     // A dead letter is never claimed again, however late it is.
     const deliver = async () => {};
-    expect(await deliverOutbox(db, deliver, new Date(Date.now() + 86_400_000), { maxAttempts: 3 })).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox(db, deliver, new Date(Date.now() + 86_400_000), { maxAttempts: 3 })).toEqual({
+      delivered: 0,
+      failed: 0,
+    });
     const { letters } = await readDeadLetters(db);
-    expect(letters).toMatchObject([{ id: ids[0], topic: "email", emailKind: "request_received", attempts: 3, recipientRoles: ["candidate"] }]);
+    expect(letters).toMatchObject([
+      { id: ids[0], topic: "email", emailKind: "request_received", attempts: 3, recipientRoles: ["candidate"] },
+    ]);
     expect(letters[0]!.candidacyReference).toMatch(/^VAE-\d{4}-[0-9A-F]{8}$/);
   });
 
@@ -168,9 +178,13 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
 
   it("lets an admin put a dead letter back to pending, recorded in the audit log, and the worker then delivers it", async () => {
     const { ids } = await pendingEmails(3);
-    await deliverOutbox(db, async () => {
-      throw new UndeliverableError("Unknown outbox topic");
-    }, new Date());
+    await deliverOutbox(
+      db,
+      async () => {
+        throw new UndeliverableError("Unknown outbox topic");
+      },
+      new Date(),
+    );
     expect((await readDeadLetters(db)).total).toBe(3);
     const adminId = await createUser(db, "admin", "Adèle Admin");
 
@@ -181,8 +195,14 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
     const audit = await listAuditEvents(db, { subjectType: "outbox_message", subjectId: ids[0]! });
     expect(audit).toMatchObject([{ action: "OUTBOX_MESSAGE_RETRIED", actorRole: "admin", ip: "127.0.0.1" }]);
 
-    expect(await retryDeadLetters(db, { userId: adminId }, { id: ids[0]! }, { ip: null })).toMatchObject({ ok: false, status: 409 });
-    expect(await retryDeadLetters(db, { userId: adminId }, { id: "999999999" }, { ip: null })).toMatchObject({ ok: false, status: 404 });
+    expect(await retryDeadLetters(db, { userId: adminId }, { id: ids[0]! }, { ip: null })).toMatchObject({
+      ok: false,
+      status: 409,
+    });
+    expect(await retryDeadLetters(db, { userId: adminId }, { id: "999999999" }, { ip: null })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
 
     const smtp = await startSmtpTestServer();
     try {
@@ -216,7 +236,11 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
     });
     try {
       await expect
-        .poll(async () => (await db.selectFrom("outbox").select("locked_by").where("id", "=", ids[0]!).executeTakeFirstOrThrow()).locked_by)
+        .poll(
+          async () =>
+            (await db.selectFrom("outbox").select("locked_by").where("id", "=", ids[0]!).executeTakeFirstOrThrow())
+              .locked_by,
+        )
         .toBe("portal-a");
       const stopped = await worker.stop(300);
       expect(stopped.released).toEqual([ids[0]]);
@@ -228,7 +252,10 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
     const smtp = await startSmtpTestServer();
     try {
       // The default lease (two minutes) would still hold it had it not been given back.
-      expect(await deliverOutbox(db, smtpDeliverer(smtp), new Date(), { owner: "portal-b" })).toEqual({ delivered: 1, failed: 0 });
+      expect(await deliverOutbox(db, smtpDeliverer(smtp), new Date(), { owner: "portal-b" })).toEqual({
+        delivered: 1,
+        failed: 0,
+      });
       expect([...smtp.countsByMessageId().entries()]).toEqual([[`outbox-${ids[0]}@vae-portal`, 1]]);
     } finally {
       await smtp.close();
@@ -238,10 +265,17 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   it("lets a stopping worker finish the message in hand, then claims nothing more", async () => {
     const { ids } = await pendingEmails(4);
     const smtp = await startSmtpTestServer({ delayMs: 400 });
-    const worker = startWorker({ intervalSeconds: 0.05, getDb: async () => db, deliverer: () => smtpDeliverer(smtp), delivery: { owner: "portal-c" } });
+    const worker = startWorker({
+      intervalSeconds: 0.05,
+      getDb: async () => db,
+      deliverer: () => smtpDeliverer(smtp),
+      delivery: { owner: "portal-c" },
+    });
     try {
       await expect
-        .poll(async () => (await db.selectFrom("outbox").select("id").where("locked_by", "=", "portal-c").execute()).length)
+        .poll(
+          async () => (await db.selectFrom("outbox").select("id").where("locked_by", "=", "portal-c").execute()).length,
+        )
         .toBe(1);
       expect(await worker.stop(5000)).toEqual({ released: [] });
       expect(smtp.received).toHaveLength(1);
@@ -257,7 +291,14 @@ describe(`outbox delivery (${process.env.DATABASE_URL ? "PostgreSQL server" : "P
   it("makes a message whose every attempt was interrupted (a worker that keeps crashing) a dead letter", async () => {
     const { ids } = await pendingEmails(1);
     for (let i = 0; i < 3; i++) {
-      expect(await claimOutboxMessage(db, { availableBy: new Date(), leaseSeconds: 0.05, owner: `crashing-${i}`, maxAttempts: 3 })).toMatchObject({ id: ids[0] });
+      expect(
+        await claimOutboxMessage(db, {
+          availableBy: new Date(),
+          leaseSeconds: 0.05,
+          owner: `crashing-${i}`,
+          maxAttempts: 3,
+        }),
+      ).toMatchObject({ id: ids[0] });
       await sleep(80);
     }
     const deliver = async () => {};

@@ -16,8 +16,26 @@ afterAll(async () => {
 
 async function rowCounts() {
   const db = testDb.handle.db;
-  const count = async (table: "certifications" | "referential_versions" | "blocs" | "competencies" | "activities" | "criteria" | "evaluation_modalities" | "evaluation_weights" | "audit_events") =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+  const count = async (
+    table:
+      | "certifications"
+      | "referential_versions"
+      | "blocs"
+      | "competencies"
+      | "activities"
+      | "criteria"
+      | "evaluation_modalities"
+      | "evaluation_weights"
+      | "audit_events",
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     certifications: await count("certifications"),
     versions: await count("referential_versions"),
@@ -31,7 +49,9 @@ async function rowCounts() {
   };
 }
 
-const expectedActivities = cqpCommercialSedentaire.referential.blocs.flatMap((b) => b.competencies).reduce((n, c) => n + c.activities.length, 0);
+const expectedActivities = cqpCommercialSedentaire.referential.blocs
+  .flatMap((b) => b.competencies)
+  .reduce((n, c) => n + c.activities.length, 0);
 const expectedCriteria = cqpCommercialSedentaire.referential.blocs
   .flatMap((b) => b.competencies)
   .reduce((n, c) => n + c.criterionGroup.criteria.length, 0);
@@ -61,9 +81,25 @@ describe(`referential seed (${process.env.DATABASE_URL ? "PostgreSQL server" : "
     const view = (await getReferentialVersion(db, version!.id))!;
     expect(view.blocs.map((b) => b.competencies.length)).toEqual([7, 6, 6]);
     expect(view.blocs.flatMap((b) => b.competencies.map((c) => c.code))).toEqual([
-      "C1.1", "C1.2", "C1.3", "C1.4", "C1.5", "C1.6", "C1.7",
-      "C2.1", "C2.2", "C2.3", "C2.4", "C2.5", "C2.6",
-      "C3.1", "C3.2", "C3.3", "C3.4", "C3.5", "C3.6",
+      "C1.1",
+      "C1.2",
+      "C1.3",
+      "C1.4",
+      "C1.5",
+      "C1.6",
+      "C1.7",
+      "C2.1",
+      "C2.2",
+      "C2.3",
+      "C2.4",
+      "C2.5",
+      "C2.6",
+      "C3.1",
+      "C3.2",
+      "C3.3",
+      "C3.4",
+      "C3.5",
+      "C3.6",
     ]);
     const c12 = view.blocs[0]!.competencies[1]!;
     expect(c12.criteriaHeading).toBe("Qualité du sourcing");
@@ -80,7 +116,11 @@ describe(`referential seed (${process.env.DATABASE_URL ? "PostgreSQL server" : "
       }
       expect(bloc.modalities.map((m) => m.title)).toEqual(definition[i]!.modalities.map((m) => m.title));
     }
-    expect(view.rule).toMatchObject({ blocMeanThresholdPercent: "70.0", competencyFloorPercent: "50.0", evaluatorTolerancePoints: "15.0" });
+    expect(view.rule).toMatchObject({
+      blocMeanThresholdPercent: "70.0",
+      competencyFloorPercent: "50.0",
+      evaluatorTolerancePoints: "15.0",
+    });
     expect(view.rule.weights.map((w) => [w.kind, w.weightPercent])).toEqual([
       ["questionnaire", 30],
       ["tutor_observation", 20],

@@ -44,7 +44,11 @@ afterAll(async () => {
 });
 
 const post = (server: Server, path: string, headers: Record<string, string>) =>
-  fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: "a=1" });
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    body: "a=1",
+  });
 
 describe("request guards on a running Express server", () => {
   it("refuses a cross-origin Remix data request with a French 403 page, before any handler runs", async () => {

@@ -16,8 +16,17 @@ let adminId: string;
 beforeAll(async () => {
   testDb = await createTestDatabase();
   installDatabaseHandle(testDb.handle);
-  const candidate = await signUpCandidate(testDb.handle.db, { email: "c@exemple.fr", fullName: "Can Didat", password: "Tartelette-2026" }, { ip: null });
-  const admin = await createStaffAccount(testDb.handle.db, "system", { email: "a@exemple.fr", fullName: "Ad Min", password: "Clafoutis-2026", roles: ["admin"] });
+  const candidate = await signUpCandidate(
+    testDb.handle.db,
+    { email: "c@exemple.fr", fullName: "Can Didat", password: "Tartelette-2026" },
+    { ip: null },
+  );
+  const admin = await createStaffAccount(testDb.handle.db, "system", {
+    email: "a@exemple.fr",
+    fullName: "Ad Min",
+    password: "Clafoutis-2026",
+    roles: ["admin"],
+  });
   candidateId = candidate.ok ? candidate.value.userId : "";
   adminId = admin.ok ? admin.value.userId : "";
 });
@@ -85,7 +94,9 @@ describe(`sessions and role gate (${process.env.DATABASE_URL ? "PostgreSQL serve
     const { request: first } = await loggedInRequest(candidateId);
     const second = await startSession(first, candidateId, { ip: null });
     expect(await getSessionUserId(first)).toBeNull();
-    expect(await getSessionUserId(new Request("http://localhost/", { headers: { Cookie: cookiePair(second) } }))).toBe(candidateId);
+    expect(await getSessionUserId(new Request("http://localhost/", { headers: { Cookie: cookiePair(second) } }))).toBe(
+      candidateId,
+    );
   });
 
   it("gives a candidate a 403 on a staff page, with a message that names nothing", async () => {

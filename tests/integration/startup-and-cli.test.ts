@@ -47,7 +47,10 @@ describe(`start-up preparation (${process.env.DATABASE_URL ? "PostgreSQL server"
   });
 
   it("creates no demo account when they are off", async () => {
-    const config = { ...parseConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), "vae-start-")) }), demoAccounts: false };
+    const config = {
+      ...parseConfig({ DATA_DIR: mkdtempSync(path.join(tmpdir(), "vae-start-")) }),
+      demoAccounts: false,
+    };
     const prepared = await preparePortal(config);
     expect(prepared.demoAccounts).toEqual([]);
   });
@@ -76,10 +79,14 @@ describe(`npm run user:create (${process.env.DATABASE_URL ? "PostgreSQL server" 
   async function cli(args: string[]) {
     const fullEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: testDb.url ?? "" };
     try {
-      const { stdout, stderr } = await run(path.join(root, "node_modules/.bin/tsx"), ["scripts/user-create.ts", ...args], {
-        cwd: root,
-        env: fullEnv,
-      });
+      const { stdout, stderr } = await run(
+        path.join(root, "node_modules/.bin/tsx"),
+        ["scripts/user-create.ts", ...args],
+        {
+          cwd: root,
+          env: fullEnv,
+        },
+      );
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };
@@ -98,20 +105,42 @@ describe(`npm run user:create (${process.env.DATABASE_URL ? "PostgreSQL server" 
   }
 
   it("creates a staff account with several roles and a generated password shown once", async () => {
-    const result = await cli(["--email", "Jury.Pro@Exemple.fr", "--name", "Jules Pro", "--role", "evaluator", "--role", "certifier_staff"]);
+    const result = await cli([
+      "--email",
+      "Jury.Pro@Exemple.fr",
+      "--name",
+      "Jules Pro",
+      "--role",
+      "evaluator",
+      "--role",
+      "certifier_staff",
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Account created for jury.pro@exemple.fr with role(s): evaluator, certifier_staff.");
+    expect(result.stdout).toContain(
+      "Account created for jury.pro@exemple.fr with role(s): evaluator, certifier_staff.",
+    );
     const password = /Password \(shown once\): (\S+)/.exec(result.stdout)?.[1];
     expect(password).toBeTruthy();
     await withCliDatabase(async (db) => {
       const user = (await findUserByEmail(db, "jury.pro@exemple.fr"))!;
       expect((await getUserWithRoles(db, user.id))!.roles).toEqual(["evaluator", "certifier_staff"]);
-      expect((await authenticate(db, { email: "jury.pro@exemple.fr", password: password! }, { ip: "127.0.0.1" })).ok).toBe(true);
+      expect(
+        (await authenticate(db, { email: "jury.pro@exemple.fr", password: password! }, { ip: "127.0.0.1" })).ok,
+      ).toBe(true);
     });
   }, 60_000);
 
   it("refuses a duplicate e-mail, an unknown role and a weak password, creating nothing", async () => {
-    const duplicate = await cli(["--email", "jury.pro@exemple.fr", "--name", "Autre", "--role", "admin", "--password", "Fougasse-2026"]);
+    const duplicate = await cli([
+      "--email",
+      "jury.pro@exemple.fr",
+      "--name",
+      "Autre",
+      "--role",
+      "admin",
+      "--password",
+      "Fougasse-2026",
+    ]);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain("Un compte existe déjà avec cette adresse e-mail");
     const badRole = await cli(["--email", "x@exemple.fr", "--name", "X Y", "--role", "superuser"]);

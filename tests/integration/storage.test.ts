@@ -6,15 +6,14 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ListedObject,
-  LocalStorage,
   ObjectNotFoundError,
   type ObjectStorage,
-  S3Storage,
+  type S3Storage,
   contentDisposition,
   createStorage,
 } from "../../app/services/storage";
 import { type TestS3Server, startS3Server } from "./support/s3-server";
-import { type StorageBackend, STORAGE_BACKENDS, filesUnder } from "./support/storage-backends";
+import { type StorageBackend, STORAGE_BACKENDS } from "./support/storage-backends";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024; // what Remix's multipart parser hands over
@@ -86,7 +85,9 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
   ])("stores a %s stream byte for byte, with its size and content type", async (_label, size) => {
     const data = randomBytes(size);
     const key = `exact/${size}.bin`;
-    await expect(storage.put(key, new TestBody(data), { contentType: "application/pdf", contentLength: size })).resolves.toEqual({ size });
+    await expect(
+      storage.put(key, new TestBody(data), { contentType: "application/pdf", contentLength: size }),
+    ).resolves.toEqual({ size });
     expect(await storage.head(key)).toEqual({ size, contentType: "application/pdf" });
     const got = await storage.get(key);
     expect(got).toMatchObject({ size, contentType: "application/pdf" });
@@ -101,12 +102,16 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
       yield new TextEncoder().encode("employeur — signée");
     }
     const size = Buffer.byteLength("Attestation employeur — signée");
-    await expect(storage.put("iter/a.txt", parts(), { contentType: "text/plain; charset=utf-8" })).resolves.toEqual({ size });
+    await expect(storage.put("iter/a.txt", parts(), { contentType: "text/plain; charset=utf-8" })).resolves.toEqual({
+      size,
+    });
     const got = await storage.get("iter/a.txt");
     expect(got?.contentType).toBe("text/plain; charset=utf-8");
     expect((await readAll(got!.body)).toString("utf8")).toBe("Attestation employeur — signée");
 
-    await expect(storage.put("iter/empty", Readable.from([]), { contentType: "application/octet-stream" })).resolves.toEqual({ size: 0 });
+    await expect(
+      storage.put("iter/empty", Readable.from([]), { contentType: "application/octet-stream" }),
+    ).resolves.toEqual({ size: 0 });
     expect(await storage.head("iter/empty")).toEqual({ size: 0, contentType: "application/octet-stream" });
     expect((await readAll((await storage.get("iter/empty"))!.body)).length).toBe(0);
   });
@@ -156,7 +161,14 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
       return listed.sort();
     };
     const all = await listAll(storage, "list/");
-    expect(all.map((o) => o.key).sort()).toEqual(["list/a-b", "list/a/1", "list/a/2", "list/a0", "list/ab/3", "list/b/1"]);
+    expect(all.map((o) => o.key).sort()).toEqual([
+      "list/a-b",
+      "list/a/1",
+      "list/a/2",
+      "list/a0",
+      "list/ab/3",
+      "list/b/1",
+    ]);
     for (const object of all) {
       expect(object.size).toBe(object.key.length);
       expect(object.lastModified).toBeInstanceOf(Date);
@@ -186,7 +198,9 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
     "x".repeat(201),
     `${"x/".repeat(256)}x`,
   ])("refuses the key %j for every operation", async (key) => {
-    await expect(storage.put(key, Readable.from([Buffer.from("x")]), { contentType: "text/plain" })).rejects.toThrow(/Invalid storage key/);
+    await expect(storage.put(key, Readable.from([Buffer.from("x")]), { contentType: "text/plain" })).rejects.toThrow(
+      /Invalid storage key/,
+    );
     await expect(storage.get(key)).rejects.toThrow(/Invalid storage key/);
     await expect(storage.head(key)).rejects.toThrow(/Invalid storage key/);
     await expect(storage.delete(key)).rejects.toThrow(/Invalid storage key/);
@@ -201,18 +215,26 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
     expect(await storage.head(longest)).toEqual({ size: 4, contentType: "text/plain" });
     await expect(listAll(storage, "/etc")).rejects.toThrow(/Invalid storage prefix/);
     await expect(listAll(storage, "../")).rejects.toThrow(/Invalid storage prefix/);
-    for (const contentType of ["", "pdf", "text/plain\r\nX-Injected: 1", "text/plain; name=\"é\""]) {
-      await expect(storage.put("ct/x", Readable.from([Buffer.from("x")]), { contentType })).rejects.toThrow(/Invalid content type/);
+    for (const contentType of ["", "pdf", "text/plain\r\nX-Injected: 1", 'text/plain; name="é"']) {
+      await expect(storage.put("ct/x", Readable.from([Buffer.from("x")]), { contentType })).rejects.toThrow(
+        /Invalid content type/,
+      );
     }
     expect(await storage.head("ct/x")).toBeNull();
   });
 
   it("stores nothing when the body is not as long as announced", async () => {
     await expect(
-      storage.put("length/short", Readable.from([Buffer.from("12345")]), { contentType: "text/plain", contentLength: 10 }),
+      storage.put("length/short", Readable.from([Buffer.from("12345")]), {
+        contentType: "text/plain",
+        contentLength: 10,
+      }),
     ).rejects.toThrow(/has 5 bytes, 10 were announced/);
     await expect(
-      storage.put("length/long", new TestBody(randomBytes(9 * MiB)), { contentType: "text/plain", contentLength: 1000 }),
+      storage.put("length/long", new TestBody(randomBytes(9 * MiB)), {
+        contentType: "text/plain",
+        contentLength: 1000,
+      }),
     ).rejects.toThrow(/more than 1000 bytes/);
     expect(await listAll(storage, "length/")).toEqual([]);
     expect(await backend.leftovers()).toEqual([]);
@@ -220,7 +242,9 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
 
   it("leaves nothing at the key when the body fails mid-stream (after the first 5 MiB part on S3)", async () => {
     const body = new TestBody(randomBytes(9 * MiB), "error");
-    await expect(storage.put("failed/new", body, { contentType: "application/pdf" })).rejects.toThrow("the client went away");
+    await expect(storage.put("failed/new", body, { contentType: "application/pdf" })).rejects.toThrow(
+      "the client went away",
+    );
     expect(body.sent).toBe(9 * MiB);
     expect(await storage.head("failed/new")).toBeNull();
     expect(await listAll(storage, "failed/")).toEqual([]);
@@ -251,7 +275,10 @@ describe.each(STORAGE_BACKENDS)("$name storage", ({ name, start }) => {
 
     // An already aborted signal stores nothing at all.
     await expect(
-      storage.put("aborted/y", Readable.from([Buffer.from("x")]), { contentType: "text/plain", signal: AbortSignal.abort() }),
+      storage.put("aborted/y", Readable.from([Buffer.from("x")]), {
+        contentType: "text/plain",
+        signal: AbortSignal.abort(),
+      }),
     ).rejects.toMatchObject({ name: "AbortError" });
     expect(await storage.head("aborted/y")).toBeNull();
   });
@@ -281,7 +308,11 @@ describe("s3 storage only", () => {
     const data = randomBytes(2 * MiB);
     await storage.put("evidence/42/abc", new TestBody(data), { contentType: "application/pdf" });
 
-    const url = await storage.downloadUrl("evidence/42/abc", { expiresInSeconds: 60, fileName: "Relevé « final ».pdf", inline: false });
+    const url = await storage.downloadUrl("evidence/42/abc", {
+      expiresInSeconds: 60,
+      fileName: "Relevé « final ».pdf",
+      inline: false,
+    });
     expect(url.startsWith(`${server.endpoint}/vae-presign/evidence/42/abc?`)).toBe(true);
     expect(url).toContain("X-Amz-Expires=60");
     const response = await fetch(url);
@@ -294,7 +325,12 @@ describe("s3 storage only", () => {
     expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(data));
 
     const inline = await fetch(
-      await storage.downloadUrl("evidence/42/abc", { expiresInSeconds: 300, fileName: "scan.txt", inline: true, contentType: "text/plain" }),
+      await storage.downloadUrl("evidence/42/abc", {
+        expiresInSeconds: 300,
+        fileName: "scan.txt",
+        inline: true,
+        contentType: "text/plain",
+      }),
     );
     expect(inline.headers.get("content-disposition")).toBe(`inline; filename="scan.txt"; filename*=UTF-8''scan.txt`);
     expect(inline.headers.get("content-type")).toBe("text/plain");
@@ -308,14 +344,21 @@ describe("s3 storage only", () => {
     expect(await storage.client.config.responseChecksumValidation()).toBe("WHEN_REQUIRED");
     const data = randomBytes(200_000);
     await storage.client.send(
-      new PutObjectCommand({ Bucket: server.bucket, Key: "raw/stream", Body: new TestBody(data), ContentLength: data.length }),
+      new PutObjectCommand({
+        Bucket: server.bucket,
+        Key: "raw/stream",
+        Body: new TestBody(data),
+        ContentLength: data.length,
+      }),
     );
     const got = await storage.get("raw/stream");
     expect(got?.size).toBe(data.length);
     expect(sha256(await readAll(got!.body))).toBe(sha256(data));
   });
 
-  it("cuts a body into 5 MiB parts at the exact boundaries (one PutObject up to a part), bytes intact", { timeout: 30_000 }, async () => {
+  it("cuts a body into 5 MiB parts at the exact boundaries (one PutObject up to a part), bytes intact", {
+    timeout: 30_000,
+  }, async () => {
     const PART = 5 * MiB;
     const requests: string[] = [];
     server.onRequest((method, url) => requests.push(`${method} ${url}`));
@@ -326,7 +369,9 @@ describe("s3 storage only", () => {
       for (let i = 0; i < size; i += 100_000) chunks.push(data.subarray(i, i + 100_000));
       requests.length = 0;
       const key = `parts/${size}`;
-      expect(await storage.put(key, Readable.from(chunks), { contentType: "application/pdf", contentLength: size })).toEqual({ size });
+      expect(
+        await storage.put(key, Readable.from(chunks), { contentType: "application/pdf", contentLength: size }),
+      ).toEqual({ size });
       const parts = requests.filter((r) => r.startsWith("PUT ") && r.includes("partNumber=")).length;
       expect(parts).toBe(size <= PART ? 0 : Math.ceil(size / PART));
       const got = await storage.get(key);
@@ -337,12 +382,18 @@ describe("s3 storage only", () => {
 
   it("refuses presigned URLs living more than 5 minutes (or less than a second)", async () => {
     for (const expiresInSeconds of [301, 3600, 0, -1, 1.5, Number.NaN]) {
-      await expect(storage.downloadUrl("evidence/42/abc", { expiresInSeconds, fileName: "a.pdf", inline: false })).rejects.toThrow(RangeError);
+      await expect(
+        storage.downloadUrl("evidence/42/abc", { expiresInSeconds, fileName: "a.pdf", inline: false }),
+      ).rejects.toThrow(RangeError);
     }
-    await expect(storage.downloadUrl("../x", { expiresInSeconds: 60, fileName: "a.pdf", inline: false })).rejects.toThrow(/Invalid storage key/);
+    await expect(
+      storage.downloadUrl("../x", { expiresInSeconds: 60, fileName: "a.pdf", inline: false }),
+    ).rejects.toThrow(/Invalid storage key/);
   });
 
-  it("rejects a put, without hanging, when the server stops in the middle of an upload", { timeout: 20_000 }, async () => {
+  it("rejects a put, without hanging, when the server stops in the middle of an upload", {
+    timeout: 20_000,
+  }, async () => {
     const dying = await startS3Server({ bucket: "vae-dying" });
     const dyingStorage = createStorage({
       kind: "s3",

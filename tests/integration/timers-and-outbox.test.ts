@@ -89,7 +89,11 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     const journal = await listCandidacyEvents(handle.db, candidacyId);
     expect(journal.filter((e) => e.eventType === "ADMISSIBILITY_SILENCE_ELAPSED")).toHaveLength(1);
     expect(journal.at(-1)).toMatchObject({ actorRole: "system", toState: "admissible" });
-    const mails = await handle.db.selectFrom("outbox").select("payload").where("candidacy_id", "=", candidacyId).execute();
+    const mails = await handle.db
+      .selectFrom("outbox")
+      .select("payload")
+      .where("candidacy_id", "=", candidacyId)
+      .execute();
     expect(mails.filter((m) => m.payload.email === "admissible_by_silence")).toHaveLength(1);
   });
 
@@ -97,7 +101,11 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     const { candidacyId, candidateId } = await requestFiled(handle.db, "2026-01-10T10:00:00.000Z");
     const officerId = await createUser(handle.db, "admissibility_officer", "Octave Officier");
     const officer = { type: "user" as const, userId: officerId, role: "admissibility_officer" as const };
-    await sendCandidacyEvent(handle.db, candidacyId, { type: "OPEN_REVIEW", actor: officer, at: "2026-01-12T10:00:00.000Z" });
+    await sendCandidacyEvent(handle.db, candidacyId, {
+      type: "OPEN_REVIEW",
+      actor: officer,
+      at: "2026-01-12T10:00:00.000Z",
+    });
     const admitted = await sendCandidacyEvent(handle.db, candidacyId, {
       type: "DECLARE_ADMISSIBLE",
       validityEndsOn: "2026-09-30",
@@ -111,11 +119,18 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
       at: "2026-02-01T10:00:00.000Z",
     });
     const september = await fireDueTimers(handle.db, new Date("2026-09-25T00:00:00.000Z"));
-    expect(september.filter((r) => r.kind === "VALIDITY_REMINDER").map((r) => r.outcome)).toEqual(["notified", "notified"]);
+    expect(september.filter((r) => r.kind === "VALIDITY_REMINDER").map((r) => r.outcome)).toEqual([
+      "notified",
+      "notified",
+    ]);
     await restart();
     const october = await fireDueTimers(handle.db, new Date("2026-10-01T00:00:01.000Z"));
     expect(october.filter((r) => r.kind === "VALIDITY_EXPIRY").map((r) => r.outcome)).toEqual(["event_applied"]);
-    const row = await handle.db.selectFrom("candidacies").select("state").where("id", "=", candidacyId).executeTakeFirstOrThrow();
+    const row = await handle.db
+      .selectFrom("candidacies")
+      .select("state")
+      .where("id", "=", candidacyId)
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe("lapsed");
     expect(await fireDueTimers(handle.db, new Date("2027-01-01T00:00:00.000Z"))).toEqual([]);
   });
@@ -126,7 +141,11 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
       const { candidacyId } = await requestFiled(handle.db, "2026-04-01T08:00:00.000Z");
-      await sendCandidacyEvent(handle.db, candidacyId, { type: "OPEN_REVIEW", actor: officer, at: "2026-04-02T08:00:00.000Z" });
+      await sendCandidacyEvent(handle.db, candidacyId, {
+        type: "OPEN_REVIEW",
+        actor: officer,
+        at: "2026-04-02T08:00:00.000Z",
+      });
       ids.push(candidacyId);
     }
     const due = new Date("2026-06-01T08:00:01.000Z");
@@ -134,14 +153,25 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
       fireDueTimers(handle.db, due),
       fireDueTimers(handle.db, due),
       ...ids.map((id) =>
-        sendCandidacyEvent(handle.db, id, { type: "DECLARE_INADMISSIBLE", reason: "Hors champ du CQP.", actor: officer, at: due.toISOString() }),
+        sendCandidacyEvent(handle.db, id, {
+          type: "DECLARE_INADMISSIBLE",
+          reason: "Hors champ du CQP.",
+          actor: officer,
+          at: due.toISOString(),
+        }),
       ),
     ]);
     for (const id of ids) {
       const journal = await listCandidacyEvents(handle.db, id);
-      const outcomes = journal.filter((e) => ["ADMISSIBILITY_SILENCE_ELAPSED", "DECLARE_INADMISSIBLE"].includes(e.eventType));
+      const outcomes = journal.filter((e) =>
+        ["ADMISSIBILITY_SILENCE_ELAPSED", "DECLARE_INADMISSIBLE"].includes(e.eventType),
+      );
       expect(outcomes).toHaveLength(1);
-      const row = await handle.db.selectFrom("candidacies").select("state").where("id", "=", id).executeTakeFirstOrThrow();
+      const row = await handle.db
+        .selectFrom("candidacies")
+        .select("state")
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow();
       expect(row.state).toBe(outcomes[0]!.eventType === "DECLARE_INADMISSIBLE" ? "inadmissible" : "admissible");
     }
   });
@@ -154,7 +184,12 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
       at: "2026-01-11T10:00:00.000Z",
     });
     // Withdrawal cancels the timers; one that was already claimable is dropped as no longer relevant.
-    const live = await handle.db.selectFrom("timers").select("id").where("candidacy_id", "=", candidacyId).where("cancelled_at", "is", null).execute();
+    const live = await handle.db
+      .selectFrom("timers")
+      .select("id")
+      .where("candidacy_id", "=", candidacyId)
+      .where("cancelled_at", "is", null)
+      .execute();
     expect(live).toEqual([]);
   });
 
@@ -168,20 +203,31 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     // keeps it from other workers until it runs out, whatever time their passes say it is.
     const now = new Date("2026-06-01T10:00:05.000Z");
     const claimedAt = Date.now();
-    const claimed = await claimOutboxMessage(handle.db, { availableBy: now, leaseSeconds: 2, owner: "crashed-worker", maxAttempts: 8 });
+    const claimed = await claimOutboxMessage(handle.db, {
+      availableBy: now,
+      leaseSeconds: 2,
+      owner: "crashed-worker",
+      maxAttempts: 8,
+    });
     expect(claimed?.id).toBe(pending!.id);
 
     const delivered: OutboxMessage[] = [];
     const deliver = async (message: OutboxMessage) => {
       delivered.push(message);
     };
-    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({
+      delivered: 0,
+      failed: 0,
+    });
     await restart();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, claimedAt + 2100 - Date.now())));
     expect(await deliverOutbox(handle.db, deliver, now)).toEqual({ delivered: 1, failed: 0 });
     expect(delivered.map((m) => m.id)).toEqual([pending!.id]);
     expect(delivered[0]!.attempts).toBe(2);
-    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({ delivered: 0, failed: 0 });
+    expect(await deliverOutbox(handle.db, deliver, new Date(now.getTime() + 3600_000))).toEqual({
+      delivered: 0,
+      failed: 0,
+    });
 
     await requestFiled(handle.db, "2026-06-02T10:00:00.000Z");
     const failing = async () => {
@@ -189,10 +235,17 @@ describe(`timers and outbox (${serverUrl ? "PostgreSQL server" : "PGlite"})`, ()
     };
     const later = new Date("2026-06-02T10:00:05.000Z");
     expect(await deliverOutbox(handle.db, failing, later)).toEqual({ delivered: 0, failed: 1 });
-    const failed = await handle.db.selectFrom("outbox").selectAll().where("processed_at", "is", null).executeTakeFirstOrThrow();
+    const failed = await handle.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("processed_at", "is", null)
+      .executeTakeFirstOrThrow();
     expect(failed.last_error).toBe("SMTP indisponible");
     // Retried after a delay counted from the clock at the failure, not from the pass's start.
     expect(failed.available_at.getTime()).toBeGreaterThan(Math.max(later.getTime(), Date.now()));
-    expect(await deliverOutbox(handle.db, deliver, new Date(failed.available_at.getTime() + 1000))).toEqual({ delivered: 1, failed: 0 });
+    expect(await deliverOutbox(handle.db, deliver, new Date(failed.available_at.getTime() + 1000))).toEqual({
+      delivered: 1,
+      failed: 0,
+    });
   });
 });

@@ -8,7 +8,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UPLOAD_LEFTOVER_GRACE_MS, sweepOrphanObjects, sweepUploadLeftovers } from "../../app/services/documents.server";
+import {
+  UPLOAD_LEFTOVER_GRACE_MS,
+  sweepOrphanObjects,
+  sweepUploadLeftovers,
+} from "../../app/services/documents.server";
 import { type LocalStorage, createStorage } from "../../app/services/storage";
 import { preparePortal } from "../../app/startup.server";
 import { installDatabaseHandle } from "../../app/utils/db.server";
@@ -47,7 +51,9 @@ function leftover(file: string, ageMs: number): void {
 /** The debris of two crashed uploads (2 h old), one upload in progress (fresh), and what is not debris. */
 async function scatter(storageRoot: string, spoolDirectory: string) {
   const storage = createStorage({ kind: "local", root: storageRoot }) as LocalStorage;
-  await storage.put("candidacies/7/files/aaaa", Readable.from([Buffer.from("%PDF-1.7 kept")]), { contentType: "application/pdf" });
+  await storage.put("candidacies/7/files/aaaa", Readable.from([Buffer.from("%PDF-1.7 kept")]), {
+    contentType: "application/pdf",
+  });
   const files = "candidacies/7/files";
   leftover(path.join(storageRoot, files, ".bbbb~0123456789abcdef.tmp"), 2 * HOUR);
   leftover(path.join(storageRoot, files, ".bbbb~0123456789abcdef.meta"), 2 * HOUR);
@@ -61,7 +67,11 @@ async function scatter(storageRoot: string, spoolDirectory: string) {
   return {
     storage,
     removed: {
-      storageFiles: [`${files}/.bbbb~0123456789abcdef.meta`, `${files}/.bbbb~0123456789abcdef.tmp`, `${files}/cccc~meta.json`],
+      storageFiles: [
+        `${files}/.bbbb~0123456789abcdef.meta`,
+        `${files}/.bbbb~0123456789abcdef.tmp`,
+        `${files}/cccc~meta.json`,
+      ],
       spoolFiles: [`vae-upload-${"1".repeat(32)}.part`],
     },
     kept: {
@@ -103,7 +113,10 @@ describe(`leftovers of interrupted uploads (${process.env.DATABASE_URL ? "Postgr
     expect(await filesUnder(storageRoot)).toEqual(scene.kept.storage);
     expect((await readdir(spoolDirectory)).sort()).toEqual(scene.kept.spool);
     // An hour later the upload that was in progress is debris too.
-    const later = await sweepUploadLeftovers(scene.storage, { now: new Date(Date.now() + UPLOAD_LEFTOVER_GRACE_MS), spoolDirectory });
+    const later = await sweepUploadLeftovers(scene.storage, {
+      now: new Date(Date.now() + UPLOAD_LEFTOVER_GRACE_MS),
+      spoolDirectory,
+    });
     expect(sorted(later)).toEqual({
       storageFiles: ["candidacies/7/files/.dddd~fedcba9876543210.tmp"],
       spoolFiles: [`vae-upload-${"2".repeat(32)}.part`],
@@ -113,18 +126,24 @@ describe(`leftovers of interrupted uploads (${process.env.DATABASE_URL ? "Postgr
   it("of a process killed mid-upload (kill -9) are removed by the sweep", async () => {
     const storageRoot = folder("crash");
     const spoolDirectory = folder("crash-spool");
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "tests/integration/support/crash-upload.ts"], {
-      cwd: root,
-      env: { ...process.env, STORAGE_ROOT: storageRoot, SPOOL_DIR: spoolDirectory },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ["--import", "tsx", "tests/integration/support/crash-upload.ts"],
+      {
+        cwd: root,
+        env: { ...process.env, STORAGE_ROOT: storageRoot, SPOOL_DIR: spoolDirectory },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     const exited = new Promise((resolve) => child.once("exit", resolve));
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on("data", () => output.includes("writing") && resolve());
-      child.once("exit", (code) => reject(new Error(`the uploading process exited (${code}) before writing:\n${output}`)));
+      child.once("exit", (code) =>
+        reject(new Error(`the uploading process exited (${code}) before writing:\n${output}`)),
+      );
     });
     child.kill("SIGKILL");
     await exited;
@@ -136,9 +155,15 @@ describe(`leftovers of interrupted uploads (${process.env.DATABASE_URL ? "Postgr
     // Just after the crash the files are within the grace period, as an upload in progress would be.
     expect(await sweepUploadLeftovers(storage, { spoolDirectory })).toEqual({ storageFiles: [], spoolFiles: [] });
 
-    const sweep = await sweepOrphanObjects(testDb.handle.db, storage, new Date(Date.now() + UPLOAD_LEFTOVER_GRACE_MS + 1000), undefined, {
-      spoolDirectory,
-    });
+    const sweep = await sweepOrphanObjects(
+      testDb.handle.db,
+      storage,
+      new Date(Date.now() + UPLOAD_LEFTOVER_GRACE_MS + 1000),
+      undefined,
+      {
+        spoolDirectory,
+      },
+    );
     expect(sweep.leftovers.storageFiles.sort()).toEqual(debris);
     expect(sweep.leftovers.spoolFiles).toHaveLength(1);
     expect(await filesUnder(storageRoot)).toEqual([]);

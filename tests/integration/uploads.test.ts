@@ -20,7 +20,7 @@ import {
   receiveUpload,
 } from "../../app/services/uploads/receive-upload.server";
 import * as samples from "../fixtures/files/samples";
-import { type StorageBackend, STORAGE_BACKENDS, filesUnder } from "./support/storage-backends";
+import { type StorageBackend, STORAGE_BACKENDS } from "./support/storage-backends";
 
 const MiB = 1024 * 1024;
 const CHUNK = 64 * 1024;
@@ -50,7 +50,8 @@ function multipartRequest(parts: Part[], behaviour: BodyBehaviour = {}): { reque
   for (const part of parts) {
     const disposition =
       `form-data; name="${part.name}"` + (part.filename === undefined ? "" : `; filename="${part.filename}"`);
-    const type = part.filename === undefined ? "" : `Content-Type: ${part.contentType ?? "application/octet-stream"}\r\n`;
+    const type =
+      part.filename === undefined ? "" : `Content-Type: ${part.contentType ?? "application/octet-stream"}\r\n`;
     pieces.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`, "utf8"));
     pieces.push(Buffer.isBuffer(part.data) ? part.data : Buffer.from(part.data, "utf8"));
     pieces.push(Buffer.from("\r\n"));
@@ -59,22 +60,25 @@ function multipartRequest(parts: Part[], behaviour: BodyBehaviour = {}): { reque
   const whole = Buffer.concat(pieces);
   const limit = behaviour.stopAfter ?? Number.POSITIVE_INFINITY;
   let sent = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent >= limit) {
-        if (behaviour.then === "error") controller.error(new Error("the client went away"));
-        return new Promise<void>(() => undefined); // stalled: never another byte
-      }
-      if (sent >= whole.length) {
-        controller.close();
-        return;
-      }
-      const end = Math.min(sent + CHUNK, whole.length, limit);
-      controller.enqueue(new Uint8Array(whole.subarray(sent, end)));
-      sent = end;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (sent >= limit) {
+          if (behaviour.then === "error") controller.error(new Error("the client went away"));
+          return new Promise<void>(() => undefined); // stalled: never another byte
+        }
+        if (sent >= whole.length) {
+          controller.close();
+          return;
+        }
+        const end = Math.min(sent + CHUNK, whole.length, limit);
+        controller.enqueue(new Uint8Array(whole.subarray(sent, end)));
+        sent = end;
+      },
+      // Pulled only when read, as a socket is: `pulled` is what the server really asked for.
     },
-    // Pulled only when read, as a socket is: `pulled` is what the server really asked for.
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   const request = new Request("http://localhost/candidat/pieces", {
     method: "POST",
     body,
@@ -97,7 +101,6 @@ async function keysUnder(storage: ObjectStorage, prefix: string): Promise<string
   return keys.sort();
 }
 
-
 async function refusalOf(promise: Promise<unknown>): Promise<UploadRefusedError> {
   const error = await promise.then(
     () => undefined,
@@ -107,14 +110,18 @@ async function refusalOf(promise: Promise<unknown>): Promise<UploadRefusedError>
   return error as UploadRefusedError;
 }
 
-
 const accepted: [string, () => Buffer, string, string][] = [
   ["a PDF", () => samples.pdf(), "application/pdf", "pdf"],
   ["a JPEG photo", samples.jpeg, "image/jpeg", "jpg"],
   ["a PNG image", () => samples.png(40, 30), "image/png", "png"],
   ["a WebP image", samples.webp, "image/webp", "webp"],
   ["an iPhone HEIC photo", samples.heic, "image/heic", "heic"],
-  ["a DOCX written by Word", () => samples.docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"],
+  [
+    "a DOCX written by Word",
+    () => samples.docx(),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "docx",
+  ],
   [
     "a 300 KB DOCX written by LibreOffice ([Content_Types].xml last)",
     () => samples.docx({ order: "libreoffice", mediaBytes: 300_000 }),
@@ -122,7 +129,12 @@ const accepted: [string, () => Buffer, string, string][] = [
     "docx",
   ],
   ["an ODT", samples.odt, "application/vnd.oasis.opendocument.text", "odt"],
-  ["an XLSX written by Excel", () => samples.xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"],
+  [
+    "an XLSX written by Excel",
+    () => samples.xlsx(),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx",
+  ],
   [
     "a 200 KB XLSX written by LibreOffice",
     () => samples.xlsx({ order: "libreoffice", mediaBytes: 200_000 }),
@@ -148,7 +160,11 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
   });
 
   /** receiveUpload with keys under a prefix of the test's own, and the test's spool folder. */
-  function receive(request: Request, prefix: string, options: Partial<ReceiveUploadOptions> = {}): Promise<ReceivedUpload> {
+  function receive(
+    request: Request,
+    prefix: string,
+    options: Partial<ReceiveUploadOptions> = {},
+  ): Promise<ReceivedUpload> {
     return receiveUpload(request, {
       storage,
       keyFor: () => `${prefix}/${randomUUID()}`,
@@ -164,21 +180,33 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     expect(await readdir(spoolDirectory)).toEqual([]);
   }
 
-  it.each(accepted)("accepts %s, stored under its detected type, byte for byte", async (_label, make, mediaType, extension) => {
-    const data = make();
-    const prefix = `accepted/${extension}-${randomUUID().slice(0, 8)}`;
-    // The browser's type and the extension say otherwise: only the content counts.
-    const { request } = multipartRequest([{ name: "piece", filename: "fichier.bin", contentType: "text/plain", data }]);
-    const { files } = await receive(request, prefix);
-    expect(files).toHaveLength(1);
-    const [file] = files;
-    expect(file).toMatchObject({ field: "piece", originalName: "fichier.bin", mediaType, extension, byteSize: data.length, sha256: sha256(data) });
-    expect(file!.key.startsWith(`${prefix}/`)).toBe(true);
-    expect(await storage.head(file!.key)).toEqual({ size: data.length, contentType: mediaType });
-    const back = await readAll((await storage.get(file!.key))!.body);
-    expect(sha256(back)).toBe(sha256(data));
-    expect(await readdir(spoolDirectory)).toEqual([]);
-  });
+  it.each(accepted)(
+    "accepts %s, stored under its detected type, byte for byte",
+    async (_label, make, mediaType, extension) => {
+      const data = make();
+      const prefix = `accepted/${extension}-${randomUUID().slice(0, 8)}`;
+      // The browser's type and the extension say otherwise: only the content counts.
+      const { request } = multipartRequest([
+        { name: "piece", filename: "fichier.bin", contentType: "text/plain", data },
+      ]);
+      const { files } = await receive(request, prefix);
+      expect(files).toHaveLength(1);
+      const [file] = files;
+      expect(file).toMatchObject({
+        field: "piece",
+        originalName: "fichier.bin",
+        mediaType,
+        extension,
+        byteSize: data.length,
+        sha256: sha256(data),
+      });
+      expect(file!.key.startsWith(`${prefix}/`)).toBe(true);
+      expect(await storage.head(file!.key)).toEqual({ size: data.length, contentType: mediaType });
+      const back = await readAll((await storage.get(file!.key))!.body);
+      expect(sha256(back)).toBe(sha256(data));
+      expect(await readdir(spoolDirectory)).toEqual([]);
+    },
+  );
 
   it("streams a 12 MiB PDF (several S3 parts) and returns the text fields beside it", async () => {
     const data = samples.pdf(12 * MiB);
@@ -193,7 +221,9 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     expect(fields.get("label")).toBe("Attestation d'employeur — 2024");
     expect(fields.has("piece")).toBe(false);
     expect(fields.has("vide")).toBe(false);
-    expect(files).toEqual([expect.objectContaining({ byteSize: data.length, sha256: sha256(data), mediaType: "application/pdf" })]);
+    expect(files).toEqual([
+      expect.objectContaining({ byteSize: data.length, sha256: sha256(data), mediaType: "application/pdf" }),
+    ]);
     expect(sha256(await readAll((await storage.get(files[0]!.key))!.body))).toBe(sha256(data));
   });
 
@@ -208,7 +238,9 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
   });
 
   it("refuses an empty file", async () => {
-    const { request } = multipartRequest([{ name: "piece", filename: "scan.pdf", contentType: "application/pdf", data: "" }]);
+    const { request } = multipartRequest([
+      { name: "piece", filename: "scan.pdf", contentType: "application/pdf", data: "" },
+    ]);
     const refusal = await refusalOf(receive(request, "empty"));
     expect(refusal.code).toBe("empty");
     expect(refusal.message).toBe("Le fichier « scan.pdf » est vide.");
@@ -219,23 +251,28 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
   it.each([
     ["in its first 64 KiB", 40 * 1024, 100 * 1024],
     ["after several MiB (past the first S3 part)", 10 * MiB, 12 * MiB],
-  ])("refuses a file too large %s, as soon as the limit is crossed, leaving nothing", async (_label, maxFileBytes, size) => {
-    const data = samples.pdf(size);
-    const { request, pulled } = multipartRequest([
-      { name: "piece", filename: "dossier complet.pdf", contentType: "application/pdf", data },
-      { name: "after", data: "never read" },
-    ]);
-    const refusal = await refusalOf(receive(request, "large", { maxFileBytes }));
-    expect(refusal.code).toBe("too_large");
-    expect(refusal.status).toBe(413);
-    const limit = maxFileBytes >= MiB ? `${maxFileBytes / MiB} Mo` : `${maxFileBytes / 1024} Ko`;
-    expect(refusal.message).toBe(`Le fichier « dossier complet.pdf » dépasse la taille maximale autorisée de ${limit}.`);
-    expect(refusal.fileName).toBe("dossier complet.pdf");
-    // Stopped reading at the limit (give or take what the streams hold), not at the end of the file.
-    expect(pulled()).toBeLessThan(maxFileBytes + 2 * MiB);
-    expect(pulled()).toBeLessThan(data.length);
-    await expectNothingLeft("large");
-  });
+  ])(
+    "refuses a file too large %s, as soon as the limit is crossed, leaving nothing",
+    async (_label, maxFileBytes, size) => {
+      const data = samples.pdf(size);
+      const { request, pulled } = multipartRequest([
+        { name: "piece", filename: "dossier complet.pdf", contentType: "application/pdf", data },
+        { name: "after", data: "never read" },
+      ]);
+      const refusal = await refusalOf(receive(request, "large", { maxFileBytes }));
+      expect(refusal.code).toBe("too_large");
+      expect(refusal.status).toBe(413);
+      const limit = maxFileBytes >= MiB ? `${maxFileBytes / MiB} Mo` : `${maxFileBytes / 1024} Ko`;
+      expect(refusal.message).toBe(
+        `Le fichier « dossier complet.pdf » dépasse la taille maximale autorisée de ${limit}.`,
+      );
+      expect(refusal.fileName).toBe("dossier complet.pdf");
+      // Stopped reading at the limit (give or take what the streams hold), not at the end of the file.
+      expect(pulled()).toBeLessThan(maxFileBytes + 2 * MiB);
+      expect(pulled()).toBeLessThan(data.length);
+      await expectNothingLeft("large");
+    },
+  );
 
   it("names the default limit, 50 Mo", async () => {
     const { request } = multipartRequest([{ name: "piece", filename: "film.mp4", data: samples.mp4(50 * MiB) }]);
@@ -269,11 +306,15 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     ["an HTML page named .pdf", () => Buffer.from("<!doctype html><script>alert(document.cookie)</script>")],
     ["random bytes named .pdf", () => samples.noise(200_000)],
   ])("refuses %s, whatever the browser says, leaving nothing", async (_label, make) => {
-    const { request } = multipartRequest([{ name: "piece", filename: "facture.pdf", contentType: "application/pdf", data: make() }]);
+    const { request } = multipartRequest([
+      { name: "piece", filename: "facture.pdf", contentType: "application/pdf", data: make() },
+    ]);
     const refusal = await refusalOf(receive(request, "exe"));
     expect(refusal.code).toBe("type_not_allowed");
     expect(refusal.status).toBe(415);
-    expect(refusal.message).toBe(`Le fichier « facture.pdf » n'est pas d'un type accepté (${ALLOWED_UPLOAD_TYPES_LABEL}).`);
+    expect(refusal.message).toBe(
+      `Le fichier « facture.pdf » n'est pas d'un type accepté (${ALLOWED_UPLOAD_TYPES_LABEL}).`,
+    );
     expect(refusal.message).toContain("(PDF, JPEG, PNG, WebP, HEIC, DOCX, ODT, XLSX, ODS ou MP4)");
     await expectNothingLeft("exe");
   });
@@ -315,7 +356,14 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
       ]);
       const { fields, files } = await receive(request, "semicolon");
       expect(fields.get("kind")).toBe("other");
-      expect(files).toEqual([expect.objectContaining({ field: "piece", originalName: filename, mediaType: "application/pdf", sha256: sha256(data) })]);
+      expect(files).toEqual([
+        expect.objectContaining({
+          field: "piece",
+          originalName: filename,
+          mediaType: "application/pdf",
+          sha256: sha256(data),
+        }),
+      ]);
       expect(await discardReceivedFiles(storage, files)).toEqual([]);
       await expectNothingLeft("semicolon");
     },
@@ -331,12 +379,16 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     expect(refusal.message).toBe("Envoyez un seul fichier à la fois.");
     await expectNothingLeft("many");
 
-    const four = multipartRequest(["a", "b", "c", "d"].map((n) => ({ name: "pieces", filename: `${n}.png`, data: samples.png() })));
+    const four = multipartRequest(
+      ["a", "b", "c", "d"].map((n) => ({ name: "pieces", filename: `${n}.png`, data: samples.png() })),
+    );
     const refusal4 = await refusalOf(receive(four.request, "many", { maxFiles: 3 }));
     expect(refusal4.message).toBe("Envoyez au plus 3 fichiers à la fois.");
     await expectNothingLeft("many");
 
-    const three = multipartRequest(["a", "b", "c"].map((n) => ({ name: "pieces", filename: `${n}.png`, data: samples.png() })));
+    const three = multipartRequest(
+      ["a", "b", "c"].map((n) => ({ name: "pieces", filename: `${n}.png`, data: samples.png() })),
+    );
     const { files } = await receive(three.request, "many", { maxFiles: 3 });
     expect(files.map((f) => f.originalName)).toEqual(["a.png", "b.png", "c.png"]);
     expect(new Set(files.map((f) => f.key)).size).toBe(3);
@@ -357,15 +409,23 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
   });
 
   it("receives 20 uploads at once, each intact under its own key", async () => {
-    const datas = Array.from({ length: 20 }, (_, i) => Buffer.concat([samples.pdf(), randomBytes(200_000 + i * 50_000)]));
+    const datas = Array.from({ length: 20 }, (_, i) =>
+      Buffer.concat([samples.pdf(), randomBytes(200_000 + i * 50_000)]),
+    );
     const results = await Promise.all(
-      datas.map((data, i) => receive(multipartRequest([{ name: "piece", filename: `piece-${i}.pdf`, data }]).request, "parallel")),
+      datas.map((data, i) =>
+        receive(multipartRequest([{ name: "piece", filename: `piece-${i}.pdf`, data }]).request, "parallel"),
+      ),
     );
     const files = results.map((r) => r.files[0]!);
     expect(new Set(files.map((f) => f.key)).size).toBe(20);
     expect(new Set(files.map((f) => f.sha256)).size).toBe(20);
     for (const [i, file] of files.entries()) {
-      expect(file).toMatchObject({ originalName: `piece-${i}.pdf`, byteSize: datas[i]!.length, sha256: sha256(datas[i]!) });
+      expect(file).toMatchObject({
+        originalName: `piece-${i}.pdf`,
+        byteSize: datas[i]!.length,
+        sha256: sha256(datas[i]!),
+      });
       expect(sha256(await readAll((await storage.get(file.key))!.body))).toBe(sha256(datas[i]!));
     }
     expect(await keysUnder(storage, "parallel/")).toHaveLength(20);
@@ -386,11 +446,14 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
 
   it("stops at once when the request is aborted while the client has stopped sending", async () => {
     const controller = new AbortController();
-    const { request, pulled } = multipartRequest([{ name: "piece", filename: "gros.pdf", data: samples.pdf(10 * MiB) }], {
-      stopAfter: 9 * MiB,
-      then: "stall",
-      signal: controller.signal,
-    });
+    const { request, pulled } = multipartRequest(
+      [{ name: "piece", filename: "gros.pdf", data: samples.pdf(10 * MiB) }],
+      {
+        stopAfter: 9 * MiB,
+        then: "stall",
+        signal: controller.signal,
+      },
+    );
     const receiving = receive(request, "stalled");
     while (pulled() < 9 * MiB) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 100)); // S3: the first 5 MiB part goes out
@@ -404,13 +467,20 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
 
   it("leaves nothing when a client stops in the middle of a ZIP being written to a temporary file", async () => {
     const data = samples.docx({ order: "libreoffice", mediaBytes: 2 * MiB });
-    const { request } = multipartRequest([{ name: "piece", filename: "rapport.docx", data }], { stopAfter: MiB, then: "error" });
+    const { request } = multipartRequest([{ name: "piece", filename: "rapport.docx", data }], {
+      stopAfter: MiB,
+      then: "error",
+    });
     expect((await refusalOf(receive(request, "spool-gone"))).code).toBe("aborted");
     await expectNothingLeft("spool-gone");
   });
 
   it("refuses what is not a multipart form, and too long or too many text fields", async () => {
-    const json = new Request("http://localhost/", { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const json = new Request("http://localhost/", {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
     const notMultipart = await refusalOf(receive(json, "form"));
     expect(notMultipart.code).toBe("not_multipart");
     expect(notMultipart.message).toBe("Le formulaire envoyé n'a pas pu être lu : rechargez la page et réessayez.");
@@ -426,10 +496,16 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     expect(tooMany.message).toBe("Le formulaire envoyé contient trop de champs : rechargez la page et réessayez.");
 
     // A body cut between two parts, as a client that stopped after its first field.
-    const cut = multipartRequest([{ name: "intent", data: "save" }, { name: "piece", filename: "a.pdf", data: samples.pdf() }], {
-      stopAfter: 90,
-      then: "error",
-    });
+    const cut = multipartRequest(
+      [
+        { name: "intent", data: "save" },
+        { name: "piece", filename: "a.pdf", data: samples.pdf() },
+      ],
+      {
+        stopAfter: 90,
+        then: "error",
+      },
+    );
     expect((await refusalOf(receive(cut.request, "form"))).code).toBe("aborted");
 
     // A body that ends, without an error, before the form's last boundary: the client stopped short.
@@ -442,7 +518,11 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
     expect((await refusalOf(receive(short, "form"))).code).toBe("aborted");
 
     // A form without a boundary cannot be read at all.
-    const noBoundary = new Request("http://localhost/", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=" }, body: "x" });
+    const noBoundary = new Request("http://localhost/", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=" },
+      body: "x",
+    });
     expect((await refusalOf(receive(noBoundary, "form"))).code).toBe("not_multipart");
     await expectNothingLeft("form");
   });
@@ -489,7 +569,9 @@ describe.each(STORAGE_BACKENDS)("uploads into the $name storage", ({ start }) =>
   });
 
   it("shows pages the accepted types before upload", () => {
-    expect(UPLOAD_ACCEPT.split(",")).toEqual(expect.arrayContaining([".pdf", ".docx", ".heic", "application/pdf", "video/mp4"]));
+    expect(UPLOAD_ACCEPT.split(",")).toEqual(
+      expect.arrayContaining([".pdf", ".docx", ".heic", "application/pdf", "video/mp4"]),
+    );
   });
 });
 
@@ -532,7 +614,9 @@ describe("uploads into S3 when the server stops in the middle", () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it("refuses with storage_failed promptly, and no object is there once the server is back", { timeout: 30_000 }, async () => {
+  it("refuses with storage_failed promptly, and no object is there once the server is back", {
+    timeout: 30_000,
+  }, async () => {
     const storage = storageFor();
     try {
       const first = samples.pdf(300_000);
@@ -570,7 +654,12 @@ describe("uploads into S3 when the server stops in the middle", () => {
       try {
         // The big file never became an object (no partial object); the first one, complete, is still there.
         expect(await keysUnder(back, "dying/")).toEqual([refusal.leftKeys[0]]);
-        expect(await discardReceivedFiles(back, refusal.leftKeys.map((key) => ({ key })))).toEqual([]);
+        expect(
+          await discardReceivedFiles(
+            back,
+            refusal.leftKeys.map((key) => ({ key })),
+          ),
+        ).toEqual([]);
         expect(await keysUnder(back, "dying/")).toEqual([]);
       } finally {
         back.close();

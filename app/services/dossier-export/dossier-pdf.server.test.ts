@@ -27,13 +27,18 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 let fileCount = 0;
 /** The text of the whole document, or of page `page` (from 1), as pdftotext reads it. */
 function pdfText(bytes: Uint8Array, page?: number): string {
-  const file = path.join(workDir, `${(fileCount += 1)}.pdf`);
+  fileCount += 1;
+  const file = path.join(workDir, `${fileCount}.pdf`);
   writeFileSync(file, bytes);
   const range = page === undefined ? [] : ["-f", String(page), "-l", String(page)];
   return execFileSync("pdftotext", [...range, file, "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
 }
 
-async function build(model: DossierExport, files: Map<string, Uint8Array>, options: { maxAppendedBytes?: number } = {}) {
+async function build(
+  model: DossierExport,
+  files: Map<string, Uint8Array>,
+  options: { maxAppendedBytes?: number } = {},
+) {
   const store = memoryStore(files);
   const bytes = await buildDossierPdf(model, store.openObject, { publicUrl: PUBLIC_URL, ...options });
   const doc = await PDFDocument.load(bytes);
@@ -110,7 +115,9 @@ describe("buildDossierPdf", () => {
         expect(cover).toContain(expected);
       }
       // The summary's numbers are the pages where each part starts.
-      expect(cover).toMatch(/Bloc 1 – Développer l'activité commerciale de l'entreprise 2 Index des pièces justificatives 3 Pièces annexées 4/);
+      expect(cover).toMatch(
+        /Bloc 1 – Développer l'activité commerciale de l'entreprise 2 Index des pièces justificatives 3 Pièces annexées 4/,
+      );
       const narrative = pdfText(bytes, 2);
       for (const expected of [
         "C1.1 – Analyser le marché et la concurrence",
@@ -141,7 +148,8 @@ describe("buildDossierPdf", () => {
   });
 
   it("spreads a narrative of 30 000 characters over several pages, wrapped within the margins", async () => {
-    const paragraph = "J'ai accueilli chaque client du rayon traiteur, conseillé les accords mets-vins et tenu la caisse. ";
+    const paragraph =
+      "J'ai accueilli chaque client du rayon traiteur, conseillé les accords mets-vins et tenu la caisse. ";
     const long = Array.from({ length: 10 }, (_, i) => `Paragraphe ${i + 1}. ${paragraph.repeat(30)}`).join("\n");
     expect(long.length).toBeGreaterThan(29_000);
     const model = sampleModel();
@@ -223,7 +231,9 @@ describe("buildDossierPdf", () => {
     const pdf = await makePdf(1, "Gros");
     const { evidence: items, files } = withFiles([[evidence(1, { bytes: pdf }), pdf]]);
 
-    const { pages, doc, state } = await build(sampleModel({ evidence: items }), files, { maxAppendedBytes: pdf.length - 1 });
+    const { pages, doc, state } = await build(sampleModel({ evidence: items }), files, {
+      maxAppendedBytes: pdf.length - 1,
+    });
 
     expect(pages).toHaveLength(3);
     expect(state.opened).toEqual([]);

@@ -18,7 +18,14 @@ import {
 } from "pdf-lib";
 import { formatDate } from "../../utils/format";
 import { loadFontFiles } from "./fonts.server";
-import { type DossierExport, type EvidenceItem, type OpenObject, formatByteSize, pieceUrl, piecesInOrder } from "./model";
+import {
+  type DossierExport,
+  type EvidenceItem,
+  type OpenObject,
+  formatByteSize,
+  pieceUrl,
+  piecesInOrder,
+} from "./model";
 import { drawableText, wrapText } from "./text";
 
 export interface DossierPdfOptions {
@@ -88,7 +95,10 @@ export async function buildDossierPdf(
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const files = await loadFontFiles();
-  const type = new Typesetter(await doc.embedFont(files.regular, { subset: true }), await doc.embedFont(files.bold, { subset: true }));
+  const type = new Typesetter(
+    await doc.embedFont(files.regular, { subset: true }),
+    await doc.embedFont(files.bold, { subset: true }),
+  );
 
   const pieces = piecesInOrder(model);
   const plans = pieces.map((piece) => planPiece(piece, maxAppendedBytes));
@@ -131,7 +141,13 @@ export async function buildDossierPdf(
   const left = `${model.candidacyReference} · Version ${model.version}`;
   pages.forEach((page, index) => {
     const label = annexLabels.get(page.ref);
-    drawFooter(page, type, label ? `${left} · ${label}` : left, `page ${index + 1} / ${pages.length}`, label !== undefined);
+    drawFooter(
+      page,
+      type,
+      label ? `${left} · ${label}` : left,
+      `page ${index + 1} / ${pages.length}`,
+      label !== undefined,
+    );
   });
 
   doc.setTitle(`Dossier de validation VAE – ${model.candidate.fullName} – Version ${model.version}`);
@@ -286,7 +302,12 @@ class Flow {
           this.page.drawText(line, { x, y: baseline, size: style.size, font, color: style.color ?? COLOR.text });
           if (paragraph.link) {
             const width = font.widthOfTextAtSize(line, style.size);
-            addLink(this.doc, this.page, [x, baseline - style.size * 0.3, x + width, baseline + style.size], paragraph.link);
+            addLink(
+              this.doc,
+              this.page,
+              [x, baseline - style.size * 0.3, x + width, baseline + style.size],
+              paragraph.link,
+            );
           }
         }
         this.y -= height;
@@ -343,7 +364,10 @@ function layoutCover(flow: Flow, { model, blocPages, indexPage, annexPage }: Cov
   flow.rule(18);
 
   flow.text("Sommaire", STYLE.section, { after: 8, keepWithNext: 40 });
-  const entries: Array<[string, number]> = model.blocs.map((bloc, i) => [`Bloc ${bloc.number} – ${bloc.title}`, blocPages[i]!]);
+  const entries: Array<[string, number]> = model.blocs.map((bloc, i) => [
+    `Bloc ${bloc.number} – ${bloc.title}`,
+    blocPages[i]!,
+  ]);
   entries.push(["Index des pièces justificatives", indexPage]);
   if (annexPage !== null) entries.push(["Pièces annexées", annexPage]);
   for (const [title, page] of entries) summaryLine(flow, title, page);
@@ -387,25 +411,41 @@ function layoutNarrative(flow: Flow, model: DossierExport, pieces: EvidenceItem[
     flow.rule(14);
     bloc.competencies.forEach((competency, index) => {
       if (index > 0) flow.space(14);
-      flow.text(`${competency.code} – ${competency.title}`, STYLE.competency, { after: 6, keepWithNext: 3 * lineHeight(STYLE.body) });
+      flow.text(`${competency.code} – ${competency.title}`, STYLE.competency, {
+        after: 6,
+        keepWithNext: 3 * lineHeight(STYLE.body),
+      });
       if (competency.narrative === null) {
         flow.text("Aucun récit rédigé", STYLE.empty, { after: 8 });
       } else {
         for (const [key, label] of NARRATIVE_PARTS) {
           const text = competency.narrative[key];
           flow.text(label, STYLE.section, { after: 2, keepWithNext: 2 * lineHeight(STYLE.body) });
-          flow.text(text.trim() === "" ? "Non renseigné" : text, text.trim() === "" ? STYLE.empty : STYLE.body, { after: 8 });
+          flow.text(text.trim() === "" ? "Non renseigné" : text, text.trim() === "" ? STYLE.empty : STYLE.body, {
+            after: 8,
+          });
         }
       }
-      const supporting = competency.evidenceIds.map((id) => byId.get(id)).filter((p): p is EvidenceItem => p !== undefined);
+      const supporting = competency.evidenceIds
+        .map((id) => byId.get(id))
+        .filter((p): p is EvidenceItem => p !== undefined);
       supporting.sort((a, b) => a.position - b.position);
-      flow.text(supporting.length > 0 ? `Pièces à l'appui${NBSP}:` : "Aucune pièce à l'appui", supporting.length > 0 ? STYLE.section : STYLE.empty, {
-        after: 3,
-        keepWithNext: lineHeight(STYLE.body),
-      });
+      flow.text(
+        supporting.length > 0 ? `Pièces à l'appui${NBSP}:` : "Aucune pièce à l'appui",
+        supporting.length > 0 ? STYLE.section : STYLE.empty,
+        {
+          after: 3,
+          keepWithNext: lineHeight(STYLE.body),
+        },
+      );
       for (const piece of supporting) {
         const caption = piece.caption.trim() === "" ? "" : ` – ${piece.caption.trim()}`;
-        flow.block([flow.paragraph(`Pièce ${piece.position}${NBSP}: ${piece.originalName}${caption}`, STYLE.body, { indent: 12, after: 2 })]);
+        flow.block([
+          flow.paragraph(`Pièce ${piece.position}${NBSP}: ${piece.originalName}${caption}`, STYLE.body, {
+            indent: 12,
+            after: 2,
+          }),
+        ]);
       }
     });
   }
@@ -417,9 +457,7 @@ function layoutNarrative(flow: Flow, model: DossierExport, pieces: EvidenceItem[
 
 type PieceKind = "pdf" | "jpeg" | "png";
 
-type PiecePlan =
-  | { piece: EvidenceItem; kind: PieceKind }
-  | { piece: EvidenceItem; kind: "link"; why: string };
+type PiecePlan = { piece: EvidenceItem; kind: PieceKind } | { piece: EvidenceItem; kind: "link"; why: string };
 
 type AnnexOutcome =
   | { appended: true; firstPage: number; pageCount: number }
@@ -428,9 +466,16 @@ type AnnexOutcome =
 function planPiece(piece: EvidenceItem, maxAppendedBytes: number): PiecePlan {
   const mediaType = piece.mediaType.split(";")[0]!.trim().toLowerCase();
   const kind: PieceKind | null =
-    mediaType === "application/pdf" ? "pdf" : mediaType === "image/jpeg" || mediaType === "image/pjpeg" ? "jpeg" : mediaType === "image/png" ? "png" : null;
+    mediaType === "application/pdf"
+      ? "pdf"
+      : mediaType === "image/jpeg" || mediaType === "image/pjpeg"
+        ? "jpeg"
+        : mediaType === "image/png"
+          ? "png"
+          : null;
   if (kind === null) return { piece, kind: "link", why: `format ${formatName(piece)} non intégrable au PDF` };
-  if (piece.byteSize > maxAppendedBytes) return { piece, kind: "link", why: `fichier de plus de ${formatByteSize(maxAppendedBytes)}` };
+  if (piece.byteSize > maxAppendedBytes)
+    return { piece, kind: "link", why: `fichier de plus de ${formatByteSize(maxAppendedBytes)}` };
   return { piece, kind };
 }
 
@@ -466,7 +511,8 @@ async function appendPiece(
     const bytes = await readPiece(piece, openObject);
     if (plan.kind === "pdf") {
       const pages = await copyPdfPages(doc, bytes);
-      pages.forEach((page, i) => labels.set(page.ref, `Pièce ${piece.position}, page ${i + 1}/${pages.length}`));
+      for (const [i, page] of pages.entries())
+        labels.set(page.ref, `Pièce ${piece.position}, page ${i + 1}/${pages.length}`);
       return { appended: true, firstPage, pageCount: pages.length };
     }
     const page = await appendImage(doc, type, piece, bytes, plan.kind);
@@ -477,20 +523,27 @@ async function appendPiece(
       error instanceof PieceUnavailable
         ? error.message
         : plan.kind === "pdf"
-            ? "le fichier PDF est illisible ou endommagé"
-            : "l'image est illisible ou endommagée";
+          ? "le fichier PDF est illisible ou endommagé"
+          : "l'image est illisible ou endommagée";
     // Nothing of a failed piece is left in the document: pages are only added once all of them were copied.
     const flow = new Flow(doc, type);
     flow.newPage();
     flow.text(pieceTitle(piece), STYLE.bloc, { after: 6 });
     if (piece.caption.trim() !== "") flow.text(piece.caption, STYLE.body, { after: 10 });
     flow.rule(14);
-    flow.text("Cette pièce n'a pas pu être ajoutée à ce document", { ...STYLE.section, color: COLOR.notice }, { after: 4 });
+    flow.text(
+      "Cette pièce n'a pas pu être ajoutée à ce document",
+      { ...STYLE.section, color: COLOR.notice },
+      { after: 4 },
+    );
     flow.text(`Motif${NBSP}: ${why}.`, STYLE.body, { after: 10 });
     flow.text(`Elle reste consultable sur le portail${NBSP}:`, STYLE.body, { after: 2 });
     const url = pieceUrl(publicUrl, piece.downloadPath);
     flow.text(url, STYLE.link, { link: url, after: 10 });
-    flow.text(`Type déclaré${NBSP}: ${piece.mediaType} · ${formatByteSize(piece.byteSize)} · SHA-256${NBSP}: ${piece.sha256}`, STYLE.small);
+    flow.text(
+      `Type déclaré${NBSP}: ${piece.mediaType} · ${formatByteSize(piece.byteSize)} · SHA-256${NBSP}: ${piece.sha256}`,
+      STYLE.small,
+    );
     labels.set(flow.page!.ref, `Pièce ${piece.position}`);
     return { appended: false, firstPage, why };
   }
@@ -537,7 +590,9 @@ async function copyPdfPages(doc: PDFDocument, bytes: Uint8Array): Promise<PDFPag
   // compiled to ES5). pdf-lib cannot decrypt, so such pages would be unreadable once copied.
   const source = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true });
   if (source.isEncrypted) {
-    throw new PieceUnavailable("le fichier est protégé (chiffré ou par un mot de passe) : ses pages ne peuvent pas être recopiées");
+    throw new PieceUnavailable(
+      "le fichier est protégé (chiffré ou par un mot de passe) : ses pages ne peuvent pas être recopiées",
+    );
   }
   const indices = source.getPageIndices();
   if (indices.length === 0) throw new Error("PDF without pages");
@@ -545,11 +600,19 @@ async function copyPdfPages(doc: PDFDocument, bytes: Uint8Array): Promise<PDFPag
   return pages.map((page) => doc.addPage(page));
 }
 
-async function appendImage(doc: PDFDocument, type: Typesetter, piece: EvidenceItem, bytes: Uint8Array, kind: "jpeg" | "png"): Promise<PDFPage> {
+async function appendImage(
+  doc: PDFDocument,
+  type: Typesetter,
+  piece: EvidenceItem,
+  bytes: Uint8Array,
+  kind: "jpeg" | "png",
+): Promise<PDFPage> {
   if (kind === "png") {
     const size = pngSize(bytes);
     if (size && size.width * size.height > MAX_PNG_PIXELS) {
-      throw new PieceUnavailable(`l'image est trop grande pour être intégrée (${Math.round((size.width * size.height) / 1e6)} millions de pixels)`);
+      throw new PieceUnavailable(
+        `l'image est trop grande pour être intégrée (${Math.round((size.width * size.height) / 1e6)} millions de pixels)`,
+      );
     }
   }
   const image = kind === "jpeg" ? await doc.embedJpg(bytes) : await doc.embedPng(bytes);
@@ -562,7 +625,8 @@ async function appendImage(doc: PDFDocument, type: Typesetter, piece: EvidenceIt
   flow.newPage(pageSize);
   flow.text(pieceTitle(piece), STYLE.competency, { after: 2 });
   const caption = flow.paragraph(piece.caption, STYLE.small, { after: 0 });
-  if (caption.lines.length > 4) caption.lines = [...caption.lines.slice(0, 3), `${caption.lines[3]!.replace(/\s*\S*$/, "")} […]`];
+  if (caption.lines.length > 4)
+    caption.lines = [...caption.lines.slice(0, 3), `${caption.lines[3]!.replace(/\s*\S*$/, "")} […]`];
   if (piece.caption.trim() !== "") flow.block([caption]);
   flow.space(10);
 
@@ -576,7 +640,12 @@ async function appendImage(doc: PDFDocument, type: Typesetter, piece: EvidenceIt
   const x = MARGIN.left + (boxWidth - width) / 2;
   const y = MARGIN.bottom + (boxHeight - height) / 2;
   const name = page.node.newXObject("Image", image.ref);
-  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...orientationMatrix(orientation, x, y, width, height)), drawObject(name), popGraphicsState());
+  page.pushOperators(
+    pushGraphicsState(),
+    concatTransformationMatrix(...orientationMatrix(orientation, x, y, width, height)),
+    drawObject(name),
+    popGraphicsState(),
+  );
   return page;
 }
 
@@ -585,7 +654,13 @@ async function appendImage(doc: PDFDocument, type: Typesetter, piece: EvidenceIt
  * the camera meant it to be seen: EXIF orientation 1 is as stored, 3 half a turn, 6 and 8 a quarter turn clockwise
  * and anticlockwise, 2, 4, 5 and 7 the same mirrored.
  */
-export function orientationMatrix(orientation: number, x: number, y: number, w: number, h: number): [number, number, number, number, number, number] {
+export function orientationMatrix(
+  orientation: number,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): [number, number, number, number, number, number] {
   switch (orientation) {
     case 2:
       return [-w, 0, 0, h, x + w, y];
@@ -686,7 +761,9 @@ function layoutIndex(flow: Flow, { plans, outcomes, publicUrl, pageOffset }: Ind
       detail(url, STYLE.link, { link: url });
     } else if (outcome?.appended) {
       const first = pageOffset + outcome.firstPage + 1;
-      detail(outcome.pageCount > 1 ? `Annexée, pages ${first} à ${first + outcome.pageCount - 1}` : `Annexée, page ${first}`);
+      detail(
+        outcome.pageCount > 1 ? `Annexée, pages ${first} à ${first + outcome.pageCount - 1}` : `Annexée, page ${first}`,
+      );
     } else if (outcome) {
       detail(`Non annexée (${outcome.why}), voir la page ${pageOffset + outcome.firstPage + 1} et le portail${NBSP}:`);
       detail(url, STYLE.link, { link: url });
@@ -740,6 +817,13 @@ function drawFooter(page: PDFPage, type: Typesetter, left: string, right: string
       rotate,
     });
   }
-  if (leftText !== "") page.drawText(leftText, { ...at(margin, baseline), size: style.size, font, color: style.color, rotate });
-  page.drawText(rightText, { ...at(shownWidth - margin - rightWidth, baseline), size: style.size, font, color: style.color, rotate });
+  if (leftText !== "")
+    page.drawText(leftText, { ...at(margin, baseline), size: style.size, font, color: style.color, rotate });
+  page.drawText(rightText, {
+    ...at(shownWidth - margin - rightWidth, baseline),
+    size: style.size,
+    font,
+    color: style.color,
+    rotate,
+  });
 }

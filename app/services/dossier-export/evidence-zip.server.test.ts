@@ -54,7 +54,12 @@ function indexRows(entries: ReadEntry[]): string[][] {
     .slice(1)
     .trimEnd()
     .split("\r\n")
-    .map((line) => line.slice(1, -1).split('";"').map((field) => field.replace(/""/g, '"')));
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('";"')
+        .map((field) => field.replace(/""/g, '"')),
+    );
 }
 
 function setup(pieces: Array<{ item: EvidenceItem; bytes?: Uint8Array }>, options?: Parameters<typeof memoryStore>[1]) {
@@ -73,7 +78,12 @@ describe("streamEvidenceZip", () => {
       { item: evidence(1, { bytes: big, originalName: "relevé d'activité 2025.pdf" }), bytes: big },
       { item: evidence(2, { bytes: text, originalName: "../../etc/passwd", mediaType: "text/plain" }), bytes: text },
       {
-        item: evidence(10, { bytes: photo, originalName: "Vitrine 🧀 «Noël».jpg", mediaType: "image/jpeg", caption: '=HYPERLINK("x")' }),
+        item: evidence(10, {
+          bytes: photo,
+          originalName: "Vitrine 🧀 «Noël».jpg",
+          mediaType: "image/jpeg",
+          caption: '=HYPERLINK("x")',
+        }),
         bytes: photo,
       },
     ];
@@ -96,8 +106,30 @@ describe("streamEvidenceZip", () => {
     expect(entries[1]!.compressed).toBe(true);
 
     const rows = indexRows(entries);
-    expect(rows[0]).toEqual(["Pièce", "Fichier dans l'archive", "Nom d'origine", "Légende", "Compétences", "Critères", "Type", "Taille (octets)", "SHA-256 enregistré", "État"]);
-    expect(rows[1]).toEqual(["1", "Pièce 01 - relevé d'activité 2025.pdf", "relevé d'activité 2025.pdf", "Légende de la pièce 1", "C1.1", "", "application/pdf", "300000", sha256(big), "incluse"]);
+    expect(rows[0]).toEqual([
+      "Pièce",
+      "Fichier dans l'archive",
+      "Nom d'origine",
+      "Légende",
+      "Compétences",
+      "Critères",
+      "Type",
+      "Taille (octets)",
+      "SHA-256 enregistré",
+      "État",
+    ]);
+    expect(rows[1]).toEqual([
+      "1",
+      "Pièce 01 - relevé d'activité 2025.pdf",
+      "relevé d'activité 2025.pdf",
+      "Légende de la pièce 1",
+      "C1.1",
+      "",
+      "application/pdf",
+      "300000",
+      sha256(big),
+      "incluse",
+    ]);
     expect(rows[3]![3]).toBe(`'=HYPERLINK("x")`);
     expect(rows).toHaveLength(4);
 
@@ -117,7 +149,11 @@ describe("streamEvidenceZip", () => {
 
     const entries = await unzip(await collect(streamEvidenceZip(model, openObject)));
 
-    expect(entries.map((entry) => entry.name)).toEqual(["Pièce 01 - piece-1.pdf", "Pièce 03 - piece-3.pdf", "index.csv"]);
+    expect(entries.map((entry) => entry.name)).toEqual([
+      "Pièce 01 - piece-1.pdf",
+      "Pièce 03 - piece-3.pdf",
+      "index.csv",
+    ]);
     expect(entries[1]!.bytes.equals(third)).toBe(true);
     const missing = indexRows(entries)[2]!;
     expect(missing.slice(0, 3)).toEqual(["2", "", "perdu.pdf"]);
@@ -131,7 +167,9 @@ describe("streamEvidenceZip", () => {
     const entries = await unzip(await collect(streamEvidenceZip(model, openObject)));
 
     expect(entries[0]!.bytes.equals(bytes)).toBe(true);
-    expect(indexRows(entries)[1]![9]).toBe(`incluse, mais son empreinte SHA-256 (${sha256(bytes)}) diffère de celle enregistrée au dépôt`);
+    expect(indexRows(entries)[1]![9]).toBe(
+      `incluse, mais son empreinte SHA-256 (${sha256(bytes)}) diffère de celle enregistrée au dépôt`,
+    );
   });
 
   it("an empty version gives an archive with only the index", async () => {
@@ -202,7 +240,9 @@ describe("entryNames", () => {
 
 describe("indexCsv", () => {
   it("quotes every field and doubles quotes inside", () => {
-    const csv = indexCsv([{ piece: evidence(1, { caption: 'Dit "bonjour"; puis\nau revoir' }), name: "a", status: "incluse" }]).toString("utf8");
+    const csv = indexCsv([
+      { piece: evidence(1, { caption: 'Dit "bonjour"; puis\nau revoir' }), name: "a", status: "incluse" },
+    ]).toString("utf8");
     expect(csv).toContain('"Dit ""bonjour""; puis\nau revoir"');
     expect(csv.endsWith("\r\n")).toBe(true);
   });

@@ -14,7 +14,8 @@ export const INDEX_FILE_NAME = "index.csv";
 const MAX_ENTRY_NAME_BYTES = 240;
 
 // Formats that are compressed already: deflating them again costs CPU for nothing.
-const STORED_AS_IS = /^(image\/(jpeg|png|webp|heic|heif|gif|avif)|video\/|audio\/|application\/(zip|gzip|x-7z-compressed|vnd\.openxmlformats|vnd\.oasis\.opendocument))/i;
+const STORED_AS_IS =
+  /^(image\/(jpeg|png|webp|heic|heif|gif|avif)|video\/|audio\/|application\/(zip|gzip|x-7z-compressed|vnd\.openxmlformats|vnd\.oasis\.opendocument))/i;
 
 /**
  * A Node.js Readable of the ZIP (in a Remix loader: `new Response(Readable.toWeb(stream) as ReadableStream, …)` or
@@ -36,7 +37,7 @@ export function streamEvidenceZip(model: DossierExport, openObject: OpenObject):
   let stopped = false;
   output.once("close", () => {
     stopped = true;
-    current?.forEach((stream) => stream.destroy());
+    for (const stream of current ?? []) stream.destroy();
   });
   zip.on("error", (error: Error) => output.destroy(error));
 
@@ -51,7 +52,11 @@ export function streamEvidenceZip(model: DossierExport, openObject: OpenObject):
         return;
       }
       if (body === null) {
-        rows.push({ piece, name: "", status: "absente : le fichier est introuvable dans l'espace de stockage du portail" });
+        rows.push({
+          piece,
+          name: "",
+          status: "absente : le fichier est introuvable dans l'espace de stockage du portail",
+        });
         continue;
       }
       const hasher = new Sha256PassThrough();
@@ -79,7 +84,7 @@ export function streamEvidenceZip(model: DossierExport, openObject: OpenObject):
     zip.addBuffer(indexCsv(rows), INDEX_FILE_NAME, { mtime, compress: true });
     zip.end();
   })().catch((error: unknown) => {
-    current?.forEach((stream) => stream.destroy());
+    for (const stream of current ?? []) stream.destroy();
     output.destroy(error instanceof Error ? error : new Error(String(error)));
   });
 
@@ -135,7 +140,9 @@ export function entryNames(pieces: EvidenceItem[]): Map<EvidenceItem, string> {
 
 function splitExtension(name: string): { stem: string; extension: string } {
   const dot = name.lastIndexOf(".");
-  return dot > 0 && name.length - dot <= 16 ? { stem: name.slice(0, dot), extension: name.slice(dot) } : { stem: name, extension: "" };
+  return dot > 0 && name.length - dot <= 16
+    ? { stem: name.slice(0, dot), extension: name.slice(dot) }
+    : { stem: name, extension: "" };
 }
 
 const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");
@@ -173,18 +180,21 @@ const INDEX_COLUMNS = [
  * fields, CRLF line ends, every field quoted.
  */
 export function indexCsv(rows: IndexRow[]): Buffer {
-  const lines = [INDEX_COLUMNS, ...rows.map(({ piece, name, status }) => [
-    String(piece.position),
-    name,
-    piece.originalName,
-    piece.caption,
-    piece.competencyCodes.join(", "),
-    piece.criteria.join(" ; "),
-    piece.mediaType,
-    String(piece.byteSize),
-    piece.sha256,
-    status,
-  ])].map((fields) => fields.map(csvField).join(";"));
+  const lines = [
+    INDEX_COLUMNS,
+    ...rows.map(({ piece, name, status }) => [
+      String(piece.position),
+      name,
+      piece.originalName,
+      piece.caption,
+      piece.competencyCodes.join(", "),
+      piece.criteria.join(" ; "),
+      piece.mediaType,
+      String(piece.byteSize),
+      piece.sha256,
+      status,
+    ]),
+  ].map((fields) => fields.map(csvField).join(";"));
   return Buffer.from(`\ufeff${lines.join("\r\n")}\r\n`, "utf8");
 }
 

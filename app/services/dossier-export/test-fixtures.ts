@@ -29,8 +29,10 @@ export const JPEG = Buffer.from(
 /** The JPEG with an EXIF segment giving this orientation, in either byte order (cameras write both). */
 export function jpegWithOrientation(jpeg: Uint8Array, orientation: number, littleEndian = false): Buffer {
   const tiff = Buffer.alloc(8 + 2 + 12 + 4);
-  const u16 = (value: number, at: number) => (littleEndian ? tiff.writeUInt16LE(value, at) : tiff.writeUInt16BE(value, at));
-  const u32 = (value: number, at: number) => (littleEndian ? tiff.writeUInt32LE(value, at) : tiff.writeUInt32BE(value, at));
+  const u16 = (value: number, at: number) =>
+    littleEndian ? tiff.writeUInt16LE(value, at) : tiff.writeUInt16BE(value, at);
+  const u32 = (value: number, at: number) =>
+    littleEndian ? tiff.writeUInt32LE(value, at) : tiff.writeUInt32BE(value, at);
   tiff.write(littleEndian ? "II" : "MM", 0, "latin1");
   u16(42, 2);
   u32(8, 4);
@@ -105,7 +107,10 @@ export async function makeEncryptedPdf(): Promise<Uint8Array> {
   return doc.save({ useObjectStreams: false });
 }
 
-export function evidence(position: number, overrides: Partial<EvidenceItem> & { bytes?: Uint8Array } = {}): EvidenceItem {
+export function evidence(
+  position: number,
+  overrides: Partial<EvidenceItem> & { bytes?: Uint8Array } = {},
+): EvidenceItem {
   const { bytes, ...rest } = overrides;
   const id = `piece-${position}`;
   return {
@@ -143,7 +148,8 @@ export function sampleModel(overrides: Partial<DossierExport> = {}): DossierExpo
             title: "Analyser le marché et la concurrence",
             narrative: {
               context: "Magasin de 12 salariés à Besançon ; rayon crèmerie, « fromages à la coupe ».",
-              actions: "J'ai relevé les prix de trois concurrents chaque mois.\nPuis j'ai proposé une gamme « cœur de marché ».",
+              actions:
+                "J'ai relevé les prix de trois concurrents chaque mois.\nPuis j'ai proposé une gamme « cœur de marché ».",
               results: "Chiffre d'affaires du rayon : +8 % sur l'année.",
             },
             evidenceIds: ["piece-1"],
@@ -158,7 +164,10 @@ export function sampleModel(overrides: Partial<DossierExport> = {}): DossierExpo
 }
 
 /** Files by storage key; records what was opened and how many bodies were open at once. */
-export function memoryStore(files: Map<string, Uint8Array>, options: { chunkSize?: number; failKeys?: Set<string> } = {}) {
+export function memoryStore(
+  files: Map<string, Uint8Array>,
+  options: { chunkSize?: number; failKeys?: Set<string> } = {},
+) {
   const state = { opened: [] as string[], open: 0, maxOpen: 0, destroyed: 0 };
   const openObject: OpenObject = async (key) => {
     state.opened.push(key);

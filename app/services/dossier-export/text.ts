@@ -2,7 +2,8 @@
 
 // Controls (but the newline), and the invisible characters that reorder or hide text: bidi marks and overrides,
 // zero-width characters, the soft hyphen and the BOM. Drawn, they would be missing glyphs or silently reorder a line.
-const INVISIBLE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+const INVISIBLE =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
 // Variation selectors and emoji skin-tone modifiers only alter the character before them: dropped with it.
 const MODIFIER = /^[\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]$/u;
 const SPACE = /^\p{Zs}$/u;
@@ -30,7 +31,6 @@ export function drawableText(text: string, has: (codePoint: number) => boolean, 
       out += " ";
       replaced = false;
     } else if (MARK.test(char) || MODIFIER.test(char)) {
-      continue;
     } else if (!replaced) {
       out += replacement;
       replaced = true;

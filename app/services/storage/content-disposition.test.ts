@@ -7,7 +7,9 @@ const fallback = (header: string) => /filename="([^"]*)"/.exec(header)![1];
 
 describe("contentDisposition", () => {
   it("gives an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 5987)", () => {
-    expect(contentDisposition("releve.pdf", false)).toBe(`attachment; filename="releve.pdf"; filename*=UTF-8''releve.pdf`);
+    expect(contentDisposition("releve.pdf", false)).toBe(
+      `attachment; filename="releve.pdf"; filename*=UTF-8''releve.pdf`,
+    );
     expect(contentDisposition("Relevé de notes.pdf", true)).toBe(
       `inline; filename="Releve de notes.pdf"; filename*=UTF-8''Relev%C3%A9%20de%20notes.pdf`,
     );
@@ -17,7 +19,13 @@ describe("contentDisposition", () => {
   });
 
   it("is plain printable ASCII whatever the name holds", () => {
-    for (const name of ["日本語.pdf", "émoji 🎉.png", "a\r\nSet-Cookie: x=1.pdf", "\u0000\u0007\u009b.txt", "x".repeat(1000)]) {
+    for (const name of [
+      "日本語.pdf",
+      "émoji 🎉.png",
+      "a\r\nSet-Cookie: x=1.pdf",
+      "\u0000\u0007\u009b.txt",
+      "x".repeat(1000),
+    ]) {
       expect(contentDisposition(name, false)).toMatch(/^[\x20-\x7e]+$/);
     }
   });

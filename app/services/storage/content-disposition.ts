@@ -4,7 +4,8 @@
 
 // C0 and C1 controls, DEL, and the invisible characters that reorder or hide text: bidi marks, embeddings,
 // overrides and isolates (U+202E makes "fdp.exe" display as "exe.pdf"), zero-width characters and the BOM.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+const INVISIBLE =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
 const MAX_NAME_LENGTH = 200;
 const DEFAULT_NAME = "fichier";
 
@@ -24,7 +25,11 @@ export function safeFileName(fileName: string): string {
   if (chars.length > MAX_NAME_LENGTH) {
     const dot = name.lastIndexOf(".");
     const extension = dot > 0 && name.length - dot <= 16 ? Array.from(name.slice(dot)) : [];
-    name = chars.slice(0, MAX_NAME_LENGTH - extension.length).join("").trimEnd() + extension.join("");
+    name =
+      chars
+        .slice(0, MAX_NAME_LENGTH - extension.length)
+        .join("")
+        .trimEnd() + extension.join("");
   }
   return name === "" ? DEFAULT_NAME : name;
 }

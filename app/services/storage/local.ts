@@ -59,7 +59,10 @@ export class LocalStorage implements ObjectStorage {
       // flush: the data reaches the disk before the rename makes it visible.
       out = createWriteStream(`${temp}.tmp`, { flags: "wx", mode: 0o640, flush: true });
       await pipeline(source, counter, out, { signal: options.signal });
-      await writeFile(`${temp}.meta`, JSON.stringify({ contentType: options.contentType }) + "\n", { flag: "wx", mode: 0o640 });
+      await writeFile(`${temp}.meta`, JSON.stringify({ contentType: options.contentType }) + "\n", {
+        flag: "wx",
+        mode: 0o640,
+      });
       options.signal?.throwIfAborted();
       await rename(`${temp}.meta`, file + META_SUFFIX);
       await rename(`${temp}.tmp`, file).catch((error) => {
@@ -213,7 +216,8 @@ export class LocalStorage implements ObjectStorage {
         }
         if (!entry.isFile()) continue;
         const temporary = TEMPORARY_FILE.test(entry.name);
-        const strayMeta = !temporary && entry.name.endsWith(META_SUFFIX) && !(await exists(file.slice(0, -META_SUFFIX.length)));
+        const strayMeta =
+          !temporary && entry.name.endsWith(META_SUFFIX) && !(await exists(file.slice(0, -META_SUFFIX.length)));
         if (!temporary && !strayMeta) continue;
         const info = await stat(file).catch(() => null);
         if (!info || info.mtime >= olderThan) continue;
@@ -254,9 +258,12 @@ async function exists(file: string): Promise<boolean> {
 /** A key whose path is also a folder of other keys (or under another key's file) cannot be stored in a folder. */
 function conflict(key: string, error: unknown): unknown {
   if (["EEXIST", "ENOTDIR", "EISDIR", "ENOTEMPTY"].includes(code(error) ?? "")) {
-    return new Error(`Cannot store "${key}" in the local folder: the key is also the folder of other keys, or lies below another key`, {
-      cause: error,
-    });
+    return new Error(
+      `Cannot store "${key}" in the local folder: the key is also the folder of other keys, or lies below another key`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

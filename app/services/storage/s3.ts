@@ -87,7 +87,12 @@ export class S3Storage implements ObjectStorage {
     assertValidKey(key);
     assertValidContentType(options.contentType);
     options.signal?.throwIfAborted();
-    return putObject(this.client, { Bucket: this.bucket, Key: key, ContentType: options.contentType }, toReadable(body), options);
+    return putObject(
+      this.client,
+      { Bucket: this.bucket, Key: key, ContentType: options.contentType },
+      toReadable(body),
+      options,
+    );
   }
 
   async get(key: string): Promise<({ body: Readable } & StoredObjectInfo) | null> {
@@ -235,7 +240,10 @@ async function putObject(
     const task: Promise<void> = (async () => {
       const UploadId = await upload;
       const Body = length === buffer.length ? buffer : buffer.subarray(0, length);
-      const out = await client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: number, Body }), sendOptions);
+      const out = await client.send(
+        new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: number, Body }),
+        sendOptions,
+      );
       if (!out.ETag) throw new Error(`UploadPart ${number} of "${Key}" answered no ETag`);
       parts.push({ PartNumber: number, ETag: out.ETag });
       free.push(buffer);
@@ -292,16 +300,21 @@ async function putObject(
       throwIfFailed();
       parts.sort((a, b) => a.PartNumber - b.PartNumber);
       const UploadId = await uploadId!;
-      await client.send(new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }), sendOptions);
+      await client.send(
+        new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+        sendOptions,
+      );
     }
   } catch (error) {
     stop(error);
     if (uploadId) {
       // Not waited for: a server that stopped answering must not hold the rejection back.
-      uploadId.then(
-        (UploadId) => client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
-        () => undefined,
-      ).catch(() => undefined);
+      uploadId
+        .then(
+          (UploadId) => client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
+          () => undefined,
+        )
+        .catch(() => undefined);
     }
     // On S3-compatible servers without AbortMultipartUpload the clean-up's error would hide the real cause.
     throw failure!.error;

@@ -41,12 +41,19 @@ describe("storage keys", () => {
   });
 
   it("takes the beginning of a key as a list prefix", () => {
-    for (const prefix of ["", "candidacies/", "candidacies/4", "a.", "a/.."]) expect(() => assertValidPrefix(prefix)).not.toThrow();
-    for (const prefix of ["/", "/a", "a//", "../", "A/"]) expect(() => assertValidPrefix(prefix)).toThrow(/Invalid storage prefix/);
+    for (const prefix of ["", "candidacies/", "candidacies/4", "a.", "a/.."])
+      expect(() => assertValidPrefix(prefix)).not.toThrow();
+    for (const prefix of ["/", "/a", "a//", "../", "A/"])
+      expect(() => assertValidPrefix(prefix)).toThrow(/Invalid storage prefix/);
   });
 
   it("accepts MIME types and refuses anything that could break a header", () => {
-    for (const type of ["application/pdf", "image/jpeg", "text/plain; charset=utf-8", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]) {
+    for (const type of [
+      "application/pdf",
+      "image/jpeg",
+      "text/plain; charset=utf-8",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ]) {
       expect(() => assertValidContentType(type)).not.toThrow();
     }
     for (const type of ["", "pdf", "text/", "text/plain\r\nX: 1", "text/plain; name=é", "a/b c"]) {

@@ -29,12 +29,27 @@ describe("the allowlist of uploaded file types", () => {
 
   it("reads in French for people", () => {
     expect(ALLOWED_UPLOAD_TYPES_LABEL).toBe("PDF, JPEG, PNG, WebP, HEIC, DOCX, ODT, XLSX, ODS ou MP4");
-    expect(describeUploadRules(50 * 1024 * 1024)).toBe("PDF, JPEG, PNG, WebP, HEIC, DOCX, ODT, XLSX, ODS ou MP4 ; 50 Mo au plus.");
+    expect(describeUploadRules(50 * 1024 * 1024)).toBe(
+      "PDF, JPEG, PNG, WebP, HEIC, DOCX, ODT, XLSX, ODS ou MP4 ; 50 Mo au plus.",
+    );
   });
 
   it("gives file inputs an accept attribute with every extension and MIME type", () => {
     const accept = UPLOAD_ACCEPT.split(",");
-    for (const extension of [".pdf", ".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".docx", ".odt", ".xlsx", ".ods", ".mp4"]) {
+    for (const extension of [
+      ".pdf",
+      ".jpg",
+      ".jpeg",
+      ".png",
+      ".webp",
+      ".heic",
+      ".heif",
+      ".docx",
+      ".odt",
+      ".xlsx",
+      ".ods",
+      ".mp4",
+    ]) {
       expect(accept).toContain(extension);
     }
     for (const mediaType of ALLOWED_UPLOAD_MEDIA_TYPES) expect(accept).toContain(mediaType);
@@ -83,7 +98,9 @@ describe("the allowlist of uploaded file types", () => {
 
 describe("upload refusals", () => {
   it("say in French what went wrong and what to do", () => {
-    expect(uploadMessages.tooLarge("x.pdf", 50 * 1024 * 1024)).toBe("Le fichier « x.pdf » dépasse la taille maximale autorisée de 50 Mo.");
+    expect(uploadMessages.tooLarge("x.pdf", 50 * 1024 * 1024)).toBe(
+      "Le fichier « x.pdf » dépasse la taille maximale autorisée de 50 Mo.",
+    );
     expect(uploadMessages.empty("x")).toBe("Le fichier « x » est vide.");
     expect(uploadMessages.typeNotAllowed("x")).toBe(
       "Le fichier « x » n'est pas d'un type accepté (PDF, JPEG, PNG, WebP, HEIC, DOCX, ODT, XLSX, ODS ou MP4).",
@@ -91,19 +108,41 @@ describe("upload refusals", () => {
     expect(uploadMessages.storageFailed()).toBe("L'envoi du fichier a échoué : réessayez dans quelques instants.");
     expect(uploadMessages.tooManyFiles(1)).toBe("Envoyez un seul fichier à la fois.");
     expect(uploadMessages.tooManyFiles(4)).toBe("Envoyez au plus 4 fichiers à la fois.");
-    expect(uploadMessages.requestTooLarge(1, 50 * 1024 * 1024)).toBe("L'envoi dépasse la taille maximale autorisée de 50 Mo.");
+    expect(uploadMessages.requestTooLarge(1, 50 * 1024 * 1024)).toBe(
+      "L'envoi dépasse la taille maximale autorisée de 50 Mo.",
+    );
   });
 
   it("carry a code, an HTTP status, the file concerned and the cause", () => {
     const cause = new Error("socket hang up");
-    const error = new UploadRefusedError("storage_failed", uploadMessages.storageFailed(), { fileName: "a.pdf", field: "piece", cause });
+    const error = new UploadRefusedError("storage_failed", uploadMessages.storageFailed(), {
+      fileName: "a.pdf",
+      field: "piece",
+      cause,
+    });
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("UploadRefusedError");
-    expect(error).toMatchObject({ code: "storage_failed", status: 503, fileName: "a.pdf", field: "piece", cause, leftKeys: [] });
+    expect(error).toMatchObject({
+      code: "storage_failed",
+      status: 503,
+      fileName: "a.pdf",
+      field: "piece",
+      cause,
+      leftKeys: [],
+    });
     expect(new UploadRefusedError("too_large", "…").status).toBe(413);
     expect(new UploadRefusedError("type_not_allowed", "…").status).toBe(415);
     expect(Object.keys(UPLOAD_REFUSAL_STATUS).sort()).toEqual(
-      ["aborted", "empty", "not_multipart", "request_too_large", "storage_failed", "too_large", "too_many_files", "type_not_allowed"].sort(),
+      [
+        "aborted",
+        "empty",
+        "not_multipart",
+        "request_too_large",
+        "storage_failed",
+        "too_large",
+        "too_many_files",
+        "type_not_allowed",
+      ].sort(),
     );
   });
 });

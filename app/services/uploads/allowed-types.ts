@@ -50,7 +50,9 @@ export const ALLOWED_UPLOAD_TYPES_LABEL: string = frenchList(
  * others by extension. It only guides the picker: the server checks the content whatever is chosen.
  */
 export const UPLOAD_ACCEPT: string = [
-  ...ALLOWED_UPLOAD_TYPES.flatMap((type) => [type.extension, ...type.otherExtensions].map((extension) => `.${extension}`)),
+  ...ALLOWED_UPLOAD_TYPES.flatMap((type) =>
+    [type.extension, ...type.otherExtensions].map((extension) => `.${extension}`),
+  ),
   ...ALLOWED_UPLOAD_MEDIA_TYPES,
 ].join(",");
 

@@ -29,7 +29,20 @@ describe("cleanFileName", () => {
   });
 
   it("removes every bidirectional mark, embedding, override and isolate", () => {
-    const bidi = ["\u200E", "\u200F", "\u061C", "\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"];
+    const bidi = [
+      "\u200E",
+      "\u200F",
+      "\u061C",
+      "\u202A",
+      "\u202B",
+      "\u202C",
+      "\u202D",
+      "\u202E",
+      "\u2066",
+      "\u2067",
+      "\u2068",
+      "\u2069",
+    ];
     expect(cleanFileName(`a${bidi.join("")}b.pdf`)).toBe("ab.pdf");
   });
 

@@ -15,7 +15,9 @@ export const FALLBACK_FILE_NAME = "document";
  * the name is cut), and "document" when nothing is left.
  */
 export function cleanFileName(name: string): string {
-  const cleaned = String(name ?? "").normalize("NFC").replace(UNSAFE, "");
+  const cleaned = String(name ?? "")
+    .normalize("NFC")
+    .replace(UNSAFE, "");
   const base = (cleaned.split(/[/\\]/).pop() ?? "").trim();
   if (base === "" || base === "." || base === "..") return FALLBACK_FILE_NAME;
   return truncateKeepingExtension(base, MAX_LENGTH);

@@ -110,24 +110,36 @@ export async function receiveUpload(request: Request, options: ReceiveUploadOpti
   if (declared !== null && /^\s*\d+\s*$/.test(declared)) {
     const largest = limits.maxFiles * limits.maxFileBytes + MULTIPART_MARGIN_BYTES;
     if (Number(declared) > largest) {
-      throw new UploadRefusedError("request_too_large", uploadMessages.requestTooLarge(limits.maxFiles, limits.maxFileBytes));
+      throw new UploadRefusedError(
+        "request_too_large",
+        uploadMessages.requestTooLarge(limits.maxFiles, limits.maxFileBytes),
+      );
     }
   }
 
-  return new UploadSession(options.storage, options.keyFor, limits, options.spoolDirectory ?? defaultSpoolDirectory()).receive(request);
+  return new UploadSession(
+    options.storage,
+    options.keyFor,
+    limits,
+    options.spoolDirectory ?? defaultSpoolDirectory(),
+  ).receive(request);
 }
 
 /**
  * Removes the objects of received files, e.g. when the caller's transaction recording them failed. Never throws (the
  * caller is already handling an error): answers the keys that could not be removed, to log.
  */
-export async function discardReceivedFiles(storage: ObjectStorage, files: readonly Pick<ReceivedFile, "key">[]): Promise<string[]> {
+export async function discardReceivedFiles(
+  storage: ObjectStorage,
+  files: readonly Pick<ReceivedFile, "key">[],
+): Promise<string[]> {
   const results = await Promise.allSettled(files.map((file) => storage.delete(file.key)));
   return files.filter((_, i) => results[i]!.status === "rejected").map((file) => file.key);
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, not ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, not ${value}`);
   return value;
 }
 
@@ -160,7 +172,8 @@ class UploadSession {
 
   async receive(request: Request): Promise<ReceivedUpload> {
     // The Express adapter aborts the request's signal when the client goes away.
-    const onAbort = () => this.fail(new UploadRefusedError("aborted", uploadMessages.aborted(), { cause: request.signal.reason }));
+    const onAbort = () =>
+      this.fail(new UploadRefusedError("aborted", uploadMessages.aborted(), { cause: request.signal.reason }));
     if (request.signal.aborted) onAbort();
     request.signal.addEventListener("abort", onAbort, { once: true });
     try {
@@ -218,7 +231,9 @@ class UploadSession {
       }
       fields.append(name, value);
     });
-    parser.on("fieldsLimit", () => this.fail(new UploadRefusedError("request_too_large", uploadMessages.tooManyFields())));
+    parser.on("fieldsLimit", () =>
+      this.fail(new UploadRefusedError("request_too_large", uploadMessages.tooManyFields())),
+    );
     // The upload handler. Each file waits for the previous one to be stored; the parser holds a chunk of it meanwhile.
     let files: Promise<unknown> = Promise.resolve();
     parser.on("file", (field: string, stream: BusboyFileStream, fileName: string | undefined) => {
@@ -299,7 +314,12 @@ class UploadSession {
       this.fail(new UploadRefusedError(code, message, { fileName, field }));
     const checkCount = () => {
       if (this.files.length >= this.limits.maxFiles) {
-        throw this.fail(new UploadRefusedError("too_many_files", uploadMessages.tooManyFiles(this.limits.maxFiles), { fileName, field }));
+        throw this.fail(
+          new UploadRefusedError("too_many_files", uploadMessages.tooManyFiles(this.limits.maxFiles), {
+            fileName,
+            field,
+          }),
+        );
       }
     };
     if (chosen) checkCount();
@@ -316,7 +336,8 @@ class UploadSession {
     let size = 0;
     const accept = (chunk: Uint8Array) => {
       size += chunk.byteLength;
-      if (size > this.limits.maxFileBytes) throw refusal("too_large", uploadMessages.tooLarge(fileName, this.limits.maxFileBytes));
+      if (size > this.limits.maxFileBytes)
+        throw refusal("too_large", uploadMessages.tooLarge(fileName, this.limits.maxFileBytes));
       hash.update(chunk);
     };
 
@@ -341,7 +362,15 @@ class UploadSession {
     const rest = ended ? null : next;
     const detected = await this.race(detectType(Buffer.concat(sample)));
     if (rest && detected === "application/zip") {
-      const spooled = this.spoolThenStore({ field, fileName, sample, rest, accept, hash: () => hash.digest("hex"), size: () => size });
+      const spooled = this.spoolThenStore({
+        field,
+        fileName,
+        sample,
+        rest,
+        accept,
+        hash: () => hash.digest("hex"),
+        size: () => size,
+      });
       // Waited for by the clean-up, temporary file removal included.
       this.track(spooled);
       return spooled;
@@ -350,7 +379,12 @@ class UploadSession {
     if (!type) throw refusal("type_not_allowed", uploadMessages.typeNotAllowed(fileName));
 
     try {
-      const key = this.keyFor({ field, index: this.files.length, mediaType: type.mediaType, extension: type.extension });
+      const key = this.keyFor({
+        field,
+        index: this.files.length,
+        mediaType: type.mediaType,
+        extension: type.extension,
+      });
       const body = new PushedBody((promise) => this.race(promise));
       const put = this.put(key, body, type);
       for (const chunk of sample) await body.write(chunk);
@@ -409,11 +443,18 @@ class UploadSession {
       }
       const type = allowedUploadType(await this.race(detectType(temp)));
       if (!type) {
-        throw this.fail(new UploadRefusedError("type_not_allowed", uploadMessages.typeNotAllowed(fileName), { fileName, field }));
+        throw this.fail(
+          new UploadRefusedError("type_not_allowed", uploadMessages.typeNotAllowed(fileName), { fileName, field }),
+        );
       }
       try {
         const size = file.size();
-        const key = this.keyFor({ field, index: this.files.length, mediaType: type.mediaType, extension: type.extension });
+        const key = this.keyFor({
+          field,
+          index: this.files.length,
+          mediaType: type.mediaType,
+          extension: type.extension,
+        });
         const put = this.put(key, createReadStream(temp), type, size);
         await this.completed(await this.race(put), { field, key, fileName, type, size, sha256: file.hash() });
         return null;
@@ -549,7 +590,8 @@ function parserFailure(error: unknown): UploadRefusedError {
   const message = error instanceof Error ? error.message : String(error);
   // "Unexpected end of multipart data": the body stopped before the form's last boundary, as when the client goes
   // away. Anything else is a body that is not a form.
-  if (/unexpected end/i.test(message)) return new UploadRefusedError("aborted", uploadMessages.aborted(), { cause: error });
+  if (/unexpected end/i.test(message))
+    return new UploadRefusedError("aborted", uploadMessages.aborted(), { cause: error });
   return new UploadRefusedError("not_multipart", uploadMessages.notMultipart(), { cause: error });
 }
 

@@ -58,7 +58,8 @@ export const uploadMessages = {
   empty: (fileName: string) => `Le fichier « ${fileName} » est vide.`,
   tooLarge: (fileName: string, maxFileBytes: number) =>
     `Le fichier « ${fileName} » dépasse la taille maximale autorisée de ${formatUploadLimit(maxFileBytes)}.`,
-  typeNotAllowed: (fileName: string) => `Le fichier « ${fileName} » n'est pas d'un type accepté (${ALLOWED_UPLOAD_TYPES_LABEL}).`,
+  typeNotAllowed: (fileName: string) =>
+    `Le fichier « ${fileName} » n'est pas d'un type accepté (${ALLOWED_UPLOAD_TYPES_LABEL}).`,
   tooManyFiles: (maxFiles: number) =>
     maxFiles <= 1 ? "Envoyez un seul fichier à la fois." : `Envoyez au plus ${maxFiles} fichiers à la fois.`,
   requestTooLarge: (maxFiles: number, maxFileBytes: number) =>

@@ -30,7 +30,10 @@ export interface PortalPlacement {
  * extraEnv: more settings for this portal (e.g. S3_* to use an S3 server, UPLOAD_MAX_BYTES). By default each portal
  * gets its own data folder and, when DATABASE_URL is set, its own database, both removed by stop().
  */
-export async function startPortal(extraEnv: Record<string, string> = {}, placement: PortalPlacement = {}): Promise<RunningPortal> {
+export async function startPortal(
+  extraEnv: Record<string, string> = {},
+  placement: PortalPlacement = {},
+): Promise<RunningPortal> {
   const dataDir = placement.dataDir ?? mkdtempSync(path.join(tmpdir(), "vae-e2e-"));
   const database = placement.databaseUrl
     ? { url: placement.databaseUrl, drop: async () => {} }

@@ -36,7 +36,10 @@ export async function attachRequiredDocuments(page: Page, candidacyUrl: string):
   await page.goto(`${candidacyUrl}/pieces`);
   const documents: [DocumentFields, UploadedFile][] = [
     [{ kind: "identity" }, pdf("piece-identite.pdf")],
-    [{ kind: "activity_proof", employer: "Crèmerie Lemoine", periodStart: "2021-09-01", periodEnd: "2024-08-31" }, pdf("attestation-employeur.pdf")],
+    [
+      { kind: "activity_proof", employer: "Crèmerie Lemoine", periodStart: "2021-09-01", periodEnd: "2024-08-31" },
+      pdf("attestation-employeur.pdf"),
+    ],
     [{ kind: "sworn_statement" }, pdf("declaration-honneur.pdf")],
   ];
   for (const [fields, file] of documents) {

@@ -71,6 +71,11 @@ export function multipartRequest(
   for (const [name, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) form.append(name, v);
   }
-  if (file) form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
+  if (file)
+    form.append(
+      "file",
+      new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }),
+      file.name,
+    );
   return new Request(url, { method: "POST", body: form });
 }

@@ -28,11 +28,15 @@ export async function runScript(args: string[], env: NodeJS.ProcessEnv): Promise
 /** Starts a process that opens DATA_DIR's database as the portal does and keeps it open until stopHolder. */
 export async function startHolder(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // node with tsx's loader rather than the tsx binary: the pid is then the very process holding the folder.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/integration/support/hold-data-folder.ts")], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "tests/integration/support/hold-data-folder.ts")],
+    {
+      cwd: root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {

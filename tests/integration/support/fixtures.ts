@@ -41,10 +41,26 @@ export async function attachRequestDocuments(db: Kysely<Database>, candidacyId: 
     .select("candidate_id")
     .where("id", "=", candidacyId)
     .executeTakeFirstOrThrow();
-  const facts = { proofType: null, periodStart: null, periodEnd: null, employer: "", jobTitle: "", relatedToCqp: true, priorBlocCodes: [], description: "" };
+  const facts = {
+    proofType: null,
+    periodStart: null,
+    periodEnd: null,
+    employer: "",
+    jobTitle: "",
+    relatedToCqp: true,
+    priorBlocCodes: [],
+    description: "",
+  };
   const kinds = [
     { kind: "identity" as const, ...facts },
-    { kind: "activity_proof" as const, ...facts, proofType: "employer_attestation" as const, periodStart: "2021-01-01", periodEnd: "2023-12-31", employer: "Épicerie fine" },
+    {
+      kind: "activity_proof" as const,
+      ...facts,
+      proofType: "employer_attestation" as const,
+      periodStart: "2021-01-01",
+      periodEnd: "2023-12-31",
+      employer: "Épicerie fine",
+    },
     { kind: "sworn_statement" as const, ...facts },
   ];
   for (const document of kinds) {

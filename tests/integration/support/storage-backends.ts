@@ -38,7 +38,10 @@ export function s3StorageOn(server: TestS3Server): S3Storage {
   }) as S3Storage;
 }
 
-export const STORAGE_BACKENDS: { name: "local" | "s3"; start(options?: { bucket?: string }): Promise<StorageBackend> }[] = [
+export const STORAGE_BACKENDS: {
+  name: "local" | "s3";
+  start(options?: { bucket?: string }): Promise<StorageBackend>;
+}[] = [
   {
     name: "local",
     async start() {

@@ -38,7 +38,9 @@ export async function createServerDatabase(prefix = "vae_test"): Promise<{ url: 
         // A closed pool's connections finish ending asynchronously; terminating one that is still ending makes
         // pg emit an error nobody listens to any more, so wait for them to go before dropping.
         for (let i = 0; i < 50; i++) {
-          const { rows } = await client.query("select count(*)::int as n from pg_stat_activity where datname = $1", [name]);
+          const { rows } = await client.query("select count(*)::int as n from pg_stat_activity where datname = $1", [
+            name,
+          ]);
           if (rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
@@ -75,5 +77,7 @@ export async function truncateAll(handle: DatabaseHandle): Promise<void> {
   const { rows } = await sql<{ tablename: string }>`
     select tablename from pg_tables where schemaname = 'public' and tablename not like 'kysely_%'`.execute(handle.db);
   if (rows.length === 0) return;
-  await sql.raw(`truncate ${rows.map((r) => `"${r.tablename}"`).join(", ")} restart identity cascade`).execute(handle.db);
+  await sql
+    .raw(`truncate ${rows.map((r) => `"${r.tablename}"`).join(", ")} restart identity cascade`)
+    .execute(handle.db);
 }
