@@ -1,6 +1,6 @@
 // The candidate's home: their candidacies, and starting one for a CQP they have none in progress for.
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { listCandidaciesOfCandidate } from "../../db/queries/candidacies";
 import { listCertifications } from "../../db/queries/referential";
@@ -52,14 +52,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function CandidateHome() {
   const { fullName, candidacies, certifications } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [params] = useSearchParams();
   return (
     <>
-      {params.get("bienvenue") ? (
-        <div className="alert alert--success" role="status">
-          Votre compte est créé. Bienvenue sur le portail VAE !
-        </div>
-      ) : null}
       <h1>Mes candidatures</h1>
       <p className="muted">Connecté en tant que {fullName}</p>
       <FormAlert message={actionData?.formError} />
