@@ -18,7 +18,7 @@ import { NestedConnectionError } from "../../db/connection-guard";
 import type { Database, Role } from "../../db/schema";
 import type { CandidacyEvent } from "../../workflows/candidacy-machine";
 import { multipartRequest, pdfBytes } from "./support/candidate-files";
-import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
+import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, serverUrl } from "./support/test-database";
 
 const engine = serverUrl ? "PostgreSQL server" : "PGlite";
@@ -98,6 +98,7 @@ async function candidacyInDossier() {
   const created = await createCandidacy(db, candidateId, CQP_CODE);
   if (!created.ok) throw new Error(created.message);
   const id = created.candidacyId;
+  await attachRequestDocuments(db, id);
   const events: CandidacyEvent[] = [
     { type: "SUBMIT_REQUEST", sworn: true, actor: actor(candidateId, "candidate"), at: "2026-03-02T09:00:00.000Z" },
     { type: "OPEN_REVIEW", actor: actor(officerId, "admissibility_officer"), at: "2026-03-03T09:00:00.000Z" },
