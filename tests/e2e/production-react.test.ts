@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { serverUrl } from "../integration/support/test-database";
 import { startPortal } from "./support/portal";
 
 const probe = pathToFileURL(path.join(import.meta.dirname, "support/react-build-probe.mjs")).href;
@@ -28,9 +29,11 @@ describe("npm start", () => {
     expect(files).toContain("react/cjs/react.production.min.js");
     expect(files).toContain("react-dom/cjs/react-dom-server.node.production.min.js");
     expect(files.filter((file) => file.includes("development"))).toEqual([]);
-    // The deployment mode is still the operator's: development, with the demo accounts of the embedded default.
+    // The deployment mode is still the operator's: development, with the demo accounts of the embedded default (a
+    // development deployment on a PostgreSQL server has none unless DEMO_ACCOUNTS=true).
     expect(banner).toContain("(APP_ENV=development)");
-    expect(banner).toContain("Demo accounts (embedded default only, never in production):");
+    if (serverUrl) expect(banner).not.toContain("Demo accounts");
+    else expect(banner).toContain("Demo accounts (embedded default only, never in production):");
   }, 180_000);
 
   it("renders with React's production build in a production deployment, without demo accounts", async () => {
