@@ -40,7 +40,8 @@ export async function startPortal(
     : serverUrl
       ? await createServerDatabase("vae_e2e")
       : null;
-  const child: ChildProcess = spawn(path.join(root, "node_modules/.bin/tsx"), ["server/index.ts"], {
+  // As `npm start` does: one Node process with tsx's loader, so that SIGTERM reaches the portal itself.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: root,
     env: {
       ...process.env,
