@@ -136,7 +136,9 @@ describe("checkEvaluatorEligibility", () => {
       input({ involvements: [{ candidacyId: "earlier", role: "admissibility_officer" }] }),
     );
     expect(officer).toEqual({ eligible: false, reasons: ["A instruit la recevabilité de ce candidat."] });
-    const staff = checkEvaluatorEligibility(input({ involvements: [{ candidacyId: "cand-1", role: "certifier_staff" }] }));
+    const staff = checkEvaluatorEligibility(
+      input({ involvements: [{ candidacyId: "cand-1", role: "certifier_staff" }] }),
+    );
     expect(staff.eligible).toBe(false);
     expect(staff.reasons[0]).toContain("certificateur");
     const unknownRole = checkEvaluatorEligibility(input({ involvements: [{ candidacyId: "x", role: "tutor" }] }));

@@ -177,9 +177,7 @@ export function extractSirens(text: string): string[] {
 function withoutCompanyNumbers(text: string): string {
   return text.replace(NUMBER_RUN, (run) => {
     const digits = run.replace(/[\s.]/g, "");
-    return (digits.length === 14 && isValidSiret(digits)) || (digits.length === 9 && isValidSiren(digits))
-      ? " "
-      : run;
+    return (digits.length === 14 && isValidSiret(digits)) || (digits.length === 9 && isValidSiren(digits)) ? " " : run;
   });
 }
 
