@@ -306,9 +306,7 @@ export async function createEvaluatorProfile(
   });
 }
 
-function profilePayload(
-  fields: Omit<ProfileFields, "fullName" | "employerSiret"> & { employerSiret: string | null },
-) {
+function profilePayload(fields: Omit<ProfileFields, "fullName" | "employerSiret"> & { employerSiret: string | null }) {
   return {
     civility: fields.civility,
     employerName: fields.employerName.trim(),

@@ -299,3 +299,8 @@ export async function listEvaluatorSuggestions(db: Db, candidacyId: string): Pro
       x.userId.localeCompare(y.userId),
   );
 }
+
+/** The certifications an evaluator can be qualified for. */
+export async function listCertificationChoices(db: Db) {
+  return db.selectFrom("certifications").select(["id", "code", "title"]).orderBy("title").orderBy("code").execute();
+}
