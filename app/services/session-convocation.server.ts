@@ -26,9 +26,10 @@ export type SessionEmail =
   | { kind: "session_convocation"; data: EmailData["session_convocation"]; calendar: CalendarAttachment }
   | { kind: "session_moved"; data: EmailData["session_moved"]; calendar: CalendarAttachment };
 
-/** The e-mail address inside a From header ("Portail VAE <ne-pas-repondre@x>" → "ne-pas-repondre@x"). */
-function addressOf(from: string): string {
-  return /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
+/** The name and address of a From header ("Portail VAE <ne-pas-repondre@x>"). */
+function organizerOf(from: string): { name: string; email: string } {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
+  return match ? { name: match[1] || "Portail VAE", email: match[2]!.trim() } : { name: "Portail VAE", email: from.trim() };
 }
 
 /**
@@ -78,7 +79,7 @@ export async function sessionConvocationEmail(
       description: `CQP « ${candidacy.certificationTitle} » — candidature ${input.reference}.`,
       location: session.location,
       url: session.mode === "video" ? session.location : undefined,
-      organizerEmail: addressOf(input.organizer),
+      organizer: organizerOf(input.organizer),
       attendees: [{ name: recipient.fullName, email: recipient.email }],
       method: "REQUEST",
     }),

@@ -23,7 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("superseded_at", "timestamptz")
     .addUniqueConstraint("evaluation_sessions_sequence_key", ["candidacy_id", "sequence"])
     .execute();
-  await sql`alter table evaluation_sessions add constraint evaluation_sessions_attendance_check
+  await sql`alter table evaluation_sessions add constraint evaluation_sessions_attendance_recorded_check
     check ((attendance is null) = (attendance_recorded_at is null))`.execute(db);
   // At most one current session per candidacy.
   await sql`create unique index evaluation_sessions_current_idx on evaluation_sessions (candidacy_id)
