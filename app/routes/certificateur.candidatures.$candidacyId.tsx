@@ -71,9 +71,7 @@ const replaceSchema = z.object({
 
 const sessionSchema = z.object({
   intent: z.literal("schedule_session"),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "Indiquez la date de la séance (jj/mm/aaaa)."),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Indiquez la date de la séance (jj/mm/aaaa)."),
   time: z.string().regex(/^\d{2}:\d{2}$/, "Indiquez l'heure de la séance (hh:mm)."),
   mode: z.enum(["in_person", "video"], {
     errorMap: () => ({ message: "Indiquez si la séance a lieu sur place ou en visioconférence." }),
@@ -543,7 +541,13 @@ function SessionForm({ data, busy }: { data: LoaderData; busy: boolean }) {
         <legend>Modalité</legend>
         {(["in_person", "video"] as const).map((value) => (
           <div className="checkbox" key={value}>
-            <input type="radio" id={`session-mode-${value}`} name="mode" value={value} defaultChecked={mode === value} />
+            <input
+              type="radio"
+              id={`session-mode-${value}`}
+              name="mode"
+              value={value}
+              defaultChecked={mode === value}
+            />
             <label htmlFor={`session-mode-${value}`}>{MODE_LABELS[value]}</label>
           </div>
         ))}

@@ -156,7 +156,9 @@ export async function loadStaffingView(db: Kysely<Database>, candidacyId: string
     suggestions,
     pair: members,
     pairWarnings:
-      members.length === 2 && members.every((m) => m.userId) ? pairCompositionWarnings(members.map((m) => m.civility)) : [],
+      members.length === 2 && members.every((m) => m.userId)
+        ? pairCompositionWarnings(members.map((m) => m.civility))
+        : [],
     vacantSlots: members.filter((m) => m.userId === null).map((m) => m.slot),
     conflicts: (evaluation.conflicts ?? []).map((c) => ({
       ...c,
@@ -240,7 +242,11 @@ async function staffAction<T extends object>(
   });
 }
 
-const actorOf = (actor: StaffActor) => ({ type: "user" as const, userId: actor.userId, role: "certifier_staff" as const });
+const actorOf = (actor: StaffActor) => ({
+  type: "user" as const,
+  userId: actor.userId,
+  role: "certifier_staff" as const,
+});
 
 /**
  * Whether each chosen evaluator may evaluate this candidacy, read from the database in the transaction: qualified
@@ -289,7 +295,8 @@ export async function assignPair(
         { field: "evaluatorBId", userId: choice.evaluatorBId, which: "Le second évaluateur" },
       ]),
     event: { type: "ASSIGN_PAIR", ...choice, actor: actorOf(actor), at: now.toISOString() },
-    fieldOf: (code) => (code === "invalid_pair" ? "presidentId" : code === "role_conflict" ? "evaluatorAId" : undefined),
+    fieldOf: (code) =>
+      code === "invalid_pair" ? "presidentId" : code === "role_conflict" ? "evaluatorAId" : undefined,
     after: (trx) => pairWarnings(trx, [choice.evaluatorAId, choice.evaluatorBId]),
   });
 }
@@ -334,7 +341,7 @@ export async function replaceEvaluator(
 
 async function pairWarnings(trx: Transaction<Database>, ids: Array<string | null>): Promise<{ warnings: string[] }> {
   if (ids.some((id) => id === null)) return { warnings: [] };
-  const names = await namesOf(trx as unknown as Kysely<Database>, ids);
+  const names = await namesOf(trx, ids);
   return { warnings: pairCompositionWarnings(ids.map((id) => names.get(id!)?.civility ?? null)) };
 }
 

@@ -29,7 +29,9 @@ export type SessionEmail =
 /** The name and address of a From header ("Portail VAE <ne-pas-repondre@x>"). */
 function organizerOf(from: string): { name: string; email: string } {
   const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from);
-  return match ? { name: match[1] || "Portail VAE", email: match[2]!.trim() } : { name: "Portail VAE", email: from.trim() };
+  return match
+    ? { name: match[1] || "Portail VAE", email: match[2]!.trim() }
+    : { name: "Portail VAE", email: from.trim() };
 }
 
 /**

@@ -92,7 +92,12 @@ export function sessionMoved(data: SessionMovedData): TemplateOutput {
           : `Le jury d'évaluation de la candidature ${data.candidacyReference} au CQP « ${data.certificationTitle} » change de date : cette convocation remplace la précédente.`,
       },
       ...(data.previousStartsAt
-        ? [{ type: "paragraph" as const, text: `Date précédente (annulée) : ${formatDateTime(data.previousStartsAt)}.` }]
+        ? [
+            {
+              type: "paragraph" as const,
+              text: `Date précédente (annulée) : ${formatDateTime(data.previousStartsAt)}.`,
+            },
+          ]
         : []),
       ...sessionBody(data),
     ],

@@ -71,7 +71,10 @@ async function prepare(db: Kysely<Database>) {
         created_by: null,
       })
       .execute();
-    await db.insertInto("evaluator_qualifications").values({ user_id: userId, certification_id: certificationId }).execute();
+    await db
+      .insertInto("evaluator_qualifications")
+      .values({ user_id: userId, certification_id: certificationId })
+      .execute();
   }
   const created = await createCandidacy(db, idOf(CANDIDATE), CQP_CODE);
   if (!created.ok) throw new Error(created.message);
@@ -223,7 +226,11 @@ describe("staffing an evaluation in the browser", () => {
     await expect.poll(() => convocationsWith(1).length, { timeout: 30_000 }).toBe(3);
     const uids = [...convocationsWith(0), ...convocationsWith(1)].map((m) => /UID:(\S+)/.exec(calendarOf(m.raw))?.[1]);
     expect(new Set(uids)).toEqual(new Set([`seance-${candidacyId}@vae-portal`]));
-    expect(convocationsWith(1).flatMap((m) => m.to).sort()).toEqual([CANDIDATE, EVALUATOR_1, EVALUATOR_2].sort());
+    expect(
+      convocationsWith(1)
+        .flatMap((m) => m.to)
+        .sort(),
+    ).toEqual([CANDIDATE, EVALUATOR_1, EVALUATOR_2].sort());
     await plain.context().close();
   });
 });

@@ -70,7 +70,10 @@ async function addEvaluator(name: string, civility: "M." | "Mme" | null, employe
       created_by: null,
     })
     .execute();
-  await db.insertInto("evaluator_qualifications").values({ user_id: userId, certification_id: certificationId }).execute();
+  await db
+    .insertInto("evaluator_qualifications")
+    .values({ user_id: userId, certification_id: certificationId })
+    .execute();
   return userId;
 }
 
@@ -130,7 +133,7 @@ async function withPair(): Promise<string> {
 }
 
 const stateOf = async (id: string) =>
-  (await db.selectFrom("candidacies").select(["state", "row_version"]).where("id", "=", id).executeTakeFirstOrThrow());
+  await db.selectFrom("candidacies").select(["state", "row_version"]).where("id", "=", id).executeTakeFirstOrThrow();
 
 const outboxEmails = async (id: string) =>
   (await db.selectFrom("outbox").select(["payload"]).where("candidacy_id", "=", id).orderBy("id").execute()).map(
@@ -166,7 +169,9 @@ function subjectOf(raw: string): string {
       enc.toUpperCase() === "B"
         ? Buffer.from(text, "base64").toString("utf8")
         : Buffer.from(
-            text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            text
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
             "latin1",
           ).toString("utf8"),
     );
@@ -174,9 +179,10 @@ function subjectOf(raw: string): string {
 
 /** The text/calendar part of a received message, unfolded. */
 function calendarOf(raw: string): string {
-  const part = /Content-Type: text\/calendar; charset=utf-8; method=REQUEST\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(
-    raw,
-  )?.[1];
+  const part =
+    /Content-Type: text\/calendar; charset=utf-8; method=REQUEST\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/.exec(
+      raw,
+    )?.[1];
   if (!part) throw new Error("no text/calendar part");
   const encoding = /Content-Type: text\/calendar[^\r\n]*\r\nContent-Transfer-Encoding: (\S+)/.exec(raw)?.[1];
   const text =
@@ -184,7 +190,9 @@ function calendarOf(raw: string): string {
       ? Buffer.from(part.replace(/\s+/g, ""), "base64").toString("utf8")
       : encoding === "quoted-printable"
         ? Buffer.from(
-            part.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            part
+              .replace(/=\r\n/g, "")
+              .replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
             "latin1",
           ).toString("utf8")
         : part;
@@ -573,7 +581,13 @@ describe(`the staff candidacy page (${process.env.DATABASE_URL ? "PostgreSQL ser
   it("answers 404 to a malformed or unknown id and 403 to another role; the action likewise", async () => {
     const id = await filed();
     const call = async (userId: string, candidacyId: string) =>
-      thrown(loader({ request: await requestAs(userId, `${base}/${candidacyId}`), params: { candidacyId }, context: { clientIp: "127.0.0.1" } }));
+      thrown(
+        loader({
+          request: await requestAs(userId, `${base}/${candidacyId}`),
+          params: { candidacyId },
+          context: { clientIp: "127.0.0.1" },
+        }),
+      );
     expect((await call(ids.staff, "pas-un-uuid")).status).toBe(404);
     expect((await call(ids.staff, "00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await call(ids.candidate, id)).status).toBe(403);
