@@ -765,11 +765,13 @@ export default function StaffCandidacyPage() {
           {actionData.done}
         </div>
       ) : null}
-      {actionData?.warnings?.map((warning) => (
-        <div key={warning} className="alert" role="note">
-          {warning}
-        </div>
-      ))}
+      {actionData?.warnings
+        ?.filter((warning) => !data.pairWarnings.includes(warning))
+        .map((warning) => (
+          <div key={warning} className="alert" role="note">
+            {warning}
+          </div>
+        ))}
       <section className="card">
         <h2>Dossier de validation</h2>
         {candidacy.filedVersions > 0 ? (

@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from "kysely";
 import { getCandidacySummary, listCandidacyEvents, lockCandidacy } from "../../db/queries/candidacies";
 import {
   insertEvaluationSession,
+  listLateSessions,
   listStaffingQueue,
   listEvaluationSessions,
   recordSessionAttendance,
@@ -433,4 +434,10 @@ export async function sendBackDossier(
 /** Staff's queue of candidacies waiting for evaluators: a pair to designate, or a vacant evaluator to replace. */
 export async function staffingQueue(db: Kysely<Database>) {
   return listStaffingQueue(db);
+}
+
+/** Staff's home: the queue's size and the sessions set after the legal deadline (deadlines at risk). */
+export async function staffingOverview(db: Kysely<Database>) {
+  const [queue, lateSessions] = await Promise.all([listStaffingQueue(db), listLateSessions(db)]);
+  return { awaitingEvaluators: queue.length, lateSessions };
 }

@@ -197,3 +197,26 @@ export async function listStaffingQueue(db: Db) {
             : ("B" as const),
   }));
 }
+
+/**
+ * Deadlines at risk: candidacies in evaluation whose current session falls after the end of the 3rd month following
+ * the filing (set with a written reason), the soonest session first.
+ */
+export async function listLateSessions(db: Db) {
+  return db
+    .selectFrom("evaluation_sessions as s")
+    .innerJoin("candidacies as k", "k.id", "s.candidacy_id")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .select([
+      "k.id as candidacyId",
+      "u.full_name as candidateName",
+      "s.starts_at as startsAt",
+      "s.late_reason as lateReason",
+    ])
+    .where("s.superseded_at", "is", null)
+    .where("s.late_reason", "is not", null)
+    .where("k.state", "=", "evaluation")
+    .orderBy("s.starts_at")
+    .limit(200)
+    .execute();
+}

@@ -18,6 +18,7 @@ import {
   replaceEvaluator,
   scheduleSession,
   sendBackDossier,
+  staffingOverview,
   staffingQueue,
 } from "../../app/services/evaluation-staffing.server";
 import { createMailer } from "../../app/services/mailer.server";
@@ -377,6 +378,10 @@ describe(`staffing an evaluation (${process.env.DATABASE_URL ? "PostgreSQL serve
     if (!view.ok) throw new Error(view.message);
     expect(view.sessionLate).toBe(true);
     expect(view.sessions[0]?.lateReason).toBe("Le candidat est en arrêt maladie tout l'été.");
+    // Staff's home lists it among the deadlines at risk.
+    expect((await staffingOverview(db)).lateSessions).toEqual([
+      expect.objectContaining({ candidacyId: id, lateReason: "Le candidat est en arrêt maladie tout l'été." }),
+    ]);
   });
 
   it("records attendance only after the session and once; excused, a new session is set", async () => {
