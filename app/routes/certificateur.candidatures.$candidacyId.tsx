@@ -126,15 +126,15 @@ const answer = (data: Partial<ActionData> & { intent: Intent | null }, status = 
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
+  // 404 for an id that is malformed or not there; the capability of the intent is asked again by the service,
+  // under the row lock, whose refusal (wrong state, already done) is shown beside the form.
+  const { candidacy, context } = await requireCandidacy(user, "certifier_staff", params);
   const formData = await readFormData(request);
   const raw = String(formData.get("intent") ?? "");
   if (!(INTENTS as readonly string[]).includes(raw)) {
     return answer({ intent: null, formError: "Cette action n'existe pas : rechargez la page et recommencez." }, 400);
   }
   const intent = raw as Intent;
-  // 404 for an id that is malformed or not there; the capability of the intent is asked again by the service,
-  // under the row lock, whose refusal (wrong state, already done) is shown beside the form.
-  const { candidacy, context } = await requireCandidacy(user, "certifier_staff", params);
   const db = await getDb();
   const actor = { userId: user.id };
   const values = Object.fromEntries(
