@@ -242,6 +242,12 @@ const PROGRESS_LABELS = {
   vacant: "Poste vacant : à remplacer",
 } as const;
 
+/**
+ * The last day to hold the session: the deadline is the first instant (UTC) after the 3rd month, so its day before,
+ * as a calendar date (an instant just before midnight UTC is already the next day in Paris).
+ */
+const lastDay = (deadline: string) => formatDate(new Date(Date.parse(deadline) - 1).toISOString().slice(0, 10));
+
 const ATTENDANCE_LABELS = { attended: "Présent", excused: "Excusé", absent: "Absent" } as const;
 const MODE_LABELS = { in_person: "Sur place", video: "En visioconférence" } as const;
 
@@ -569,8 +575,8 @@ function SessionForm({ data, busy }: { data: LoaderData; busy: boolean }) {
         <label htmlFor="session-lateReason">Motif d'une date tardive</label>
         {data.deadline ? (
           <p className="field__hint" id="session-lateReason-hint">
-            Obligatoire si la séance a lieu après le {formatDate(new Date(Date.parse(data.deadline) - 1))}, fin du
-            troisième mois qui suit le dépôt du dossier.
+            Obligatoire si la séance a lieu après le {lastDay(data.deadline)}, fin du troisième mois qui suit le dépôt
+            du dossier.
           </p>
         ) : null}
         <textarea
@@ -641,8 +647,8 @@ function SessionSection({ data, busy }: { data: LoaderData; busy: boolean }) {
       <h2 id="session-heading">Séance d'évaluation (entretien avec le jury)</h2>
       {data.deadline ? (
         <p>
-          À tenir au plus tard le {formatDate(new Date(Date.parse(data.deadline) - 1))} (fin du troisième mois qui suit
-          le dépôt du dossier{data.filedAt ? `, déposé le ${formatDate(data.filedAt)}` : ""}).
+          À tenir au plus tard le {lastDay(data.deadline)} (fin du troisième mois qui suit le dépôt du dossier
+          {data.filedAt ? `, déposé le ${formatDate(data.filedAt)}` : ""}).
         </p>
       ) : null}
       {session ? (
@@ -753,7 +759,7 @@ export default function StaffCandidacyPage() {
           <>
             <dt>Évaluation au plus tard le</dt>
             <dd>
-              {formatDate(new Date(Date.parse(data.deadline) - 1))}
+              {lastDay(data.deadline)}
               {data.sessionLate ? " — échéance à risque" : ""}
             </dd>
           </>

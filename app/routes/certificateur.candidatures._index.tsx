@@ -40,7 +40,7 @@ const NEED_LABELS = {
 } as const;
 
 /** The deadline is the first instant after the 3rd month: the last day to hold the session is the day before. */
-const lastDay = (deadline: string | Date) => new Date(new Date(deadline).getTime() - 1);
+const lastDay = (deadline: string | Date) => new Date(new Date(deadline).getTime() - 1).toISOString().slice(0, 10);
 
 function Queue({ queue }: { queue: ReturnType<typeof useLoaderData<typeof loader>>["queue"] }) {
   if (queue.length === 0) return <p className="empty">Aucun dossier n'attend d'évaluateur.</p>;
