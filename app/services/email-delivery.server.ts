@@ -210,7 +210,8 @@ function emailData(
         ...about,
         candidacyId: candidacy.id,
         slot: str("slot") === "B" ? "B" : "A",
-        evaluationDeadline: evaluationDeadline(firstFiling),
+        // The last day of the period, as a calendar date: the deadline is the first instant after it.
+        evaluationDeadline: new Date(Date.parse(evaluationDeadline(firstFiling)) - 1).toISOString().slice(0, 10),
       };
     case "evaluator_replaced":
       return about;
