@@ -211,7 +211,11 @@ function emailData(
         candidacyId: candidacy.id,
         slot: str("slot") === "B" ? "B" : "A",
         // The last day of the period, as a calendar date: the deadline is the first instant after it.
-        evaluationDeadline: new Date(Date.parse(evaluationDeadline(firstFiling)) - 1).toISOString().slice(0, 10),
+        evaluationDeadline: new Date(
+          Date.parse(evaluationDeadline(context.dossier.firstSubmittedAt ?? firstFiling)) - 1,
+        )
+          .toISOString()
+          .slice(0, 10),
       };
     case "evaluator_replaced":
       return about;
