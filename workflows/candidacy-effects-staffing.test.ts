@@ -100,7 +100,7 @@ describe("effects of the staff events", () => {
     );
     expect(notifications(effects)).toEqual([
       { email: "evaluators_assigned", to: { kind: "user", userId: "c" }, facts: {} },
-      { email: "evaluator_replaced", to: { kind: "user", userId: "a" }, facts: {} },
+      { email: "evaluator_replaced", to: { kind: "user", userId: "a" }, facts: { scheduledAt: session.scheduledAt } },
       {
         email: "session_convocation",
         to: { kind: "user", userId: "c" },

@@ -294,22 +294,24 @@ export function effectsOf(
         facts: {},
       });
       const replacement = context.evaluation.replacements?.at(-1);
+      // A session already set and not held: the newcomer is convened to it, the evaluator taken off gets its
+      // cancellation for their calendar.
+      const session = context.evaluation.session;
+      const pending = session && !session.attendance ? session : undefined;
       if (replacement?.previousEvaluatorId) {
         effects.push({
           type: "notify",
           email: "evaluator_replaced",
           to: { kind: "user", userId: replacement.previousEvaluatorId },
-          facts: {},
+          facts: pending ? { scheduledAt: pending.scheduledAt } : {},
         });
       }
-      // A session already set: the newcomer is convened to it.
-      const session = context.evaluation.session;
-      if (session && !session.attendance) {
+      if (pending) {
         effects.push({
           type: "notify",
           email: "session_convocation",
           to: { kind: "user", userId: event.evaluatorId },
-          facts: { scheduledAt: session.scheduledAt, newcomer: 1 },
+          facts: { scheduledAt: pending.scheduledAt, newcomer: 1 },
         });
       }
       break;

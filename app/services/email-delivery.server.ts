@@ -10,7 +10,7 @@ import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import type { Decision } from "../../workflows/decision";
 import type { OutboxMessage } from "./worker.server";
 import type { CalendarAttachment, Mailer } from "./mailer.server";
-import { sessionConvocationEmail } from "./session-convocation.server";
+import { sessionCancellation, sessionConvocationEmail } from "./session-convocation.server";
 
 type Facts = Record<string, string | number | undefined>;
 
@@ -73,6 +73,27 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
       if (!convocation) return;
       rendered = renderEmail(convocation.kind, convocation.data as never, { publicUrl });
       calendar = convocation.calendar;
+    } else if (payload.email === "evaluator_replaced" && payload.facts.scheduledAt) {
+      // Taken off the pair after the date was set: the same calendar event, cancelled for them.
+      const reference = candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt);
+      calendar =
+        (await sessionCancellation(db, {
+          candidacy,
+          reference,
+          recipient: { id: payload.recipientId, fullName: recipient.full_name, email: recipient.email },
+          scheduledAt: String(payload.facts.scheduledAt),
+          organizer: mailer.from,
+        })) ?? undefined;
+      rendered = renderEmail(
+        "evaluator_replaced",
+        {
+          recipientName: recipient.full_name,
+          certificationTitle: candidacy.certificationTitle,
+          candidacyReference: reference,
+          sessionCancelled: calendar !== undefined,
+        },
+        { publicUrl },
+      );
     } else {
       const data =
         payload.email === "result"

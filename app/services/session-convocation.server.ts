@@ -96,3 +96,37 @@ export async function sessionConvocationEmail(
   }
   return { kind: "session_convocation", data, calendar };
 }
+
+/**
+ * The cancellation, for an evaluator taken off the pair, of the session they were convened to: the same UID and
+ * the session's sequence, METHOD:CANCEL. Null when that session no longer exists.
+ */
+export async function sessionCancellation(
+  db: Kysely<Database>,
+  input: {
+    candidacy: Summary;
+    reference: string;
+    recipient: { id: string; fullName: string; email: string };
+    scheduledAt: string;
+    organizer: string;
+  },
+): Promise<CalendarAttachment | null> {
+  const session = await findSessionScheduledAt(db, input.candidacy.id, input.scheduledAt);
+  if (!session) return null;
+  return {
+    method: "CANCEL",
+    filename: "annulation.ics",
+    content: calendarInvite({
+      uid: sessionUid(input.candidacy.id),
+      sequence: session.sequence,
+      startsAt: session.startsAt.toISOString(),
+      durationMinutes: SESSION_DURATION_MINUTES,
+      summary: `Jury d'évaluation VAE — candidature ${input.reference}`,
+      description: `Vous n'êtes plus évaluateur de la candidature ${input.reference} : cet entretien est annulé pour vous.`,
+      location: session.location,
+      organizer: organizerOf(input.organizer),
+      attendees: [{ name: input.recipient.fullName, email: input.recipient.email }],
+      method: "CANCEL",
+    }),
+  };
+}

@@ -139,7 +139,9 @@ export function evaluatorReplaced(data: EvaluatorReplacedData): TemplateOutput {
       },
       {
         type: "paragraph",
-        text: "Si un entretien avec le candidat était prévu dans votre agenda, il est annulé pour vous. Merci de ne pas conserver de copie du dossier.",
+        text: data.sessionCancelled
+          ? "L'entretien avec le candidat prévu dans votre agenda est annulé pour vous : l'annulation jointe (fichier .ics) le retire de votre agenda. Merci de ne pas conserver de copie du dossier."
+          : "Merci de ne pas conserver de copie du dossier.",
       },
       { type: "action", label: "Accéder à mes évaluations", path: "/evaluation" },
     ],

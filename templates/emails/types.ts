@@ -195,7 +195,10 @@ export interface EvaluatorConflictDeclaredData extends Recipient, AboutCandidacy
 }
 
 /** To an evaluator taken off a pair by certifier staff. */
-export interface EvaluatorReplacedData extends Recipient, AboutCandidacy {}
+export interface EvaluatorReplacedData extends Recipient, AboutCandidacy {
+  /** A session was set: its cancellation for their calendar is attached. */
+  sessionCancelled?: boolean;
+}
 
 export interface EmailData {
   request_received: RequestReceivedData;

@@ -528,6 +528,10 @@ describe(`staffing an evaluation (${process.env.DATABASE_URL ? "PostgreSQL serve
     expect(smtp.received.filter((m) => m.to.includes(anneEmail)).map((m) => subjectOf(m.raw))).toEqual([
       expect.stringMatching(/^Vous n'évaluez plus la candidature/),
     ]);
+    // With the cancellation of the session for her calendar: same UID, METHOD:CANCEL.
+    const toAnne = smtp.received.find((m) => m.to.includes(anneEmail))!;
+    expect(toAnne.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=CANCEL/);
+    expect(toAnne.raw).toMatch(/filename=annulation\.ics/);
   });
 
   it("sends the dossier back to the candidate once, with the reason", async () => {
