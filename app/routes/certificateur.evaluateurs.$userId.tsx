@@ -25,14 +25,6 @@ import { notFound, parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Fiche évaluateur — Portail VAE" }];
 
-// The pool's audit actions in French (the shared label list does not know them).
-const POOL_ACTION_LABELS: Record<string, string> = {
-  EVALUATOR_PROFILE_CREATED: "Ajout au vivier d'évaluateurs",
-  EVALUATOR_PROFILE_UPDATED: "Modification du profil d'évaluateur",
-  EVALUATOR_AVAILABILITY_ADDED: "Ajout d'une période de disponibilité",
-  EVALUATOR_AVAILABILITY_REMOVED: "Retrait d'une période de disponibilité",
-};
-
 async function loadProfile(params: Params) {
   const userId = parseIdParam(params, "userId", PROFILE_NOT_FOUND_MESSAGE);
   const profile = await getEvaluatorProfile(await getDb(), userId);
@@ -54,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     events: events.map((e) => ({
       id: e.id,
       occurredAt: e.occurredAt,
-      label: POOL_ACTION_LABELS[e.action] ?? auditActionLabel(e.action),
+      label: auditActionLabel(e.action),
       actorName: e.actorName,
       actorRole: e.actorRole,
     })),
