@@ -122,6 +122,18 @@ describe("the evaluator pool in the browser", () => {
     expect(await page.locator("main").innerText()).not.toContain("evaluateur2@demo.example.org");
     await page.goto(`${portal.url}/certificateur/evaluateurs?disponible=2027-02-01`);
     expect(await page.locator("main").innerText()).toContain("evaluateur2@demo.example.org");
+
+    // Back on the profile: the period removed, the profile set inactive.
+    await page.getByRole("link", { name: "Sophie Garnier" }).click();
+    await page.getByRole("button", { name: "Retirer la période du 4 janvier 2027" }).click();
+    await page.getByText("La période de disponibilité est retirée.").waitFor();
+    await page.getByText("Aucune période renseignée.").waitFor();
+    await page.getByLabel(/Profil actif/).uncheck();
+    await page.getByRole("button", { name: "Enregistrer le profil" }).click();
+    await page.getByText("Le profil est enregistré.").waitFor();
+    expect(await page.locator(".card").first().innerText()).toContain("Inactif");
+    expect(await page.getByLabel(/Profil actif/).isChecked()).toBe(false);
+    await expectNoHorizontalScroll(page);
     await context.close();
   });
 
