@@ -4,7 +4,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-r
 import { Form, Link, type Params, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { listAuditEvents } from "../../db/queries/audit";
-import { getEvaluatorProfile, listCertificationChoices } from "../../db/queries/evaluator-pool";
+import {
+  getEvaluatorProfile,
+  listCertificationChoices,
+  listEvaluatorCandidacies,
+} from "../../db/queries/evaluator-pool";
+import { stateLabel } from "../../workflows/candidacy-machine";
 import {
   PROFILE_NOT_FOUND_MESSAGE,
   addAvailability,
@@ -36,13 +41,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "certifier_staff");
   const profile = await loadProfile(params);
   const db = await getDb();
-  const [certifications, events] = await Promise.all([
+  const [certifications, events, candidacies] = await Promise.all([
     listCertificationChoices(db),
     listAuditEvents(db, { subjectType: "user", subjectId: profile.userId, limit: 50 }),
+    listEvaluatorCandidacies(db, profile.userId),
   ]);
   return json({
     profile,
     certifications,
+    candidacies: candidacies.map((c) => ({
+      id: c.id,
+      candidateName: c.candidateName,
+      certificationTitle: c.certificationTitle,
+      stateLabel: stateLabelOf(c.state),
+    })),
     events: events.map((e) => ({
       id: e.id,
       occurredAt: e.occurredAt,
@@ -51,6 +63,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       actorRole: e.actorRole,
     })),
   });
+}
+
+/** A state this version of the machine does not know still shows, as its key. */
+function stateLabelOf(state: string): string {
+  try {
+    return stateLabel(state as Parameters<typeof stateLabel>[0]);
+  } catch {
+    return state;
+  }
 }
 
 const intentSchema = z.object({ intent: z.enum(["update", "add-availability", "remove-availability"]) });
@@ -119,7 +140,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EvaluatorProfilePage() {
-  const { profile, certifications, events } = useLoaderData<typeof loader>();
+  const { profile, certifications, events, candidacies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const created = params.get("cree");
@@ -190,6 +211,16 @@ export default function EvaluatorProfilePage() {
           <dt>Dossiers en cours</dt>
           <dd>{profile.load}</dd>
         </dl>
+        {candidacies.length > 0 ? (
+          <ul>
+            {candidacies.map((c) => (
+              <li key={c.id}>
+                <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link> — {c.certificationTitle} (
+                {c.stateLabel})
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
 
       <section>

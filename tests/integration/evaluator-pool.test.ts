@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { insertAdmissibilityDocument, insertDocument } from "../../db/queries/documents";
 import {
   getEvaluatorProfile,
+  listEvaluatorCandidacies,
   listEvaluatorProfiles,
   listEvaluatorSectors,
   listEvaluatorSuggestions,
@@ -459,6 +460,15 @@ describe(`evaluator pool (${process.env.DATABASE_URL ? "PostgreSQL server" : "PG
     });
     const loads = Object.fromEntries((await listEvaluatorProfiles(db)).map((p) => [p.fullName, p.load]));
     expect(loads).toEqual({ "Alice A": 2, "Benoît B": 1, "Cécile C": 1 });
+    expect((await listEvaluatorCandidacies(db, a)).map((k) => k.id)).toEqual([first, second]);
+    const page = (await profileLoader({
+      request: await request(staffId, `${BASE}/${b}`),
+      params: { userId: b },
+      context,
+    })) as Response;
+    const body = await page.json();
+    expect(body.profile.load).toBe(1);
+    expect(body.candidacies).toEqual([expect.objectContaining({ id: first, stateLabel: expect.any(String) })]);
   });
 
   it("suggests the qualified evaluators, eligible first by load, with the French reasons of the others", async () => {
