@@ -540,6 +540,46 @@ describe(`evaluator pool (${process.env.DATABASE_URL ? "PostgreSQL server" : "PG
     expect(await listEvaluatorSuggestions(db, "5b1f2a64-0000-4000-8000-000000000000")).toEqual([]);
   });
 
+  it("refuses an evaluator who declared a link with the candidate, and one unavailable on the session's date", async () => {
+    const officer = await createUser(db, "admissibility_officer");
+    const candidate = await createUser(db, "candidate");
+    const candidacy = await filedCandidacy(candidate, officer);
+    const declared = await addToPool({ fullName: "Daniel Déclarant", civility: "M." });
+    const other = await addToPool({ fullName: "Mona Membre", civility: "Mme" });
+    const away = await addToPool({ fullName: "Agathe Absente" });
+    const present = await addToPool({ fullName: "Paul Présent" });
+    await addAvailability(db, staff, away, { startsOn: "2026-04-01", endsOn: "2026-04-10", note: "" });
+    await addAvailability(db, staff, present, { startsOn: "2026-04-15", endsOn: "2026-04-30", note: "" });
+    await assignPair(candidacy, declared, other);
+    await send(candidacy, {
+      type: "DECLARE_CONFLICT",
+      reason: "J'ai travaillé avec la candidate en 2019.",
+      actor: as(declared, "evaluator"),
+      at: tick(),
+    });
+    // 23:30 in UTC on 14 April is 01:30 on 15 April in Paris: the session's day is the 15th.
+    await send(candidacy, {
+      type: "SCHEDULE_SESSION",
+      startsAt: "2026-04-14T23:30:00.000Z",
+      mode: "video",
+      location: "https://visio.exemple.fr/jury",
+      actor: as(staffId, "certifier_staff"),
+      at: tick(),
+    });
+    const byName = Object.fromEntries((await listEvaluatorSuggestions(db, candidacy)).map((s) => [s.fullName, s]));
+    expect(byName["Daniel Déclarant"]).toMatchObject({
+      eligible: false,
+      reasons: ["A déclaré un lien avec ce candidat (conflit d'intérêts) sur une de ses candidatures."],
+    });
+    expect(byName["Agathe Absente"]).toMatchObject({
+      eligible: false,
+      reasons: ["Indisponible à la date de la séance."],
+    });
+    expect(byName["Paul Présent"]).toMatchObject({ eligible: true, reasons: [] });
+    // The remaining member of the pair is still an evaluator of this candidacy, not another role.
+    expect(byName["Mona Membre"]).toMatchObject({ eligible: true, load: 1, civility: "Mme" });
+  });
+
   it("finds the candidate's employers on their earlier candidacies too", async () => {
     const officer = await createUser(db, "admissibility_officer");
     const candidate = await createUser(db, "candidate");
