@@ -538,6 +538,8 @@ describe(`evaluator pool (${process.env.DATABASE_URL ? "PostgreSQL server" : "PG
       ["civility", "eligible", "email", "employerName", "fullName", "load", "reasons", "userId"].sort(),
     );
     expect(await listEvaluatorSuggestions(db, "5b1f2a64-0000-4000-8000-000000000000")).toEqual([]);
+    // The staffing service calls it inside its transaction.
+    expect(await db.transaction().execute((trx) => listEvaluatorSuggestions(trx, candidacy))).toEqual(suggestions);
   });
 
   it("refuses an evaluator who declared a link with the candidate, and one unavailable on the session's date", async () => {
