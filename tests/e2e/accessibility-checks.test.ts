@@ -29,7 +29,9 @@ const page = async (javaScriptEnabled: boolean, body: string) => {
 const FAULTY = `<main><h1>Essai</h1>
   <button aria-label="Retirer piece.pdf">Retirer du dossier</button>
   <p style="color: #bbb; background: #fff">Texte pâle</p>
-  <div style="width: 600px">Trop large</div></main>`;
+  <div style="width: 600px">Trop large</div>
+  <section aria-label="Tableau" tabindex="0" style="overflow-x: auto"><table><tr><th>${"Colonne ".repeat(20)}</th>
+    <th><span style="position: absolute">Action</span></th></tr></table></section></main>`;
 const CLEAN = `<main><h1>Essai</h1>
   <button aria-label="Retirer du dossier : piece.pdf">Retirer du dossier</button>
   <section aria-label="Tableau large" tabindex="0" style="overflow-x: auto">
@@ -58,6 +60,8 @@ describe("the accessibility checks of the browser tests", () => {
         await expect(expectUsableOnPhone(faulty)).rejects.toThrow(
           /scrolls sideways at 375 px: the page is \d+ px wide\.\n- div "Trop large" reaches \d+ px/,
         );
+        // Absolutely positioned text escapes a scroll region that is not positioned itself.
+        await expect(expectUsableOnPhone(faulty)).rejects.toThrow(/- span "Action" reaches \d+ px/);
         // The viewport is put back afterwards.
         expect(faulty.viewportSize()?.width).toBe(1280);
         await expectNoHorizontalScroll(faulty);
