@@ -323,7 +323,7 @@ export default function DossierPage() {
                     type="submit"
                     className="button button--ghost"
                     disabled={busy}
-                    aria-label={`Retirer ${piece.originalName}`}
+                    aria-label={`Retirer du dossier : ${piece.originalName}`}
                   >
                     Retirer du dossier
                   </button>
