@@ -4,7 +4,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-r
 import { Form, Link, type Params, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { listAuditEvents } from "../../db/queries/audit";
-import { getEvaluatorProfile, listCertificationChoices } from "../../db/queries/evaluator-pool";
+import {
+  getEvaluatorProfile,
+  listCertificationChoices,
+  listEvaluatorCandidacies,
+} from "../../db/queries/evaluator-pool";
+import { stateLabel } from "../../workflows/candidacy-machine";
 import {
   PROFILE_NOT_FOUND_MESSAGE,
   addAvailability,
@@ -25,14 +30,6 @@ import { notFound, parseIdParam, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Fiche évaluateur — Portail VAE" }];
 
-// The pool's audit actions in French (the shared label list does not know them).
-const POOL_ACTION_LABELS: Record<string, string> = {
-  EVALUATOR_PROFILE_CREATED: "Ajout au vivier d'évaluateurs",
-  EVALUATOR_PROFILE_UPDATED: "Modification du profil d'évaluateur",
-  EVALUATOR_AVAILABILITY_ADDED: "Ajout d'une période de disponibilité",
-  EVALUATOR_AVAILABILITY_REMOVED: "Retrait d'une période de disponibilité",
-};
-
 async function loadProfile(params: Params) {
   const userId = parseIdParam(params, "userId", PROFILE_NOT_FOUND_MESSAGE);
   const profile = await getEvaluatorProfile(await getDb(), userId);
@@ -44,21 +41,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, "certifier_staff");
   const profile = await loadProfile(params);
   const db = await getDb();
-  const [certifications, events] = await Promise.all([
+  const [certifications, events, candidacies] = await Promise.all([
     listCertificationChoices(db),
     listAuditEvents(db, { subjectType: "user", subjectId: profile.userId, limit: 50 }),
+    listEvaluatorCandidacies(db, profile.userId),
   ]);
   return json({
     profile,
     certifications,
+    candidacies: candidacies.map((c) => ({
+      id: c.id,
+      candidateName: c.candidateName,
+      certificationTitle: c.certificationTitle,
+      stateLabel: stateLabelOf(c.state),
+    })),
     events: events.map((e) => ({
       id: e.id,
       occurredAt: e.occurredAt,
-      label: POOL_ACTION_LABELS[e.action] ?? auditActionLabel(e.action),
+      label: auditActionLabel(e.action),
       actorName: e.actorName,
       actorRole: e.actorRole,
     })),
   });
+}
+
+/** A state this version of the machine does not know still shows, as its key. */
+function stateLabelOf(state: string): string {
+  try {
+    return stateLabel(state as Parameters<typeof stateLabel>[0]);
+  } catch {
+    return state;
+  }
 }
 
 const intentSchema = z.object({ intent: z.enum(["update", "add-availability", "remove-availability"]) });
@@ -127,7 +140,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EvaluatorProfilePage() {
-  const { profile, certifications, events } = useLoaderData<typeof loader>();
+  const { profile, certifications, events, candidacies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const created = params.get("cree");
@@ -198,6 +211,16 @@ export default function EvaluatorProfilePage() {
           <dt>Dossiers en cours</dt>
           <dd>{profile.load}</dd>
         </dl>
+        {candidacies.length > 0 ? (
+          <ul>
+            {candidacies.map((c) => (
+              <li key={c.id}>
+                <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link> — {c.certificationTitle} (
+                {c.stateLabel})
+              </li>
+            ))}
+          </ul>
+        ) : null}
       </section>
 
       <section>

@@ -58,12 +58,18 @@ export default function EvaluatorPool() {
         </Link>
       </div>
       <FilterBar search>
-        <SelectFilter
-          name="certification"
-          label="Habilité pour"
-          allLabel="Toutes les certifications"
-          options={certifications.map((c) => ({ value: c.id, label: c.title }))}
-        />
+        {/* A certification's title is long: the select may not widen the page beyond a phone's width. */}
+        <label style={{ maxWidth: "100%" }}>
+          Habilité pour
+          <select name="certification" defaultValue={params.get("certification") ?? ""} style={{ maxWidth: "100%" }}>
+            <option value="">Toutes les certifications</option>
+            {certifications.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.title}
+              </option>
+            ))}
+          </select>
+        </label>
         <SelectFilter
           name="actif"
           label="Statut"

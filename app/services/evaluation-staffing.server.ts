@@ -232,7 +232,7 @@ async function staffAction<T extends object>(
     const outcome = await applyCandidacyEvent(trx, candidacyId, build.event, row);
     if (!outcome.ok) {
       const field = build.fieldOf?.(outcome.code);
-      const status = (outcome as { status?: Refusal["status"] }).status ?? statusOfRuleCode(outcome.code);
+      const status = outcome.status ?? statusOfRuleCode(outcome.code);
       return refuse(outcome.code, outcome.message, {
         status,
         ...(field ? { fieldErrors: { [field]: outcome.message } } : {}),

@@ -8,25 +8,10 @@ import { getEvaluatorProfile } from "../../db/queries/evaluator-pool";
 import { findUserByEmail, getUserWithRoles, grantRoles, insertUser, normalizeEmail } from "../../db/queries/users";
 import type { Database, Role } from "../../db/schema";
 import { CIVILITIES, normalizeEmployerName, normalizeSiret } from "../../workflows/conflict-of-interest";
+import { type Refusal, refuse } from "../../workflows/refusal";
 import { passwordProblem } from "../utils/password-policy";
 import { emailField, fullNameField } from "../utils/validation";
 import { hashPassword } from "./passwords.server";
-
-// The contract's one refusal shape (workflows/refusal.ts, CONTRACT-9 §2), written here until that module is on main.
-export interface Refusal {
-  ok: false;
-  code: string;
-  status: 400 | 403 | 404 | 409 | 422 | 429;
-  message: string;
-  fieldErrors?: Record<string, string>;
-}
-function refuse(
-  code: string,
-  message: string,
-  options: { status?: Refusal["status"]; fieldErrors?: Record<string, string> } = {},
-): Refusal {
-  return { ok: false, code, status: options.status ?? 400, message, fieldErrors: options.fieldErrors };
-}
 
 export interface StaffActor {
   userId: string;

@@ -304,3 +304,27 @@ export async function listEvaluatorSuggestions(db: Db, candidacyId: string): Pro
 export async function listCertificationChoices(db: Db) {
   return db.selectFrom("certifications").select(["id", "code", "title"]).orderBy("title").orderBy("code").execute();
 }
+
+/** The candidacies that make up an evaluator's load, with the candidate's name, oldest first. */
+export async function listEvaluatorCandidacies(db: Db, userId: string) {
+  return db
+    .selectFrom("candidacies as k")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .select([
+      "k.id",
+      "k.state",
+      "u.full_name as candidateName",
+      "c.title as certificationTitle",
+      "k.updated_at as updatedAt",
+    ])
+    .where("k.state", "in", [...LOAD_STATES])
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`k.snapshot->'context'->'evaluation'->'pair'->>'evaluatorAId'`, "=", userId),
+        eb(sql<string>`k.snapshot->'context'->'evaluation'->'pair'->>'evaluatorBId'`, "=", userId),
+      ]),
+    )
+    .orderBy("k.created_at")
+    .execute();
+}
