@@ -2,7 +2,7 @@
 // evaluator cannot be chosen, are refused that evaluator with the reason beside the field (what they chose kept),
 // assign a pair with its president, set the jury session (the candidate and both evaluators get a convocation with a
 // calendar invitation) and move it without JavaScript (same UID, next SEQUENCE), on a phone-sized screen.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
@@ -18,6 +18,7 @@ import { normalizeEmployerName } from "../../workflows/conflict-of-interest";
 import { CQP_CODE, attachRequestDocuments } from "../integration/support/fixtures";
 import { type SmtpTestServer, startSmtpTestServer } from "../integration/support/smtp-test-server";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
+import { PHONE_VIEWPORT, expectAccessible, expectNoHorizontalScroll } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 
 const STAFF = "certificateur@demo.example.org";
@@ -122,24 +123,17 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const PHONE = { width: 375, height: 812 };
-
 async function staffPage(javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ locale: "fr-FR", viewport: PHONE, javaScriptEnabled });
+  const context = await browser.newContext({ locale: "fr-FR", viewport: PHONE_VIEWPORT, javaScriptEnabled });
   const page = await context.newPage();
   await logIn(page, portal, STAFF, password(STAFF));
   return page;
 }
 
-/** Accessibility (axe, when the suite has it) and no sideways scrolling at 375 px. */
+/** Axe-clean, and no sideways scrolling at 375 px (the context's viewport). */
 async function checkPage(page: Page) {
-  const axe = path.resolve(import.meta.dirname, "support/axe.ts");
-  if (existsSync(axe)) {
-    const { expectAccessible } = (await import(axe)) as { expectAccessible(page: Page): Promise<void> };
-    await expectAccessible(page);
-  }
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page);
+  await expectNoHorizontalScroll(page);
 }
 
 /** Picks the option of a select whose text contains `text`, as a person reading the list would. */
