@@ -7,7 +7,7 @@ import { listAllCandidacies } from "../../db/queries/candidacies";
 import { CANDIDACY_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
 import { FilterBar, SelectFilter } from "~/components/filters";
 import { GeneralErrorBoundary } from "~/components/status-page";
-import { staffingQueue } from "~/services/evaluation-staffing.server";
+import { sessionsToSchedule, staffingQueue } from "~/services/evaluation-staffing.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
@@ -26,8 +26,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = await getDb();
   const queue = await staffingQueue(db);
   const rows = filter.file ? [] : await listAllCandidacies(db, { state: filter.etape });
+  const toSchedule = filter.file ? await sessionsToSchedule(db) : [];
   return json({
     showQueue: filter.file === "a-pourvoir",
+    toSchedule,
     queue: queue.map((r) => ({ ...r, stateLabel: stateLabel(r.state) })),
     candidacies: rows.map((r) => ({ ...r, stateLabel: stateLabel(r.state) })),
     states: CANDIDACY_STATE_KEYS.map((key) => ({ key, label: stateLabel(key) })),
@@ -75,7 +77,7 @@ function QueueLink({ count }: { count: number }) {
 }
 
 export default function Candidacies() {
-  const { candidacies, states, queue, showQueue } = useLoaderData<typeof loader>();
+  const { candidacies, states, queue, showQueue, toSchedule } = useLoaderData<typeof loader>();
   if (showQueue) {
     return (
       <>
@@ -88,6 +90,37 @@ export default function Candidacies() {
           l'échéance la plus proche d'abord.
         </p>
         <Queue queue={queue} />
+        <h2>Séances à fixer</h2>
+        <p className="muted">
+          Évaluations sans date d'entretien avec le jury, ou dont le candidat était excusé ou absent.
+        </p>
+        {toSchedule.length === 0 ? (
+          <p className="empty">Aucune séance à fixer.</p>
+        ) : (
+          <ul className="cards" aria-label="Séances à fixer">
+            {toSchedule.map((c) => (
+              <li key={c.id} className="card">
+                <p>
+                  <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link> — {c.certificationTitle}
+                </p>
+                <p>
+                  <span className="badge">
+                    {c.attendance === "excused"
+                      ? "Candidat excusé : nouvelle date à fixer"
+                      : c.attendance === "absent"
+                        ? "Candidat absent : suite à décider"
+                        : "Première date à fixer"}
+                  </span>
+                </p>
+                <p className="muted">
+                  {c.deadline
+                    ? `Évaluation au plus tard le ${formatDate(lastDay(c.deadline))}`
+                    : "Échéance non calculée"}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
       </>
     );
   }

@@ -12,6 +12,7 @@ import { getCandidacySummary, listCandidacyEvents, lockCandidacy } from "../../d
 import {
   insertEvaluationSession,
   listLateSessions,
+  listSessionsToSchedule,
   listStaffingQueue,
   listEvaluationSessions,
   recordSessionAttendance,
@@ -434,6 +435,11 @@ export async function sendBackDossier(
 /** Staff's queue of candidacies waiting for evaluators: a pair to designate, or a vacant evaluator to replace. */
 export async function staffingQueue(db: Kysely<Database>) {
   return listStaffingQueue(db);
+}
+
+/** Evaluations whose session is still to set (none yet, or the candidate was excused or absent). */
+export async function sessionsToSchedule(db: Kysely<Database>) {
+  return listSessionsToSchedule(db);
 }
 
 /** Staff's home: the queue's size and the sessions set after the legal deadline (deadlines at risk). */

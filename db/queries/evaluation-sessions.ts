@@ -220,3 +220,36 @@ export async function listLateSessions(db: Db) {
     .limit(200)
     .execute();
 }
+
+/**
+ * Evaluations whose jury session is still to set: no session yet, or the candidate was excused or absent at the
+ * last one. The evaluation deadline (EVALUATION_OVERDUE timer) first.
+ */
+export async function listSessionsToSchedule(db: Db) {
+  return db
+    .selectFrom("candidacies as k")
+    .innerJoin("users as u", "u.id", "k.candidate_id")
+    .innerJoin("certifications as c", "c.id", "k.certification_id")
+    .select(["k.id", "u.full_name as candidateName", "c.title as certificationTitle"])
+    .select((eb) => [
+      sql<string | null>`k.snapshot #>> '{context,evaluation,session,attendance}'`.as("attendance"),
+      eb
+        .selectFrom("timers as t")
+        .select((t) => t.fn.min("t.due_at").as("due"))
+        .whereRef("t.candidacy_id", "=", "k.id")
+        .where("t.kind", "=", "EVALUATION_OVERDUE")
+        .where("t.cancelled_at", "is", null)
+        .as("deadline"),
+    ])
+    .where("k.state", "=", "evaluation")
+    .where((eb) =>
+      eb.or([
+        eb(sql`k.snapshot #> '{context,evaluation,session}'`, "is", null),
+        eb(sql`k.snapshot #>> '{context,evaluation,session,attendance}'`, "in", ["excused", "absent"]),
+      ]),
+    )
+    .orderBy(sql`deadline asc nulls last`)
+    .orderBy("k.updated_at", "asc")
+    .limit(500)
+    .execute();
+}

@@ -18,6 +18,7 @@ import {
   replaceEvaluator,
   scheduleSession,
   sendBackDossier,
+  sessionsToSchedule,
   staffingOverview,
   staffingQueue,
 } from "../../app/services/evaluation-staffing.server";
@@ -386,6 +387,7 @@ describe(`staffing an evaluation (${process.env.DATABASE_URL ? "PostgreSQL serve
 
   it("records attendance only after the session and once; excused, a new session is set", async () => {
     const id = await withPair();
+    expect((await sessionsToSchedule(db)).map((c) => [c.id, c.attendance])).toEqual([[id, null]]);
     await scheduleSession(
       db,
       id,
@@ -401,6 +403,7 @@ describe(`staffing an evaluation (${process.env.DATABASE_URL ? "PostgreSQL serve
     expect(await recordAttendance(db, id, staff(), "excused", new Date("2026-06-10T10:00:00.000Z"))).toEqual({
       ok: true,
     });
+    expect((await sessionsToSchedule(db)).map((c) => [c.id, c.attendance])).toEqual([[id, "excused"]]);
     const twice = await recordAttendance(db, id, staff(), "attended", new Date("2026-06-10T11:00:00.000Z"));
     expect(twice).toMatchObject({ ok: false, status: 409 });
 
