@@ -85,6 +85,13 @@ export async function up(db: Kysely<any>): Promise<void> {
         if tg_op <> 'INSERT' then
           raise exception 'the minutes of candidacy % are signed', target using errcode = 'P0001', hint = 'signed_minutes';
         end if;
+      elsif tg_table_name = 'candidacy_decisions' then
+        -- What the minutes record is final; columns other steps add later (validation) may still be set.
+        if signatures > 0 and (tg_op <> 'UPDATE' or new.joint_scores is distinct from old.joint_scores
+            or new.origin is distinct from old.origin or new.outcome is distinct from old.outcome
+            or new.route is distinct from old.route) then
+          raise exception 'the minutes of candidacy % are signed', target using errcode = 'P0001', hint = 'signed_minutes';
+        end if;
       elsif signatures > 0 then
         raise exception 'the minutes of candidacy % are signed', target using errcode = 'P0001', hint = 'signed_minutes';
       end if;
