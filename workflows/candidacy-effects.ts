@@ -6,6 +6,7 @@ import {
   type CandidacyEvent,
   type CandidacyStateKey,
   admissibilitySilenceDeadline,
+  evaluationDeadline,
 } from "./candidacy-machine";
 
 export type TimerKind =
@@ -57,7 +58,9 @@ export type CandidacyEffect =
    * The admissibility decision is made (by an officer or by silence): the identity document has served its purpose
    * and is removed from storage; the database keeps that it existed and was checked.
    */
-  | { type: "purge_identity_documents"; decidedBy: string | null };
+  | { type: "purge_identity_documents"; decidedBy: string | null }
+  /** Both evaluators have signed the minutes: their PDF is rendered and stored after commit. */
+  | { type: "render_minutes" };
 
 const DAY = 24 * 3600_000;
 const ADMISSIBILITY_REMINDER_DAYS = [15, 5];
@@ -70,14 +73,7 @@ const RESULT_REMINDER_AFTER_DAYS = 10;
 const minusDays = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY).toISOString();
 const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
 
-/**
- * The evaluation must take place before the end of the 3rd month after the dossier is filed: a dossier filed any
- * day of January is due by the end of April. Returns the first instant (UTC) after that period.
- */
-export function evaluationDeadline(submittedAt: string): string {
-  const filed = new Date(submittedAt);
-  return new Date(Date.UTC(filed.getUTCFullYear(), filed.getUTCMonth() + 4, 1)).toISOString();
-}
+export { evaluationDeadline } from "./candidacy-dates";
 
 /** The admissibility lapses the day after its (inclusive) validity end date. */
 export function validityExpiryInstant(validityEndsOn: string): string {
@@ -269,6 +265,9 @@ export function effectsOf(
       for (const userId of [event.evaluatorAId, event.evaluatorBId]) {
         effects.push({ type: "notify", email: "evaluators_assigned", to: { kind: "user", userId }, facts: {} });
       }
+      break;
+    case "SIGN_MINUTES":
+      if (after === "decided") effects.push({ type: "render_minutes" });
       break;
     case "VALIDATE_DECISION":
       effects.push({ type: "notify", email: "result", to: { kind: "candidate" }, facts: {} });

@@ -132,8 +132,8 @@ function Declaration({ actionData, busy }: { actionData: ActionData | undefined;
       <h2 id="declaration-title">Avant d'ouvrir le dossier : votre déclaration</h2>
       <p>
         Un évaluateur ne doit avoir aucun lien professionnel ou personnel, présent ou passé, avec le candidat, ni
-        l'avoir accompagné dans sa démarche de VAE (Code du travail, article D6412-6). Le dossier s'ouvre une fois
-        votre déclaration faite ; elle est enregistrée avec sa date et son heure.
+        l'avoir accompagné dans sa démarche de VAE (Code du travail, article D6412-6). Le dossier s'ouvre une fois votre
+        déclaration faite ; elle est enregistrée avec sa date et son heure.
       </p>
       <Form method="post" className="form" noValidate>
         <input type="hidden" name="intent" value="declare" />
@@ -189,7 +189,9 @@ function SubmitConfirmation({ grid }: { grid: Grid }) {
             </li>
           ) : null}
           {unscored.length > 0 ? <li>Compétences sans note : {unscored.join(", ")}.</li> : null}
-          {uncommented.length > 0 ? <li>Compétences sans commentaire (facultatif) : {uncommented.join(", ")}.</li> : null}
+          {uncommented.length > 0 ? (
+            <li>Compétences sans commentaire (facultatif) : {uncommented.join(", ")}.</li>
+          ) : null}
         </ul>
       ) : (
         <p>Toutes les compétences sont notées et commentées.</p>
@@ -343,7 +345,17 @@ function CompetencyCard({
   );
 }
 
-function ScoringGrid({ grid, editable, actionData, busy }: { grid: Grid; editable: boolean; actionData: ActionData | undefined; busy: boolean }) {
+function ScoringGrid({
+  grid,
+  editable,
+  actionData,
+  busy,
+}: {
+  grid: Grid;
+  editable: boolean;
+  actionData: ActionData | undefined;
+  busy: boolean;
+}) {
   const initial: Record<string, string> = {};
   for (const bloc of grid.blocs) {
     for (const c of bloc.competencies) {
@@ -416,7 +428,9 @@ export default function EvaluationPage() {
       {header.declaredAt ? (
         <p className="muted">Absence de lien avec le candidat déclarée le {formatDateTime(header.declaredAt)}.</p>
       ) : null}
-      {grid && actionData?.done && actionData.intent === "review" && editable ? <SubmitConfirmation grid={grid} /> : null}
+      {grid && actionData?.done && actionData.intent === "review" && editable ? (
+        <SubmitConfirmation grid={grid} />
+      ) : null}
       {grid ? (
         <>
           <p>
@@ -428,7 +442,9 @@ export default function EvaluationPage() {
           {header.mine === "submitted" ? (
             <p className="alert alert--success">
               Vos notes sont transmises.{" "}
-              {header.otherSubmitted ? "" : "Les notes de l'autre évaluateur vous seront visibles quand il aura transmis les siennes."}
+              {header.otherSubmitted
+                ? ""
+                : "Les notes de l'autre évaluateur vous seront visibles quand il aura transmis les siennes."}
             </p>
           ) : null}
           <ScoringGrid grid={grid} editable={editable} actionData={actionData} busy={busy} />

@@ -4,7 +4,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { EvaluationHeader } from "~/components/evaluation-header";
+import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import {
@@ -80,7 +80,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ? await castVote(db, user.id, candidacyId, list)
       : await proposeScores(db, user.id, candidacyId, list);
   if (!outcome.ok) {
-    return answer({ intent, formError: outcome.message, fieldErrors: outcome.fieldErrors ?? {}, values }, outcome.status);
+    return answer(
+      { intent, formError: outcome.message, fieldErrors: outcome.fieldErrors ?? {}, values },
+      outcome.status,
+    );
   }
   return answer({ intent, done: true });
 }
@@ -206,7 +209,7 @@ export default function DeliberationPage() {
                 </ul>
               </>
             ) : null}
-            <div className="table-scroll" role="region" aria-label={`Notes du bloc ${bloc.number}`} tabIndex={0}>
+            <ScrollRegion label={`Notes du bloc ${bloc.number}`}>
               <table className="table">
                 <thead>
                   <tr>
@@ -219,7 +222,11 @@ export default function DeliberationPage() {
                 </thead>
                 <tbody>
                   {bloc.competencies.map((c) => (
-                    <tr key={c.code} className={c.overTolerance ? "row--alert" : undefined} data-testid={`row-${c.code}`}>
+                    <tr
+                      key={c.code}
+                      className={c.overTolerance ? "row--alert" : undefined}
+                      data-testid={`row-${c.code}`}
+                    >
                       <th scope="row">
                         {c.code}
                         {c.disputed ? " (en délibération)" : ""}
@@ -234,7 +241,7 @@ export default function DeliberationPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </section>
         ))}
       </section>
@@ -243,10 +250,10 @@ export default function DeliberationPage() {
         <section aria-labelledby="deliberation-title">
           <h2 id="deliberation-title">Délibération</h2>
           <p>
-            Chacun propose une note pour chaque compétence en délibération. Quand vos dernières propositions sont égales,
-            la compétence est accordée ; sinon le président tranche par sa voix prépondérante.
+            Chacun propose une note pour chaque compétence en délibération. Quand vos dernières propositions sont
+            égales, la compétence est accordée ; sinon le président tranche par sa voix prépondérante.
           </p>
-          <div className="table-scroll" role="region" aria-label="État de la délibération" tabIndex={0}>
+          <ScrollRegion label="État de la délibération">
             <table className="table">
               <thead>
                 <tr>
@@ -273,7 +280,7 @@ export default function DeliberationPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           {open && header.can["deliberation.propose"] ? (
             <ScoresForm
               intent="propose"

@@ -4,7 +4,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { EvaluationHeader } from "~/components/evaluation-header";
+import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { MAX_RECOMMENDATION_LENGTH, minutesView, saveRecommendations, signMinutes } from "~/services/minutes.server";
@@ -69,7 +69,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const values = Object.fromEntries(Object.entries(texts).map(([bloc, text]) => [`recommendation-${bloc}`, text]));
   const outcome = await saveRecommendations(db, user.id, candidacyId, texts);
   if (!outcome.ok) {
-    return answer({ intent, formError: outcome.message, fieldErrors: outcome.fieldErrors ?? {}, values }, outcome.status);
+    return answer(
+      { intent, formError: outcome.message, fieldErrors: outcome.fieldErrors ?? {}, values },
+      outcome.status,
+    );
   }
   return answer({ intent, done: true });
 }
@@ -79,7 +82,11 @@ const STATUS_LABEL = {
   not_awarded: "Bloc non validé",
   acquired_before: "Bloc acquis antérieurement",
 } as const;
-const ORIGIN_LABEL = { mean: "moyenne des deux", evaluators: "accord du binôme", president: "voix du président" } as const;
+const ORIGIN_LABEL = {
+  mean: "moyenne des deux",
+  evaluators: "accord du binôme",
+  president: "voix du président",
+} as const;
 
 export default function MinutesPage() {
   const view = useLoaderData<typeof loader>();
@@ -120,7 +127,7 @@ export default function MinutesPage() {
             </ul>
           ) : null}
           {bloc.competencies.length > 0 ? (
-            <div className="table-scroll" role="region" aria-label={`Notes retenues du bloc ${bloc.number}`} tabIndex={0}>
+            <ScrollRegion label={`Notes retenues du bloc ${bloc.number}`}>
               <table className="table">
                 <thead>
                   <tr>
@@ -143,7 +150,7 @@ export default function MinutesPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           ) : null}
           {bloc.status === "not_awarded" && !editable ? (
             <>
@@ -212,18 +219,21 @@ export default function MinutesPage() {
         {header.can["minutes.sign"] && !view.signedByMe ? (
           view.missingRecommendations.length > 0 ? (
             <p>
-              Rédigez d'abord les recommandations des blocs non validés ({view.missingRecommendations.join(", ")})
-              pour pouvoir signer.
+              Rédigez d'abord les recommandations des blocs non validés ({view.missingRecommendations.join(", ")}) pour
+              pouvoir signer.
             </p>
           ) : (
             <Form method="post" className="form" noValidate>
               <input type="hidden" name="intent" value="sign" />
               <p>
                 En signant, vous confirmez les notes retenues, les décisions et les recommandations ci-dessus. Votre
-                nom, l'heure et votre adresse IP sont enregistrés ; après les deux signatures, plus rien ne peut changer.
+                nom, l'heure et votre adresse IP sont enregistrés ; après les deux signatures, plus rien ne peut
+                changer.
               </p>
               <div
-                className={actionData?.intent === "sign" && actionData.fieldErrors.password ? "field field--error" : "field"}
+                className={
+                  actionData?.intent === "sign" && actionData.fieldErrors.password ? "field field--error" : "field"
+                }
               >
                 <label htmlFor="password">Votre mot de passe, pour confirmer votre identité</label>
                 <input
@@ -256,7 +266,9 @@ export default function MinutesPage() {
             <span className="muted hash">SHA-256 : {view.pdf.sha256}</span>
           </p>
         ) : minutes.signatures.length === 2 ? (
-          <p className="muted">Le PDF du procès-verbal signé est en cours de préparation : rechargez la page dans un instant.</p>
+          <p className="muted">
+            Le PDF du procès-verbal signé est en cours de préparation : rechargez la page dans un instant.
+          </p>
         ) : null}
       </section>
     </>

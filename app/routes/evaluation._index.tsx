@@ -4,12 +4,8 @@ import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listAssignedCandidacies } from "../../db/queries/evaluations";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
-import {
-  evaluationProgress,
-  evaluatorSlot,
-  restoreSnapshot,
-  stateLabel,
-} from "../../workflows/candidacy-machine";
+import { evaluationProgress, evaluatorSlot, stateLabel } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { candidacyReference } from "~/services/email-delivery.server";
 import { requireRole } from "~/utils/auth.server";

@@ -33,10 +33,9 @@ import {
   type RefusalCode,
   candidacyMachine,
   checkEvent,
-  persistSnapshot,
-  restoreSnapshot,
   stateKey,
 } from "../../workflows/candidacy-machine";
+import { persistSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
 import { checkRequestDocuments } from "../../workflows/request-documents";
 
@@ -161,6 +160,8 @@ export async function createCandidacy(
 
 /** Outbox topic of the removal of identity documents once admissibility is decided (app/services/documents.server.ts). */
 export const PURGE_IDENTITY_DOCUMENTS_TOPIC = "documents.purge_identity";
+/** Renders and stores the PDF of the signed minutes (app/services/minutes.server.ts). */
+export const MINUTES_PDF_TOPIC = "minutes.render_pdf";
 
 /** Events that carry scores: they go through the evaluation service, which records the scores and the decision. */
 const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
@@ -343,11 +344,16 @@ function addressInStatement(message: EffectRows["messages"][number], candidateId
       return [toUser(to.userId)];
     case "evaluators": {
       const pair = context.evaluation.pair;
-      return pair ? [toUser(pair.evaluatorAId), toUser(pair.evaluatorBId)] : [];
+      return pair ? presentEvaluators(pair).map(toUser) : [];
     }
     case "role":
       return [{ topic, payload, recipientRole: to.role }];
   }
+}
+
+/** The evaluators of the pair, without a slot left vacant by a conflict of interest. */
+function presentEvaluators(pair: { evaluatorAId: string | null; evaluatorBId: string | null }): string[] {
+  return [pair.evaluatorAId, pair.evaluatorBId].filter((id): id is string => id !== null);
 }
 
 async function checkRequestQuotas(
@@ -407,6 +413,9 @@ function effectRows(candidacy: { id: string }, effects: CandidacyEffect[], at: D
         break;
       case "notify":
         rows.messages.push({ topic: "email", payload: { email: effect.email, facts: effect.facts }, to: effect.to });
+        break;
+      case "render_minutes":
+        rows.messages.push({ topic: MINUTES_PDF_TOPIC, payload: { candidacyId: candidacy.id } });
         break;
       case "purge_identity_documents":
         rows.messages.push({
@@ -469,7 +478,7 @@ async function recipientIds(
         .where("id", "=", candidacy.id)
         .executeTakeFirstOrThrow();
       const pair = restoreSnapshot(row.snapshot).context.evaluation.pair;
-      return pair ? [pair.evaluatorAId, pair.evaluatorBId] : [];
+      return pair ? presentEvaluators(pair) : [];
     }
     case "role": {
       const rows = await trx

@@ -17,9 +17,9 @@ import {
 } from "../../workflows/decision";
 import { explainDeliberationReason } from "../../workflows/decision-explanation";
 import { type Refusal, refuse } from "../../workflows/refusal";
-import type { CandidacyOutcome } from "./candidacies.server";
 import { applyCandidacyEvent } from "./candidacies.server";
 import {
+  type EventAccepted,
   NOT_FOUND,
   asRefusal,
   assessmentOf,
@@ -112,7 +112,12 @@ export async function comparisonView(db: Kysely<Database>, evaluatorId: string, 
       meanB: bloc.meanB.display,
       meanJoint: bloc.meanJoint.display,
       outcomesDiffer: !(bloc.statusA === bloc.statusB && bloc.statusB === bloc.statusJoint),
-      reasons: bloc.reasons.map((reason) => explainDeliberationReason(reason)),
+      reasons: bloc.reasons.map((reason) =>
+        explainDeliberationReason(reason, {
+          tolerancePoints: assessment.tolerancePoints,
+          competencyName: (code) => `${code} (${statements.get(code) ?? ""})`,
+        }),
+      ),
       competencies: comparison.competencies
         .filter((c) => c.blocCode === bloc.code)
         .map((c) => ({
@@ -129,7 +134,9 @@ export async function comparisonView(db: Kysely<Database>, evaluatorId: string, 
     deliberation: disputed.map((code) => {
       const s = state[code]!;
       const show = (e: Entry | null) =>
-        e ? { score: formatScore(e.score), comment: e.comment, authorName: e.authorName, at: e.createdAt.toISOString() } : null;
+        e
+          ? { score: formatScore(e.score), comment: e.comment, authorName: e.authorName, at: e.createdAt.toISOString() }
+          : null;
       return {
         code,
         statement: statements.get(code) ?? "",
@@ -248,7 +255,7 @@ export async function closeDeliberation(
   evaluatorId: string,
   candidacyId: string,
   at = new Date(),
-): Promise<CandidacyOutcome | Refusal> {
+): Promise<EventAccepted | Refusal> {
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "deliberation.close");
     if ("ok" in ctx) return ctx;

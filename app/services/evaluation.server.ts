@@ -14,9 +14,9 @@ import {
   type EventActor,
   evaluationProgress,
   evaluatorSlot,
-  restoreSnapshot,
   stateLabel,
 } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import {
   type Decision,
@@ -28,6 +28,9 @@ import {
 } from "../../workflows/decision";
 import { type Refusal, isRefusal, refuse } from "../../workflows/refusal";
 import { type CandidacyOutcome, applyCandidacyEvent } from "./candidacies.server";
+
+/** An accepted candidacy event, as the evaluation services answer it (refusals are `Refusal`s). */
+export type EventAccepted = Extract<CandidacyOutcome, { ok: true }>;
 import { type DossierScope, dossierScope } from "./dossiers.server";
 import { candidacyReference } from "./email-delivery.server";
 
@@ -209,7 +212,7 @@ async function sendEvent(
   candidacyId: string,
   capability: Capability,
   event: (actor: EventActor) => Parameters<typeof applyCandidacyEvent>[2],
-): Promise<CandidacyOutcome | Refusal> {
+): Promise<EventAccepted | Refusal> {
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, capability);
     if ("ok" in ctx) return ctx;
@@ -235,7 +238,7 @@ export async function declareConflict(
   candidacyId: string,
   reason: string,
   at = new Date(),
-): Promise<CandidacyOutcome | Refusal> {
+): Promise<EventAccepted | Refusal> {
   const text = reason.trim();
   if (text.length < 5) {
     const message = "Expliquez en quelques mots le lien que vous avez avec le candidat.";
@@ -316,6 +319,22 @@ export async function saveDraft(
   });
 }
 
+/** Scores without ticks (the services' former shape, used by workflow tests): a draft save. */
+export async function saveScores(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  entries: Array<{ competencyCode: string; score: string; comment?: string }>,
+): Promise<{ ok: true } | Refusal> {
+  const saved = await saveDraft(
+    db,
+    evaluatorId,
+    candidacyId,
+    entries.map((e) => ({ ...e, comment: e.comment ?? "", criteriaMet: [] })),
+  );
+  return saved.ok ? { ok: true } : saved;
+}
+
 /** What still keeps an evaluator from transmitting: competencies without a score, a session not yet attended. */
 export function missingBeforeSubmission(
   assessment: Pick<Assessment, "assessedCompetencies">,
@@ -340,7 +359,7 @@ export async function submitScores(
   evaluatorId: string,
   candidacyId: string,
   at = new Date(),
-): Promise<CandidacyOutcome | Refusal> {
+): Promise<EventAccepted | Refusal> {
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "scores.submit");
     if ("ok" in ctx) return ctx;
@@ -398,7 +417,9 @@ export async function readScores(db: Kysely<Database>, evaluatorId: string, cand
   const compare = can(snapshot, accessActor(evaluatorId), "evaluation.compare").ok;
   return {
     own: await submittedScores(db, candidacyId, evaluatorId),
-    other: compare ? await submittedScores(db, candidacyId, slot === "A" ? pair.evaluatorBId : pair.evaluatorAId) : null,
+    other: compare
+      ? await submittedScores(db, candidacyId, slot === "A" ? pair.evaluatorBId : pair.evaluatorAId)
+      : null,
   };
 }
 

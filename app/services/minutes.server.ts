@@ -2,7 +2,7 @@
 // pair's recommendations for every bloc not awarded (locked once anyone has signed), and the two signatures — an
 // explicit step that re-asks the evaluator's password and records identity, time and IP. The second signature
 // decides the candidacy; the PDF of the signed minutes is then rendered after commit (outbox topic
-// MINUTES_PDF_TOPIC), stored, its SHA-256 recorded, and downloadable by the pair and certifier staff.
+// MINUTES_PDF_TOPIC of candidacies.server.ts), stored, its SHA-256 recorded, and downloadable by the pair and certifier staff.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Kysely } from "kysely";
@@ -17,15 +17,15 @@ import {
 } from "../../db/queries/evaluations";
 import type { Database, Role } from "../../db/schema";
 import { can } from "../../workflows/candidacy-access";
-import { restoreSnapshot } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type Decision, type ExactScore, formatScore } from "../../workflows/decision";
 import { explainBlocDecision } from "../../workflows/decision-explanation";
 import { type Refusal, refuse } from "../../workflows/refusal";
 import { loggerFor } from "../utils/logger.server";
-import type { CandidacyOutcome } from "./candidacies.server";
 import { applyCandidacyEvent } from "./candidacies.server";
 import { candidacyReference } from "./email-delivery.server";
 import {
+  type EventAccepted,
   NOT_FOUND,
   asRefusal,
   assessmentOf,
@@ -39,8 +39,6 @@ import type { MinutesModel } from "./minutes-pdf/model";
 import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
 import type { ObjectStorage } from "./storage";
 
-/** The outbox topic of "render and store the signed minutes". */
-export const MINUTES_PDF_TOPIC = "minutes.render_pdf";
 export const MAX_RECOMMENDATION_LENGTH = 6000;
 
 const log = loggerFor("minutes");
@@ -215,7 +213,7 @@ export async function signMinutes(
   candidacyId: string,
   input: { password: string; ip: string | null },
   at = new Date(),
-): Promise<CandidacyOutcome | Refusal> {
+): Promise<EventAccepted | Refusal> {
   const user = await db
     .selectFrom("users")
     .select(["full_name", "email", "password_hash", "is_active"])

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { evaluatorTodo } from "./evaluation-todo";
 
-const base = { state: "evaluation", mine: "scoring" as const, sessionAttended: true, scored: 3, total: 19, signedByMe: false };
+const base = {
+  state: "evaluation",
+  mine: "scoring" as const,
+  sessionAttended: true,
+  scored: 3,
+  total: 19,
+  signedByMe: false,
+};
 
 describe("what is left for an evaluator", () => {
   it("follows the evaluation step by step", () => {

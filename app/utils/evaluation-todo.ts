@@ -37,7 +37,11 @@ export function evaluatorTodo(input: TodoInput): Todo {
     return { text: "Délibérer sur les compétences en désaccord", path: "/deliberation", done: false };
   if (state === "minutes")
     return input.signedByMe
-      ? { text: "Procès-verbal signé : en attente de la signature de l'autre évaluateur", path: "/proces-verbal", done: false }
+      ? {
+          text: "Procès-verbal signé : en attente de la signature de l'autre évaluateur",
+          path: "/proces-verbal",
+          done: false,
+        }
       : { text: "Compléter les recommandations et signer le procès-verbal", path: "/proces-verbal", done: false };
   if (state === "decided" || state === "certified" || state === "closed")
     return { text: "Terminé : procès-verbal signé", path: "/proces-verbal", done: true };

@@ -44,7 +44,10 @@ async function prepare() {
     const officer = id("recevabilite@demo.example.org");
     const staff = id("certificateur@demo.example.org");
     let clock = Date.now() - 20 * 3600_000;
-    const at = () => new Date((clock += 1800_000)).toISOString();
+    const at = () => {
+      clock += 1800_000;
+      return new Date(clock).toISOString();
+    };
     const created = await createCandidacy(db, candidate, CQP_CODE);
     if (!created.ok) throw new Error(created.message);
     candidacyId = created.candidacyId;
@@ -70,7 +73,13 @@ async function prepare() {
       );
       if (!saved.ok) throw new Error(`narrative ${code}`);
     }
-    const filed = await submitDossier(db, { id: candidate }, candidacyId, { confirmWithoutEvidence: true }, new Date(at()));
+    const filed = await submitDossier(
+      db,
+      { id: candidate },
+      candidacyId,
+      { confirmWithoutEvidence: true },
+      new Date(at()),
+    );
     if (!filed.ok) throw new Error(`dossier: ${filed.formError}`);
     await send({
       type: "ASSIGN_PAIR",
@@ -178,7 +187,10 @@ describe("the evaluator pair in the browser", () => {
     expect(await row.getAttribute("class")).toContain("row--alert");
     expect(await row.innerText()).toContain("30");
     expect(await pageB.getByTestId("reasons-B2").innerText()).not.toBe("");
-    await pageB.getByLabel(/^C2\.1 — .*\(note en %\)$/).first().fill("72");
+    await pageB
+      .getByLabel(/^C2\.1 — .*\(note en %\)$/)
+      .first()
+      .fill("72");
     await pageB.getByRole("button", { name: "Proposer ces notes" }).click();
     await pageB.getByText("Proposition enregistrée.").waitFor();
     // B is not the president: no casting vote for them.
