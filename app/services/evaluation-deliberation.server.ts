@@ -175,13 +175,13 @@ async function recordEntries(
   at: Date,
 ): Promise<{ ok: true; recorded: number } | Refusal> {
   return transact(db, async (trx) => {
-    const ctx = await lockForEvaluator(
-      trx,
-      evaluatorId,
-      candidacyId,
-      kind === "proposal" ? "deliberation.propose" : "deliberation.castingVote",
-    );
+    const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "deliberation.propose");
     if ("ok" in ctx) return ctx;
+    if (kind === "casting_vote") {
+      // In deliberation, only the president may vote: anyone else is refused as not theirs to do (403).
+      const vote = can(ctx.snapshot, { userId: evaluatorId, role: "evaluator" }, "deliberation.castingVote");
+      if (!vote.ok) return refuse("not_president", vote.message, { status: 403 });
+    }
     const pair = ctx.snapshot.context.evaluation.pair!;
     const assessment = await assessmentOf(trx, ctx.row);
     const comparison = compareEvaluations({

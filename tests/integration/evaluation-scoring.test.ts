@@ -297,7 +297,14 @@ describe(`evaluator's scoring, deliberation and minutes (${process.env.DATABASE_
     const view = await comparisonView(db, ids.b, id);
     if (!view.ok) throw new Error(view.message);
     const c21 = view.blocs.find((b) => b.code === "B2")!.competencies.find((c) => c.code === "C2.1")!;
-    expect(c21).toMatchObject({ a: "50", b: "80", difference: "30", joint: "65", overTolerance: true, disputed: true });
+    expect(c21).toMatchObject({
+      a: "50,0",
+      b: "80,0",
+      difference: "30,0",
+      joint: "65,0",
+      overTolerance: true,
+      disputed: true,
+    });
     expect(view.blocs.find((b) => b.code === "B2")!.reasons.length).toBeGreaterThan(0);
     expect(view.deliberation.map((d) => d.code)).toContain("C2.1");
 
@@ -412,7 +419,7 @@ describe(`evaluator's scoring, deliberation and minutes (${process.env.DATABASE_
       db.updateTable("evaluation_scores").set({ score: "100" }).where("candidacy_id", "=", id).execute(),
     ).rejects.toThrow();
     await expect(
-      db.updateTable("candidacy_decisions").set({ route: "agreed" }).where("candidacy_id", "=", id).execute(),
+      db.updateTable("candidacy_decisions").set({ route: "deliberation" }).where("candidacy_id", "=", id).execute(),
     ).rejects.toThrow();
     await expect(db.deleteFrom("minutes_signatures").where("candidacy_id", "=", id).execute()).rejects.toThrow();
     await expect(
