@@ -1,5 +1,6 @@
 // Delivers one outbox message by its topic: an e-mail, the removal of identity documents once admissibility is
-// decided, or the PDF of signed minutes. Every handler is idempotent, since a message may be delivered more than once (see worker.server.ts).
+// decided, or the PDF of signed minutes. Every handler is idempotent, since a message may be delivered more than
+// once (see worker.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { MINUTES_PDF_TOPIC, PURGE_IDENTITY_DOCUMENTS_TOPIC } from "./candidacies.server";
