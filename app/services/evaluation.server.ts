@@ -32,9 +32,9 @@ import { type CandidacyOutcome, applyCandidacyEvent } from "./candidacies.server
 /** An accepted candidacy event, as the evaluation services answer it (refusals are `Refusal`s). */
 export type EventAccepted = Extract<CandidacyOutcome, { ok: true }>;
 import { type DossierScope, dossierScope } from "./dossiers.server";
+import { MAX_SCORE_COMMENT_LENGTH } from "../utils/evaluation-limits";
 import { candidacyReference } from "./email-delivery.server";
 
-export const MAX_COMMENT_LENGTH = 4000;
 /** Types a browser shows itself (the file route serves them inline); others are downloaded. */
 const INLINE_TYPES = new Set(["application/pdf", "image/jpeg", "image/png", "image/webp"]);
 
@@ -302,7 +302,7 @@ export async function saveDraft(
       rows.push({
         competencyCode: entry.competencyCode,
         score,
-        comment: entry.comment.trim().slice(0, MAX_COMMENT_LENGTH),
+        comment: entry.comment.trim().slice(0, MAX_SCORE_COMMENT_LENGTH),
         criteriaMet: ticks.sort((a, b) => a - b),
       });
     }

@@ -21,6 +21,7 @@ import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type Decision, type ExactScore, formatScore } from "../../workflows/decision";
 import { explainBlocDecision } from "../../workflows/decision-explanation";
 import { type Refusal, refuse } from "../../workflows/refusal";
+import { MAX_RECOMMENDATION_LENGTH } from "../utils/evaluation-limits";
 import { loggerFor } from "../utils/logger.server";
 import { applyCandidacyEvent } from "./candidacies.server";
 import { candidacyReference } from "./email-delivery.server";
@@ -38,8 +39,6 @@ import { buildMinutesPdf } from "./minutes-pdf/minutes-pdf.server";
 import type { MinutesModel } from "./minutes-pdf/model";
 import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
 import type { ObjectStorage } from "./storage";
-
-export const MAX_RECOMMENDATION_LENGTH = 6000;
 
 const log = loggerFor("minutes");
 
