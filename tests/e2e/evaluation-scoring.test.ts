@@ -143,6 +143,7 @@ async function scoreAndTransmit(page: Page, scores: Record<string, string>, comm
   await page.getByLabel(/Je déclare n'avoir aucun lien/).check();
   await page.getByRole("button", { name: "Confirmer et ouvrir le dossier" }).click();
   await page.getByText("Déclaration enregistrée").waitFor();
+  await page.getByLabel("Note de C1.1 (en %, de 0 à 100)").waitFor();
   expect(await page.locator("main").innerText()).toContain("Récit du candidat pour C1.1");
   for (const code of ALL) {
     await page.getByLabel(`Note de ${code} (en %, de 0 à 100)`).fill(scores[code]!);
@@ -213,7 +214,7 @@ describe("the evaluator pair in the browser", () => {
   });
 
   it("writes the recommendation, refuses a wrong password, and both sign; the signed PDF is then available", async () => {
-    await pageA.getByLabel(/Bloc 3/).fill("Renforcer la négociation (C3.1) et revenir avec des exemples concrets.");
+    await pageA.getByRole("textbox", { name: /Bloc 3/ }).fill("Renforcer la négociation (C3.1) et revenir avec des exemples concrets.");
     await pageA.getByRole("button", { name: "Enregistrer les recommandations" }).click();
     await pageA.getByText("Recommandations enregistrées.").waitFor();
     await pageA.getByLabel("Votre mot de passe, pour confirmer votre identité").fill("Pas-le-bon-2026");
