@@ -133,7 +133,7 @@ async function noHorizontalScroll(page: Page) {
 }
 
 /** Declares no link, fills the grid, saves the draft, then transmits through the confirmation. */
-async function scoreAndTransmit(page: Page, scores: Record<string, string>, comment: string) {
+async function declare(page: Page) {
   await page.goto(`${portal.url}/evaluation`);
   await page.locator('[data-testid="assignment"] a').first().click();
   await page.waitForURL(new RegExp(`/evaluation/${candidacyId}$`));
@@ -144,6 +144,10 @@ async function scoreAndTransmit(page: Page, scores: Record<string, string>, comm
   await page.getByRole("button", { name: "Confirmer et ouvrir le dossier" }).click();
   await page.getByText("Déclaration enregistrée").waitFor();
   await page.getByLabel("Note de C1.1 (en %, de 0 à 100)").waitFor();
+}
+
+async function scoreAndTransmit(page: Page, scores: Record<string, string>, comment: string) {
+  await page.goto(`${portal.url}/evaluation/${candidacyId}`);
   expect(await page.locator("main").innerText()).toContain("Récit du candidat pour C1.1");
   for (const code of ALL) {
     await page.getByLabel(`Note de ${code} (en %, de 0 à 100)`).fill(scores[code]!);
@@ -170,6 +174,7 @@ describe("the evaluator pair in the browser", () => {
     pageA = await evaluatorPage(A);
     await pageA.goto(`${portal.url}/evaluation`);
     expect(await pageA.getByTestId("assignment").innerText()).toContain("Déclarer l'absence de lien");
+    await declare(pageA);
     await scoreAndTransmit(pageA, scoresA, "Avis-A");
 
     pageB = await evaluatorPage(B);
@@ -178,6 +183,22 @@ describe("the evaluator pair in the browser", () => {
     // Before B transmits, the comparison is closed to them and nothing of A's shows anywhere.
     const closed = await pageB.goto(`${portal.url}/evaluation/${candidacyId}/deliberation`);
     expect(closed!.status()).toBeGreaterThanOrEqual(400);
+    // Without JavaScript: the declaration and a draft are plain form posts; a bad score is refused beside its
+    // field, what was typed kept, nothing saved.
+    const noScript = await (await browser.newContext({ locale: "fr-FR", javaScriptEnabled: false })).newPage();
+    await logIn(noScript, portal, B, password(B));
+    await declare(noScript);
+    await noScript.getByLabel("Note de C1.1 (en %, de 0 à 100)").fill("70,25");
+    await noScript.getByLabel("Note de C1.2 (en %, de 0 à 100)").fill("64,5");
+    await noScript.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+    await noScript.locator("#score-C1\\.1-error").waitFor();
+    expect(await noScript.getByLabel("Note de C1.1 (en %, de 0 à 100)").inputValue()).toBe("70,25");
+    expect(await noScript.getByLabel("Note de C1.2 (en %, de 0 à 100)").inputValue()).toBe("64,5");
+    await noScript.getByLabel("Note de C1.1 (en %, de 0 à 100)").fill("70,5");
+    await noScript.getByRole("button", { name: "Enregistrer le brouillon" }).click();
+    await noScript.getByText("Brouillon enregistré.").waitFor();
+    expect(await noScript.getByTestId("mean-B1").innerText()).toContain("2/7 compétences notées");
+    await noScript.context().close();
     await scoreAndTransmit(pageB, scoresB, "Avis-B");
     expect(await pageB.locator("main").innerText()).not.toContain("Avis-A");
   });
@@ -202,7 +223,7 @@ describe("the evaluator pair in the browser", () => {
     await pageA.locator("#propose-score-C2\\.1").fill("60");
     await pageA.getByRole("button", { name: "Proposer ces notes" }).click();
     await pageA.getByText("Proposition enregistrée.").waitFor();
-    expect(await pageA.getByTestId("deliberation-C2.1").innerText()).toContain("Pas d'accord");
+    await expect.poll(() => pageA.getByTestId("deliberation-C2.1").innerText()).toContain("Pas d'accord");
     await pageA.locator("#vote-score-C2\\.1").fill("65");
     await pageA.getByRole("button", { name: "Trancher par ma voix prépondérante" }).click();
     await pageA.getByText("Voix prépondérante enregistrée.").waitFor();
@@ -214,7 +235,9 @@ describe("the evaluator pair in the browser", () => {
   });
 
   it("writes the recommendation, refuses a wrong password, and both sign; the signed PDF is then available", async () => {
-    await pageA.getByRole("textbox", { name: /Bloc 3/ }).fill("Renforcer la négociation (C3.1) et revenir avec des exemples concrets.");
+    await pageA
+      .getByRole("textbox", { name: /Bloc 3/ })
+      .fill("Renforcer la négociation (C3.1) et revenir avec des exemples concrets.");
     await pageA.getByRole("button", { name: "Enregistrer les recommandations" }).click();
     await pageA.getByText("Recommandations enregistrées.").waitFor();
     await pageA.getByLabel("Votre mot de passe, pour confirmer votre identité").fill("Pas-le-bon-2026");
@@ -232,7 +255,7 @@ describe("the evaluator pair in the browser", () => {
     await pageB.getByLabel("Votre mot de passe, pour confirmer votre identité").fill(password(B));
     await pageB.getByRole("button", { name: "Signer le procès-verbal" }).click();
     await pageB.getByText("Votre signature est enregistrée.").waitFor();
-    expect(await pageB.getByTestId("signatures").locator("li").count()).toBe(2);
+    await expect.poll(() => pageB.getByTestId("signatures").locator("li").count()).toBe(2);
 
     // The worker renders and stores the PDF after commit.
     await expect
