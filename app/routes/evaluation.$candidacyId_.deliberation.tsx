@@ -197,6 +197,7 @@ export default function DeliberationPage() {
                 Selon les notes conjointes : {STATUS[bloc.statusJoint]} (moyenne {bloc.meanJoint} %)
               </li>
             </ul>
+            <p data-testid={`joint-explanation-${bloc.code}`}>Selon les notes conjointes : {bloc.jointExplanation}</p>
             {bloc.reasons.length > 0 ? (
               <>
                 <p>

@@ -11,11 +11,12 @@ import {
   type DeliberationResolution,
   DecisionInputError,
   compareEvaluations,
+  decide,
   formatScore,
   parseScore,
   settleDeliberation,
 } from "../../workflows/decision";
-import { explainDeliberationReason } from "../../workflows/decision-explanation";
+import { explainBlocDecision, explainDeliberationReason } from "../../workflows/decision-explanation";
 import { type Refusal, refuse } from "../../workflows/refusal";
 import { applyCandidacyEvent } from "./candidacies.server";
 import {
@@ -95,6 +96,14 @@ export async function comparisonView(db: Kysely<Database>, evaluatorId: string, 
   const { unresolved } = resolutionsOf(state);
   const statements = new Map(assessment.scope.competencies.map((c) => [c.code, c.statement]));
   const titles = new Map(assessment.blocs.map((b) => [b.code, b]));
+  // What the joint scores (the two evaluators' means) would decide, explained bloc by bloc.
+  const jointScores = Object.fromEntries(comparison.competencies.map((c) => [c.code, c.joint]));
+  const jointDecision = decide({
+    blocs: assessment.blocs,
+    scores: jointScores,
+    thresholds: assessment.thresholds,
+    acquiredBlocCodes: assessment.acquiredBlocCodes,
+  });
   return {
     ok: true as const,
     header,
@@ -112,6 +121,11 @@ export async function comparisonView(db: Kysely<Database>, evaluatorId: string, 
       meanB: bloc.meanB.display,
       meanJoint: bloc.meanJoint.display,
       outcomesDiffer: !(bloc.statusA === bloc.statusB && bloc.statusB === bloc.statusJoint),
+      jointExplanation: explainBlocDecision(
+        jointDecision.blocs.find((b) => b.code === bloc.code)!,
+        assessment.thresholds,
+        { scores: jointScores },
+      ),
       reasons: bloc.reasons.map((reason) =>
         explainDeliberationReason(reason, {
           tolerancePoints: assessment.tolerancePoints,

@@ -45,9 +45,12 @@ const log = loggerFor("minutes");
 const RESULT_LABEL = { full: "CQP obtenu", partial: "Validation partielle", none: "Aucun bloc obtenu" } as const;
 const MODE_LABEL = { in_person: "en présentiel", video: "en visioconférence" } as const;
 
-function explanationOf(bloc: Decision["blocs"][number], thresholds: MinutesThresholds): string[] {
-  const explained: unknown = explainBlocDecision(bloc as never, thresholds as never);
-  return ([] as unknown[]).concat(explained).map(String);
+function explanationOf(
+  bloc: Decision["blocs"][number],
+  thresholds: MinutesThresholds,
+  joint: Record<string, ExactScore>,
+): string[] {
+  return [explainBlocDecision(bloc, thresholds, { scores: joint })];
 }
 
 interface MinutesThresholds {
@@ -105,7 +108,7 @@ async function minutesModel(db: Kysely<Database>, candidacyId: string) {
         title: info.title,
         status: bloc.status,
         meanDisplay: bloc.mean?.display ?? "",
-        explanation: bloc.status === "acquired_before" ? [] : explanationOf(bloc, assessment.thresholds),
+        explanation: bloc.status === "acquired_before" ? [] : explanationOf(bloc, assessment.thresholds, joint),
         recommendation: bloc.status === "not_awarded" ? (recommendationOf.get(bloc.code) ?? null) : null,
         competencies:
           bloc.status === "acquired_before"

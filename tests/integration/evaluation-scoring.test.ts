@@ -306,6 +306,7 @@ describe(`evaluator's scoring, deliberation and minutes (${process.env.DATABASE_
       disputed: true,
     });
     expect(view.blocs.find((b) => b.code === "B2")!.reasons.length).toBeGreaterThan(0);
+    expect(view.blocs.find((b) => b.code === "B2")!.jointExplanation).toMatch(/^Bloc obtenu : moyenne de/);
     expect(view.deliberation.map((d) => d.code)).toContain("C2.1");
 
     const disputed = view.deliberation.map((d) => d.code);
