@@ -5,7 +5,7 @@
 // the bloc means shown as they type (exact rule, display only), transmitted once after the session with a
 // confirmation that lists what is missing. Nothing of the other evaluator shows but "transmis / pas encore".
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { NARRATIVE_PARTS, NARRATIVE_PART_LABELS } from "../../workflows/dossier-coverage";
@@ -91,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const outcome = await declareNoLink(db, user.id, candidacyId);
     if (!outcome.ok) return answer({ intent, formError: outcome.message }, outcome.status);
-    return answer({ intent, done: true });
+    throw redirect(`/evaluation/${candidacyId}?fait=declaration`);
   }
   if (intent === "conflict") {
     const reason = String(formData.get("reason") ?? "");
@@ -107,7 +107,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "submit") {
     const outcome = await submitScores(db, user.id, candidacyId);
     if (!outcome.ok) return answer({ intent, formError: outcome.message }, outcome.status);
-    return answer({ intent, done: true });
+    throw redirect(`/evaluation/${candidacyId}?fait=transmission`);
   }
   // save, review: the grid is saved as a draft first; review then shows what is missing before transmission.
   const { entries, values } = gridEntries(formData);
@@ -119,7 +119,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       saved.status,
     );
   }
-  return answer({ intent, done: true });
+  // Post/redirect/get: the page is read afresh, and a reload does not post the grid again.
+  throw redirect(`/evaluation/${candidacyId}?fait=${intent === "review" ? "verification" : "brouillon"}`);
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -405,21 +406,24 @@ export default function EvaluationPage() {
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const editable = Boolean(header.can["scores.edit"]);
+  const [params] = useSearchParams();
+  // After a post that succeeded, the action redirects here with what was done; a refused post keeps the form.
+  const done = actionData ? null : params.get("fait");
   return (
     <>
       <EvaluationHeader header={header} current="Grille d'évaluation" />
       <FormAlert message={actionData?.formError} />
-      {actionData?.done && actionData.intent === "save" ? (
+      {done === "brouillon" ? (
         <div className="alert alert--success" role="status">
           Brouillon enregistré.
         </div>
       ) : null}
-      {actionData?.done && actionData.intent === "declare" ? (
+      {done === "declaration" ? (
         <div className="alert alert--success" role="status">
           Déclaration enregistrée : vous pouvez évaluer le dossier.
         </div>
       ) : null}
-      {actionData?.done && actionData.intent === "submit" ? (
+      {done === "transmission" ? (
         <div className="alert alert--success" role="status">
           Vos notes sont transmises.
         </div>
@@ -428,9 +432,7 @@ export default function EvaluationPage() {
       {header.declaredAt ? (
         <p className="muted">Absence de lien avec le candidat déclarée le {formatDateTime(header.declaredAt)}.</p>
       ) : null}
-      {grid && actionData?.done && actionData.intent === "review" && editable ? (
-        <SubmitConfirmation grid={grid} />
-      ) : null}
+      {grid && done === "verification" && editable ? <SubmitConfirmation grid={grid} /> : null}
       {grid ? (
         <>
           <p>

@@ -2,7 +2,7 @@
 // outcome of A's, B's and the joint scores, with the reason the pair must deliberate), and, while deliberating,
 // each evaluator's proposals, the president's casting vote and "Clore la délibération".
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
 import { FormAlert } from "~/components/form-field";
@@ -85,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       outcome.status,
     );
   }
-  return answer({ intent, done: true });
+  throw redirect(`/evaluation/${candidacyId}/deliberation?fait=${intent === "vote" ? "voix" : "proposition"}`);
 }
 
 const STATUS = { awarded: "validé", not_awarded: "non validé" } as const;
@@ -159,6 +159,8 @@ export default function DeliberationPage() {
   const view = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
+  const [params] = useSearchParams();
+  const done = actionData ? null : params.get("fait");
   const { header } = view;
   const open = header.state === "deliberation";
   const disputed = view.deliberation.map((d) => ({ code: d.code, statement: d.statement }));
@@ -167,9 +169,9 @@ export default function DeliberationPage() {
     <>
       <EvaluationHeader header={header} current="Comparaison et délibération" />
       <FormAlert message={actionData?.formError} />
-      {actionData?.done ? (
+      {done === "voix" || done === "proposition" ? (
         <div className="alert alert--success" role="status">
-          {actionData.intent === "vote" ? "Voix prépondérante enregistrée." : "Proposition enregistrée."}
+          {done === "voix" ? "Voix prépondérante enregistrée." : "Proposition enregistrée."}
         </div>
       ) : null}
       <section aria-labelledby="comparison-title">

@@ -1,8 +1,8 @@
 // The minutes (procès-verbal) for the pair: final scores, bloc decisions explained, the recommendations to write for
 // every bloc not awarded (locked once anyone has signed), and the signature — an explicit step that asks for the
 // evaluator's password again. After both signatures the PDF of the signed minutes can be downloaded.
-import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
 import { FormAlert } from "~/components/form-field";
@@ -58,7 +58,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!outcome.ok) {
       return answer({ intent, formError: outcome.message, fieldErrors: outcome.fieldErrors ?? {} }, outcome.status);
     }
-    return answer({ intent, done: true });
+    throw redirect(`/evaluation/${candidacyId}/proces-verbal?fait=signature`);
   }
   const texts: Record<string, string> = {};
   for (const key of new Set(formData.keys())) {
@@ -75,7 +75,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       outcome.status,
     );
   }
-  return answer({ intent, done: true });
+  throw redirect(`/evaluation/${candidacyId}/proces-verbal?fait=recommandations`);
 }
 
 const STATUS_LABEL = {
@@ -93,6 +93,8 @@ export default function MinutesPage() {
   const view = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
+  const [params] = useSearchParams();
+  const done = actionData ? null : params.get("fait");
   const { header, minutes } = view;
   const editable = header.can["recommendations.edit"] && !view.locked;
   const kept = actionData?.intent === "recommendations" && !actionData.done ? actionData : undefined;
@@ -101,9 +103,9 @@ export default function MinutesPage() {
     <>
       <EvaluationHeader header={header} current="Procès-verbal" />
       <FormAlert message={actionData?.formError} />
-      {actionData?.done ? (
+      {done === "signature" || done === "recommandations" ? (
         <div className="alert alert--success" role="status">
-          {actionData.intent === "sign" ? "Votre signature est enregistrée." : "Recommandations enregistrées."}
+          {done === "signature" ? "Votre signature est enregistrée." : "Recommandations enregistrées."}
         </div>
       ) : null}
       <h2>Procès-verbal d'évaluation</h2>
