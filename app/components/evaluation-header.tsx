@@ -1,7 +1,6 @@
 // The head of every evaluator page on one dossier: who, which CQP, the session, the deadline, and each side's
 // progress — of the other evaluator only "transmis / pas encore" (blind scoring).
 import { Link } from "@remix-run/react";
-import type { ReactNode } from "react";
 import { formatDate, formatDateTime } from "~/utils/format";
 
 export interface EvaluationHeaderData {
@@ -84,15 +83,5 @@ export function EvaluationHeader({ header, current }: { header: EvaluationHeader
         </nav>
       ) : null}
     </>
-  );
-}
-
-/** A wide table's own scrolling region at 375 px: named, and focusable so a keyboard can scroll it. */
-export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard.
-    <section className="table-scroll" aria-label={label} tabIndex={0}>
-      {children}
-    </section>
   );
 }

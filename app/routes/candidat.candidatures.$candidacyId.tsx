@@ -7,17 +7,17 @@ import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candid
 import { formatExperience } from "../../workflows/declared-experience";
 import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
-import { ADMISSIBILITY_EDITABLE_STATES, readAdmissibilityDocuments } from "~/services/documents.server";
+import { readAdmissibilityDocuments } from "~/services/documents.server";
 import { CandidateTimeline } from "~/components/candidacy-journal";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
-import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Ma candidature — Portail VAE" }];
 
@@ -25,11 +25,7 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy, context } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy, context, allows } = await requireCandidacy(user, "candidate", params);
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const documents = await readAdmissibilityDocuments(db, candidacy.id);
@@ -41,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       missing: missingRequestDocuments(documents.documents.map((d) => d.kind)).map(
         (kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind],
       ),
-      editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
+      editable: allows("request.edit"),
     },
     dossier: {
       writing: candidacy.state === "dossier.inProgress",
@@ -71,11 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy } = await requireCandidacy(user, "candidate", params);
   const form = parseForm(candidacyIntentSchema, await readFormData(request));
   if (!form.ok)
     return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });

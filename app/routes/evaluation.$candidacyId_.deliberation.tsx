@@ -4,7 +4,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
+import { EvaluationHeader } from "~/components/evaluation-header";
+import { TableScroll } from "~/components/table-scroll";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import {
@@ -212,7 +213,7 @@ export default function DeliberationPage() {
                 </ul>
               </>
             ) : null}
-            <ScrollRegion label={`Notes du bloc ${bloc.number}`}>
+            <TableScroll label={`Notes du bloc ${bloc.number}`}>
               <table className="table">
                 <thead>
                   <tr>
@@ -244,7 +245,7 @@ export default function DeliberationPage() {
                   ))}
                 </tbody>
               </table>
-            </ScrollRegion>
+            </TableScroll>
           </section>
         ))}
       </section>
@@ -256,7 +257,7 @@ export default function DeliberationPage() {
             Chacun propose une note pour chaque compétence en délibération. Quand vos dernières propositions sont
             égales, la compétence est accordée ; sinon le président tranche par sa voix prépondérante.
           </p>
-          <ScrollRegion label="État de la délibération">
+          <TableScroll label="État de la délibération">
             <table className="table">
               <thead>
                 <tr>
@@ -283,7 +284,7 @@ export default function DeliberationPage() {
                 ))}
               </tbody>
             </table>
-          </ScrollRegion>
+          </TableScroll>
           {open && header.can["deliberation.propose"] ? (
             <ScoresForm
               intent="propose"

@@ -4,7 +4,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { EvaluationHeader, ScrollRegion } from "~/components/evaluation-header";
+import { EvaluationHeader } from "~/components/evaluation-header";
+import { TableScroll } from "~/components/table-scroll";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { minutesView, saveRecommendations, signMinutes } from "~/services/minutes.server";
@@ -130,7 +131,7 @@ export default function MinutesPage() {
             </ul>
           ) : null}
           {bloc.competencies.length > 0 ? (
-            <ScrollRegion label={`Notes retenues du bloc ${bloc.number}`}>
+            <TableScroll label={`Notes retenues du bloc ${bloc.number}`}>
               <table className="table">
                 <thead>
                   <tr>
@@ -153,7 +154,7 @@ export default function MinutesPage() {
                   ))}
                 </tbody>
               </table>
-            </ScrollRegion>
+            </TableScroll>
           ) : null}
           {bloc.status === "not_awarded" && !editable ? (
             <>

@@ -9,6 +9,7 @@ import * as documents from "./2026-11-28-0005-documents";
 import * as throttleHits from "./2026-11-30-0030-throttle-hits";
 import * as outboxDeadLetters from "./2026-11-30-0040-outbox-dead-letters";
 import * as typedCandidacyState from "./2026-11-30-0050-typed-candidacy-state";
+import * as evaluatorPool from "./2026-11-30-0060-evaluator-pool";
 import * as deliberationAndMinutes from "./2026-11-30-0080-deliberation-and-minutes";
 
 export const migrations: Record<string, Migration> = {
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-0030-throttle-hits": throttleHits,
   "2026-11-30-0040-outbox-dead-letters": outboxDeadLetters,
   "2026-11-30-0050-typed-candidacy-state": typedCandidacyState,
+  "2026-11-30-0060-evaluator-pool": evaluatorPool,
   "2026-11-30-0080-deliberation-and-minutes": deliberationAndMinutes,
 };

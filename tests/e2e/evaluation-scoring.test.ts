@@ -2,7 +2,7 @@
 // the services); each evaluator declares no link, scores blind (the other's scores never on their pages), they
 // disagree beyond the tolerance on C2.1, deliberate (proposals, then the president's casting vote), write the
 // recommendation for the bloc not awarded, and both sign with their password; the signed minutes PDF is then
-// downloadable.
+// downloadable. Every page visited is checked with axe-core and at 375 px.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { saveNarrative, submitDossier } from "../../app/services/dossiers.server";
 import { attachRequestDocuments, CQP_CODE } from "../integration/support/fixtures";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
+import { PHONE_VIEWPORT, expectAccessible, expectNoHorizontalScroll } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 
 const A = "evaluateur1@demo.example.org";
@@ -80,7 +81,7 @@ async function prepare() {
       { confirmWithoutEvidence: true },
       new Date(at()),
     );
-    if (!filed.ok) throw new Error(`dossier: ${filed.formError}`);
+    if (!filed.ok) throw new Error(`dossier: ${filed.message}`);
     await send({
       type: "ASSIGN_PAIR",
       evaluatorAId: id(A),
@@ -122,14 +123,15 @@ afterAll(async () => {
 });
 
 async function evaluatorPage(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: "fr-FR", viewport: { width: 375, height: 800 } })).newPage();
+  const page = await (await browser.newContext({ locale: "fr-FR", viewport: PHONE_VIEWPORT })).newPage();
   await logIn(page, portal, email, password(email));
   return page;
 }
 
-async function noHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+/** The page as it is now: no sideways scroll at 375 px, no serious or critical axe violation. */
+async function checkPage(page: Page) {
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page);
 }
 
 /** Declares no link, fills the grid, saves the draft, then transmits through the confirmation. */
@@ -140,6 +142,7 @@ async function declare(page: Page) {
   // The declaration must be ticked.
   await page.getByRole("button", { name: "Confirmer et ouvrir le dossier" }).click();
   await page.getByText("Cochez la déclaration").first().waitFor();
+  await checkPage(page);
   await page.getByLabel(/Je déclare n'avoir aucun lien/).check();
   await page.getByRole("button", { name: "Confirmer et ouvrir le dossier" }).click();
   await page.getByText("Déclaration enregistrée").waitFor();
@@ -156,7 +159,7 @@ async function scoreAndTransmit(page: Page, scores: Record<string, string>, comm
   await expect.poll(() => page.getByTestId("mean-B1").innerText()).toContain("bloc validé selon vos notes");
   await page.getByRole("button", { name: "Enregistrer le brouillon" }).click();
   await page.getByText("Brouillon enregistré.").waitFor();
-  await noHorizontalScroll(page);
+  await checkPage(page);
   await page.getByRole("button", { name: "Transmettre mes notes…" }).click();
   await page.getByTestId("submit-confirmation").waitFor();
   await page.getByRole("button", { name: "Confirmer la transmission de mes notes" }).click();
@@ -174,6 +177,7 @@ describe("the evaluator pair in the browser", () => {
     pageA = await evaluatorPage(A);
     await pageA.goto(`${portal.url}/evaluation`);
     expect(await pageA.getByTestId("assignment").innerText()).toContain("Déclarer l'absence de lien");
+    await checkPage(pageA);
     await declare(pageA);
     await scoreAndTransmit(pageA, scoresA, "Avis-A");
 
@@ -193,6 +197,7 @@ describe("the evaluator pair in the browser", () => {
     await noScript.getByRole("button", { name: "Enregistrer le brouillon" }).click();
     await noScript.locator("#score-C1\\.1-error").waitFor();
     expect(await noScript.getByLabel("Note de C1.1 (en %, de 0 à 100)").inputValue()).toBe("70,25");
+    await expectAccessible(noScript);
     expect(await noScript.getByLabel("Note de C1.2 (en %, de 0 à 100)").inputValue()).toBe("64,5");
     await noScript.getByLabel("Note de C1.1 (en %, de 0 à 100)").fill("70,5");
     await noScript.getByRole("button", { name: "Enregistrer le brouillon" }).click();
@@ -208,6 +213,7 @@ describe("the evaluator pair in the browser", () => {
     const row = pageB.getByTestId("row-C2.1");
     expect(await row.getAttribute("class")).toContain("row--alert");
     expect(await row.innerText()).toContain("30");
+    await checkPage(pageB);
     expect(await pageB.getByTestId("reasons-B2").innerText()).not.toBe("");
     await pageB
       .getByLabel(/^C2\.1 — .*\(note en %\)$/)
@@ -227,7 +233,7 @@ describe("the evaluator pair in the browser", () => {
     await pageA.locator("#vote-score-C2\\.1").fill("65");
     await pageA.getByRole("button", { name: "Trancher par ma voix prépondérante" }).click();
     await pageA.getByText("Voix prépondérante enregistrée.").waitFor();
-    await noHorizontalScroll(pageA);
+    await checkPage(pageA);
     await pageA.getByRole("button", { name: "Clore la délibération" }).click();
     await pageA.waitForURL(new RegExp(`/evaluation/${candidacyId}/proces-verbal$`));
     expect(await pageA.getByTestId("pv-status-B2").innerText()).toContain("Bloc validé");
@@ -246,7 +252,7 @@ describe("the evaluator pair in the browser", () => {
     await pageA.getByLabel("Votre mot de passe, pour confirmer votre identité").fill(password(A));
     await pageA.getByRole("button", { name: "Signer le procès-verbal" }).click();
     await pageA.getByText("Votre signature est enregistrée.").waitFor();
-    await noHorizontalScroll(pageA);
+    await checkPage(pageA);
 
     await pageB.goto(`${portal.url}/evaluation/${candidacyId}/proces-verbal`);
     // Locked once A has signed: B reads the recommendation, cannot change it.
@@ -271,7 +277,9 @@ describe("the evaluator pair in the browser", () => {
     expect(response.status()).toBe(200);
     expect(response.headers()["content-type"]).toBe("application/pdf");
     expect((await response.body()).subarray(0, 5).toString()).toBe("%PDF-");
+    await checkPage(pageB);
     await pageB.goto(`${portal.url}/evaluation`);
     expect(await pageB.getByTestId("assignment").innerText()).toContain("Terminé");
+    await checkPage(pageB);
   });
 });
