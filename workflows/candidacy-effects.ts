@@ -61,7 +61,9 @@ export type CandidacyEffect =
    * The admissibility decision is made (by an officer or by silence): the identity document has served its purpose
    * and is removed from storage; the database keeps that it existed and was checked.
    */
-  | { type: "purge_identity_documents"; decidedBy: string | null };
+  | { type: "purge_identity_documents"; decidedBy: string | null }
+  /** Both evaluators have signed the minutes: their PDF is rendered and stored after commit. */
+  | { type: "render_minutes" };
 
 const DAY = 24 * 3600_000;
 const ADMISSIBILITY_REMINDER_DAYS = [15, 5];
@@ -318,6 +320,9 @@ export function effectsOf(
     }
     case "RECORD_ATTENDANCE":
       // Nothing to send: excused or absent, staff set a new date, which convenes everyone again.
+      break;
+    case "SIGN_MINUTES":
+      if (after === "decided") effects.push({ type: "render_minutes" });
       break;
     case "VALIDATE_DECISION":
       effects.push({ type: "notify", email: "result", to: { kind: "candidate" }, facts: {} });
