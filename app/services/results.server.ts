@@ -2,7 +2,7 @@
 // their result (blocs awarded or not, and why, with the pair's recommendations) and may start a new candidacy for
 // the blocs still missing. Only joint scores (the pair's final scores) ever leave this file: never an evaluator's own.
 import type { Kysely } from "kysely";
-import { findCandidacy, getCandidacySummary, getDecision } from "../../db/queries/candidacies";
+import { findCandidacy, getCandidacySummary, getDecision, listCandidacyEvents } from "../../db/queries/candidacies";
 import {
   findMinutesDocument,
   listAcquiredBlocs,
@@ -18,6 +18,7 @@ import { can } from "../../workflows/candidacy-access";
 import { FINAL_STATE_KEYS, resultLabel, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
 import type { BlocDecision, Decision, ExactScore } from "../../workflows/decision";
 import { type Refusal, refuse } from "../../workflows/refusal";
+import { candidateTimeline } from "../utils/candidacy-timeline";
 import { MAX_REQUESTS_PER_YEAR, calendarYearInFrance, createCandidacy, sendCandidacyEvent } from "./candidacies.server";
 
 const DAY = 24 * 3600_000;
@@ -267,10 +268,11 @@ export async function readResult(db: Kysely<Database>, candidacyId: string, now:
   const { candidacy, referential } = read;
   const context = restoreSnapshot(candidacy.snapshot).context;
   const candidateId = candidacy.candidateId;
-  const [acquired, siblings, filedThisYear] = await Promise.all([
+  const [acquired, siblings, filedThisYear, journal] = await Promise.all([
     listAcquiredBlocs(db, candidateId, read.certificationId),
     listSiblingCandidacies(db, candidateId, read.certificationId, candidacyId),
     listRequestsFiledInYear(db, candidateId, calendarYearInFrance(now)),
+    listCandidacyEvents(db, candidacyId),
   ]);
   const held = new Set(acquired.map((a) => a.blocCode));
   const missing = referential.blocs.filter((b) => !held.has(b.code)).map((b) => ({ code: b.code, title: b.title }));
@@ -307,6 +309,10 @@ export async function readResult(db: Kysely<Database>, candidacyId: string, now:
       ? { id: next.id, stateLabel: stateLabel(next.state), targetBlocCodes: next.targetBlocCodes }
       : null,
     requestFilingFrom: nextRequestFilingDate(filedThisYear, read.certificationId, now),
+    // Worded on the server: the journal's payloads (outcome, reasons) never reach the candidate's browser.
+    timeline: candidateTimeline(
+      journal.map((e) => ({ ...e, actorName: null, payload: e.payload as Record<string, unknown> })),
+    ),
   };
 }
 

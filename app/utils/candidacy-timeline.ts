@@ -110,6 +110,27 @@ export function candidateTimelineText(entry: JournalEntry): string | null {
   }
 }
 
+export interface CandidateTimelineItem {
+  id: string;
+  occurredAt: string;
+  sentence: string;
+}
+
+/**
+ * The candidate's timeline, newest first, worded on the server: only the sentences leave it, never the journal's
+ * payloads (an evaluator's conflict reason, the outcome recorded before staff validate it).
+ */
+export function candidateTimeline(entries: (JournalEntry & { id: string })[]): CandidateTimelineItem[] {
+  return entries
+    .map((e) => ({
+      id: e.id,
+      occurredAt: new Date(e.occurredAt).toISOString(),
+      sentence: candidateTimelineText(e),
+    }))
+    .filter((e): e is CandidateTimelineItem => e.sentence !== null)
+    .reverse();
+}
+
 const STAFF_LABELS: Record<string, string> = {
   CANDIDACY_CREATED: "Candidature ouverte",
   SUBMIT_REQUEST: "Demande de recevabilité déposée (engagement sur l'honneur)",

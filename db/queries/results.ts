@@ -114,3 +114,18 @@ export async function listSiblingCandidacies(db: Db, candidateId: string, certif
     .orderBy("created_at", "desc")
     .execute();
 }
+
+/** The certifications of which a candidate holds every bloc of the active referential: nothing left to validate. */
+export async function listCertificationsFullyHeld(db: Db, candidateId: string): Promise<string[]> {
+  const { rows } = await sql<{ code: string }>`
+    select c.code from certifications c
+    join referential_versions rv on rv.certification_id = c.id and rv.status = 'active'
+    where exists (select 1 from acquired_blocs a where a.candidate_id = ${candidateId}::uuid and a.certification_id = c.id)
+      and not exists (
+        select 1 from blocs b where b.referential_version_id = rv.id and not exists (
+          select 1 from acquired_blocs a
+          where a.candidate_id = ${candidateId}::uuid and a.certification_id = c.id and a.bloc_code = b.code))`.execute(
+    db,
+  );
+  return rows.map((r) => r.code);
+}
