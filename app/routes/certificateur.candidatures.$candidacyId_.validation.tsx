@@ -19,8 +19,12 @@ export const meta = () => [{ title: "Validation de la décision — Portail VAE"
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
   const { candidacy, allows } = await requireCandidacy(user, "certifier_staff", params, "minutes.view");
-  const minutes = await readMinutesForValidation(await getDb(), candidacy.id);
-  if (!minutes) throw json({ message: "Aucune décision n'est enregistrée pour cette candidature." }, { status: 404 });
+  const minutes = await readMinutesForValidation(
+    await getDb(),
+    { userId: user.id, role: "certifier_staff" },
+    candidacy.id,
+  );
+  if (!minutes.ok) throw json({ message: minutes.message }, { status: minutes.status });
   return json({
     candidacy: {
       id: candidacy.id,
@@ -44,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { candidacy } = await requireCandidacy(user, "certifier_staff", params);
   const form = parseForm(validateSchema, await readFormData(request));
   if (!form.ok) return json({ fieldErrors: form.fieldErrors, formError: null, done: false }, { status: 400 });
-  const outcome = await validateDecision(await getDb(), user.id, candidacy.id);
+  const outcome = await validateDecision(await getDb(), { userId: user.id, role: "certifier_staff" }, candidacy.id);
   if (!outcome.ok) {
     return json({ fieldErrors: {}, formError: outcome.message, done: false }, { status: outcome.status });
   }

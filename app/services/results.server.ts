@@ -8,20 +8,34 @@ import {
   listAcquiredBlocs,
   listBlocRecommendations,
   listMinutesSignatures,
+  listUserIdentities,
+  type MinutesSignature,
   listRequestsFiledInYear,
   listSiblingCandidacies,
   readReferentialForResult,
 } from "../../db/queries/results";
-import type { Database } from "../../db/schema";
+import type { Database, Role } from "../../db/schema";
 import type { EmailData, PortalPath } from "../../templates/emails/index";
-import { can } from "../../workflows/candidacy-access";
-import { FINAL_STATE_KEYS, resultLabel, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
+import { type Capability, can } from "../../workflows/candidacy-access";
+import {
+  type CandidacyContext,
+  FINAL_STATE_KEYS,
+  resultLabel,
+  restoreSnapshot,
+  stateLabel,
+} from "../../workflows/candidacy-machine";
 import type { BlocDecision, Decision, ExactScore } from "../../workflows/decision";
 import { type Refusal, refuse } from "../../workflows/refusal";
 import { candidateTimeline } from "../utils/candidacy-timeline";
 import { MAX_REQUESTS_PER_YEAR, calendarYearInFrance, createCandidacy, sendCandidacyEvent } from "./candidacies.server";
 
 const DAY = 24 * 3600_000;
+
+/** Who reads or acts: checked against the capability table on the candidacy's snapshot. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+}
 /** The result is notified to the candidate within 15 days following the evaluation session (Code du travail). */
 export const RESULT_DAYS_AFTER_SESSION = 15;
 
@@ -94,6 +108,21 @@ function explainBlocDecision(
   sentences.push(bloc.status === "awarded" ? "Le bloc est obtenu." : "Le bloc n'est pas obtenu.");
   return sentences;
 }
+
+/** The capability table's answer for this person on this candidacy (404 when it does not exist). */
+async function allowedOn(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  candidacyId: string,
+  capability: Capability,
+): Promise<{ ok: true } | Refusal> {
+  const row = await findCandidacy(db, candidacyId);
+  if (!row) return refuse("not_found", "Candidature introuvable.", { status: 404 });
+  return can(restoreSnapshot(row.snapshot), viewer, capability);
+}
+
+const noDecision = () =>
+  refuse("no_decision", "Aucune décision n'est enregistrée pour cette candidature.", { status: 409 });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the decision
@@ -181,21 +210,30 @@ const ORIGIN_LABELS = {
 } as const;
 
 /** What staff read before validating: the minutes as signed, the rule's explanation, the 15-day deadline. */
-export async function readMinutesForValidation(db: Kysely<Database>, candidacyId: string, now: Date = new Date()) {
+export async function readMinutesForValidation(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  candidacyId: string,
+  now: Date = new Date(),
+) {
+  const allowed = await allowedOn(db, viewer, candidacyId, "minutes.view");
+  if (!allowed.ok) return allowed;
   const read = await readDecision(db, candidacyId);
-  if (!read) return null;
+  if (!read) return noDecision();
   const { candidacy, decision, referential } = read;
   const context = restoreSnapshot(candidacy.snapshot).context;
   const joint = decision.joint_scores as Record<string, ExactScore>;
   const origin = decision.origin as Record<string, keyof typeof ORIGIN_LABELS>;
-  const [signatures, document] = await Promise.all([
+  const [recorded, document] = await Promise.all([
     listMinutesSignatures(db, candidacyId),
     findMinutesDocument(db, candidacyId),
   ]);
+  const signatures = recorded.length > 0 ? recorded : await signaturesFromSnapshot(db, context);
   const sessionStartsAt = context.evaluation.session?.startsAt;
   const dueBy = resultDueBy(sessionStartsAt, decision.decided_at);
   const validated = context.decision.validatedAt ?? null;
   return {
+    ok: true as const,
     state: candidacy.state,
     stateLabel: stateLabel(candidacy.state),
     result: context.decision.result ?? null,
@@ -232,25 +270,45 @@ export async function readMinutesForValidation(db: Kysely<Database>, candidacyId
   };
 }
 
-export type ValidationView = NonNullable<Awaited<ReturnType<typeof readMinutesForValidation>>>;
+/** The signatures as the statechart recorded them (time per slot), with the pair's identities. */
+async function signaturesFromSnapshot(db: Kysely<Database>, context: CandidacyContext): Promise<MinutesSignature[]> {
+  const signed = context.decision.signatures ?? {};
+  const pair = context.evaluation.pair;
+  const slots = (["A", "B"] as const).flatMap((slot) => {
+    const at = signed[slot];
+    const userId = slot === "A" ? pair?.evaluatorAId : pair?.evaluatorBId;
+    return at && userId ? [{ slot, at, userId }] : [];
+  });
+  const people = await listUserIdentities(
+    db,
+    slots.map((s) => s.userId),
+  );
+  return slots.map((s) => {
+    const person = people.find((p) => p.id === s.userId);
+    return {
+      slot: s.slot,
+      fullName: person?.fullName ?? "Compte supprimé",
+      email: person?.email ?? "",
+      signedAt: new Date(s.at),
+    };
+  });
+}
+
+export type ValidationView = Exclude<Awaited<ReturnType<typeof readMinutesForValidation>>, Refusal>;
 
 /** Certifier staff validate the signed decision: the candidate is notified and the blocs awarded become theirs. */
 export async function validateDecision(
   db: Kysely<Database>,
-  staffId: string,
+  actor: Viewer,
   candidacyId: string,
   at: Date = new Date(),
 ): Promise<{ ok: true } | Refusal> {
-  const row = await findCandidacy(db, candidacyId);
-  if (!row) return refuse("not_found", "Candidature introuvable.", { status: 404 });
-  const allowed = can(restoreSnapshot(row.snapshot), { userId: staffId, role: "certifier_staff" }, "decision.validate");
+  const allowed = await allowedOn(db, actor, candidacyId, "decision.validate");
   if (!allowed.ok) return allowed;
-  if (!(await getDecision(db, candidacyId))) {
-    return refuse("no_decision", "Aucune décision n'est enregistrée pour cette candidature.", { status: 409 });
-  }
+  if (!(await getDecision(db, candidacyId))) return noDecision();
   const outcome = await sendCandidacyEvent(db, candidacyId, {
     type: "VALIDATE_DECISION",
-    actor: { type: "user", userId: staffId, role: "certifier_staff" },
+    actor: { type: "user", userId: actor.userId, role: actor.role },
     at: at.toISOString(),
   });
   if (!outcome.ok) return refuse(outcome.code, outcome.message, { status: 409 });
@@ -262,9 +320,11 @@ export async function validateDecision(
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The candidate's result page: blocs of this candidacy, blocs held across candidacies, and what comes next. */
-export async function readResult(db: Kysely<Database>, candidacyId: string, now: Date = new Date()) {
+export async function readResult(db: Kysely<Database>, viewer: Viewer, candidacyId: string, now: Date = new Date()) {
+  const allowed = await allowedOn(db, viewer, candidacyId, "result.view");
+  if (!allowed.ok) return allowed;
   const read = await readDecision(db, candidacyId);
-  if (!read) return null;
+  if (!read) return noDecision();
   const { candidacy, referential } = read;
   const context = restoreSnapshot(candidacy.snapshot).context;
   const candidateId = candidacy.candidateId;
@@ -281,6 +341,7 @@ export async function readResult(db: Kysely<Database>, candidacyId: string, now:
     (s) => !(FINAL_STATE_KEYS as readonly string[]).includes(s.state) && s.createdAt > candidacy.createdAt,
   );
   return {
+    ok: true as const,
     certificationTitle: candidacy.certificationTitle,
     result: context.decision.result ?? null,
     resultLabel: context.decision.result ? resultLabel(context.decision.result) : null,
@@ -316,7 +377,7 @@ export async function readResult(db: Kysely<Database>, candidacyId: string, now:
   };
 }
 
-export type ResultView = NonNullable<Awaited<ReturnType<typeof readResult>>>;
+export type ResultView = Exclude<Awaited<ReturnType<typeof readResult>>, Refusal>;
 
 /**
  * Starts, from a validated partial result, a new candidacy aimed only at the blocs still missing. The candidacy
@@ -328,12 +389,10 @@ export async function startCandidacyForMissingBlocs(
   fromCandidacyId: string,
   now: Date = new Date(),
 ): Promise<{ ok: true; candidacyId: string } | Refusal> {
-  const summary = await getCandidacySummary(db, fromCandidacyId);
-  if (!summary || summary.candidateId !== candidateId) {
-    return refuse("not_found", "Candidature introuvable.", { status: 404 });
-  }
-  const allowed = can(restoreSnapshot(summary.snapshot), { userId: candidateId, role: "candidate" }, "result.view");
+  const allowed = await allowedOn(db, { userId: candidateId, role: "candidate" }, fromCandidacyId, "result.view");
   if (!allowed.ok) return allowed;
+  const summary = await getCandidacySummary(db, fromCandidacyId);
+  if (!summary) return refuse("not_found", "Candidature introuvable.", { status: 404 });
   const created = await createCandidacy(db, candidateId, summary.certificationCode, now);
   if (!created.ok) return refuse(created.code, created.message, { status: 409 });
   return { ok: true, candidacyId: created.candidacyId };

@@ -129,3 +129,9 @@ export async function listCertificationsFullyHeld(db: Db, candidateId: string): 
   );
   return rows.map((r) => r.code);
 }
+
+/** Names and e-mails of some users (the evaluators who signed, when the minutes' own rows are not there). */
+export async function listUserIdentities(db: Db, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return db.selectFrom("users").select(["id", "full_name as fullName", "email"]).where("id", "in", userIds).execute();
+}
