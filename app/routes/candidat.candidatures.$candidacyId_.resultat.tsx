@@ -15,9 +15,8 @@ export const meta = () => [{ title: "Mon résultat — Portail VAE" }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const { candidacy } = await requireCandidacy(user, "candidate", params, "result.view");
-  const result = await readResult(await getDb(), candidacy.id);
-  if (!result)
-    throw json({ message: "Aucun résultat n'est encore disponible pour cette candidature." }, { status: 404 });
+  const result = await readResult(await getDb(), { userId: user.id, role: "candidate" }, candidacy.id);
+  if (!result.ok) throw json({ message: result.message }, { status: result.status });
   return json({ candidacyId: candidacy.id, result });
 }
 
