@@ -5,10 +5,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../db/schema";
-import { applyCandidacyEvent, createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
+import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
 import { emailDeliverer } from "../../app/services/email-delivery.server";
 import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import {
@@ -19,8 +19,8 @@ import {
   validateDecision,
 } from "../../app/services/results.server";
 import { deliverOutbox } from "../../app/services/worker.server";
-import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
-import { decide } from "../../workflows/decision";
+import type { Role } from "../../workflows/candidacy-machine";
+import { BLOC_2, BLOC_3, Lifecycle, SCORES_A } from "./support/decided-candidacy";
 import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
 
@@ -50,170 +50,15 @@ beforeEach(async () => {
   };
 });
 
-const as = (userId: string, role: Role): EventActor => ({ type: "user", userId, role });
 const viewer = (who: Person, role: Role) => ({ userId: ids[who], role });
 // Spring 2026: the request, the dossier and the session all fall in the same calendar year.
-let clock = Date.parse("2026-03-02T09:00:00.000Z");
-const tick = () => {
-  clock += 3600_000;
-  return new Date(clock).toISOString();
-};
-
-async function send(id: string, event: CandidacyEvent) {
-  const outcome = await sendCandidacyEvent(db, id, event);
-  if (!outcome.ok) throw new Error(`${event.type} refused: ${outcome.message}`);
-  return outcome;
-}
-
-const BLOC_1 = ["C1.1", "C1.2", "C1.3", "C1.4", "C1.5", "C1.6", "C1.7"];
-const BLOC_2 = ["C2.1", "C2.2", "C2.3", "C2.4", "C2.5", "C2.6"];
-const BLOC_3 = ["C3.1", "C3.2", "C3.3", "C3.4", "C3.5", "C3.6"];
-
-// Bloc 1 passes (80 everywhere); bloc 2 fails on C2.3 alone (A 41.3, B 48.7: joint 45, the mean is 79.2); bloc 3
-// fails on its mean (60 everywhere, every competency above the floor).
-const scoresA: Record<string, string> = {
-  ...Object.fromEntries(BLOC_1.map((c) => [c, "80"])),
-  ...Object.fromEntries(BLOC_2.map((c) => [c, c === "C2.3" ? "41.3" : "86"])),
-  ...Object.fromEntries(BLOC_3.map((c) => [c, "60"])),
-};
-const scoresB: Record<string, string> = { ...scoresA, "C2.3": "48.7" };
-
-/** A candidacy filed, assigned, its session held and both evaluators declared; in `evaluation`. */
-async function inEvaluation(candidateId = ids.candidate) {
-  const created = await createCandidacy(db, candidateId, CQP_CODE, new Date(clock));
-  if (!created.ok) throw new Error(created.message);
-  const id = created.candidacyId;
-  await attachRequestDocuments(db, id);
-  await send(id, { type: "SUBMIT_REQUEST", sworn: true, actor: as(candidateId, "candidate"), at: tick() });
-  await send(id, { type: "OPEN_REVIEW", actor: as(ids.officer, "admissibility_officer"), at: tick() });
-  await send(id, { type: "DECLARE_ADMISSIBLE", actor: as(ids.officer, "admissibility_officer"), at: tick() });
-  await send(id, { type: "START_DOSSIER", actor: as(candidateId, "candidate"), at: tick() });
-  await send(id, { type: "SUBMIT_DOSSIER", version: 1, actor: as(candidateId, "candidate"), at: tick() });
-  await send(id, {
-    type: "ASSIGN_PAIR",
-    evaluatorAId: ids.a,
-    evaluatorBId: ids.b,
-    presidentId: ids.a,
-    actor: as(ids.staff, "certifier_staff"),
-    at: tick(),
-  });
-  const startsAt = new Date(clock + 7 * 24 * 3600_000).toISOString();
-  await send(id, {
-    type: "SCHEDULE_SESSION",
-    startsAt,
-    mode: "in_person",
-    location: "Maison de l'alimentation, 12 rue du Pain, Lyon",
-    actor: as(ids.staff, "certifier_staff"),
-    at: tick(),
-  });
-  await send(id, { type: "START_SCORING", noLink: true, actor: as(ids.a, "evaluator"), at: tick() });
-  await send(id, { type: "START_SCORING", noLink: true, actor: as(ids.b, "evaluator"), at: tick() });
-  clock = Date.parse(startsAt) + 3 * 3600_000;
-  await send(id, {
-    type: "RECORD_ATTENDANCE",
-    attendance: "attended",
-    actor: as(ids.staff, "certifier_staff"),
-    at: tick(),
-  });
-  return id;
-}
-
-/**
- * Both evaluators' own scores stored, the decision recorded on the joint scores and both submissions sent: the
- * candidacy is in `minutes`. The pair's own scoring pages belong to the evaluation feature; here only its result.
- */
-async function scored(id: string, a = scoresA, b = scoresB) {
-  const blocs = [
-    { code: "B1", competencyCodes: BLOC_1 },
-    { code: "B2", competencyCodes: BLOC_2 },
-    { code: "B3", competencyCodes: BLOC_3 },
-  ];
-  const tenths = (v: string) => Math.round(Number(v) * 10);
-  const joint = Object.fromEntries(
-    Object.keys(a).map((code) => [code, { tenthsNumerator: tenths(a[code]!) + tenths(b[code]!), denominator: 2 }]),
-  );
-  const outcome = decide({
-    blocs,
-    scores: joint,
-    thresholds: { blocMeanPercent: 70, competencyFloorPercent: 50 },
-    acquiredBlocCodes: [],
-  });
-  const result = outcome.certificationAwarded ? "full" : outcome.awardedBlocCodes.length > 0 ? "partial" : "none";
-  await db.transaction().execute(async (trx) => {
-    for (const [evaluatorId, scores] of [
-      [ids.a, a],
-      [ids.b, b],
-    ] as const) {
-      await trx
-        .insertInto("evaluation_scores")
-        .values(
-          Object.entries(scores).map(([code, score]) => ({
-            candidacy_id: id,
-            evaluator_id: evaluatorId,
-            competency_code: code,
-            score,
-            comment: `Commentaire confidentiel ${code}`,
-          })),
-        )
-        .execute();
-    }
-    await trx
-      .insertInto("candidacy_decisions")
-      .values({
-        candidacy_id: id,
-        route: "agreed",
-        joint_scores: JSON.stringify(joint),
-        origin: JSON.stringify(Object.fromEntries(Object.keys(joint).map((c) => [c, "mean"]))),
-        outcome: JSON.stringify(outcome),
-        decided_at: new Date(clock),
-        recorded_by: null,
-      })
-      .execute();
-    for (const [evaluatorId, last] of [
-      [ids.a, false],
-      [ids.b, true],
-    ] as const) {
-      const sent = await applyCandidacyEvent(trx, id, {
-        type: "SUBMIT_SCORES",
-        ...(last ? { jointOutcome: "agreed" as const, result } : {}),
-        actor: as(evaluatorId, "evaluator"),
-        at: tick(),
-      });
-      if (!sent.ok) throw new Error(`SUBMIT_SCORES refused: ${sent.message}`);
-    }
-  });
-  await ensureRecommendationsTable();
-  await sql`insert into bloc_recommendations (candidacy_id, bloc_code, text, updated_by)
-    values (${id}::uuid, 'B2', 'Décrivez une négociation tarifaire que vous avez menée de bout en bout.', ${ids.a}::uuid),
-           (${id}::uuid, 'B3', 'Appuyez chaque commande sur un exemple chiffré.', ${ids.a}::uuid)`.execute(db);
-  return outcome;
-}
-
-/**
- * The pair's recommendations are written by the evaluation feature (migration 2026-11-30-0080); until it is there,
- * the table is created here with the contract's shape so that reading them is tested.
- */
-async function ensureRecommendationsTable() {
-  const { rows } = await sql<{
-    found: string | null;
-  }>`select to_regclass('public.bloc_recommendations')::text as found`.execute(db);
-  if (rows[0]?.found) return;
-  await sql`create table bloc_recommendations (candidacy_id uuid not null references candidacies(id) on delete cascade,
-    bloc_code text not null, text text not null, updated_by uuid not null references users(id),
-    updated_at timestamptz not null default now(), primary key (candidacy_id, bloc_code))`.execute(db);
-}
-
-async function sign(id: string, who: "a" | "b") {
-  await send(id, { type: "SIGN_MINUTES", actor: as(ids[who], "evaluator"), at: tick() });
-}
-
-async function decided(candidateId = ids.candidate) {
-  const id = await inEvaluation(candidateId);
-  await scored(id);
-  await sign(id, "a");
-  await sign(id, "b");
-  return id;
-}
+let life: Lifecycle;
+beforeEach(() => {
+  life = new Lifecycle(db, ids, Date.parse("2026-03-02T09:00:00.000Z"));
+});
+const now = () => new Date(life.clock);
+const as = (userId: string, role: Role) => life.as(userId, role);
+const decided = () => life.decided(CQP_CODE);
 
 async function stateOf(id: string) {
   return await db
@@ -225,14 +70,14 @@ async function stateOf(id: string) {
 
 describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
   it("refuses validation before both signatures, to any role but certifier staff, and twice; changes nothing", async () => {
-    const id = await inEvaluation();
-    await scored(id);
-    await sign(id, "a");
+    const id = await life.inEvaluation(CQP_CODE);
+    await life.scored(id);
+    await life.sign(id, "a");
     const before = await stateOf(id);
-    const early = await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    const early = await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
     expect(early).toMatchObject({ ok: false, status: 409 });
     expect(!early.ok && early.message).toMatch(/[a-zé]/);
-    await sign(id, "b");
+    await life.sign(id, "b");
     expect((await stateOf(id)).state).toBe("decided");
 
     // Involved but not staff: 403; not involved at all: 404, saying nothing of the candidacy.
@@ -247,9 +92,9 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
     expect(decidedRow.row_version).toBe(before.row_version + 1);
     expect(await db.selectFrom("acquired_blocs").selectAll().execute()).toEqual([]);
 
-    expect(await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock))).toEqual({ ok: true });
+    expect(await validateDecision(db, viewer("staff", "certifier_staff"), id, now())).toEqual({ ok: true });
     expect((await stateOf(id)).state).toBe("certified");
-    const again = await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    const again = await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
     expect(again).toMatchObject({ ok: false, status: 409 });
     const acquired = await db.selectFrom("acquired_blocs").select(["bloc_code", "source"]).execute();
     expect(acquired).toEqual([{ bloc_code: "B1", source: "evaluation" }]);
@@ -257,7 +102,7 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
 
   it("shows staff the minutes with the explanation per bloc, both signatures and the 15-day deadline from the session", async () => {
     const id = await decided();
-    const minutes = await readMinutesForValidation(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    const minutes = await readMinutesForValidation(db, viewer("staff", "certifier_staff"), id, now());
     if (!minutes.ok) throw new Error(minutes.message);
     expect(minutes.state).toBe("decided");
     expect(minutes.blocs.map((b) => [b.code, b.status])).toEqual([
@@ -289,10 +134,10 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
 
   it("e-mails the result naming only the competencies under the floor, or that the mean was short", async () => {
     const id = await decided();
-    await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
     const mailDir = mkdtempSync(path.join(tmpdir(), "vae-result-"));
     const mailer = createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir });
-    await deliverOutbox(db, emailDeliverer(db, mailer, "https://vae.exemple.fr"), new Date(clock + 60_000));
+    await deliverOutbox(db, emailDeliverer(db, mailer, "https://vae.exemple.fr"), new Date(life.clock + 60_000));
     const mails = [];
     for (const summary of await listStoredEmails(mailDir)) {
       const mail = (await readStoredEmail(mailDir, summary.fileName))!;
@@ -321,9 +166,9 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
   it("gives the candidate their result once validated: blocs, why, recommendations, held blocs, no evaluator's own score", async () => {
     const id = await decided();
     expect(await readResult(db, viewer("candidate", "candidate"), id)).toMatchObject({ ok: false, status: 409 });
-    await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
     expect(await readResult(db, viewer("other", "candidate"), id)).toMatchObject({ ok: false, status: 404 });
-    const result = await readResult(db, viewer("candidate", "candidate"), id, new Date(clock));
+    const result = await readResult(db, viewer("candidate", "candidate"), id, now());
     if (!result.ok) throw new Error(result.message);
     expect(result.result).toBe("partial");
     expect(result.resultLabel).not.toMatch(/^Certifié$/);
@@ -355,21 +200,21 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
 
   it("starts a new candidacy aimed only at the missing blocs, once, and says when its request can be filed", async () => {
     const id = await decided();
-    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, new Date(clock))).toMatchObject({
+    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, now())).toMatchObject({
       ok: false,
       status: 409,
     });
-    await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
-    expect(await startCandidacyForMissingBlocs(db, ids.other, id, new Date(clock))).toMatchObject({
+    await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
+    expect(await startCandidacyForMissingBlocs(db, ids.other, id, now())).toMatchObject({
       ok: false,
       status: 404,
     });
 
     // The request of this candidacy was filed in 2026: the next one for this CQP can be filed from 1 January 2027.
-    const before = await readResult(db, viewer("candidate", "candidate"), id, new Date(clock));
+    const before = await readResult(db, viewer("candidate", "candidate"), id, now());
     expect(before.ok && before.requestFilingFrom).toBe("2026-12-31T23:00:00.000Z");
 
-    const started = await startCandidacyForMissingBlocs(db, ids.candidate, id, new Date(clock));
+    const started = await startCandidacyForMissingBlocs(db, ids.candidate, id, now());
     if (!started.ok) throw new Error(started.message);
     const row = await db
       .selectFrom("candidacies")
@@ -377,11 +222,11 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
       .where("id", "=", started.candidacyId)
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ target_bloc_codes: ["B2", "B3"], state: "draft" });
-    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, new Date(clock))).toMatchObject({
+    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, now())).toMatchObject({
       ok: false,
       code: "candidacy_in_progress",
     });
-    const after = await readResult(db, viewer("candidate", "candidate"), id, new Date(clock));
+    const after = await readResult(db, viewer("candidate", "candidate"), id, now());
     expect(after.ok && after.nextCandidacy).toMatchObject({ id: started.candidacyId, targetBlocCodes: ["B2", "B3"] });
 
     // R335-7 applies when the request is filed: refused in 2026, accepted from 1 January 2027 in Paris.
@@ -416,7 +261,7 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
 
   it("counts the requests across certifications: three this calendar year delay a fourth to 1 January", async () => {
     const id = await decided();
-    await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
+    await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
     // A year later this CQP's request of 2026 no longer counts; the candidate files requests for other CQPs in 2027.
     const in2027 = (day: number) => new Date(Date.UTC(2027, 2, day, 9)).toISOString();
     for (const [n, code] of ["CQP-AUTRE-1", "CQP-AUTRE-2", "CQP-AUTRE-3"].entries()) {
@@ -425,7 +270,7 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
       const other = await createCandidacy(db, ids.candidate, code, new Date(in2027(n + 1)));
       if (!other.ok) throw new Error(other.message);
       await attachRequestDocuments(db, other.candidacyId);
-      await send(other.candidacyId, {
+      await life.send(other.candidacyId, {
         type: "SUBMIT_REQUEST",
         sworn: true,
         actor: as(ids.candidate, "candidate"),
@@ -437,16 +282,13 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
   });
 
   it("lets a validated candidacy holding every bloc start nothing more", async () => {
-    const id = await inEvaluation();
-    const pass = Object.fromEntries(Object.keys(scoresA).map((c) => [c, "80"]));
-    await scored(id, pass, pass);
-    await sign(id, "a");
-    await sign(id, "b");
-    await validateDecision(db, viewer("staff", "certifier_staff"), id, new Date(clock));
-    const result = await readResult(db, viewer("candidate", "candidate"), id, new Date(clock));
+    const pass = Object.fromEntries(Object.keys(SCORES_A).map((c) => [c, "80"]));
+    const id = await life.decided(CQP_CODE, pass, pass);
+    await validateDecision(db, viewer("staff", "certifier_staff"), id, now());
+    const result = await readResult(db, viewer("candidate", "candidate"), id, now());
     expect(result.ok && result.result).toBe("full");
     expect(result.ok && result.missing).toEqual([]);
-    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, new Date(clock))).toMatchObject({
+    expect(await startCandidacyForMissingBlocs(db, ids.candidate, id, now())).toMatchObject({
       ok: false,
       code: "nothing_left_to_assess",
     });
