@@ -237,7 +237,7 @@ export async function readMinutesForValidation(
     state: candidacy.state,
     stateLabel: stateLabel(candidacy.state),
     result: context.decision.result ?? null,
-    resultLabel: context.decision.result ? resultLabel(context.decision.result) : null,
+    resultLabel: resultLabel(context.decision.result),
     route: decision.route,
     decidedAt: new Date(decision.decided_at).toISOString(),
     certificationAwarded: read.outcome.certificationAwarded,
@@ -344,7 +344,7 @@ export async function readResult(db: Kysely<Database>, viewer: Viewer, candidacy
     ok: true as const,
     certificationTitle: candidacy.certificationTitle,
     result: context.decision.result ?? null,
-    resultLabel: context.decision.result ? resultLabel(context.decision.result) : null,
+    resultLabel: resultLabel(context.decision.result),
     validatedAt: context.decision.validatedAt ?? null,
     certificationAwarded: read.outcome.certificationAwarded,
     thresholds: {
