@@ -3,19 +3,23 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
-import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
+import {
+  admissibilitySilenceDeadline,
+  resultLabel as labelOfResult,
+  stateLabel,
+} from "../../workflows/candidacy-machine";
 import { formatExperience } from "../../workflows/declared-experience";
 import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
 import { ADMISSIBILITY_EDITABLE_STATES, readAdmissibilityDocuments } from "~/services/documents.server";
-import { CandidateTimeline } from "~/components/candidacy-journal";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
 import { loadCandidacyFor } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
-import { formatDate } from "~/utils/format";
+import { candidateTimeline } from "~/utils/candidacy-timeline";
+import { formatDate, formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { parseIdParam, readFormData } from "~/utils/http.server";
 
@@ -25,7 +29,7 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy, context } = await loadCandidacyFor(
+  const { candidacy, context, allows } = await loadCandidacyFor(
     user,
     "candidate",
     parseIdParam(params, "candidacyId", "Candidature introuvable."),
@@ -64,7 +68,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? admissibilitySilenceDeadline(context.admissibility.completedAt)
         : undefined,
     },
-    journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
+    // Worded on the server: the journal's payloads (an evaluator's reason, the outcome before validation) stay here.
+    timeline: candidateTimeline(journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> }))),
+    resultAvailable: allows("result.view"),
+    // Shown once validated only: "Validation partielle" rather than a bare "Décision validée".
+    resultLabel: allows("result.view") ? labelOfResult(context.decision.result) : null,
     allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "candidate" }, [...CANDIDATE_INTENTS]),
   });
 }
@@ -95,7 +103,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CandidacyPage() {
-  const { candidacy, admissibility, journal, allowed, requestDocuments, dossier } = useLoaderData<typeof loader>();
+  const { candidacy, admissibility, timeline, resultAvailable, resultLabel, allowed, requestDocuments, dossier } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.fieldErrors ?? {}) as Record<string, string>;
@@ -108,9 +117,17 @@ export default function CandidacyPage() {
       <h1>{candidacy.certificationTitle}</h1>
       <p>
         Étape actuelle : <strong className="badge badge--active">{candidacy.stateLabel}</strong>
+        {resultLabel ? <> — {resultLabel}</> : null}
       </p>
       <p className="muted">Blocs visés : {candidacy.targetBlocCodes.join(", ")}</p>
       <FormAlert message={actionData?.formError} />
+      {resultAvailable ? (
+        <p>
+          <Link className="button" to={`/candidat/candidatures/${candidacy.id}/resultat`}>
+            Voir mon résultat
+          </Link>
+        </p>
+      ) : null}
 
       {admissibility.incompleteReason ? (
         <div className="alert alert--error" role="status">
@@ -232,7 +249,13 @@ export default function CandidacyPage() {
 
       <section>
         <h2>Historique</h2>
-        <CandidateTimeline entries={journal} />
+        <ol className="timeline" aria-label="Historique de la candidature">
+          {timeline.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
+            </li>
+          ))}
+        </ol>
       </section>
 
       {allowed.includes("WITHDRAW") ? (
