@@ -136,7 +136,8 @@ export default function ValidationPage() {
               ))}
             </ul>
             {bloc.competencies.length > 0 ? (
-              <div className="table-scroll">
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard.
+              <section className="table-scroll" aria-label={`Notes finales du bloc ${bloc.code}`} tabIndex={0}>
                 <table className="table">
                   <caption className="visually-hidden">Notes finales du bloc {bloc.code}</caption>
                   <thead>
@@ -160,7 +161,7 @@ export default function ValidationPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </section>
             ) : null}
             {bloc.status === "not_awarded" ? (
               <div>

@@ -17,13 +17,8 @@ import {
 import type { Database, Role } from "../../db/schema";
 import type { EmailData, PortalPath } from "../../templates/emails/index";
 import { type Capability, can } from "../../workflows/candidacy-access";
-import {
-  type CandidacyContext,
-  FINAL_STATE_KEYS,
-  resultLabel,
-  restoreSnapshot,
-  stateLabel,
-} from "../../workflows/candidacy-machine";
+import { type CandidacyContext, FINAL_STATE_KEYS, resultLabel, stateLabel } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import type { BlocDecision, Decision, ExactScore } from "../../workflows/decision";
 import { type Refusal, refuse } from "../../workflows/refusal";
 import { candidateTimeline } from "../utils/candidacy-timeline";
