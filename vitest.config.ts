@@ -20,6 +20,8 @@ export default defineConfig({
             "scripts/**/*.test.ts",
           ],
           environment: "node",
+          // The model-based statechart tests and the PDF assembly take seconds on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

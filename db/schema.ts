@@ -1,6 +1,7 @@
 // The typed shape of the database, one interface per table. Migrations in db/migrations are the source of truth;
 // this file mirrors them for Kysely's type checking.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { CandidacyStateKey } from "../workflows/candidacy-machine";
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default (now()): optional on insert. */
@@ -158,7 +159,7 @@ export interface CandidaciesTable {
   /** The blocs this candidacy aims at: the referential's blocs less those the candidate already holds. */
   target_bloc_codes: Json<string[]>;
   /** The statechart's flat state key ("admissibility.pending", "evaluation", …), kept for queries. */
-  state: string;
+  state: CandidacyStateKey;
   /** XState's persisted snapshot. */
   snapshot: Json<unknown>;
   machine_version: number;

@@ -5,7 +5,7 @@
 // snapshot, appends a journal row and writes its outbox messages, timers and acquired blocs in one autocommit
 // statement that checks the row version (docs/decisions/009-event-write-path.md); SUBMIT_REQUEST, and the events
 // the evaluation service sends, run in a transaction under the row lock instead. The
-// benchmark takes N candidacies (--candidacies) through the whole lifecycle, 12 accepted events each
+// benchmark takes N candidacies (--candidacies) through the whole lifecycle, 16 accepted events each
 // (SUBMIT_REQUEST … CLOSE, as in tests/integration/candidacy-workflow.test.ts; the two SUBMIT_SCORES go through
 // the evaluation service's submitScores, as the portal sends them), with C workers (--concurrency): a worker takes
 // whole candidacies, so the events of one candidacy are sequential and different candidacies run in parallel, on a
@@ -66,14 +66,13 @@ import {
   type Role,
   candidacyMachine,
   checkEvent,
-  persistSnapshot,
-  restoreSnapshot,
   stateKey,
 } from "../workflows/candidacy-machine";
+import { persistSnapshot, restoreSnapshot } from "../workflows/candidacy-snapshot";
 
 const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const usage = `Usage: npm run bench:workflow -- [--candidacies N] [--concurrency C] [--pool P]
-  --candidacies  candidacies measured, 12 events each (default 200)
+  --candidacies  candidacies measured, 16 events each (default 200)
   --concurrency  workers, each taking whole candidacies (default 8)
   --pool         database connections (default DATABASE_POOL_SIZE or 10)
   --verbose      also print every SQL statement of one candidacy's lifecycle
@@ -171,7 +170,7 @@ interface Staff {
 const as = (userId: string, role: Role): EventActor => ({ type: "user", userId, role });
 
 /**
- * The 12 accepted events that take a fresh draft to "closed" (agreed scores, no send-back). The jointOutcome of
+ * The 16 accepted events that take a fresh draft to "closed" (agreed scores, no send-back). The jointOutcome of
  * the second SUBMIT_SCORES is what the evaluation service computes from the scores (used as is by profileCpu).
  */
 function lifecycle(candidateId: string, s: Staff): CandidacyEvent[] {
@@ -192,20 +191,32 @@ function lifecycle(candidateId: string, s: Staff): CandidacyEvent[] {
       actor: staff,
       at: "2026-05-12T09:00:00.000Z",
     },
-    { type: "START_SCORING", actor: as(s.evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
-    { type: "START_SCORING", actor: as(s.evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
+    { type: "START_SCORING", noLink: true, actor: as(s.evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
+    { type: "START_SCORING", noLink: true, actor: as(s.evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
+    {
+      type: "SCHEDULE_SESSION",
+      startsAt: "2026-05-28T09:00:00.000Z",
+      mode: "in_person",
+      location: "CFA de Rungis",
+      actor: staff,
+      at: "2026-05-21T10:00:00.000Z",
+    },
+    { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: "2026-05-28T12:00:00.000Z" },
     { type: "SUBMIT_SCORES", actor: as(s.evaluatorA, "evaluator"), at: "2026-06-01T09:00:00.000Z" },
     {
       type: "SUBMIT_SCORES",
       jointOutcome: "agreed",
+      result: "partial",
       actor: as(s.evaluatorB, "evaluator"),
       at: "2026-06-02T09:00:00.000Z",
     },
+    { type: "SIGN_MINUTES", actor: as(s.evaluatorA, "evaluator"), at: "2026-06-03T09:00:00.000Z" },
+    { type: "SIGN_MINUTES", actor: as(s.evaluatorB, "evaluator"), at: "2026-06-03T10:00:00.000Z" },
     { type: "VALIDATE_DECISION", actor: staff, at: "2026-06-05T09:00:00.000Z" },
     { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" },
   ];
 }
-const EVENTS_PER_CANDIDACY = 12;
+const EVENTS_PER_CANDIDACY = 16;
 
 interface Draft {
   candidacyId: string;

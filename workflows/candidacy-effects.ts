@@ -6,6 +6,7 @@ import {
   type CandidacyEvent,
   type CandidacyStateKey,
   admissibilitySilenceDeadline,
+  evaluationDeadline,
 } from "./candidacy-machine";
 
 export type TimerKind =
@@ -70,14 +71,7 @@ const RESULT_REMINDER_AFTER_DAYS = 10;
 const minusDays = (iso: string, days: number) => new Date(Date.parse(iso) - days * DAY).toISOString();
 const plusDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
 
-/**
- * The evaluation must take place before the end of the 3rd month after the dossier is filed: a dossier filed any
- * day of January is due by the end of April. Returns the first instant (UTC) after that period.
- */
-export function evaluationDeadline(submittedAt: string): string {
-  const filed = new Date(submittedAt);
-  return new Date(Date.UTC(filed.getUTCFullYear(), filed.getUTCMonth() + 4, 1)).toISOString();
-}
+export { evaluationDeadline } from "./candidacy-dates";
 
 /** The admissibility lapses the day after its (inclusive) validity end date. */
 export function validityExpiryInstant(validityEndsOn: string): string {

@@ -19,8 +19,7 @@ import {
   isIsoDate,
   isIsoTimestamp,
   isValidityExpired,
-  persistSnapshot,
-  restoreSnapshot,
+  resultLabel,
   stateKey,
   stateLabel,
   type CandidacyEvent,
@@ -31,6 +30,7 @@ import {
   type RefusalCode,
   type Role,
 } from "./candidacy-machine";
+import { persistSnapshot, restoreSnapshot } from "./candidacy-snapshot";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -135,9 +135,12 @@ function inDossierSubmitted(): CandidacySnapshot {
 function inEvaluation(): CandidacySnapshot {
   return send(inDossierSubmitted(), { type: "ASSIGN_PAIR", ...PAIR, actor: staff, at: day(11) });
 }
+const SESSION = { startsAt: day(12), mode: "in_person" as const, location: "CFA de Rungis, salle 4" };
 function bothScoring(): CandidacySnapshot {
-  let snapshot = send(inEvaluation(), { type: "START_SCORING", actor: evaluatorA, at: day(12) });
-  snapshot = send(snapshot, { type: "START_SCORING", actor: evaluatorB, at: day(12) });
+  let snapshot = send(inEvaluation(), { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(11) });
+  snapshot = send(snapshot, { type: "START_SCORING", noLink: true, actor: evaluatorB, at: day(11) });
+  snapshot = send(snapshot, { type: "SCHEDULE_SESSION", ...SESSION, actor: staff, at: day(11) });
+  snapshot = send(snapshot, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(12) });
   return snapshot;
 }
 function aSubmitted(): CandidacySnapshot {
@@ -146,8 +149,18 @@ function aSubmitted(): CandidacySnapshot {
 function inDeliberation(): CandidacySnapshot {
   return send(aSubmitted(), { type: "SUBMIT_SCORES", jointOutcome: "deliberation", actor: evaluatorB, at: day(14) });
 }
+function inMinutes(): CandidacySnapshot {
+  return send(aSubmitted(), {
+    type: "SUBMIT_SCORES",
+    jointOutcome: "agreed",
+    result: "partial",
+    actor: evaluatorB,
+    at: day(14),
+  });
+}
 function inDecided(): CandidacySnapshot {
-  return send(aSubmitted(), { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorB, at: day(14) });
+  const signedByA = send(inMinutes(), { type: "SIGN_MINUTES", actor: evaluatorA, at: day(15) });
+  return send(signedByA, { type: "SIGN_MINUTES", actor: evaluatorB, at: day(15) });
 }
 function inCertified(): CandidacySnapshot {
   return send(inDecided(), { type: "VALIDATE_DECISION", actor: staff, at: day(20) });
@@ -178,7 +191,7 @@ describe("candidacy lifecycle: paths", () => {
       dossier: { currentVersion: 0, submittedVersions: [], sentBackOnce: false },
       involvement: { [CANDIDATE_ID]: "candidate" },
     });
-    expect(CANDIDACY_MACHINE_VERSION).toBe(1);
+    expect(CANDIDACY_MACHINE_VERSION).toBe(2);
   });
 
   it("runs the happy path to closed, recording who did what and when", () => {
@@ -196,9 +209,12 @@ describe("candidacy lifecycle: paths", () => {
     s = accept(s, { type: "ASSIGN_PAIR", ...PAIR, actor: staff, at: day(11) });
     expect(stateKey(s)).toBe("evaluation");
     expect(evaluationProgress(s)).toEqual({ evaluatorA: "pending", evaluatorB: "pending" });
-    s = accept(s, { type: "START_SCORING", actor: evaluatorB, at: day(12) });
+    s = accept(s, { type: "START_SCORING", noLink: true, actor: evaluatorB, at: day(12) });
     expect(evaluationProgress(s)).toEqual({ evaluatorA: "pending", evaluatorB: "scoring" });
-    s = accept(s, { type: "START_SCORING", actor: evaluatorA, at: day(12) });
+    s = accept(s, { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) });
+    s = accept(s, { type: "SCHEDULE_SESSION", ...SESSION, actor: staff, at: day(12) });
+    expectRefused(s, { type: "SUBMIT_SCORES", actor: evaluatorB, at: day(12) }, "session_not_attended");
+    s = accept(s, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(13) });
     s = accept(s, { type: "SUBMIT_SCORES", actor: evaluatorB, at: day(13) });
     expect(evaluationProgress(s)).toEqual({ evaluatorA: "scoring", evaluatorB: "submitted" });
     expect(stateKey(s)).toBe("evaluation");
@@ -213,7 +229,18 @@ describe("candidacy lifecycle: paths", () => {
       thresholds: { blocMeanPercent: 70, competencyFloorPercent: 50 },
     }).kind;
     expect(outcome).toBe("agreed");
-    s = accept(s, { type: "SUBMIT_SCORES", jointOutcome: outcome, actor: evaluatorA, at: day(14) });
+    expectRefused(
+      s,
+      { type: "SUBMIT_SCORES", jointOutcome: outcome, actor: evaluatorA, at: day(14) },
+      "result_required",
+    );
+    s = accept(s, { type: "SUBMIT_SCORES", jointOutcome: outcome, result: "partial", actor: evaluatorA, at: day(14) });
+    expect(stateKey(s)).toBe("minutes");
+    s = accept(s, { type: "SIGN_MINUTES", actor: evaluatorB, at: day(15) });
+    expect(stateKey(s)).toBe("minutes");
+    expectRefused(s, { type: "SIGN_MINUTES", actor: evaluatorB, at: day(15) }, "already_signed");
+    expectRefused(s, { type: "VALIDATE_DECISION", actor: staff, at: day(15) }, "wrong_state");
+    s = accept(s, { type: "SIGN_MINUTES", actor: evaluatorA, at: day(16) });
     expect(stateKey(s)).toBe("decided");
     s = accept(s, { type: "VALIDATE_DECISION", actor: staff, at: day(20) });
     expect(stateKey(s)).toBe("certified");
@@ -249,8 +276,17 @@ describe("candidacy lifecycle: paths", () => {
         submittedB: true,
         jointOutcome: "agreed",
         completedAt: day(14),
+        declarations: { A: day(12), B: day(12) },
+        session: { ...SESSION, startsAt: SESSION.startsAt, attendance: "attended", attendanceRecordedAt: day(13) },
       },
-      decision: { decidedAt: day(14), route: "agreed", validatedBy: STAFF_ID, validatedAt: day(20) },
+      decision: {
+        decidedAt: day(14),
+        route: "agreed",
+        result: "partial",
+        signatures: { A: day(16), B: day(15) },
+        validatedBy: STAFF_ID,
+        validatedAt: day(20),
+      },
       closedAt: day(21),
       involvement: {
         [CANDIDATE_ID]: "candidate",
@@ -267,23 +303,38 @@ describe("candidacy lifecycle: paths", () => {
     s = accept(s, { type: "SUBMIT_SCORES", jointOutcome: "deliberation", actor: evaluatorB, at: day(14) });
     expect(stateKey(s)).toBe("deliberation");
     expect(s.context.decision.decidedAt).toBeUndefined();
-    expectRefused(s, { type: "RECORD_DELIBERATION", actor: evaluatorC, at: day(15) }, "not_assigned");
+    expectRefused(
+      s,
+      { type: "RECORD_DELIBERATION", result: "partial", actor: evaluatorC, at: day(15) },
+      "not_assigned",
+    );
     expectRefused(s, { type: "VALIDATE_DECISION", actor: staff, at: day(15) }, "wrong_state", WRONG_STATE_MESSAGE);
-    s = accept(s, { type: "RECORD_DELIBERATION", actor: evaluatorA, at: day(16) });
-    expect(stateKey(s)).toBe("decided");
+    expectRefused(s, { type: "RECORD_DELIBERATION", actor: evaluatorA, at: day(16) } as never, "result_required");
+    s = accept(s, { type: "RECORD_DELIBERATION", result: "partial", actor: evaluatorA, at: day(16) });
+    expect(stateKey(s)).toBe("minutes");
     expect(s.context.decision).toMatchObject({
       decidedAt: day(16),
       route: "deliberation",
       deliberationRecordedBy: EVALUATOR_A_ID,
+      result: "partial",
     });
+    s = accept(s, { type: "SIGN_MINUTES", actor: evaluatorA, at: day(17) });
+    s = accept(s, { type: "SIGN_MINUTES", actor: evaluatorB, at: day(17) });
+    expect(stateKey(s)).toBe("decided");
     s = accept(s, { type: "VALIDATE_DECISION", actor: staff, at: day(20) });
     s = accept(s, { type: "CLOSE", actor: system, at: day(21) });
     expect(s.status).toBe("done");
   });
 
   it("lets the second evaluator be either one (B submits after A)", () => {
-    const s = accept(aSubmitted(), { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorB, at: day(14) });
-    expect(stateKey(s)).toBe("decided");
+    const s = accept(aSubmitted(), {
+      type: "SUBMIT_SCORES",
+      jointOutcome: "agreed",
+      result: "partial",
+      actor: evaluatorB,
+      at: day(14),
+    });
+    expect(stateKey(s)).toBe("minutes");
     expect(s.context.decision.decidedAt).toBe(day(14));
   });
 
@@ -474,6 +525,213 @@ describe("candidacy lifecycle: validity expired", () => {
 // Send back, withdraw
 // ---------------------------------------------------------------------------------------------------------------
 
+describe("candidacy lifecycle: conflicts of interest, replacements, the session and the minutes", () => {
+  it("requires the explicit no-link declaration to open the dossier, and records its time", () => {
+    expectRefused(
+      inEvaluation(),
+      { type: "START_SCORING", actor: evaluatorA, at: day(12) } as never,
+      "no_link_required",
+      /aucun lien professionnel ou personnel/,
+    );
+    const s = accept(inEvaluation(), { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) });
+    expect(s.context.evaluation.declarations).toEqual({ A: day(12) });
+  });
+
+  it("takes an evaluator who declares a conflict off the pair, until staff replace them", () => {
+    expectRefused(
+      inEvaluation(),
+      { type: "DECLARE_CONFLICT", reason: " ", actor: evaluatorA, at: day(12) },
+      "reason_required",
+    );
+    let s = accept(inEvaluation(), {
+      type: "DECLARE_CONFLICT",
+      reason: "J'ai été son tuteur en 2021",
+      actor: evaluatorA,
+      at: day(12),
+    });
+    expect(evaluationProgress(s)).toEqual({ evaluatorA: "vacant", evaluatorB: "pending" });
+    expect(s.context.evaluation.pair).toEqual({ evaluatorAId: null, evaluatorBId: EVALUATOR_B_ID, presidentId: null });
+    expect(s.context.evaluation.conflicts).toEqual([
+      { slot: "A", evaluatorId: EVALUATOR_A_ID, at: day(12), reason: "J'ai été son tuteur en 2021" },
+    ]);
+    // Gone from the candidacy: nothing more to do there.
+    expectRefused(s, { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) }, "not_assigned");
+    // Staff may not bring them back, nor pick the remaining evaluator twice.
+    expectRefused(
+      s,
+      {
+        type: "REPLACE_EVALUATOR",
+        slot: "A",
+        evaluatorId: EVALUATOR_A_ID,
+        presidentId: EVALUATOR_B_ID,
+        actor: staff,
+        at: day(13),
+      },
+      "role_conflict",
+      /conflit d'intérêts/,
+    );
+    expectRefused(
+      s,
+      {
+        type: "REPLACE_EVALUATOR",
+        slot: "A",
+        evaluatorId: EVALUATOR_B_ID,
+        presidentId: EVALUATOR_B_ID,
+        actor: staff,
+        at: day(13),
+      },
+      "invalid_pair",
+    );
+    expectRefused(
+      s,
+      {
+        type: "REPLACE_EVALUATOR",
+        slot: "A",
+        evaluatorId: EVALUATOR_C_ID,
+        presidentId: EVALUATOR_C_ID,
+        actor: evaluatorB,
+        at: day(13),
+      },
+      "wrong_role",
+    );
+    s = accept(s, {
+      type: "REPLACE_EVALUATOR",
+      slot: "A",
+      evaluatorId: EVALUATOR_C_ID,
+      presidentId: EVALUATOR_B_ID,
+      actor: staff,
+      at: day(13),
+    });
+    expect(evaluationProgress(s)).toEqual({ evaluatorA: "pending", evaluatorB: "pending" });
+    expect(s.context.evaluation.pair).toEqual({
+      evaluatorAId: EVALUATOR_C_ID,
+      evaluatorBId: EVALUATOR_B_ID,
+      presidentId: EVALUATOR_B_ID,
+    });
+    expect(s.context.involvement[EVALUATOR_C_ID]).toBe("evaluator");
+    s = accept(s, { type: "START_SCORING", noLink: true, actor: evaluatorC, at: day(14) });
+    expect(evaluationProgress(s)?.evaluatorA).toBe("scoring");
+  });
+
+  it("replaces an evaluator who has not submitted, resetting only their own progress", () => {
+    let s = send(bothScoring(), { type: "SUBMIT_SCORES", actor: evaluatorB, at: day(13) });
+    expectRefused(
+      s,
+      {
+        type: "REPLACE_EVALUATOR",
+        slot: "B",
+        evaluatorId: EVALUATOR_C_ID,
+        presidentId: EVALUATOR_A_ID,
+        actor: staff,
+        at: day(13),
+      },
+      "already_submitted",
+    );
+    s = accept(s, {
+      type: "REPLACE_EVALUATOR",
+      slot: "A",
+      evaluatorId: EVALUATOR_C_ID,
+      presidentId: EVALUATOR_C_ID,
+      actor: staff,
+      at: day(13),
+    });
+    expect(evaluationProgress(s)).toEqual({ evaluatorA: "pending", evaluatorB: "submitted" });
+    expect(s.context.evaluation.replacements).toEqual([
+      { slot: "A", previousEvaluatorId: EVALUATOR_A_ID, evaluatorId: EVALUATOR_C_ID, at: day(13), by: STAFF_ID },
+    ]);
+    expectRefused(s, { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(13) }, "not_assigned");
+  });
+
+  it("schedules the session within the legal delay, or with a written reason, and moves it", () => {
+    const s = inEvaluation();
+    // Filed on day 10 (16 January 2025): the session must take place before 1 May 2025.
+    const late = "2025-05-02T09:00:00.000Z";
+    expectRefused(
+      s,
+      { type: "SCHEDULE_SESSION", ...SESSION, startsAt: late, actor: staff, at: day(12) },
+      "late_reason_required",
+      /troisième mois/,
+    );
+    expectRefused(
+      s,
+      { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(5), actor: staff, at: day(12) },
+      "invalid_session",
+      /avant le dépôt du dossier/,
+    );
+    expectRefused(
+      s,
+      { type: "SCHEDULE_SESSION", ...SESSION, location: "", actor: staff, at: day(12) },
+      "invalid_session",
+    );
+    expectRefused(
+      s,
+      { type: "SCHEDULE_SESSION", ...SESSION, startsAt: "demain", actor: staff, at: day(12) },
+      "invalid_session",
+    );
+    expectRefused(s, { type: "SCHEDULE_SESSION", ...SESSION, actor: evaluatorA, at: day(12) }, "wrong_role");
+    let next = accept(s, {
+      type: "SCHEDULE_SESSION",
+      ...SESSION,
+      startsAt: late,
+      lateReason: "Le candidat est hospitalisé jusqu'en mai",
+      actor: staff,
+      at: day(12),
+    });
+    expect(next.context.evaluation.session).toMatchObject({
+      startsAt: late,
+      lateReason: "Le candidat est hospitalisé jusqu'en mai",
+      scheduledBy: STAFF_ID,
+    });
+    next = accept(next, { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(20), actor: staff, at: day(13) });
+    expect(next.context.evaluation.session?.startsAt).toBe(day(20));
+    expect(next.context.evaluation.session?.lateReason).toBeUndefined();
+  });
+
+  it("records attendance after the session only, once; an excused candidate gets a new session", () => {
+    let s = inEvaluation();
+    expectRefused(s, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(12) }, "no_session");
+    s = accept(s, { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(15), actor: staff, at: day(12) });
+    expectRefused(
+      s,
+      { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(14) },
+      "session_not_started",
+    );
+    s = accept(s, { type: "RECORD_ATTENDANCE", attendance: "excused", actor: staff, at: day(15) });
+    expectRefused(
+      s,
+      { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(15) },
+      "attendance_recorded",
+    );
+    s = accept(s, { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(18), actor: staff, at: day(16) });
+    expect(s.context.evaluation.session?.attendance).toBeUndefined();
+    s = accept(s, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(18) });
+    expectRefused(
+      s,
+      { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(19), actor: staff, at: day(18) },
+      "session_held",
+    );
+  });
+
+  it("makes the decision only when both evaluators have signed the minutes", () => {
+    let s = inMinutes();
+    expectRefused(s, { type: "SIGN_MINUTES", actor: evaluatorC, at: day(15) }, "not_assigned");
+    expectRefused(s, { type: "SIGN_MINUTES", actor: staff, at: day(15) }, "wrong_role");
+    s = accept(s, { type: "SIGN_MINUTES", actor: evaluatorA, at: day(15) });
+    expect(stateKey(s)).toBe("minutes");
+    s = accept(s, { type: "WITHDRAW", actor: candidate, at: day(15) });
+    expect(stateKey(s)).toBe("withdrawn");
+    expect(stateKey(inDecided())).toBe("decided");
+    expect(inDecided().context.decision.signatures).toEqual({ A: day(15), B: day(15) });
+  });
+
+  it('never labels a validated decision "Certifié"; the result says what was awarded', () => {
+    expect(stateLabel("certified")).toBe("Décision validée");
+    expect(resultLabel("full")).toBe("CQP obtenu");
+    expect(resultLabel("partial")).toBe("Validation partielle");
+    expect(resultLabel(undefined)).toBeNull();
+  });
+});
+
 describe("candidacy lifecycle: sending the dossier back", () => {
   it("lets an assigned evaluator send it back once, before scoring; the resubmission returns to the same pair", () => {
     let s = accept(inEvaluation(), {
@@ -509,21 +767,35 @@ describe("candidacy lifecycle: sending the dossier back", () => {
         "dossier tel qu'il a été déposé.",
     );
     // The evaluation goes on normally on version 2.
-    s = accept(s, { type: "START_SCORING", actor: evaluatorA, at: day(15) });
-    s = accept(s, { type: "START_SCORING", actor: evaluatorB, at: day(15) });
+    s = accept(s, { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(15) });
+    s = accept(s, { type: "START_SCORING", noLink: true, actor: evaluatorB, at: day(15) });
+    s = accept(s, { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(15), actor: staff, at: day(15) });
+    s = accept(s, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(16) });
     s = accept(s, { type: "SUBMIT_SCORES", actor: evaluatorA, at: day(16) });
-    s = accept(s, { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorB, at: day(17) });
-    expect(stateKey(s)).toBe("decided");
+    s = accept(s, { type: "SUBMIT_SCORES", jointOutcome: "agreed", result: "partial", actor: evaluatorB, at: day(17) });
+    expect(stateKey(s)).toBe("minutes");
   });
 
-  it("is refused once either evaluator has started scoring", () => {
-    const s = send(inEvaluation(), { type: "START_SCORING", actor: evaluatorA, at: day(12) });
+  it("lets staff send it back from the filed dossier, before any pair is assigned", () => {
+    const s = accept(inDossierSubmitted(), {
+      type: "SEND_BACK_DOSSIER",
+      reason: "Le récit de C1.2 est vide",
+      actor: staff,
+      at: day(11),
+    });
+    expect(stateKey(s)).toBe("dossier.inProgress");
+    expect(s.context.dossier.sentBack).toMatchObject({ by: STAFF_ID, reason: "Le récit de C1.2 est vide" });
+  });
+
+  it("is refused once either evaluator has submitted scores", () => {
+    const s = send(bothScoring(), { type: "SUBMIT_SCORES", actor: evaluatorA, at: day(13) });
     expectRefused(
       s,
       { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: evaluatorB, at: day(13) },
       "scoring_started",
-      /notation du dossier a commencé/,
+      /a déjà transmis ses notes/,
     );
+    expectRefused(s, { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: staff, at: day(13) }, "scoring_started");
   });
 
   it("requires a reason, an assigned evaluator, and the evaluation stage", () => {
@@ -539,12 +811,17 @@ describe("candidacy lifecycle: sending the dossier back", () => {
     );
     expectRefused(
       inEvaluation(),
-      { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: staff, at: day(12) },
+      { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: candidate, at: day(12) },
       "wrong_role",
     );
     expectRefused(
       inDossierSubmitted(),
       { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: evaluatorA, at: day(12) },
+      "not_assigned",
+    );
+    expectRefused(
+      inDossierInProgress(),
+      { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: staff, at: day(12) },
       "wrong_state",
       WRONG_STATE_MESSAGE,
     );
@@ -621,7 +898,11 @@ describe("candidacy lifecycle: refusals", () => {
       "wrong_state",
       WRONG_STATE_MESSAGE,
     );
-    expectRefused(inDossierSubmitted(), { type: "START_SCORING", actor: evaluatorA, at: day(12) }, "wrong_state");
+    expectRefused(
+      inDossierSubmitted(),
+      { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) },
+      "wrong_state",
+    );
     expectRefused(inDecided(), { type: "CLOSE", actor: system, at: day(30) }, "wrong_state");
     expectRefused(
       inEvaluation(),
@@ -678,7 +959,7 @@ describe("candidacy lifecycle: refusals", () => {
     );
     expectRefused(
       inEvaluation(),
-      { type: "START_SCORING", actor: staff, at: day(12) },
+      { type: "START_SCORING", noLink: true, actor: staff, at: day(12) },
       "wrong_role",
       "Cette action est réservée aux évaluateurs désignés pour cette candidature.",
     );
@@ -853,7 +1134,7 @@ describe("candidacy lifecycle: refusals", () => {
   it("only the two assigned evaluators score, each in their own region, in order", () => {
     expectRefused(
       inEvaluation(),
-      { type: "START_SCORING", actor: evaluatorC, at: day(12) },
+      { type: "START_SCORING", noLink: true, actor: evaluatorC, at: day(12) },
       "not_assigned",
       "Vous n'êtes pas désigné comme évaluateur de cette candidature.",
     );
@@ -863,12 +1144,12 @@ describe("candidacy lifecycle: refusals", () => {
       "wrong_state",
       WRONG_STATE_MESSAGE,
     );
-    const aScoring = send(inEvaluation(), { type: "START_SCORING", actor: evaluatorA, at: day(12) });
+    const aScoring = send(inEvaluation(), { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) });
     expectRefused(
       aScoring,
-      { type: "START_SCORING", actor: evaluatorA, at: day(12) },
+      { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) },
       "already_started",
-      "Vous avez déjà commencé la notation de ce dossier.",
+      "Vous avez déjà déclaré n'avoir aucun lien avec le candidat.",
     );
     expectRefused(
       aScoring,
@@ -901,7 +1182,7 @@ describe("candidacy lifecycle: refusals", () => {
     });
     expectRefused(
       corrupted,
-      { type: "START_SCORING", actor: user(CANDIDATE_ID, "evaluator"), at: day(12) },
+      { type: "START_SCORING", noLink: true, actor: user(CANDIDATE_ID, "evaluator"), at: day(12) },
       "role_conflict",
     );
   });
@@ -969,7 +1250,7 @@ describe("state keys and labels", () => {
     expect(stateLabel(bothScoring())).toBe("En évaluation");
     expect(stateLabel("deliberation")).toBe("En délibération");
     expect(stateLabel("decided")).toBe("Décision rendue");
-    expect(stateLabel("certified")).toBe("Certifié");
+    expect(stateLabel("certified")).toBe("Décision validée");
     expect(stateLabel("closed")).toBe("Clôturé");
     expect(stateLabel("withdrawn")).toBe("Abandonnée");
     expect(stateLabel("lapsed")).toBe("Caduque");
@@ -1010,11 +1291,15 @@ describe("persistence", () => {
     { type: "ASSIGN_PAIR", ...PAIR, actor: staff, at: day(8) },
     { type: "SEND_BACK_DOSSIER", reason: "Précisez C1.2", actor: evaluatorA, at: day(9) },
     { type: "SUBMIT_DOSSIER", version: 2, actor: candidate, at: day(10) },
-    { type: "START_SCORING", actor: evaluatorA, at: day(11) },
-    { type: "START_SCORING", actor: evaluatorB, at: day(11) },
+    { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(11) },
+    { type: "START_SCORING", noLink: true, actor: evaluatorB, at: day(11) },
+    { type: "SCHEDULE_SESSION", ...SESSION, startsAt: day(11), actor: staff, at: day(11) },
+    { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(12) },
     { type: "SUBMIT_SCORES", actor: evaluatorB, at: day(12) },
     { type: "SUBMIT_SCORES", jointOutcome: "deliberation", actor: evaluatorA, at: day(13) },
-    { type: "RECORD_DELIBERATION", actor: evaluatorA, at: day(14) },
+    { type: "RECORD_DELIBERATION", result: "partial", actor: evaluatorA, at: day(14) },
+    { type: "SIGN_MINUTES", actor: evaluatorB, at: day(14) },
+    { type: "SIGN_MINUTES", actor: evaluatorA, at: day(14) },
     { type: "VALIDATE_DECISION", actor: staff, at: day(15) },
     { type: "CLOSE", actor: system, at: day(16) },
   ];
@@ -1040,8 +1325,14 @@ describe("persistence", () => {
     const restored = restoreSnapshot(JSON.parse(JSON.stringify(persistSnapshot(s))));
     expect(evaluationProgress(restored)).toEqual({ evaluatorA: "submitted", evaluatorB: "scoring" });
     expectRefused(restored, { type: "SUBMIT_SCORES", actor: evaluatorA, at: day(14) }, "already_submitted");
-    const next = accept(restored, { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorB, at: day(14) });
-    expect(stateKey(next)).toBe("decided");
+    const next = accept(restored, {
+      type: "SUBMIT_SCORES",
+      jointOutcome: "agreed",
+      result: "partial",
+      actor: evaluatorB,
+      at: day(14),
+    });
+    expect(stateKey(next)).toBe("minutes");
   });
 
   it("is also readable by createActor({ snapshot }) and machine.resolveState", () => {
@@ -1134,13 +1425,26 @@ function representativeEvents(snapshot: CandidacySnapshot): CandidacyEvent[] {
     { type: "SUBMIT_DOSSIER", version: snapshot.context.dossier.currentVersion + 1, actor: candidate, at },
     { type: "SEND_BACK_DOSSIER", reason: "Précisez", actor: evaluatorA, at },
     { type: "ASSIGN_PAIR", ...PAIR, actor: staff, at },
-    { type: "START_SCORING", actor: evaluatorA, at },
-    { type: "START_SCORING", actor: evaluatorB, at },
-    { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorA, at },
+    { type: "START_SCORING", noLink: true, actor: evaluatorA, at },
+    { type: "START_SCORING", noLink: true, actor: evaluatorB, at },
+    { type: "SUBMIT_SCORES", jointOutcome: "agreed", result: "partial", actor: evaluatorA, at },
     { type: "SUBMIT_SCORES", jointOutcome: "deliberation", actor: evaluatorA, at },
-    { type: "SUBMIT_SCORES", jointOutcome: "agreed", actor: evaluatorB, at },
+    { type: "SUBMIT_SCORES", jointOutcome: "agreed", result: "partial", actor: evaluatorB, at },
     { type: "SUBMIT_SCORES", jointOutcome: "deliberation", actor: evaluatorB, at },
-    { type: "RECORD_DELIBERATION", actor: evaluatorA, at },
+    { type: "RECORD_DELIBERATION", result: "partial", actor: evaluatorA, at },
+    { type: "DECLARE_CONFLICT", reason: "Ancien collègue", actor: evaluatorA, at },
+    {
+      type: "REPLACE_EVALUATOR",
+      slot: "A",
+      evaluatorId: EVALUATOR_C_ID,
+      presidentId: EVALUATOR_B_ID,
+      actor: staff,
+      at,
+    },
+    { type: "SCHEDULE_SESSION", ...SESSION, startsAt: at, actor: staff, at },
+    { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at },
+    { type: "SIGN_MINUTES", actor: evaluatorA, at },
+    { type: "SIGN_MINUTES", actor: evaluatorB, at },
     { type: "VALIDATE_DECISION", actor: staff, at },
     { type: "CLOSE", actor: system, at },
     { type: "WITHDRAW", actor: candidate, at },
@@ -1174,6 +1478,7 @@ describe("model-based: reachability and dead ends", () => {
         expect(regions, `${a}/${b}`).toContain(`${a}/${b}`);
       }
     }
+    expect(regions).toContain("vacant/pending");
   });
 
   it("has no dead end: every non-final state accepts at least one event; final states accept none", () => {
@@ -1245,7 +1550,7 @@ describe("model-based: reachability and dead ends", () => {
         },
       });
     }
-  });
+  }, 120_000);
 });
 
 // ---------------------------------------------------------------------------------------------------------------

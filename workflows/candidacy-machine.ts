@@ -3,580 +3,36 @@
 // steps it with `transition(machine, snapshot, event)`, saves the persisted snapshot, then runs the side effects.
 //
 // Time-based things (2 months of admissibility silence, validity end) arrive as events from the `system` actor;
-// the service stores the timers and uses `admissibilitySilenceDeadline` / `isValidityExpired` from this module to
-// schedule them, and the guards re-check the time so that a stale timer is refused.
+// the service stores the timers and uses the functions of ./candidacy-dates to schedule them, and the rules
+// re-check the time so that a stale timer is refused.
 //
 // Every user-driven transition is guarded by one guard, `allowed`, which evaluates the rule of the event type
-// (`candidacyRules`): role, ownership, role conflicts, required reasons and dates. `checkEvent` / `explainRefusal`
+// (./candidacy-rules): role, ownership, role conflicts, required reasons and dates. `checkEvent` / `explainRefusal`
 // evaluate the same rules to tell, in French, why an event is refused. One source of truth.
 //
-// Evaluation completion: the evaluation is a parallel state (evaluatorA ∥ evaluatorB). The SUBMIT_SCORES event
-// that completes the pair (the other evaluator has already submitted) must carry `jointOutcome`, which the service
-// computes with `jointScores(...).kind` from ./decision ("agreed" | "deliberation"). It is stored in the context,
-// and the parallel state's `onDone` routes on it: "agreed" → decided, otherwise → deliberation.
+// Evaluation: a parallel state (evaluatorA ∥ evaluatorB), each region pending (assigned, not yet declared free of
+// any link with the candidate) → scoring → submitted, or vacant after a conflict of interest until staff replace
+// the evaluator. The SUBMIT_SCORES that completes the pair carries `jointOutcome` ("agreed" | "deliberation", from
+// ./decision); the parallel state's `onDone` routes on it. Agreed scores and a closed deliberation both lead to
+// `minutes`, where the pair writes its recommendations and signs; the second signature makes the decision.
 
 import { and, assign, getNextTransitions, setup, type SnapshotFrom, type StateValue } from "xstate";
-import type { JointScoresResult } from "./decision";
+import { WRONG_STATE_MESSAGE, evaluatorSlot, hasText, ruleRefusal, userOf } from "./candidacy-rules";
+import type {
+  CandidacyContext,
+  CandidacyEvent,
+  CandidacyInput,
+  DecisionResult,
+  EvaluatorSlot,
+  RefusalCode,
+} from "./candidacy-types";
 
-/** Stored beside each persisted snapshot; bump it when a change makes older snapshots unreadable. */
-export const CANDIDACY_MACHINE_VERSION = 1;
+export * from "./candidacy-dates";
+export * from "./candidacy-rules";
+export * from "./candidacy-types";
 
-// ---------------------------------------------------------------------------------------------------------------
-// Types
-// ---------------------------------------------------------------------------------------------------------------
-
-export type Role = "candidate" | "admissibility_officer" | "evaluator" | "certifier_staff" | "admin";
-
-/** Who sends an event: a signed-in user acting in one of their roles, or the platform itself (timers). */
-export type EventActor = { type: "user"; userId: string; role: Role } | { type: "system" };
-
-/** The roles that can act on a candidacy (admin manages accounts and settings, never a candidacy). */
-export type InvolvedRole = Exclude<Role, "admin">;
-
-/** "agreed" when the two evaluators' scores agree (joint score = mean), "deliberation" otherwise. */
-export type JointOutcome = JointScoresResult["kind"];
-
-export interface EvaluatorPair {
-  evaluatorAId: string;
-  evaluatorBId: string;
-  /** One of the two evaluators; has the casting vote in deliberation. */
-  presidentId: string;
-}
-
-export interface CandidacyContext {
-  candidacyId: string;
-  candidateId: string;
-  certificationCode: string;
-  referentialVersionId: string;
-  admissibility: {
-    /** First submission of the request. */
-    requestedAt?: string;
-    /** When the request (last) became complete: starts the 2-month clock. Cleared while it is incomplete. */
-    completedAt?: string;
-    /** The officer who last acted on the request (opened, marked incomplete, decided). */
-    officerId?: string;
-    reviewOpenedAt?: string;
-    /** Reason of the last "incomplete" outcome. */
-    incompleteReason?: string;
-    decidedAt?: string;
-    decision?: "admissible" | "inadmissible";
-    /** "officer": explicit decision; "silence": 2 months without answer (tacit acceptance). */
-    decidedBy?: "officer" | "silence";
-    /** Written reason of an inadmissibility decision. */
-    reason?: string;
-    /** ISO date (YYYY-MM-DD), inclusive: the candidacy lapses the day after. */
-    validityEndsOn?: string;
-  };
-  dossier: {
-    /** Last frozen (submitted) version; 0 before the first submission. The next submission is version + 1. */
-    currentVersion: number;
-    submittedVersions: number[];
-    sentBackOnce: boolean;
-    startedAt?: string;
-    /** Time of the last submission. */
-    submittedAt?: string;
-    sentBack?: { by: string; at: string; reason: string; version: number };
-  };
-  evaluation: {
-    pair?: EvaluatorPair;
-    assignedBy?: string;
-    assignedAt?: string;
-    startedA?: boolean;
-    startedB?: boolean;
-    submittedA?: boolean;
-    submittedB?: boolean;
-    /** Set by the SUBMIT_SCORES that completes the pair. */
-    jointOutcome?: JointOutcome;
-    /** Time of the SUBMIT_SCORES that completed the pair. */
-    completedAt?: string;
-  };
-  decision: {
-    decidedAt?: string;
-    /** How the decision was reached: the evaluators agreed, or after deliberation. */
-    route?: "agreed" | "deliberation";
-    deliberationRecordedBy?: string;
-    validatedBy?: string;
-    validatedAt?: string;
-  };
-  /** userId → the role that user holds on this candidacy. Nobody holds two roles on one candidacy. */
-  involvement: Record<string, InvolvedRole>;
-  withdrawnAt?: string;
-  withdrawnReason?: string;
-  lapsedAt?: string;
-  closedAt?: string;
-}
-
-export interface CandidacyInput {
-  candidacyId: string;
-  candidateId: string;
-  certificationCode: string;
-  referentialVersionId: string;
-}
-
-type Base = {
-  actor: EventActor;
-  /** ISO 8601 timestamp of the event, recorded in the context (the machine never reads the clock). */
-  at: string;
-};
-
-export type CandidacyEvent =
-  | (Base & { type: "SUBMIT_REQUEST"; sworn: true })
-  | (Base & { type: "OPEN_REVIEW" })
-  | (Base & { type: "MARK_INCOMPLETE"; reason: string })
-  | (Base & { type: "COMPLETE_REQUEST" })
-  /** priorBlocCodes: blocs the officer accepted as already held (prior bloc certificates); the service records them. */
-  | (Base & { type: "DECLARE_ADMISSIBLE"; validityEndsOn?: string; priorBlocCodes?: string[] })
-  | (Base & { type: "DECLARE_INADMISSIBLE"; reason: string })
-  | (Base & { type: "ADMISSIBILITY_SILENCE_ELAPSED" })
-  | (Base & { type: "START_DOSSIER" })
-  | (Base & { type: "SUBMIT_DOSSIER"; version: number })
-  | (Base & { type: "SEND_BACK_DOSSIER"; reason: string })
-  | (Base & { type: "ASSIGN_PAIR"; evaluatorAId: string; evaluatorBId: string; presidentId: string })
-  | (Base & { type: "START_SCORING" })
-  | (Base & { type: "SUBMIT_SCORES"; jointOutcome?: JointOutcome })
-  | (Base & { type: "RECORD_DELIBERATION" })
-  | (Base & { type: "VALIDATE_DECISION" })
-  | (Base & { type: "CLOSE" })
-  | (Base & { type: "WITHDRAW"; reason?: string })
-  | (Base & { type: "VALIDITY_EXPIRED" });
-
-export type CandidacyEventType = CandidacyEvent["type"];
-
-export type RefusalCode =
-  | "wrong_state"
-  | "invalid_time"
-  | "wrong_role"
-  | "not_owner"
-  | "system_only"
-  | "role_conflict"
-  | "not_assigned"
-  | "sworn_statement_required"
-  | "reason_required"
-  | "invalid_validity_date"
-  | "silence_not_elapsed"
-  | "validity_not_expired"
-  | "invalid_version"
-  | "send_back_used"
-  | "scoring_started"
-  | "invalid_pair"
-  | "already_started"
-  | "not_started"
-  | "already_submitted"
-  | "joint_outcome_required";
-
-export interface Refusal {
-  code: RefusalCode;
-  /** French, shown to the user as is. */
-  message: string;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dates (pure: parsing only, never the clock)
-// ---------------------------------------------------------------------------------------------------------------
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A real calendar date written YYYY-MM-DD. */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** An ISO 8601 timestamp with a time zone (Z or ±hh:mm), e.g. "2025-03-01T09:30:00Z". */
-export function isIsoTimestamp(value: unknown): value is string {
-  if (typeof value !== "string") return false;
-  const match = ISO_TIMESTAMP.exec(value);
-  return match !== null && isIsoDate(match[1]) && Number.isFinite(Date.parse(value));
-}
-
-/** The UTC calendar date (YYYY-MM-DD) of a timestamp. */
-function utcDateOf(timestamp: string): string {
-  return new Date(timestamp).toISOString().slice(0, 10);
-}
-
-/**
- * When 2 months of silence after a complete admissibility request count as acceptance: the same time two calendar
- * months later (UTC), or the last day of that month when it has no such day (31 Dec → 28/29 Feb). The service
- * schedules the ADMISSIBILITY_SILENCE_ELAPSED timer at this time; the guard refuses the event before it.
- */
-export function admissibilitySilenceDeadline(completedAt: string): string {
-  const start = new Date(completedAt);
-  const monthIndex = start.getUTCMonth() + 2;
-  const year = start.getUTCFullYear() + Math.floor(monthIndex / 12);
-  const month = monthIndex % 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(
-    Date.UTC(
-      year,
-      month,
-      Math.min(start.getUTCDate(), lastDay),
-      start.getUTCHours(),
-      start.getUTCMinutes(),
-      start.getUTCSeconds(),
-      start.getUTCMilliseconds(),
-    ),
-  ).toISOString();
-}
-
-/** The validity end date is inclusive: the admissibility has expired once the UTC date of `at` is after it. */
-export function isValidityExpired(validityEndsOn: string, at: string): boolean {
-  return utcDateOf(at) > validityEndsOn;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Rules: one predicate per event type, shared by the machine's guard and by checkEvent / explainRefusal
-// ---------------------------------------------------------------------------------------------------------------
-
-export const WRONG_STATE_MESSAGE = "Cette action n'est pas possible à l'étape actuelle de la candidature.";
-
-const ROLE_LABEL: Record<InvolvedRole, string> = {
-  candidate: "candidat",
-  admissibility_officer: "chargé de recevabilité",
-  evaluator: "évaluateur",
-  certifier_staff: "personnel du certificateur",
-};
-
-/** "en tant que candidat", "en tant qu'évaluateur". */
-function asRole(role: InvolvedRole): string {
-  const label = ROLE_LABEL[role];
-  return /^[aeéèêiou]/i.test(label) ? `en tant qu'${label}` : `en tant que ${label}`;
-}
-
-const ROLE_REQUIRED_MESSAGE: Record<InvolvedRole, string> = {
-  candidate: "Cette action est réservée au candidat.",
-  admissibility_officer: "Cette action est réservée à un chargé de recevabilité de l'organisme évaluateur VAE.",
-  evaluator: "Cette action est réservée aux évaluateurs désignés pour cette candidature.",
-  certifier_staff: "Cette action est réservée au personnel du certificateur.",
-};
-
-function refuse(code: RefusalCode, message: string): Refusal {
-  return { code, message };
-}
-
-function hasText(value: unknown): boolean {
-  return typeof value === "string" && value.trim().length > 0;
-}
-
-function userOf(actor: EventActor | undefined): { userId: string; role: Role } | null {
-  return actor?.type === "user" && typeof actor.userId === "string" && actor.userId.length > 0 ? actor : null;
-}
-
-/** The role this user already holds on the candidacy, if it differs from `role`. */
-function conflictingRole(context: CandidacyContext, userId: string, role: InvolvedRole): InvolvedRole | null {
-  if (role !== "candidate" && userId === context.candidateId) return "candidate";
-  const held = Object.hasOwn(context.involvement, userId) ? context.involvement[userId] : undefined;
-  return held !== undefined && held !== role ? held : null;
-}
-
-function actorConflict(held: InvolvedRole): Refusal {
-  return refuse(
-    "role_conflict",
-    `Vous intervenez déjà sur cette candidature ${asRole(held)} : une même personne ne peut pas ` +
-      "y tenir deux rôles. Confiez cette action à une autre personne.",
-  );
-}
-
-/** The candidate who owns this candidacy. */
-function requireOwner(context: CandidacyContext, event: CandidacyEvent): Refusal | null {
-  const user = userOf(event.actor);
-  if (user?.role !== "candidate") return refuse("wrong_role", ROLE_REQUIRED_MESSAGE.candidate);
-  if (user.userId !== context.candidateId) {
-    return refuse("not_owner", "Seul le candidat titulaire de cette candidature peut effectuer cette action.");
-  }
-  return null;
-}
-
-/** A user acting in `role`, who holds no other role on this candidacy. */
-function requireRole(context: CandidacyContext, event: CandidacyEvent, role: InvolvedRole): Refusal | null {
-  const user = userOf(event.actor);
-  if (!user || user.role !== role) return refuse("wrong_role", ROLE_REQUIRED_MESSAGE[role]);
-  const held = conflictingRole(context, user.userId, role);
-  return held ? actorConflict(held) : null;
-}
-
-/** One of the two evaluators assigned to this candidacy. */
-function requireAssignedEvaluator(context: CandidacyContext, event: CandidacyEvent): Refusal | null {
-  const refusal = requireRole(context, event, "evaluator");
-  if (refusal) return refusal;
-  if (evaluatorSlot(context, event.actor) === null) {
-    return refuse("not_assigned", "Vous n'êtes pas désigné comme évaluateur de cette candidature.");
-  }
-  return null;
-}
-
-function requireSystem(event: CandidacyEvent): Refusal | null {
-  if (event.actor?.type === "system") return null;
-  return refuse(
-    "system_only",
-    "Cette étape est déclenchée automatiquement par la plateforme à l'échéance du délai ; elle ne peut pas être " +
-      "faite à la main.",
-  );
-}
-
-/** Which evaluator of the pair the actor is, if any. */
-export function evaluatorSlot(context: CandidacyContext, actor: EventActor): "A" | "B" | null {
-  const user = userOf(actor);
-  const pair = context.evaluation.pair;
-  if (user?.role !== "evaluator" || !pair) return null;
-  if (user.userId === pair.evaluatorAId) return "A";
-  if (user.userId === pair.evaluatorBId) return "B";
-  return null;
-}
-
-function checkPair(context: CandidacyContext, event: Extract<CandidacyEvent, { type: "ASSIGN_PAIR" }>): Refusal | null {
-  const ids = [event.evaluatorAId, event.evaluatorBId, event.presidentId];
-  if (!ids.every(hasText)) {
-    return refuse("invalid_pair", "Désignez deux évaluateurs et, parmi eux, le président du jury.");
-  }
-  if (event.evaluatorAId === event.evaluatorBId) {
-    return refuse("invalid_pair", "Le binôme doit réunir deux évaluateurs différents.");
-  }
-  if (event.presidentId !== event.evaluatorAId && event.presidentId !== event.evaluatorBId) {
-    return refuse("invalid_pair", "Le président du jury doit être l'un des deux évaluateurs du binôme.");
-  }
-  const assigner = userOf(event.actor);
-  const evaluators: Array<[string, string]> = [
-    [event.evaluatorAId, "Le premier évaluateur"],
-    [event.evaluatorBId, "Le second évaluateur"],
-  ];
-  for (const [evaluatorId, which] of evaluators) {
-    if (evaluatorId === context.candidateId) {
-      return refuse(
-        "role_conflict",
-        `${which} est le candidat de cette candidature : un candidat ne peut pas évaluer son propre dossier. ` +
-          "Choisissez un autre évaluateur.",
-      );
-    }
-    if (assigner && evaluatorId === assigner.userId) {
-      return refuse(
-        "role_conflict",
-        "Vous ne pouvez pas vous désigner vous-même : vous intervenez sur cette candidature en tant que personnel " +
-          "du certificateur. Choisissez un autre évaluateur.",
-      );
-    }
-    const held = conflictingRole(context, evaluatorId, "evaluator");
-    if (held) {
-      const detail = held === "admissibility_officer" ? " (il a instruit la recevabilité de cette candidature)" : "";
-      return refuse(
-        "role_conflict",
-        `${which} intervient déjà sur cette candidature ${asRole(held)}${detail} : une même ` +
-          "personne ne peut pas y tenir deux rôles. Choisissez un autre évaluateur.",
-      );
-    }
-  }
-  return null;
-}
-
-type Rule<K extends CandidacyEventType> = (
-  context: CandidacyContext,
-  event: Extract<CandidacyEvent, { type: K }>,
-) => Refusal | null;
-
-/**
- * The rule of each event type, from the context and the event (actor, payload, time) alone. The state part
- * (which states accept which events) is the machine's; these say who may send the event and with what payload.
- */
-export const candidacyRules: { [K in CandidacyEventType]: Rule<K> } = {
-  SUBMIT_REQUEST: (context, event) =>
-    requireOwner(context, event) ??
-    (event.sworn === true
-      ? null
-      : refuse(
-          "sworn_statement_required",
-          "Signez l'engagement sur l'honneur (une seule demande par an pour cette certification, trois au plus " +
-            "par an toutes certifications confondues) pour déposer votre demande de recevabilité.",
-        )),
-
-  OPEN_REVIEW: (context, event) => requireRole(context, event, "admissibility_officer"),
-
-  MARK_INCOMPLETE: (context, event) =>
-    requireRole(context, event, "admissibility_officer") ??
-    (hasText(event.reason)
-      ? null
-      : refuse(
-          "reason_required",
-          "Indiquez par écrit ce qui manque à la demande de recevabilité : le motif est obligatoire.",
-        )),
-
-  COMPLETE_REQUEST: (context, event) => requireOwner(context, event),
-
-  DECLARE_ADMISSIBLE: (context, event) => {
-    const refusal = requireRole(context, event, "admissibility_officer");
-    if (refusal || event.validityEndsOn === undefined) return refusal;
-    if (!isIsoDate(event.validityEndsOn)) {
-      return refuse(
-        "invalid_validity_date",
-        "La date de fin de validité de la recevabilité doit être une date valide (AAAA-MM-JJ).",
-      );
-    }
-    if (event.validityEndsOn <= utcDateOf(event.at)) {
-      return refuse(
-        "invalid_validity_date",
-        "La date de fin de validité de la recevabilité doit être postérieure à la date de la décision.",
-      );
-    }
-    return null;
-  },
-
-  DECLARE_INADMISSIBLE: (context, event) =>
-    requireRole(context, event, "admissibility_officer") ??
-    (hasText(event.reason)
-      ? null
-      : refuse("reason_required", "Indiquez par écrit le motif de l'irrecevabilité : il est obligatoire.")),
-
-  ADMISSIBILITY_SILENCE_ELAPSED: (context, event) => {
-    const refusal = requireSystem(event);
-    if (refusal) return refusal;
-    const completedAt = context.admissibility.completedAt;
-    if (completedAt === undefined || Date.parse(event.at) < Date.parse(admissibilitySilenceDeadline(completedAt))) {
-      return refuse(
-        "silence_not_elapsed",
-        "Le délai de deux mois depuis la demande complète n'est pas écoulé : la recevabilité ne peut pas encore " +
-          "être acquise en l'absence de réponse.",
-      );
-    }
-    return null;
-  },
-
-  START_DOSSIER: (context, event) => requireOwner(context, event),
-
-  SUBMIT_DOSSIER: (context, event) => {
-    const refusal = requireOwner(context, event);
-    if (refusal) return refusal;
-    const expected = context.dossier.currentVersion + 1;
-    if (event.version !== expected) {
-      return refuse(
-        "invalid_version",
-        `La version déposée doit être la version ${expected} du dossier (la version ${event.version} n'est pas ` +
-          "la suivante). Rechargez la page et déposez à nouveau.",
-      );
-    }
-    return null;
-  },
-
-  SEND_BACK_DOSSIER: (context, event) => {
-    const refusal = requireAssignedEvaluator(context, event);
-    if (refusal) return refusal;
-    if (context.dossier.sentBackOnce) {
-      return refuse(
-        "send_back_used",
-        "Le dossier a déjà été renvoyé une fois au candidat : un second renvoi n'est pas possible. Évaluez le " +
-          "dossier tel qu'il a été déposé.",
-      );
-    }
-    if (context.evaluation.startedA || context.evaluation.startedB) {
-      return refuse(
-        "scoring_started",
-        "La notation du dossier a commencé : il ne peut plus être renvoyé au candidat pour précisions.",
-      );
-    }
-    if (!hasText(event.reason)) {
-      return refuse(
-        "reason_required",
-        "Indiquez au candidat les précisions attendues : le motif du renvoi est obligatoire.",
-      );
-    }
-    return null;
-  },
-
-  ASSIGN_PAIR: (context, event) => requireRole(context, event, "certifier_staff") ?? checkPair(context, event),
-
-  START_SCORING: (context, event) => {
-    const refusal = requireAssignedEvaluator(context, event);
-    if (refusal) return refusal;
-    const slot = evaluatorSlot(context, event.actor);
-    if (slot === "A" ? context.evaluation.startedA : context.evaluation.startedB) {
-      return refuse("already_started", "Vous avez déjà commencé la notation de ce dossier.");
-    }
-    return null;
-  },
-
-  SUBMIT_SCORES: (context, event) => {
-    const refusal = requireAssignedEvaluator(context, event);
-    if (refusal) return refusal;
-    const slot = evaluatorSlot(context, event.actor);
-    const evaluation = context.evaluation;
-    const [started, submitted, otherSubmitted] =
-      slot === "A"
-        ? [evaluation.startedA, evaluation.submittedA, evaluation.submittedB]
-        : [evaluation.startedB, evaluation.submittedB, evaluation.submittedA];
-    if (submitted) return refuse("already_submitted", "Vous avez déjà soumis vos notes pour ce dossier.");
-    if (!started) return refuse("not_started", "Commencez la notation du dossier avant de soumettre vos notes.");
-    if (otherSubmitted && event.jointOutcome !== "agreed" && event.jointOutcome !== "deliberation") {
-      return refuse(
-        "joint_outcome_required",
-        "Les notes du second évaluateur doivent être accompagnées de la comparaison des deux notations (accord " +
-          "ou délibération).",
-      );
-    }
-    return null;
-  },
-
-  RECORD_DELIBERATION: (context, event) => requireAssignedEvaluator(context, event),
-
-  VALIDATE_DECISION: (context, event) => requireRole(context, event, "certifier_staff"),
-
-  CLOSE: (context, event) => {
-    if (event.actor?.type === "system") return null;
-    const user = userOf(event.actor);
-    if (user?.role !== "certifier_staff") {
-      return refuse(
-        "wrong_role",
-        "La clôture est faite par le personnel du certificateur ou automatiquement par la plateforme.",
-      );
-    }
-    return requireRole(context, event, "certifier_staff");
-  },
-
-  WITHDRAW: (context, event) =>
-    requireOwner(context, event) ??
-    (event.reason === undefined || typeof event.reason === "string"
-      ? null
-      : refuse("reason_required", "Le motif de l'abandon, s'il est donné, doit être un texte.")),
-
-  VALIDITY_EXPIRED: (context, event) => {
-    const refusal = requireSystem(event);
-    if (refusal) return refusal;
-    const endsOn = context.admissibility.validityEndsOn;
-    if (endsOn === undefined) {
-      return refuse(
-        "validity_not_expired",
-        "Cette recevabilité n'a pas de date de fin de validité : la candidature ne peut pas devenir caduque.",
-      );
-    }
-    if (!isValidityExpired(endsOn, event.at)) {
-      return refuse(
-        "validity_not_expired",
-        "La recevabilité est encore valide : la candidature ne peut pas devenir caduque avant la fin de sa validité.",
-      );
-    }
-    return null;
-  },
-};
-
-/**
- * Why the rules refuse this event (null when they allow it), from the context and the event alone. Does not look
- * at the state: see `checkEvent` for the full answer.
- */
-export function ruleRefusal(context: CandidacyContext, event: CandidacyEvent): Refusal | null {
-  if (!isIsoTimestamp(event?.at)) {
-    return refuse("invalid_time", "L'horodatage de l'action est invalide : une date et heure ISO 8601 est attendue.");
-  }
-  const rule = Object.hasOwn(candidacyRules, event.type)
-    ? (candidacyRules[event.type] as Rule<CandidacyEventType>)
-    : undefined;
-  if (!rule) return refuse("wrong_state", WRONG_STATE_MESSAGE);
-  return rule(context, event as never);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The machine
-// ---------------------------------------------------------------------------------------------------------------
+/** Stored beside each persisted snapshot; bump it (and add a migration in ./candidacy-snapshot) on any change. */
+export const CANDIDACY_MACHINE_VERSION = 2;
 
 function initialContext(input: CandidacyInput): CandidacyContext {
   return {
@@ -586,8 +42,8 @@ function initialContext(input: CandidacyInput): CandidacyContext {
     referentialVersionId: input.referentialVersionId,
     admissibility: {},
     dossier: { currentVersion: 0, submittedVersions: [], sentBackOnce: false },
-    evaluation: {},
-    decision: {},
+    evaluation: { declarations: {}, conflicts: [], replacements: [] },
+    decision: { signatures: {} },
     involvement: { [input.candidateId]: "candidate" },
   };
 }
@@ -617,6 +73,14 @@ export const candidacyMachine = setup({
     actorIsEvaluatorB: ({ context, event }) => evaluatorSlot(context, event.actor) === "B",
     /** The dossier was sent back by an already assigned pair: its resubmission returns to them. */
     pairAlreadyAssigned: ({ context }) => context.evaluation.pair !== undefined,
+    replacingA: ({ event }) => event.type === "REPLACE_EVALUATOR" && event.slot === "A",
+    replacingB: ({ event }) => event.type === "REPLACE_EVALUATOR" && event.slot === "B",
+    /** The other evaluator has already signed: this signature completes the minutes. */
+    otherHasSigned: ({ context, event }) => {
+      const slot = evaluatorSlot(context, event.actor);
+      const signatures = context.decision.signatures ?? {};
+      return slot !== null && Boolean(slot === "A" ? signatures.B : signatures.A);
+    },
     /**
      * Both evaluators have submitted. Guards the `onDone` routes so that a forged
      * `xstate.done.state.candidacy.evaluation` event sent from outside cannot end the evaluation early.
@@ -691,6 +155,7 @@ export const candidacyMachine = setup({
           currentVersion: version,
           submittedVersions: [...context.dossier.submittedVersions, version],
           submittedAt: event.at,
+          firstSubmittedAt: context.dossier.firstSubmittedAt ?? event.at,
         },
       };
     }),
@@ -732,11 +197,97 @@ export const candidacyMachine = setup({
         submittedB: false,
         jointOutcome: undefined,
         completedAt: undefined,
+        declarations: {},
       },
     })),
     recordScoringStarted: assign(({ context, event }) => {
-      const slot = evaluatorSlot(context, event.actor);
-      return { evaluation: { ...context.evaluation, ...(slot === "A" ? { startedA: true } : { startedB: true }) } };
+      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+      return {
+        evaluation: {
+          ...context.evaluation,
+          ...(slot === "A" ? { startedA: true } : { startedB: true }),
+          declarations: { ...context.evaluation.declarations, [slot]: event.at },
+        },
+      };
+    }),
+    recordConflict: assign(({ context, event }) => {
+      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+      const pair = context.evaluation.pair!;
+      const leaving = slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
+      return {
+        evaluation: {
+          ...context.evaluation,
+          pair: {
+            evaluatorAId: slot === "A" ? null : pair.evaluatorAId,
+            evaluatorBId: slot === "B" ? null : pair.evaluatorBId,
+            presidentId: pair.presidentId === leaving ? null : pair.presidentId,
+          },
+          conflicts: [
+            ...(context.evaluation.conflicts ?? []),
+            {
+              slot,
+              evaluatorId: leaving ?? "",
+              at: event.at,
+              reason: event.type === "DECLARE_CONFLICT" ? event.reason.trim() : "",
+            },
+          ],
+        },
+      };
+    }),
+    recordReplacement: assign(({ context, event }) => {
+      if (event.type !== "REPLACE_EVALUATOR") return {};
+      const pair = context.evaluation.pair ?? { evaluatorAId: null, evaluatorBId: null, presidentId: null };
+      const previous = event.slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
+      const declarations = { ...context.evaluation.declarations };
+      delete declarations[event.slot];
+      return {
+        evaluation: {
+          ...context.evaluation,
+          pair: {
+            evaluatorAId: event.slot === "A" ? event.evaluatorId : pair.evaluatorAId,
+            evaluatorBId: event.slot === "B" ? event.evaluatorId : pair.evaluatorBId,
+            presidentId: event.presidentId,
+          },
+          ...(event.slot === "A" ? { startedA: false } : { startedB: false }),
+          declarations,
+          replacements: [
+            ...(context.evaluation.replacements ?? []),
+            {
+              slot: event.slot,
+              previousEvaluatorId: previous,
+              evaluatorId: event.evaluatorId,
+              at: event.at,
+              by: userOf(event.actor)?.userId ?? "",
+            },
+          ],
+        },
+        involvement: { ...context.involvement, [event.evaluatorId]: "evaluator" as const },
+      };
+    }),
+    recordSession: assign(({ context, event }) => {
+      if (event.type !== "SCHEDULE_SESSION") return {};
+      return {
+        evaluation: {
+          ...context.evaluation,
+          session: {
+            startsAt: new Date(event.startsAt).toISOString(),
+            mode: event.mode,
+            location: event.location.trim(),
+            ...(hasText(event.lateReason) ? { lateReason: event.lateReason!.trim() } : {}),
+            scheduledAt: event.at,
+            scheduledBy: userOf(event.actor)?.userId ?? "",
+          },
+        },
+      };
+    }),
+    recordAttendance: assign(({ context, event }) => {
+      if (event.type !== "RECORD_ATTENDANCE" || !context.evaluation.session) return {};
+      return {
+        evaluation: {
+          ...context.evaluation,
+          session: { ...context.evaluation.session, attendance: event.attendance, attendanceRecordedAt: event.at },
+        },
+      };
     }),
     recordScoresSubmitted: assign(({ context, event }) => {
       const slot = evaluatorSlot(context, event.actor);
@@ -744,6 +295,9 @@ export const candidacyMachine = setup({
       if (evaluation.submittedA && evaluation.submittedB && event.type === "SUBMIT_SCORES") {
         evaluation.jointOutcome = event.jointOutcome;
         evaluation.completedAt = event.at;
+        if (event.jointOutcome === "agreed") {
+          return { evaluation, decision: { ...context.decision, result: event.result as DecisionResult } };
+        }
       }
       return { evaluation };
     }),
@@ -756,8 +310,13 @@ export const candidacyMachine = setup({
         decidedAt: event.at,
         route: "deliberation" as const,
         deliberationRecordedBy: userOf(event.actor)?.userId,
+        result: event.type === "RECORD_DELIBERATION" ? event.result : context.decision.result,
       },
     })),
+    recordSignature: assign(({ context, event }) => {
+      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+      return { decision: { ...context.decision, signatures: { ...context.decision.signatures, [slot]: event.at } } };
+    }),
     recordValidation: assign(({ context, event }) => ({
       decision: { ...context.decision, validatedBy: userOf(event.actor)?.userId, validatedAt: event.at },
     })),
@@ -855,6 +414,11 @@ export const candidacyMachine = setup({
               target: "#candidacy.evaluation",
               actions: ["recordActor", "recordPair"],
             },
+            SEND_BACK_DOSSIER: {
+              guard: "allowed",
+              target: "inProgress",
+              actions: ["recordActor", "recordSendBack"],
+            },
           },
         },
       },
@@ -868,11 +432,21 @@ export const candidacyMachine = setup({
           target: "#candidacy.dossier.inProgress",
           actions: ["recordActor", "recordSendBack"],
         },
+        SCHEDULE_SESSION: { guard: "allowed", actions: ["recordActor", "recordSession"] },
+        RECORD_ATTENDANCE: { guard: "allowed", actions: ["recordActor", "recordAttendance"] },
         WITHDRAW: withdraw,
       },
       states: {
         evaluatorA: {
           initial: "pending",
+          on: {
+            // Declared on the region so that replacing this evaluator resets only their own progress.
+            REPLACE_EVALUATOR: {
+              guard: and(["allowed", "replacingA"]),
+              target: ".pending",
+              actions: ["recordActor", "recordReplacement"],
+            },
+          },
           states: {
             pending: {
               on: {
@@ -880,6 +454,11 @@ export const candidacyMachine = setup({
                   guard: and(["allowed", "actorIsEvaluatorA"]),
                   target: "scoring",
                   actions: ["recordActor", "recordScoringStarted"],
+                },
+                DECLARE_CONFLICT: {
+                  guard: and(["allowed", "actorIsEvaluatorA"]),
+                  target: "vacant",
+                  actions: ["recordActor", "recordConflict"],
                 },
               },
             },
@@ -892,11 +471,21 @@ export const candidacyMachine = setup({
                 },
               },
             },
+            /** The evaluator declared a conflict of interest and left: staff replace them. */
+            vacant: {},
             submitted: { type: "final" },
           },
         },
         evaluatorB: {
           initial: "pending",
+          on: {
+            // Declared on the region so that replacing this evaluator resets only their own progress.
+            REPLACE_EVALUATOR: {
+              guard: and(["allowed", "replacingB"]),
+              target: ".pending",
+              actions: ["recordActor", "recordReplacement"],
+            },
+          },
           states: {
             pending: {
               on: {
@@ -904,6 +493,11 @@ export const candidacyMachine = setup({
                   guard: and(["allowed", "actorIsEvaluatorB"]),
                   target: "scoring",
                   actions: ["recordActor", "recordScoringStarted"],
+                },
+                DECLARE_CONFLICT: {
+                  guard: and(["allowed", "actorIsEvaluatorB"]),
+                  target: "vacant",
+                  actions: ["recordActor", "recordConflict"],
                 },
               },
             },
@@ -916,6 +510,8 @@ export const candidacyMachine = setup({
                 },
               },
             },
+            /** The evaluator declared a conflict of interest and left: staff replace them. */
+            vacant: {},
             submitted: { type: "final" },
           },
         },
@@ -925,7 +521,7 @@ export const candidacyMachine = setup({
       onDone: [
         {
           guard: and(["bothSubmitted", "evaluationAgreed"]),
-          target: "decided",
+          target: "minutes",
           actions: "recordAgreedDecision",
         },
         { guard: "bothSubmitted", target: "deliberation" },
@@ -935,9 +531,23 @@ export const candidacyMachine = setup({
       on: {
         RECORD_DELIBERATION: {
           guard: "allowed",
-          target: "decided",
+          target: "minutes",
           actions: ["recordActor", "recordDeliberation"],
         },
+        WITHDRAW: withdraw,
+      },
+    },
+    /** The minutes (PV) are completed with recommendations and signed by both evaluators. */
+    minutes: {
+      on: {
+        SIGN_MINUTES: [
+          {
+            guard: and(["allowed", "otherHasSigned"]),
+            target: "decided",
+            actions: ["recordActor", "recordSignature"],
+          },
+          { guard: "allowed", actions: ["recordActor", "recordSignature"] },
+        ],
         WITHDRAW: withdraw,
       },
     },
@@ -1007,6 +617,7 @@ export const CANDIDACY_STATE_KEYS = [
   "dossier.submitted",
   "evaluation",
   "deliberation",
+  "minutes",
   "decided",
   "certified",
   "closed",
@@ -1029,8 +640,10 @@ const STATE_LABELS: Record<CandidacyStateKey, string> = {
   "dossier.submitted": "Dossier déposé",
   evaluation: "En évaluation",
   deliberation: "En délibération",
+  minutes: "Procès-verbal en signature",
   decided: "Décision rendue",
-  certified: "Certifié",
+  // Never "Certifié": a validated decision may award some blocs only (see resultLabel).
+  certified: "Décision validée",
   closed: "Clôturé",
   withdrawn: "Abandonnée",
   lapsed: "Caduque",
@@ -1076,27 +689,25 @@ export function stateLabel(state: CandidacyStateKey | StateValue | CandidacySnap
   return STATE_LABELS[key];
 }
 
+export type EvaluatorProgress = "pending" | "scoring" | "submitted" | "vacant";
+
 /** Where each evaluator of the pair is, while the candidacy is in evaluation (null otherwise). */
 export function evaluationProgress(
   snapshot: CandidacySnapshot,
-): { evaluatorA: "pending" | "scoring" | "submitted"; evaluatorB: "pending" | "scoring" | "submitted" } | null {
+): { evaluatorA: EvaluatorProgress; evaluatorB: EvaluatorProgress } | null {
   const value = snapshot.value as StateValue;
   if (typeof value !== "object" || !("evaluation" in value)) return null;
-  const regions = value.evaluation as Record<string, "pending" | "scoring" | "submitted">;
+  const regions = value.evaluation as Record<string, EvaluatorProgress>;
   return { evaluatorA: regions.evaluatorA ?? "pending", evaluatorB: regions.evaluatorB ?? "pending" };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Persistence
-// ---------------------------------------------------------------------------------------------------------------
+const RESULT_LABELS: Record<DecisionResult, string> = {
+  full: "CQP obtenu",
+  partial: "Validation partielle",
+  none: "Aucun bloc obtenu",
+};
 
-/** The JSON-safe form of a snapshot, to store (with CANDIDACY_MACHINE_VERSION) in the database. */
-export function persistSnapshot(snapshot: CandidacySnapshot): unknown {
-  return candidacyMachine.getPersistedSnapshot(snapshot);
-}
-
-/** A snapshot back from its stored JSON form, ready for `transition(candidacyMachine, snapshot, event)`. */
-export function restoreSnapshot(persisted: unknown): CandidacySnapshot {
-  const stored = persisted as { value: StateValue; context: CandidacyContext };
-  return candidacyMachine.resolveState({ value: stored.value, context: stored.context });
+/** The French label of a decision's result: "Certifié" is only ever said of a full CQP. */
+export function resultLabel(result: DecisionResult | undefined): string | null {
+  return result ? RESULT_LABELS[result] : null;
 }

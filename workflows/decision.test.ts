@@ -152,10 +152,15 @@ describe("decide: bloc rule", () => {
     expect(bloc.mean!.display).toBe("70,0");
   });
 
-  it("rounds the mean display half up, for display only", () => {
+  it("rounds the mean display half up, for display only, never up to a threshold the mean misses", () => {
     expect(decide(singleBloc([70, 70.1])).blocs[0]!.mean!.display).toBe("70,1"); // 70.05
-    expect(decide(singleBloc([69.9, 70])).blocs[0]!.mean!.display).toBe("70,0"); // 69.95 …
-    expect(decide(singleBloc([69.9, 70])).blocs[0]!.status).toBe("not_awarded"); // … which does not pass
+    expect(decide(singleBloc([60, 60.1])).blocs[0]!.mean!.display).toBe("60,1"); // 60.05, far from 70
+    // 69.95 does not pass: "70,0" beside "non obtenu" would read as a mistake, so it shows "69,9".
+    expect(decide(singleBloc([69.9, 70])).blocs[0]!.mean!.display).toBe("69,9");
+    expect(decide(singleBloc([69.9, 70])).blocs[0]!.status).toBe("not_awarded");
+    expect(decide(singleBloc([69.8, 70])).blocs[0]!.mean!.display).toBe("69,9"); // 69.9 exactly
+    // 69.966… (three scores): truncated as well.
+    expect(decide(singleBloc([69.9, 70, 70])).blocs[0]!.mean!.display).toBe("69,9");
   });
 
   it("takes thresholds as data, numbers or strings", () => {
@@ -444,7 +449,7 @@ describe("jointScores and settleDeliberation (two evaluators)", () => {
     expect(settled.origin).toEqual({ "C1.1": "evaluators", "C1.2": "evaluators", "C2.1": "president", "C2.2": "mean" });
     const decision = decide({ blocs, scores: settled.joint, thresholds: THRESHOLDS, acquiredBlocCodes: [] });
     expect(decision.awardedBlocCodes).toEqual(["B2"]); // B1's mean is 69.95
-    expect(decision.blocs[0]!.mean!.display).toBe("70,0");
+    expect(decision.blocs[0]!.mean!.display).toBe("69,9"); // never "70,0" for a mean that misses 70
   });
 
   it("requires a resolution for every disputed competency, and only for those", () => {

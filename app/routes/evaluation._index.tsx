@@ -3,7 +3,8 @@
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { listAssignedCandidacies } from "../../db/queries/evaluations";
-import { restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
+import { stateLabel } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { candidacyReference } from "~/services/email-delivery.server";
 import { requireRole } from "~/utils/auth.server";

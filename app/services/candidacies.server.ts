@@ -33,10 +33,9 @@ import {
   type RefusalCode,
   candidacyMachine,
   checkEvent,
-  persistSnapshot,
-  restoreSnapshot,
   stateKey,
 } from "../../workflows/candidacy-machine";
+import { persistSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
 import { checkRequestDocuments } from "../../workflows/request-documents";
 
@@ -345,11 +344,16 @@ function addressInStatement(message: EffectRows["messages"][number], candidateId
       return [toUser(to.userId)];
     case "evaluators": {
       const pair = context.evaluation.pair;
-      return pair ? [toUser(pair.evaluatorAId), toUser(pair.evaluatorBId)] : [];
+      return pair ? presentEvaluators(pair).map(toUser) : [];
     }
     case "role":
       return [{ topic, payload, recipientRole: to.role }];
   }
+}
+
+/** The evaluators of the pair, without a slot left vacant by a conflict of interest. */
+function presentEvaluators(pair: { evaluatorAId: string | null; evaluatorBId: string | null }): string[] {
+  return [pair.evaluatorAId, pair.evaluatorBId].filter((id): id is string => id !== null);
 }
 
 async function checkRequestQuotas(
@@ -471,7 +475,7 @@ async function recipientIds(
         .where("id", "=", candidacy.id)
         .executeTakeFirstOrThrow();
       const pair = restoreSnapshot(row.snapshot).context.evaluation.pair;
-      return pair ? [pair.evaluatorAId, pair.evaluatorBId] : [];
+      return pair ? presentEvaluators(pair) : [];
     }
     case "role": {
       const rows = await trx

@@ -21,7 +21,7 @@ import {
 import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
 import type { Database, DocumentPurpose, Role } from "../../db/schema";
 import { declaredExperience } from "../../workflows/declared-experience";
-import { restoreSnapshot } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { admissibilityDocumentSchema } from "../utils/document-forms";
 import { parseForm } from "../utils/forms";
 import type { ObjectStorage } from "./storage";

@@ -25,7 +25,8 @@ import {
 } from "../../db/queries/dossiers";
 import { type ReferentialView, getReferentialVersion } from "../../db/queries/referential";
 import type { Database, Role } from "../../db/schema";
-import { type CandidacyContext, restoreSnapshot, stateLabel } from "../../workflows/candidacy-machine";
+import { type CandidacyContext, stateLabel } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type DossierChanges, compareDossierVersions } from "../../workflows/dossier-compare";
 import {
   type DossierCoverage,

@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import { getCandidacySummary } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import { ACCOUNT_EMAIL_KINDS, type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
-import { restoreSnapshot } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import type { OutboxMessage } from "./worker.server";
 import type { Mailer } from "./mailer.server";

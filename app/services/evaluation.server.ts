@@ -14,7 +14,8 @@ import {
   parseScore,
   settleDeliberation,
 } from "../../workflows/decision";
-import { evaluationProgress, evaluatorSlot, restoreSnapshot } from "../../workflows/candidacy-machine";
+import { type DecisionResult, evaluationProgress, evaluatorSlot } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyOutcome, applyCandidacyEvent } from "./candidacies.server";
 
 export type EvaluationRefusal = { ok: false; code: string; message: string };
@@ -174,7 +175,7 @@ export async function readScores(db: Kysely<Database>, evaluatorId: string, cand
   const bothSubmitted = Boolean(context.evaluation.submittedA && context.evaluation.submittedB);
   return {
     own: await scoresOf(db, candidacyId, evaluatorId),
-    other: bothSubmitted ? await scoresOf(db, candidacyId, other) : null,
+    other: bothSubmitted && other ? await scoresOf(db, candidacyId, other) : null,
   };
 }
 
@@ -205,19 +206,29 @@ export async function submitScores(
     const otherSubmitted =
       ctx.slot === "A" ? ctx.snapshot.context.evaluation.submittedB : ctx.snapshot.context.evaluation.submittedA;
     let jointOutcome: "agreed" | "deliberation" | undefined;
+    let result: DecisionResult | undefined;
     if (otherSubmitted && ctx.mine === "scoring") {
-      const other = await scoresOf(trx, candidacyId, ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId);
+      const other = await scoresOf(trx, candidacyId, (ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId)!);
       const [scoresA, scoresB] = ctx.slot === "A" ? [own, other] : [other, own];
       const joint = jointScores({ ...rule(assessment), scoresA, scoresB });
       jointOutcome = joint.kind;
       if (joint.kind === "agreed") {
-        await recordDecision(trx, candidacyId, assessment, joint.joint, meanOrigins(joint.joint), "agreed", null, at);
+        result = await recordDecision(
+          trx,
+          candidacyId,
+          assessment,
+          joint.joint,
+          meanOrigins(joint.joint),
+          "agreed",
+          null,
+          at,
+        );
       }
     }
     return applyCandidacyEvent(
       trx,
       candidacyId,
-      { type: "SUBMIT_SCORES", jointOutcome, actor: ctx.actor, at: at.toISOString() },
+      { type: "SUBMIT_SCORES", jointOutcome, result, actor: ctx.actor, at: at.toISOString() },
       ctx.row,
     );
   });
@@ -233,8 +244,8 @@ export async function disputedCompetencies(db: Kysely<Database>, candidacyId: st
     const assessment = await assessmentOf(trx, row);
     const result = jointScores({
       ...rule(assessment),
-      scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId),
-      scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId),
+      scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId!),
+      scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId!),
     });
     return result.kind === "deliberation" ? result : null;
   });
@@ -267,14 +278,15 @@ export async function recordDeliberation(
       return refuse("wrong_state", "Cette action n'est pas possible à l'étape actuelle de la candidature.");
     }
     const assessment = await assessmentOf(trx, row);
+    let result: DecisionResult;
     try {
       const settled = settleDeliberation({
         ...rule(assessment),
-        scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId),
-        scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId),
+        scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId!),
+        scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId!),
         resolutions,
       });
-      await recordDecision(
+      result = await recordDecision(
         trx,
         candidacyId,
         assessment,
@@ -288,7 +300,12 @@ export async function recordDeliberation(
       if (error instanceof DecisionInputError) return refuse(error.code, error.message);
       throw error;
     }
-    return applyCandidacyEvent(trx, candidacyId, { type: "RECORD_DELIBERATION", actor, at: at.toISOString() }, row);
+    return applyCandidacyEvent(
+      trx,
+      candidacyId,
+      { type: "RECORD_DELIBERATION", result, actor, at: at.toISOString() },
+      row,
+    );
   });
 }
 
@@ -314,7 +331,7 @@ async function recordDecision(
   route: "agreed" | "deliberation",
   recordedBy: string | null,
   at: Date,
-) {
+): Promise<DecisionResult> {
   const outcome = decide({
     blocs: assessment.blocs,
     scores: joint,
@@ -333,4 +350,5 @@ async function recordDecision(
       recorded_by: recordedBy,
     })
     .execute();
+  return outcome.certificationAwarded ? "full" : outcome.awardedBlocCodes.length > 0 ? "partial" : "none";
 }

@@ -18,7 +18,8 @@ import {
   releaseOutboxLeases,
 } from "../../db/queries/candidacies";
 import type { Database, OutboxTable } from "../../db/schema";
-import { restoreSnapshot, stateKey } from "../../workflows/candidacy-machine";
+import { stateKey } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type TimerKind, timerEvent, timerNotification, timerStillRelevant } from "../../workflows/candidacy-effects";
 import { loggerFor } from "../utils/logger.server";
 import { applyCandidacyEvent, writeEffects } from "./candidacies.server";

@@ -2,12 +2,8 @@
 // would accept now, so that a page only offers what the workflow allows.
 import { z } from "zod";
 import type { Role } from "../../db/schema";
-import {
-  type CandidacyEvent,
-  type CandidacySnapshot,
-  checkEvent,
-  restoreSnapshot,
-} from "../../workflows/candidacy-machine";
+import { type CandidacyEvent, type CandidacySnapshot, checkEvent } from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 
 const reason = z
   .string({ required_error: "Indiquez le motif." })

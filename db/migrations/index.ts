@@ -8,6 +8,7 @@ import * as timersByCandidacy from "./2026-11-28-0004-timers-by-candidacy";
 import * as documents from "./2026-11-28-0005-documents";
 import * as throttleHits from "./2026-11-30-0030-throttle-hits";
 import * as outboxDeadLetters from "./2026-11-30-0040-outbox-dead-letters";
+import * as typedCandidacyState from "./2026-11-30-0050-typed-candidacy-state";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28-0001-foundation": foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-28-0005-documents": documents,
   "2026-11-30-0030-throttle-hits": throttleHits,
   "2026-11-30-0040-outbox-dead-letters": outboxDeadLetters,
+  "2026-11-30-0050-typed-candidacy-state": typedCandidacyState,
 };

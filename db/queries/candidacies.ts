@@ -1,6 +1,7 @@
 // Queries of candidacies, their event journal, timers and outbox.
 import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 import type { Database, Role } from "../schema";
+import type { CandidacyStateKey } from "../../workflows/candidacy-machine";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -475,7 +476,7 @@ export async function listCandidaciesOfCandidate(db: Db, candidateId: string) {
 }
 
 /** Candidacies in given states, oldest request first, with the next pending timer of a kind (a deadline). */
-export async function listCandidaciesInStates(db: Db, states: string[], deadlineKind?: string) {
+export async function listCandidaciesInStates(db: Db, states: CandidacyStateKey[], deadlineKind?: string) {
   if (states.length === 0) return [];
   return db
     .selectFrom("candidacies as k")
@@ -506,7 +507,7 @@ export async function listCandidaciesInStates(db: Db, states: string[], deadline
 }
 
 /** Every candidacy, newest activity first (certifier staff's list). */
-export async function listAllCandidacies(db: Db, filter: { state?: string } = {}) {
+export async function listAllCandidacies(db: Db, filter: { state?: CandidacyStateKey } = {}) {
   let query = db
     .selectFrom("candidacies as k")
     .innerJoin("users as u", "u.id", "k.candidate_id")

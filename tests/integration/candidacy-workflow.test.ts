@@ -95,7 +95,7 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     expect(created).toMatchObject({
       state: "draft",
       row_version: 0,
-      machine_version: 1,
+      machine_version: 2,
       target_bloc_codes: ["B1", "B2", "B3"],
     });
     const [event] = await listCandidacyEvents(db, id);
@@ -141,8 +141,17 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
         actor: staff,
         at: "2026-05-12T09:00:00.000Z",
       },
-      { type: "START_SCORING", actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
-      { type: "START_SCORING", actor: as(evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
+      { type: "START_SCORING", noLink: true, actor: as(evaluatorA, "evaluator"), at: "2026-05-20T09:00:00.000Z" },
+      { type: "START_SCORING", noLink: true, actor: as(evaluatorB, "evaluator"), at: "2026-05-21T09:00:00.000Z" },
+      {
+        type: "SCHEDULE_SESSION",
+        startsAt: "2026-05-28T09:00:00.000Z",
+        mode: "in_person",
+        location: "CFA de Rungis",
+        actor: staff,
+        at: "2026-05-21T10:00:00.000Z",
+      },
+      { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: "2026-05-28T12:00:00.000Z" },
     ] satisfies CandidacyEvent[]) {
       ok(await send(id, step));
     }
@@ -162,12 +171,14 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     }
     ok((await submitScores(db, evaluatorA, id, new Date("2026-06-01T09:00:00.000Z"))) as CandidacyOutcome);
     const second = (await submitScores(db, evaluatorB, id, new Date("2026-06-02T09:00:00.000Z"))) as CandidacyOutcome;
-    expect(ok(second).state).toBe("decided");
+    expect(ok(second).state).toBe("minutes");
+    ok(await send(id, { type: "SIGN_MINUTES", actor: as(evaluatorA, "evaluator"), at: "2026-06-03T09:00:00.000Z" }));
+    ok(await send(id, { type: "SIGN_MINUTES", actor: as(evaluatorB, "evaluator"), at: "2026-06-03T10:00:00.000Z" }));
     ok(await send(id, { type: "VALIDATE_DECISION", actor: staff, at: "2026-06-05T09:00:00.000Z" }));
     ok(await send(id, { type: "CLOSE", actor: { type: "system" }, at: "2026-06-06T09:00:00.000Z" }));
 
     const final = await row(id);
-    expect(final).toMatchObject({ state: "closed", row_version: 12, request_year: 2026 });
+    expect(final).toMatchObject({ state: "closed", row_version: 16, request_year: 2026 });
     const journal = await listCandidacyEvents(db, id);
     expect(journal.map((e) => e.rowVersion)).toEqual([...Array(journal.length).keys()]);
     expect(journal.map((e) => e.toState)).toEqual([
@@ -181,6 +192,10 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       "evaluation",
       "evaluation",
       "evaluation",
+      "evaluation",
+      "evaluation",
+      "minutes",
+      "minutes",
       "decided",
       "certified",
       "closed",
@@ -191,7 +206,10 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       fromState: "draft",
       payload: { sworn: true },
     });
-    expect(journal[10]).toMatchObject({ eventType: "SUBMIT_SCORES", payload: { jointOutcome: "agreed" } });
+    expect(journal[12]).toMatchObject({
+      eventType: "SUBMIT_SCORES",
+      payload: { jointOutcome: "agreed", result: "full" },
+    });
     const decision = await db
       .selectFrom("candidacy_decisions")
       .selectAll()

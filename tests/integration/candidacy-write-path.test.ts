@@ -317,6 +317,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     ok(
       await sendCandidacyEvent(db, id, {
         type: "START_SCORING",
+        noLink: true,
         actor: as(evaluatorA, "evaluator"),
         at: "2026-05-20T09:00:00.000Z",
       }),
@@ -326,6 +327,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     const second = ok(
       await sendCandidacyEvent(racing.db, id, {
         type: "START_SCORING",
+        noLink: true,
         actor: as(evaluatorB, "evaluator"),
         at: "2026-05-20T09:00:01.000Z",
       }),
@@ -342,6 +344,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     ok(
       await sendCandidacyEvent(db, id, {
         type: "START_SCORING",
+        noLink: true,
         actor: as(evaluatorA, "evaluator"),
         at: "2026-05-20T09:00:00.000Z",
       }),
@@ -351,6 +354,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
     const second = ok(
       await sendCandidacyEvent(racing.db, id, {
         type: "START_SCORING",
+        noLink: true,
         actor: as(evaluatorB, "evaluator"),
         at: "2026-05-20T09:00:01.000Z",
       }),
@@ -428,7 +432,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
         admissible: "admissible",
         inadmissible: "inadmissible",
         "admissibility.incomplete": "request_incomplete",
-      }[state];
+      }[state as string];
       expect(decisionMails).toEqual([expectedMail]);
       const pending = await db
         .selectFrom("timers")
@@ -456,11 +460,13 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       ids.flatMap((id) => [
         sendCandidacyEvent(db, id, {
           type: "START_SCORING",
+          noLink: true,
           actor: as(evaluatorA, "evaluator"),
           at: "2026-05-20T09:00:00.000Z",
         }),
         sendCandidacyEvent(db, id, {
           type: "START_SCORING",
+          noLink: true,
           actor: as(evaluatorB, "evaluator"),
           at: "2026-05-20T09:00:00.000Z",
         }),

@@ -83,8 +83,18 @@ async function inEvaluation(priorBlocCodes?: string[]) {
     actor: as(ids.staff, "certifier_staff"),
     at: tick(),
   });
-  await send(id, { type: "START_SCORING", actor: as(ids.a, "evaluator"), at: tick() });
-  await send(id, { type: "START_SCORING", actor: as(ids.b, "evaluator"), at: tick() });
+  await send(id, { type: "START_SCORING", noLink: true, actor: as(ids.a, "evaluator"), at: tick() });
+  await send(id, { type: "START_SCORING", noLink: true, actor: as(ids.b, "evaluator"), at: tick() });
+  const staff = as(ids.staff, "certifier_staff");
+  await send(id, {
+    type: "SCHEDULE_SESSION",
+    startsAt: tick(),
+    mode: "in_person",
+    location: "Rungis",
+    actor: staff,
+    at: tick(),
+  });
+  await send(id, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: tick() });
   return id;
 }
 
@@ -129,7 +139,7 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     await saveScores(db, ids.b, id, entries(partialScores));
     await submitScores(db, ids.a, id);
     const outcome = (await submitScores(db, ids.b, id)) as CandidacyOutcome;
-    expect(outcome).toMatchObject({ ok: true, state: "decided" });
+    expect(outcome).toMatchObject({ ok: true, state: "minutes" });
     const decision = (await getDecision(db, id))!;
     expect(decision.outcome).toMatchObject({
       awardedBlocCodes: ["B1"],
@@ -141,6 +151,8 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
         { code: "B3", status: "not_awarded", meanReached: true, competenciesUnderFloor: ["C3.1"] },
       ],
     });
+    await send(id, { type: "SIGN_MINUTES", actor: as(ids.a, "evaluator"), at: tick() });
+    await send(id, { type: "SIGN_MINUTES", actor: as(ids.b, "evaluator"), at: tick() });
     await send(id, { type: "VALIDATE_DECISION", actor: as(ids.staff, "certifier_staff"), at: tick() });
     await send(id, { type: "CLOSE", actor: { type: "system" }, at: tick() });
 
@@ -216,7 +228,7 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
 
     expect(await recordDeliberation(db, ids.a, id, { "C2.1": { by: "president", score: "75" } })).toMatchObject({
       ok: true,
-      state: "decided",
+      state: "minutes",
     });
     const decision = (await getDecision(db, id))!;
     expect(decision).toMatchObject({ route: "deliberation", recorded_by: ids.a });
