@@ -130,11 +130,7 @@ export default function ValidationPage() {
                     : "acquis avant cette candidature"}
               </span>
             </h3>
-            <ul>
-              {bloc.explanation.map((sentence) => (
-                <li key={sentence}>{sentence}</li>
-              ))}
-            </ul>
+            <p>{bloc.explanation}</p>
             {bloc.competencies.length > 0 ? (
               // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard.
               <section className="table-scroll" aria-label={`Notes finales du bloc ${bloc.code}`} tabIndex={0}>

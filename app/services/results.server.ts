@@ -20,6 +20,7 @@ import { type Capability, can } from "../../workflows/candidacy-access";
 import { type CandidacyContext, FINAL_STATE_KEYS, resultLabel, stateLabel } from "../../workflows/candidacy-machine";
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import type { BlocDecision, Decision, ExactScore } from "../../workflows/decision";
+import { explainBlocDecision } from "../../workflows/decision-explanation";
 import { type Refusal, refuse } from "../../workflows/refusal";
 import { candidateTimeline } from "../utils/candidacy-timeline";
 import { MAX_REQUESTS_PER_YEAR, calendarYearInFrance, createCandidacy, sendCandidacyEvent } from "./candidacies.server";
@@ -79,31 +80,6 @@ export function nextRequestFilingDate(
   return new Date(Date.UTC(year + 1, 0, 1) - 3600_000).toISOString();
 }
 
-/**
- * The rule's explanation of one bloc in French. Stand-in until workflows/decision-explanation.ts
- * (`explainBlocDecision`, contract §5) lands on main; same inputs, same kind of output.
- */
-function explainBlocDecision(
-  bloc: BlocDecision,
-  thresholds: { blocMeanPercent: string; competencyFloorPercent: string },
-): string[] {
-  const meanThreshold = thresholdDisplay(thresholds.blocMeanPercent);
-  const floor = thresholdDisplay(thresholds.competencyFloorPercent);
-  if (bloc.status === "acquired_before") return ["Bloc déjà acquis avant cette candidature : il n'est pas évalué."];
-  const sentences = [
-    bloc.meanReached
-      ? `La moyenne des compétences (${bloc.mean?.display} %) atteint le seuil de ${meanThreshold}.`
-      : `La moyenne des compétences (${bloc.mean?.display} %) n'atteint pas le seuil de ${meanThreshold}.`,
-  ];
-  sentences.push(
-    bloc.competenciesUnderFloor.length === 0
-      ? `Toutes les compétences atteignent le minimum de ${floor}.`
-      : `Sous le minimum de ${floor} : ${bloc.competenciesUnderFloor.join(", ")}.`,
-  );
-  sentences.push(bloc.status === "awarded" ? "Le bloc est obtenu." : "Le bloc n'est pas obtenu.");
-  return sentences;
-}
-
 /** The capability table's answer for this person on this candidacy (404 when it does not exist). */
 async function allowedOn(
   db: Kysely<Database>,
@@ -138,8 +114,8 @@ export interface BlocResult {
   mean: string | null;
   meanReached: boolean;
   competenciesUnderFloor: CompetencyUnderFloor[];
-  /** The rule's explanation, in French sentences. */
-  explanation: string[];
+  /** The rule's explanation in plain French (workflows/decision-explanation.ts), with the final scores. */
+  explanation: string;
   /** The pair's recommendations to the candidate, for a bloc not awarded. */
   recommendation: string | null;
 }
@@ -179,7 +155,7 @@ async function readDecision(db: Kysely<Database>, candidacyId: string): Promise<
       title: titles.get(code) ?? code,
       score: joint[code] ? exactScoreDisplay(joint[code]) : "",
     })),
-    explanation: explainBlocDecision(bloc, referential.thresholds),
+    explanation: explainBlocDecision(bloc, referential.thresholds, { scores: joint }),
     recommendation: bloc.status === "not_awarded" ? (recommendations[bloc.code] ?? null) : null,
   }));
   return {

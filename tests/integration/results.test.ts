@@ -112,7 +112,9 @@ describe(`validation and result (${process.env.DATABASE_URL ? "PostgreSQL server
     ]);
     const b2 = minutes.blocs[1]!;
     expect(b2.competencies.find((c) => c.code === "C2.3")).toMatchObject({ score: "45,0", underFloor: true });
-    expect(b2.explanation.join(" ")).toContain("C2.3");
+    expect(b2.explanation).toBe(
+      "Bloc non obtenu : la compétence C2.3 est à 45,0 % (il faut au moins 50 % à chaque compétence).",
+    );
     expect(b2.recommendation).toContain("négociation tarifaire");
     expect(minutes.signatures.map((s) => [s.slot, s.fullName])).toEqual([
       ["A", "Évaluatrice Alpha"],
