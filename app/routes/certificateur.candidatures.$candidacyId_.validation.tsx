@@ -132,32 +132,16 @@ export default function ValidationPage() {
             </h3>
             <p>{bloc.explanation}</p>
             {bloc.competencies.length > 0 ? (
-              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable from the keyboard.
-              <section className="table-scroll" aria-label={`Notes finales du bloc ${bloc.code}`} tabIndex={0}>
-                <table className="table">
-                  <caption className="visually-hidden">Notes finales du bloc {bloc.code}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Compétence</th>
-                      <th scope="col">Note finale</th>
-                      <th scope="col">Origine</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {bloc.competencies.map((c) => (
-                      <tr key={c.code}>
-                        <th scope="row">
-                          {c.code} {c.title}
-                        </th>
-                        <td>
-                          {c.score} %{c.underFloor ? <strong> (sous le minimum)</strong> : null}
-                        </td>
-                        <td>{c.origin}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </section>
+              // A list rather than a table: competency statements are long, and the page must fit a phone.
+              <ul aria-label={`Notes finales du bloc ${bloc.code}`}>
+                {bloc.competencies.map((c) => (
+                  <li key={c.code}>
+                    {c.code} {c.title} : <strong>{c.score} %</strong>
+                    {c.underFloor ? <strong> (sous le minimum)</strong> : null}{" "}
+                    <span className="muted">— {c.origin}</span>
+                  </li>
+                ))}
+              </ul>
             ) : null}
             {bloc.status === "not_awarded" ? (
               <div>
