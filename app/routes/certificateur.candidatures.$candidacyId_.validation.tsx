@@ -169,7 +169,7 @@ export default function ValidationPage() {
         )}
         {minutes.minutesDocument ? (
           <p>
-            <a className="button button--ghost" href={`/evaluation/${candidacy.id}/proces-verbal.pdf`}>
+            <a className="button button--ghost" href={`/proces-verbaux/${candidacy.id}`}>
               Télécharger le procès-verbal signé (PDF, {formatFileSize(minutes.minutesDocument.sizeBytes)})
             </a>
           </p>
