@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidateTimelineText, staffEventDetails, staffEventLabel } from "./candidacy-timeline";
+import { candidateTimeline, candidateTimelineText, staffEventDetails, staffEventLabel } from "./candidacy-timeline";
 
 const entry = (eventType: string, payload: Record<string, unknown> = {}) => ({
   eventType,
@@ -57,6 +57,23 @@ describe("candidate timeline", () => {
       expect(sentence).toBeTruthy();
       expect(sentence).not.toMatch(/\d|partiel|aucun bloc|accord/);
     }
+  });
+});
+
+describe("candidate timeline items", () => {
+  it("words each step on the server, newest first, carrying no payload", () => {
+    const items = candidateTimeline([
+      { id: "1", ...entry("ASSIGN_PAIR", { evaluatorAId: "u-a", evaluatorBId: "u-b" }) },
+      { id: "2", ...entry("DECLARE_CONFLICT", { reason: "Ancien collègue" }), occurredAt: "2026-03-03T09:00:00Z" },
+      { id: "3", ...entry("INTERNAL_UNKNOWN"), occurredAt: "2026-03-04T09:00:00Z" },
+    ]);
+    expect(items.map((i) => i.id)).toEqual(["2", "1"]);
+    expect(items[0]).toEqual({
+      id: "2",
+      occurredAt: "2026-03-03T09:00:00.000Z",
+      sentence: "Un évaluateur s'est retiré de l'examen de votre dossier : un autre évaluateur va être désigné.",
+    });
+    expect(JSON.stringify(items)).not.toMatch(/u-a|u-b|Ancien collègue/);
   });
 });
 
