@@ -362,3 +362,41 @@ export type UserUpdate = Updateable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
 export type NewAuditEvent = Insertable<AuditEventsTable>;
+
+// ── Evaluator pool (migration 2026-11-30-0060-evaluator-pool) ──────────────────────────────────────────────────
+
+export interface EvaluatorProfilesTable {
+  user_id: string;
+  civility: "M." | "Mme" | null;
+  employer_name: string;
+  /** workflows/conflict-of-interest.ts `normalizeEmployerName(employer_name)`. */
+  employer_name_normalized: string;
+  /** 14 digits, key checked by the service. */
+  employer_siret: string | null;
+  sectors: ColumnType<string[], string | undefined, string>;
+  is_active: Generated<boolean>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface EvaluatorQualificationsTable {
+  user_id: string;
+  certification_id: string;
+}
+
+export interface EvaluatorAvailabilitiesTable {
+  id: Generated<string>;
+  user_id: string;
+  /** Calendar dates (YYYY-MM-DD), both inclusive. */
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  note: Generated<string>;
+}
+
+// Declaration merging: the pool's tables join the Database interface without editing the shared list above.
+export interface Database {
+  evaluator_profiles: EvaluatorProfilesTable;
+  evaluator_qualifications: EvaluatorQualificationsTable;
+  evaluator_availabilities: EvaluatorAvailabilitiesTable;
+}

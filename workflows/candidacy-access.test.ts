@@ -135,7 +135,7 @@ const EXPECTED: Record<Capability, Partial<Record<ActorName, ReadonlyArray<Candi
   "request.edit": { candidate: ["draft", "admissibility.incomplete"] },
   "request.review": { officer: ["admissibility.pending", "admissibility.review"] },
   "request.documents.view": { candidate: ALL, officer: except("draft"), staff: ALL },
-  "dossier.edit": { candidate: ["admissible", "dossier.inProgress"] },
+  "dossier.edit": { candidate: ["dossier.inProgress"] },
   // In `evaluation` evaluator A has not declared yet in this matrix, so the dossier is still closed to them.
   "dossier.view": { candidate: ALL, staff: ALL, evaluatorA: except("evaluation").filter((s) => PAIRED.includes(s)) },
   "pair.assign": { staff: ["dossier.submitted"] },

@@ -92,7 +92,6 @@ const EVERY_STATE: CandidacyStateKey[] = [
   "withdrawn",
   "lapsed",
 ];
-const DOSSIER_FILED: CandidacyStateKey[] = ["dossier.submitted", "evaluation", "deliberation", ...AFTER_DELIBERATION];
 
 const ROLE_REQUIRED: Record<InvolvedRole, string> = {
   candidate: "Cette action est réservée au candidat.",
@@ -137,10 +136,10 @@ export const CAPABILITY_RULES: Record<Capability, CapabilityRule> = {
   },
   "dossier.edit": {
     roles: ["candidate"],
-    states: ["admissible", "dossier.inProgress"],
+    states: ["dossier.inProgress"],
     notNow:
-      "Le dossier ne peut être rédigé qu'une fois la candidature recevable, et jusqu'à son dépôt (ou son renvoi " +
-      "pour précisions).",
+      "Le dossier se rédige une fois commencé (la candidature recevable), jusqu'à son dépôt ou après son renvoi " +
+      "pour précisions.",
   },
   "dossier.view": {
     roles: ["candidate", "evaluator", "certifier_staff"],

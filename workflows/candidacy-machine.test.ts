@@ -776,6 +776,14 @@ describe("candidacy lifecycle: sending the dossier back", () => {
     expect(stateKey(s)).toBe("minutes");
   });
 
+  it("brings back to scoring an evaluator who had declared no link, after the resubmission", () => {
+    let s = send(inEvaluation(), { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(12) });
+    s = accept(s, { type: "SEND_BACK_DOSSIER", reason: "Précisez C2.3", actor: evaluatorA, at: day(12) });
+    s = accept(s, { type: "SUBMIT_DOSSIER", version: 2, actor: candidate, at: day(14) });
+    expect(evaluationProgress(s)).toEqual({ evaluatorA: "scoring", evaluatorB: "pending" });
+    expect(s.context.evaluation).toMatchObject({ startedA: true, startedB: false, declarations: { A: day(12) } });
+  });
+
   it("lets staff send it back from the filed dossier, before any pair is assigned", () => {
     const s = accept(inDossierSubmitted(), {
       type: "SEND_BACK_DOSSIER",

@@ -73,6 +73,8 @@ export const candidacyMachine = setup({
     actorIsEvaluatorB: ({ context, event }) => evaluatorSlot(context, event.actor) === "B",
     /** The dossier was sent back by an already assigned pair: its resubmission returns to them. */
     pairAlreadyAssigned: ({ context }) => context.evaluation.pair !== undefined,
+    declaredA: ({ context }) => Boolean(context.evaluation.declarations?.A),
+    declaredB: ({ context }) => Boolean(context.evaluation.declarations?.B),
     replacingA: ({ event }) => event.type === "REPLACE_EVALUATOR" && event.slot === "A",
     replacingB: ({ event }) => event.type === "REPLACE_EVALUATOR" && event.slot === "B",
     /** The other evaluator has already signed: this signature completes the minutes. */
@@ -187,17 +189,19 @@ export const candidacyMachine = setup({
         },
       };
     }),
-    /** Entering the evaluation (first time, or after a send-back): both evaluators start from scratch. */
+    /**
+     * Entering the evaluation (first time, or after a send-back): nobody has submitted yet. A declaration of no
+     * link concerns the person, not the version: an evaluator who made it goes straight back to scoring.
+     */
     resetScoringProgress: assign(({ context }) => ({
       evaluation: {
         ...context.evaluation,
-        startedA: false,
-        startedB: false,
+        startedA: Boolean(context.evaluation.declarations?.A),
+        startedB: Boolean(context.evaluation.declarations?.B),
         submittedA: false,
         submittedB: false,
         jointOutcome: undefined,
         completedAt: undefined,
-        declarations: {},
       },
     })),
     recordScoringStarted: assign(({ context, event }) => {
@@ -449,6 +453,8 @@ export const candidacyMachine = setup({
           },
           states: {
             pending: {
+              // Back from a send-back, an evaluator who already declared no link resumes scoring.
+              always: { guard: "declaredA", target: "scoring" },
               on: {
                 START_SCORING: {
                   guard: and(["allowed", "actorIsEvaluatorA"]),
@@ -488,6 +494,8 @@ export const candidacyMachine = setup({
           },
           states: {
             pending: {
+              // Back from a send-back, an evaluator who already declared no link resumes scoring.
+              always: { guard: "declaredB", target: "scoring" },
               on: {
                 START_SCORING: {
                   guard: and(["allowed", "actorIsEvaluatorB"]),

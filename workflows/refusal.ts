@@ -1,7 +1,7 @@
 // The one shape of a refusal across the services: a code for the program, an HTTP status for the route, a French
 // message shown to the user as is, and, for a form, the message of each field at fault.
 
-export type RefusalStatus = 400 | 403 | 404 | 409 | 422 | 429;
+export type RefusalStatus = 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export interface Refusal {
   ok: false;
@@ -33,6 +33,42 @@ export function isRefusal(value: unknown): value is Refusal {
     (value as { ok?: unknown }).ok === false &&
     typeof (value as { message?: unknown }).message === "string"
   );
+}
+
+/** The code of a refusal whose only message is the fields': the form shows them beside the fields, no banner. */
+export const INVALID_FIELDS = "invalid_fields";
+const INVALID_FIELDS_MESSAGE = "Vérifiez les champs signalés.";
+
+/** A form refused field by field. */
+export function refuseFields(fieldErrors: Record<string, string>, status: RefusalStatus = 400): Refusal {
+  return refuse(INVALID_FIELDS, INVALID_FIELDS_MESSAGE, { status, fieldErrors });
+}
+
+/** What a form shows above its fields for this refusal: nothing when the fields say it all. */
+export function formAlertOf(refusal: Pick<Refusal, "code" | "message">): string | null {
+  return refusal.code === INVALID_FIELDS ? null : refusal.message;
+}
+
+/** A refusal's code from its status, where the service only knew the status. */
+export function codeOfStatus(status: RefusalStatus): string {
+  switch (status) {
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 409:
+      return "wrong_state";
+    case 413:
+      return "too_large";
+    case 415:
+      return "unsupported_type";
+    case 429:
+      return "throttled";
+    case 503:
+      return "unavailable";
+    default:
+      return "invalid";
+  }
 }
 
 /** The HTTP status of a statechart rule's refusal code. */

@@ -9,6 +9,7 @@ import {
   staffEventLabel,
 } from "~/utils/candidacy-timeline";
 import { formatDateTime } from "~/utils/format";
+import { TableScroll } from "~/components/table-scroll";
 
 export function CandidateTimeline({ entries }: { entries: (JournalEntry & { id: string })[] }) {
   const visible = entries
@@ -32,31 +33,33 @@ export function StaffJournal({
   entries: (JournalEntry & { id: string; fromState: string | null; toState: string })[];
 }) {
   return (
-    <table className="table">
-      <caption className="visually-hidden">Journal de la candidature</caption>
-      <thead>
-        <tr>
-          <th scope="col">Date</th>
-          <th scope="col">Événement</th>
-          <th scope="col">Par</th>
-          <th scope="col">Détails</th>
-        </tr>
-      </thead>
-      <tbody>
-        {[...entries].reverse().map((e) => (
-          <tr key={e.id}>
-            <td>{formatDateTime(e.occurredAt)}</td>
-            <td>{staffEventLabel(e.eventType)}</td>
-            <td>
-              {e.actorRole === "system"
-                ? "Système (échéance)"
-                : `${e.actorName ?? "Compte supprimé"} (${ROLE_LABELS[e.actorRole as keyof typeof ROLE_LABELS] ?? e.actorRole})`}
-            </td>
-            <td>{staffEventDetails(e).join(" · ")}</td>
+    <TableScroll label="Journal de la candidature">
+      <table className="table">
+        <caption className="visually-hidden">Journal de la candidature</caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Événement</th>
+            <th scope="col">Par</th>
+            <th scope="col">Détails</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {[...entries].reverse().map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.occurredAt)}</td>
+              <td>{staffEventLabel(e.eventType)}</td>
+              <td>
+                {e.actorRole === "system"
+                  ? "Système (échéance)"
+                  : `${e.actorName ?? "Compte supprimé"} (${ROLE_LABELS[e.actorRole as keyof typeof ROLE_LABELS] ?? e.actorRole})`}
+              </td>
+              <td>{staffEventDetails(e).join(" · ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 

@@ -10,6 +10,7 @@ import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { ROLE_LABELS } from "~/utils/roles";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Comptes — Portail VAE" }];
 
@@ -75,38 +76,40 @@ export default function AdminHome() {
           options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
         />
       </FilterBar>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Nom</th>
-            <th scope="col">E-mail</th>
-            <th scope="col">Rôles</th>
-            <th scope="col">État</th>
-            <th scope="col">Créé le</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.length === 0 ? (
+      <TableScroll label="Comptes">
+        <table className="table">
+          <thead>
             <tr>
-              <td colSpan={5} className="empty">
-                {searchError ? "Aucune recherche n'a été faite." : "Aucun compte ne correspond à ces critères."}
-              </td>
+              <th scope="col">Nom</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Rôles</th>
+              <th scope="col">État</th>
+              <th scope="col">Créé le</th>
             </tr>
-          ) : (
-            users.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <Link to={`/admin/comptes/${u.id}`}>{u.fullName}</Link>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="empty">
+                  {searchError ? "Aucune recherche n'a été faite." : "Aucun compte ne correspond à ces critères."}
                 </td>
-                <td>{u.email}</td>
-                <td>{u.roles.map((r) => ROLE_LABELS[r]).join(", ")}</td>
-                <td>{u.isActive ? "Actif" : <span className="badge badge--retired">Désactivé</span>}</td>
-                <td>{formatDate(u.createdAt)}</td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+            ) : (
+              users.map((u) => (
+                <tr key={u.id}>
+                  <td>
+                    <Link to={`/admin/comptes/${u.id}`}>{u.fullName}</Link>
+                  </td>
+                  <td>{u.email}</td>
+                  <td>{u.roles.map((r) => ROLE_LABELS[r]).join(", ")}</td>
+                  <td>{u.isActive ? "Actif" : <span className="badge badge--retired">Désactivé</span>}</td>
+                  <td>{formatDate(u.createdAt)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

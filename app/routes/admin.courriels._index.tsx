@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getConfig } from "~/utils/env.server";
 import { formatDateTime } from "~/utils/format";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Courriels envoyés — Portail VAE" }];
 
@@ -40,34 +41,38 @@ export default function SentEmails() {
         <p className="muted">Seuls les {limit} courriels les plus récents sont affichés.</p>
       ) : null}
       {smtp && emails.length === 0 ? null : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Destinataire</th>
-              <th scope="col">Objet</th>
-            </tr>
-          </thead>
-          <tbody>
-            {emails.length === 0 ? (
+        <TableScroll label="Courriels envoyés">
+          <table className="table">
+            <thead>
               <tr>
-                <td colSpan={3} className="empty">
-                  Aucun courriel enregistré pour l'instant.
-                </td>
+                <th scope="col">Date</th>
+                <th scope="col">Destinataire</th>
+                <th scope="col">Objet</th>
               </tr>
-            ) : (
-              emails.map((e) => (
-                <tr key={e.fileName}>
-                  <td>{formatDateTime(e.date)}</td>
-                  <td>{e.to || <span className="muted">—</span>}</td>
-                  <td>
-                    <Link to={`/admin/courriels/${encodeURIComponent(e.fileName)}`}>{e.subject || "(sans objet)"}</Link>
+            </thead>
+            <tbody>
+              {emails.length === 0 ? (
+                <tr>
+                  <td colSpan={3} className="empty">
+                    Aucun courriel enregistré pour l'instant.
                   </td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                emails.map((e) => (
+                  <tr key={e.fileName}>
+                    <td>{formatDateTime(e.date)}</td>
+                    <td>{e.to || <span className="muted">—</span>}</td>
+                    <td>
+                      <Link to={`/admin/courriels/${encodeURIComponent(e.fileName)}`}>
+                        {e.subject || "(sans objet)"}
+                      </Link>
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -11,6 +11,7 @@ import { getDb } from "~/utils/db.server";
 import { getConfig } from "~/utils/env.server";
 import { formatDateTime } from "~/utils/format";
 import { ROLE_LABELS } from "~/utils/roles";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Envois en échec — Portail VAE" }];
 
@@ -121,61 +122,63 @@ export default function DeadLetters() {
           Seuls les {limit} échecs les plus récents sont affichés sur {total}.
         </p>
       ) : null}
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Abandonné le</th>
-            <th scope="col">Message</th>
-            <th scope="col">Candidature</th>
-            <th scope="col">Destinataire</th>
-            <th scope="col">Tentatives</th>
-            <th scope="col">Dernière erreur</th>
-            <th scope="col">
-              <span className="visually-hidden">Action</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {letters.length === 0 ? (
+      <TableScroll label="Envois en échec">
+        <table className="table">
+          <thead>
             <tr>
-              <td colSpan={7} className="empty">
-                Aucun envoi en échec.
-              </td>
+              <th scope="col">Abandonné le</th>
+              <th scope="col">Message</th>
+              <th scope="col">Candidature</th>
+              <th scope="col">Destinataire</th>
+              <th scope="col">Tentatives</th>
+              <th scope="col">Dernière erreur</th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
             </tr>
-          ) : (
-            letters.map((letter) => (
-              <tr key={letter.id}>
-                <td>
-                  {formatDateTime(letter.deadAt)}
-                  <br />
-                  <span className="muted">créé le {formatDateTime(letter.createdAt)}</span>
-                </td>
-                <td>{letter.label}</td>
-                <td>{letter.candidacyReference ?? "—"}</td>
-                <td>{letter.recipient}</td>
-                <td>{letter.attempts}</td>
-                <td>
-                  <code>{letter.lastError ?? "—"}</code>
-                </td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="retry" />
-                    <input type="hidden" name="id" value={letter.id} />
-                    <button
-                      type="submit"
-                      className="button button--ghost"
-                      disabled={busy}
-                      aria-label={`Réessayer l'envoi n° ${letter.id}`}
-                    >
-                      Réessayer
-                    </button>
-                  </Form>
+          </thead>
+          <tbody>
+            {letters.length === 0 ? (
+              <tr>
+                <td colSpan={7} className="empty">
+                  Aucun envoi en échec.
                 </td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+            ) : (
+              letters.map((letter) => (
+                <tr key={letter.id}>
+                  <td>
+                    {formatDateTime(letter.deadAt)}
+                    <br />
+                    <span className="muted">créé le {formatDateTime(letter.createdAt)}</span>
+                  </td>
+                  <td>{letter.label}</td>
+                  <td>{letter.candidacyReference ?? "—"}</td>
+                  <td>{letter.recipient}</td>
+                  <td>{letter.attempts}</td>
+                  <td>
+                    <code>{letter.lastError ?? "—"}</code>
+                  </td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="retry" />
+                      <input type="hidden" name="id" value={letter.id} />
+                      <button
+                        type="submit"
+                        className="button button--ghost"
+                        disabled={busy}
+                        aria-label={`Réessayer l'envoi n° ${letter.id}`}
+                      >
+                        Réessayer
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

@@ -14,6 +14,7 @@ import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { readFormData } from "~/utils/http.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Mes candidatures — Portail VAE" }];
 
@@ -68,34 +69,36 @@ export default function CandidateHome() {
         {candidacies.length === 0 ? (
           <p className="empty">Vous n'avez pas encore de candidature.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Certification</th>
-                <th scope="col">Étape</th>
-                <th scope="col">Ouverte le</th>
-                <th scope="col">Dernière activité</th>
-              </tr>
-            </thead>
-            <tbody>
-              {candidacies.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/candidat/candidatures/${c.id}`}>{c.certificationTitle}</Link>
-                    {c.state === "certified" || c.state === "closed" ? (
-                      <>
-                        {" "}
-                        · <Link to={`/candidat/candidatures/${c.id}/resultat`}>Voir mon résultat</Link>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{c.stateLabel}</td>
-                  <td>{formatDate(c.createdAt)}</td>
-                  <td>{formatDate(c.updatedAt)}</td>
+          <TableScroll label="Mes candidatures">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Certification</th>
+                  <th scope="col">Étape</th>
+                  <th scope="col">Ouverte le</th>
+                  <th scope="col">Dernière activité</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {candidacies.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/candidat/candidatures/${c.id}`}>{c.certificationTitle}</Link>
+                      {c.state === "certified" || c.state === "closed" ? (
+                        <>
+                          {" "}
+                          · <Link to={`/candidat/candidatures/${c.id}/resultat`}>Voir mon résultat</Link>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>{c.stateLabel}</td>
+                    <td>{formatDate(c.createdAt)}</td>
+                    <td>{formatDate(c.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
       <section className="card">

@@ -11,17 +11,17 @@ import {
 import { formatExperience } from "../../workflows/declared-experience";
 import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
-import { ADMISSIBILITY_EDITABLE_STATES, readAdmissibilityDocuments } from "~/services/documents.server";
+import { readAdmissibilityDocuments } from "~/services/documents.server";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
-import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { candidateTimeline } from "~/utils/candidacy-timeline";
 import { formatDate, formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Ma candidature — Portail VAE" }];
 
@@ -29,11 +29,7 @@ const CANDIDATE_INTENTS = ["SUBMIT_REQUEST", "COMPLETE_REQUEST", "START_DOSSIER"
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy, context, allows } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy, context, allows } = await requireCandidacy(user, "candidate", params);
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const documents = await readAdmissibilityDocuments(db, candidacy.id);
@@ -45,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       missing: missingRequestDocuments(documents.documents.map((d) => d.kind)).map(
         (kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind],
       ),
-      editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
+      editable: allows("request.edit"),
     },
     dossier: {
       writing: candidacy.state === "dossier.inProgress",
@@ -79,11 +75,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy } = await requireCandidacy(user, "candidate", params);
   const form = parseForm(candidacyIntentSchema, await readFormData(request));
   if (!form.ok)
     return json({ fieldErrors: form.fieldErrors, formError: null as string | null, done: false }, { status: 400 });

@@ -1,5 +1,6 @@
 // One competency of the candidate's dossier: the referential's activities and criteria as guidance, the narrative
 // in three parts with a length indicator, and the pieces of evidence already tied to it.
+import { formAlertOf } from "../../workflows/refusal";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -74,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!outcome.ok) {
       return json(
-        { formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false },
+        { formError: formAlertOf(outcome), fieldErrors: outcome.fieldErrors, saved: false, added: false },
         { status: outcome.status },
       );
     }
@@ -89,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = await saveNarrative(await getDb(), user, candidacyId, params.competencyCode ?? "", form.data);
   if (!outcome.ok) {
     return json(
-      { formError: outcome.formError, fieldErrors: outcome.fieldErrors, saved: false, added: false },
+      { formError: formAlertOf(outcome), fieldErrors: outcome.fieldErrors, saved: false, added: false },
       { status: outcome.status },
     );
   }

@@ -1,6 +1,7 @@
 // The candidate's declarative dossier: the coverage matrix, the evidence library (each file tied to the
 // competencies it illustrates), and the submission, which lists what is missing and asks for confirmation when a
 // competency has no evidence. Submitting freezes the version; after a send-back the candidate amends version N+1.
+import { formAlertOf } from "../../workflows/refusal";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -98,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
       if (!outcome.ok) {
         return reply(
-          { intent: "replace", documentId: replaced.data, formError: outcome.formError, done: null },
+          { intent: "replace", documentId: replaced.data, formError: formAlertOf(outcome), done: null },
           outcome.status,
         );
       }
@@ -109,7 +110,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!outcome.ok)
       return reply(
-        { intent: "upload", formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null },
+        { intent: "upload", formError: formAlertOf(outcome), fieldErrors: outcome.fieldErrors, done: null },
         outcome.status,
       );
     return reply({ intent: "upload", formError: null, done: "La pièce a été ajoutée à votre dossier." });
@@ -138,7 +139,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           {
             intent: "update-evidence",
             documentId: intent.data.documentId,
-            formError: outcome.formError,
+            formError: formAlertOf(outcome),
             fieldErrors: outcome.fieldErrors,
             done: null,
           },
@@ -150,7 +151,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "remove-evidence": {
       const outcome = await removeEvidence(db, getStorage(), user, candidacyId, intent.data.documentId);
       if (!outcome.ok)
-        return reply({ intent: "remove-evidence", formError: outcome.formError, done: null }, outcome.status);
+        return reply({ intent: "remove-evidence", formError: formAlertOf(outcome), done: null }, outcome.status);
       return reply({ intent: "remove-evidence", formError: null, done: "La pièce a été retirée de votre dossier." });
     }
     case "submit": {
@@ -159,7 +160,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
       if (!outcome.ok) {
         return reply(
-          { intent: "submit", formError: outcome.formError, done: null, needsConfirmation: outcome.needsConfirmation },
+          {
+            intent: "submit",
+            formError: formAlertOf(outcome),
+            done: null,
+            needsConfirmation: outcome.needsConfirmation,
+          },
           outcome.status,
         );
       }
@@ -317,7 +323,7 @@ export default function DossierPage() {
                     type="submit"
                     className="button button--ghost"
                     disabled={busy}
-                    aria-label={`Retirer ${piece.originalName}`}
+                    aria-label={`Retirer du dossier : ${piece.originalName}`}
                   >
                     Retirer du dossier
                   </button>

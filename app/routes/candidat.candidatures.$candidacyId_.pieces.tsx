@@ -3,6 +3,7 @@
 // experience they add up to. Documents can change while the request is being put together or completed.
 // The form works without JavaScript: every kind's fields are shown (none marked required in the browser) and the
 // server asks only for those of the kind chosen; with JavaScript, only the chosen kind's fields show.
+import { formAlertOf } from "../../workflows/refusal";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -15,7 +16,6 @@ import { FileUploadControls } from "~/components/file-input";
 import { FormAlert, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import {
-  ADMISSIBILITY_EDITABLE_STATES,
   addAdmissibilityDocument,
   readAdmissibilityDocuments,
   removeAdmissibilityDocument,
@@ -23,22 +23,18 @@ import {
 import { getStorage } from "~/services/storage";
 import { ALLOWED_UPLOAD_TYPES_LABEL, UPLOAD_ACCEPT } from "~/services/uploads/allowed-types";
 import { requireRole } from "~/utils/auth.server";
-import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { ACTIVITY_PROOF_TYPE_LABELS, ADMISSIBILITY_DOCUMENT_KIND_LABELS } from "~/utils/document-forms";
 import { getConfig } from "~/utils/env.server";
 import { parseForm } from "~/utils/forms";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Pièces de ma demande — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy, allows } = await requireCandidacy(user, "candidate", params);
   const { documents, experience } = await readAdmissibilityDocuments(await getDb(), candidacy.id);
   return json({
     candidacy: {
@@ -48,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       stateLabel: stateLabel(candidacy.state),
       targetBlocCodes: candidacy.targetBlocCodes,
     },
-    editable: ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state),
+    editable: allows("request.edit"),
     documents,
     experience,
     missing: missingRequestDocuments(documents.map((d) => d.kind)).map((kind) => REQUIRED_REQUEST_DOCUMENT_NAMES[kind]),
@@ -70,11 +66,7 @@ type ActionData = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "candidate");
-  const { candidacy } = await loadCandidacyFor(
-    user,
-    "candidate",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy } = await requireCandidacy(user, "candidate", params);
   const db = await getDb();
   // The upload is read as a stream by the service: the body must not be parsed here first.
   if ((request.headers.get("content-type") ?? "").startsWith("multipart/form-data")) {
@@ -83,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!outcome.ok) {
       return json<ActionData>(
-        { formError: outcome.formError, fieldErrors: outcome.fieldErrors, values: outcome.values, done: null },
+        { formError: formAlertOf(outcome), fieldErrors: outcome.fieldErrors, values: outcome.values, done: null },
         { status: outcome.status },
       );
     }
@@ -95,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome = await removeAdmissibilityDocument(db, getStorage(), user, candidacy.id, form.data.documentId);
   if (!outcome.ok) {
     return json<ActionData>(
-      { formError: outcome.formError, fieldErrors: outcome.fieldErrors, done: null },
+      { formError: formAlertOf(outcome), fieldErrors: outcome.fieldErrors, done: null },
       { status: outcome.status },
     );
   }

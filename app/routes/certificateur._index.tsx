@@ -39,6 +39,7 @@ export default function CertifierHome() {
         </li>
         <li>
           <strong>{activeEvaluatorCount}</strong> évaluateur(s) actif(s) dans le vivier
+          <Link to="/certificateur/evaluateurs">Gérer le vivier d'évaluateurs</Link>
         </li>
         <li>
           <strong>{escalations.length}</strong> délai(s) dépassé(s)

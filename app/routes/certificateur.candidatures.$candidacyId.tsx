@@ -9,19 +9,14 @@ import { AdmissibilityDocumentList, DeclaredExperienceSummary } from "~/componen
 import { readAdmissibilityDocuments } from "~/services/documents.server";
 import { candidacyReference } from "~/services/email-delivery.server";
 import { requireRole } from "~/utils/auth.server";
-import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
-import { parseIdParam } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Candidature — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
-  const { candidacy, context } = await loadCandidacyFor(
-    user,
-    "certifier_staff",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy, context } = await requireCandidacy(user, "certifier_staff", params);
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);

@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Candidatures — Portail VAE" }];
 
@@ -37,38 +38,40 @@ export default function Candidacies() {
           options={states.map((st) => ({ value: st.key, label: st.label }))}
         />
       </FilterBar>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Candidat</th>
-            <th scope="col">Certification</th>
-            <th scope="col">Étape</th>
-            <th scope="col">Demande déposée le</th>
-            <th scope="col">Dernière activité</th>
-          </tr>
-        </thead>
-        <tbody>
-          {candidacies.length === 0 ? (
+      <TableScroll label="Candidatures">
+        <table className="table">
+          <thead>
             <tr>
-              <td colSpan={5} className="empty">
-                Aucune candidature.
-              </td>
+              <th scope="col">Candidat</th>
+              <th scope="col">Certification</th>
+              <th scope="col">Étape</th>
+              <th scope="col">Demande déposée le</th>
+              <th scope="col">Dernière activité</th>
             </tr>
-          ) : (
-            candidacies.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link>
+          </thead>
+          <tbody>
+            {candidacies.length === 0 ? (
+              <tr>
+                <td colSpan={5} className="empty">
+                  Aucune candidature.
                 </td>
-                <td>{c.certificationTitle}</td>
-                <td>{c.stateLabel}</td>
-                <td>{c.requestedAt ? formatDate(c.requestedAt) : "—"}</td>
-                <td>{formatDate(c.updatedAt)}</td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+            ) : (
+              candidacies.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link>
+                  </td>
+                  <td>{c.certificationTitle}</td>
+                  <td>{c.stateLabel}</td>
+                  <td>{c.requestedAt ? formatDate(c.requestedAt) : "—"}</td>
+                  <td>{formatDate(c.updatedAt)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

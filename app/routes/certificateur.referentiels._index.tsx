@@ -6,6 +6,7 @@ import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Référentiels — Portail VAE" }];
 
@@ -23,32 +24,36 @@ export default function ReferentialVersions() {
         Une candidature reste rattachée à la version du référentiel sur laquelle elle a commencé ; une version chargée
         n'est jamais modifiée.
       </p>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Certification</th>
-            <th scope="col">Version</th>
-            <th scope="col">Statut</th>
-            <th scope="col">Compétences</th>
-            <th scope="col">Chargée le</th>
-          </tr>
-        </thead>
-        <tbody>
-          {versions.map((v) => (
-            <tr key={v.id}>
-              <td>
-                <Link to={v.id}>{v.certificationTitle}</Link>
-              </td>
-              <td>{v.version}</td>
-              <td>
-                <span className={`badge badge--${v.status}`}>{v.status === "active" ? "En vigueur" : "Archivée"}</span>
-              </td>
-              <td>{v.competencyCount}</td>
-              <td>{formatDateTime(v.createdAt)}</td>
+      <TableScroll label="Référentiels">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Certification</th>
+              <th scope="col">Version</th>
+              <th scope="col">Statut</th>
+              <th scope="col">Compétences</th>
+              <th scope="col">Chargée le</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id}>
+                <td>
+                  <Link to={v.id}>{v.certificationTitle}</Link>
+                </td>
+                <td>{v.version}</td>
+                <td>
+                  <span className={`badge badge--${v.status}`}>
+                    {v.status === "active" ? "En vigueur" : "Archivée"}
+                  </span>
+                </td>
+                <td>{v.competencyCount}</td>
+                <td>{formatDateTime(v.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

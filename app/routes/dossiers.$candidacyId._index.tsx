@@ -12,6 +12,7 @@ import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime, formatFileSize } from "~/utils/format";
 import { parseIdParam } from "~/utils/http.server";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Dossier de validation — Portail VAE" }];
 
@@ -216,35 +217,37 @@ export default function FiledDossierPage() {
 
           <section>
             <h2>Index des pièces</h2>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">N°</th>
-                  <th scope="col">Fichier</th>
-                  <th scope="col">Légende</th>
-                  <th scope="col">Compétences</th>
-                  <th scope="col">Empreinte SHA-256</th>
-                </tr>
-              </thead>
-              <tbody>
-                {content.evidence.map((e) => (
-                  <tr key={e.documentId}>
-                    <td>{e.number}</td>
-                    <td>
-                      <a href={`/fichiers/${e.documentId}`} target="_blank" rel="noreferrer">
-                        {e.originalName}
-                      </a>
-                      <div className="muted">{formatFileSize(e.byteSize)}</div>
-                    </td>
-                    <td>{e.caption}</td>
-                    <td>{e.competencyCodes.join(", ")}</td>
-                    <td>
-                      <code className="code hash">{e.sha256}</code>
-                    </td>
+            <TableScroll label="Index des pièces">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">N°</th>
+                    <th scope="col">Fichier</th>
+                    <th scope="col">Légende</th>
+                    <th scope="col">Compétences</th>
+                    <th scope="col">Empreinte SHA-256</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {content.evidence.map((e) => (
+                    <tr key={e.documentId}>
+                      <td>{e.number}</td>
+                      <td>
+                        <a href={`/fichiers/${e.documentId}`} target="_blank" rel="noreferrer">
+                          {e.originalName}
+                        </a>
+                        <div className="muted">{formatFileSize(e.byteSize)}</div>
+                      </td>
+                      <td>{e.caption}</td>
+                      <td>{e.competencyCodes.join(", ")}</td>
+                      <td>
+                        <code className="code hash">{e.sha256}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </section>
         </>
       )}

@@ -10,6 +10,7 @@ import { auditActionLabel } from "~/utils/audit-labels";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { ROLE_LABELS } from "~/utils/roles";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Journal — Portail VAE" }];
 
@@ -41,41 +42,43 @@ export default function Journal() {
           options={Object.entries(SUBJECT_TYPES).map(([value, label]) => ({ value, label }))}
         />
       </FilterBar>
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Date</th>
-            <th scope="col">Opération</th>
-            <th scope="col">Par</th>
-            <th scope="col">Objet</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.length === 0 ? (
+      <TableScroll label="Journal">
+        <table className="table">
+          <thead>
             <tr>
-              <td colSpan={4} className="empty">
-                Aucune opération enregistrée.
-              </td>
+              <th scope="col">Date</th>
+              <th scope="col">Opération</th>
+              <th scope="col">Par</th>
+              <th scope="col">Objet</th>
             </tr>
-          ) : (
-            events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.occurredAt)}</td>
-                <td>{auditActionLabel(e.action)}</td>
-                <td>
-                  {e.actorRole === "system"
-                    ? "Système"
-                    : `${e.actorName ?? "Compte supprimé"} (${ROLE_LABELS[e.actorRole as keyof typeof ROLE_LABELS] ?? e.actorRole})`}
-                </td>
-                <td>
-                  {SUBJECT_TYPES[e.subjectType as keyof typeof SUBJECT_TYPES] ?? e.subjectType}
-                  {e.subjectId ? <code className="muted"> {e.subjectId.slice(0, 8)}</code> : null}
+          </thead>
+          <tbody>
+            {events.length === 0 ? (
+              <tr>
+                <td colSpan={4} className="empty">
+                  Aucune opération enregistrée.
                 </td>
               </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+            ) : (
+              events.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDateTime(e.occurredAt)}</td>
+                  <td>{auditActionLabel(e.action)}</td>
+                  <td>
+                    {e.actorRole === "system"
+                      ? "Système"
+                      : `${e.actorName ?? "Compte supprimé"} (${ROLE_LABELS[e.actorRole as keyof typeof ROLE_LABELS] ?? e.actorRole})`}
+                  </td>
+                  <td>
+                    {SUBJECT_TYPES[e.subjectType as keyof typeof SUBJECT_TYPES] ?? e.subjectType}
+                    {e.subjectId ? <code className="muted"> {e.subjectId.slice(0, 8)}</code> : null}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </TableScroll>
     </>
   );
 }

@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
+import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Recevabilité — Portail VAE" }];
 
@@ -46,49 +47,51 @@ export default function OfficerHome() {
           Chaque demande complète doit recevoir une réponse dans les deux mois : passé ce délai, le silence vaut
           acceptation.
         </p>
-        <table className="table">
-          <caption className="visually-hidden">Demandes de recevabilité à traiter</caption>
-          <thead>
-            <tr>
-              <th scope="col">Candidat</th>
-              <th scope="col">Certification</th>
-              <th scope="col">Reçue le</th>
-              <th scope="col">Étape</th>
-              <th scope="col">Réponse due le</th>
-              <th scope="col">Jours restants</th>
-            </tr>
-          </thead>
-          <tbody>
-            {toDecide.length === 0 ? (
+        <TableScroll label="Demandes de recevabilité à traiter">
+          <table className="table">
+            <caption className="visually-hidden">Demandes de recevabilité à traiter</caption>
+            <thead>
               <tr>
-                <td colSpan={6} className="empty">
-                  Aucune demande en attente.
-                </td>
+                <th scope="col">Candidat</th>
+                <th scope="col">Certification</th>
+                <th scope="col">Reçue le</th>
+                <th scope="col">Étape</th>
+                <th scope="col">Réponse due le</th>
+                <th scope="col">Jours restants</th>
               </tr>
-            ) : (
-              toDecide.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/recevabilite/candidatures/${r.id}`}>{r.candidateName}</Link>
-                  </td>
-                  <td>{r.certificationTitle}</td>
-                  <td>{r.requestedAt ? formatDate(r.requestedAt) : "—"}</td>
-                  <td>{r.stateLabel}</td>
-                  <td>{r.deadline ? formatDate(r.deadline) : "—"}</td>
-                  <td>
-                    {r.daysLeft === null ? (
-                      "—"
-                    ) : (
-                      <span className={r.daysLeft <= 15 ? "badge badge--urgent" : "badge badge--active"}>
-                        {r.daysLeft <= 0 ? "Échu" : `${r.daysLeft} j`}
-                      </span>
-                    )}
+            </thead>
+            <tbody>
+              {toDecide.length === 0 ? (
+                <tr>
+                  <td colSpan={6} className="empty">
+                    Aucune demande en attente.
                   </td>
                 </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+              ) : (
+                toDecide.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <Link to={`/recevabilite/candidatures/${r.id}`}>{r.candidateName}</Link>
+                    </td>
+                    <td>{r.certificationTitle}</td>
+                    <td>{r.requestedAt ? formatDate(r.requestedAt) : "—"}</td>
+                    <td>{r.stateLabel}</td>
+                    <td>{r.deadline ? formatDate(r.deadline) : "—"}</td>
+                    <td>
+                      {r.daysLeft === null ? (
+                        "—"
+                      ) : (
+                        <span className={r.daysLeft <= 15 ? "badge badge--urgent" : "badge badge--active"}>
+                          {r.daysLeft <= 0 ? "Échu" : `${r.daysLeft} j`}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        </TableScroll>
       </section>
       <section className="card">
         <h2>Incomplètes, en attente du candidat ({waiting.length})</h2>

@@ -12,11 +12,11 @@ import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
-import { loadCandidacyFor } from "~/utils/candidacy-access.server";
+import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Demande de recevabilité — Portail VAE" }];
 
@@ -24,11 +24,7 @@ const OFFICER_INTENTS = ["OPEN_REVIEW", "MARK_INCOMPLETE", "DECLARE_ADMISSIBLE",
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy, context } = await loadCandidacyFor(
-    user,
-    "admissibility_officer",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy, context } = await requireCandidacy(user, "admissibility_officer", params);
   const db = await getDb();
   const journal = await listCandidacyEvents(db, candidacy.id);
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);
@@ -58,11 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const { candidacy } = await loadCandidacyFor(
-    user,
-    "admissibility_officer",
-    parseIdParam(params, "candidacyId", "Candidature introuvable."),
-  );
+  const { candidacy } = await requireCandidacy(user, "admissibility_officer", params);
   const formData = await readFormData(request);
   const form = parseForm(candidacyIntentSchema, formData);
   const intent = String(formData.get("intent") ?? "");

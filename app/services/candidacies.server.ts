@@ -37,11 +37,12 @@ import {
 } from "../../workflows/candidacy-machine";
 import { persistSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
+import { type Refusal, statusOfRuleCode } from "../../workflows/refusal";
 import { checkRequestDocuments } from "../../workflows/request-documents";
 
 export type CandidacyOutcome =
   | { ok: true; candidacyId: string; state: CandidacyStateKey; rowVersion: number }
-  | { ok: false; code: RefusalCode | CandidacyServiceRefusal; message: string };
+  | (Refusal & { code: RefusalCode | CandidacyServiceRefusal });
 
 export type CandidacyServiceRefusal =
   | "not_found"
@@ -81,7 +82,8 @@ export async function createCandidacy(
     if (!certification) {
       return {
         ok: false as const,
-        code: "unknown_certification" as const,
+        code: "unknown_certification",
+        status: statusOfRuleCode("unknown_certification"),
         message: "Cette certification n'est pas proposée.",
       };
     }
@@ -99,7 +101,8 @@ export async function createCandidacy(
     if (open) {
       return {
         ok: false as const,
-        code: "candidacy_in_progress" as const,
+        code: "candidacy_in_progress",
+        status: statusOfRuleCode("candidacy_in_progress"),
         message:
           "Vous avez déjà une candidature en cours pour ce CQP : poursuivez-la plutôt que d'en ouvrir une autre.",
       };
@@ -115,7 +118,8 @@ export async function createCandidacy(
     if (target.length === 0) {
       return {
         ok: false as const,
-        code: "nothing_left_to_assess" as const,
+        code: "nothing_left_to_assess",
+        status: statusOfRuleCode("nothing_left_to_assess"),
         message: "Vous détenez déjà tous les blocs de ce CQP : il n'y a plus rien à faire valider.",
       };
     }
@@ -237,7 +241,13 @@ export async function applyCandidacyEvent(
   if (!checked.ok) return checked;
   if (event.type === "SUBMIT_REQUEST" || event.type === "COMPLETE_REQUEST") {
     const documents = checkRequestDocuments(await listAdmissibilityDocumentKinds(trx, checked.row.id));
-    if (!documents.complete) return { ok: false, code: "missing_documents", message: documents.message };
+    if (!documents.complete)
+      return {
+        ok: false as const,
+        code: "missing_documents",
+        status: statusOfRuleCode("missing_documents"),
+        message: documents.message,
+      };
   }
   let request: CandidacyEventWrite["request"];
   if (event.type === "SUBMIT_REQUEST") {
@@ -254,30 +264,39 @@ export async function applyCandidacyEvent(
 
 type CheckedEvent =
   | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; targetBlocCodes: string[] }
-  | { ok: false; code: RefusalCode | CandidacyServiceRefusal; message: string };
+  | (Refusal & { code: RefusalCode | CandidacyServiceRefusal });
 
 /** Whether the candidacy, as read, accepts the event: the statechart's rules, then the prior blocs declared. */
 function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEvent): CheckedEvent {
-  if (!row) return { ok: false, code: "not_found", message: "Cette candidature n'existe pas." };
+  if (!row)
+    return {
+      ok: false as const,
+      code: "not_found",
+      status: statusOfRuleCode("not_found"),
+      message: "Cette candidature n'existe pas.",
+    };
   const snapshot = restoreSnapshot(row.snapshot);
   const check = checkEvent(snapshot, event);
-  if (!check.allowed) return { ok: false, code: check.code, message: check.message };
+  if (!check.allowed)
+    return { ok: false as const, code: check.code, status: statusOfRuleCode(check.code), message: check.message };
 
   let targetBlocCodes = row.target_bloc_codes;
   if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
     const unknown = event.priorBlocCodes.filter((code) => !targetBlocCodes.includes(code));
     if (unknown.length > 0) {
       return {
-        ok: false,
+        ok: false as const,
         code: "invalid_prior_blocs",
+        status: statusOfRuleCode("invalid_prior_blocs"),
         message: `Bloc inconnu ou déjà acquis : ${unknown.join(", ")}.`,
       };
     }
     targetBlocCodes = targetBlocCodes.filter((code) => !event.priorBlocCodes!.includes(code));
     if (targetBlocCodes.length === 0) {
       return {
-        ok: false,
+        ok: false as const,
         code: "nothing_left_to_assess",
+        status: statusOfRuleCode("nothing_left_to_assess"),
         message:
           "Tous les blocs seraient déjà acquis : il n'y a plus rien à évaluer. Déclarez la demande sans objet plutôt que recevable.",
       };
@@ -362,15 +381,16 @@ async function checkRequestQuotas(
   certificationId: string,
   candidacyId: string,
   at: string,
-): Promise<{ ok: true; year: number } | { ok: false; code: CandidacyServiceRefusal; message: string }> {
+): Promise<{ ok: true; year: number } | (Refusal & { code: CandidacyServiceRefusal })> {
   const year = calendarYearInFrance(at);
   // Lock the candidate: two requests filed at once on two candidacies are counted one after the other.
   await trx.selectFrom("users").select("id").where("id", "=", candidateId).forUpdate().executeTakeFirst();
   const requests = await countRequestsInYear(trx, candidateId, year, candidacyId);
   if (requests.some((r) => r.certification_id === certificationId)) {
     return {
-      ok: false,
+      ok: false as const,
       code: "quota_same_certification",
+      status: statusOfRuleCode("quota_same_certification"),
       message:
         `Vous avez déjà déposé une demande de recevabilité pour ce CQP en ${year}. Le Code de l'éducation ` +
         `(article R335-7) n'autorise qu'une demande par année civile pour une même certification : vous pourrez en ` +
@@ -379,8 +399,9 @@ async function checkRequestQuotas(
   }
   if (requests.length >= MAX_REQUESTS_PER_YEAR) {
     return {
-      ok: false,
+      ok: false as const,
       code: "quota_per_year",
+      status: statusOfRuleCode("quota_per_year"),
       message:
         `Vous avez déjà déposé ${requests.length} demandes de recevabilité en ${year}, pour des certifications ` +
         `différentes. Le Code de l'éducation (article R335-7) en limite le nombre à ${MAX_REQUESTS_PER_YEAR} par année ` +

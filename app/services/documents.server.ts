@@ -19,6 +19,8 @@ import {
   markDocumentsPurged,
 } from "../../db/queries/documents";
 import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
+import { can } from "../../workflows/candidacy-access";
+import { type Refusal, type RefusalStatus, codeOfStatus, refuse, refuseFields } from "../../workflows/refusal";
 import type { Database, DocumentPurpose, Role } from "../../db/schema";
 import { declaredExperience } from "../../workflows/declared-experience";
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
@@ -35,26 +37,31 @@ import {
   receiveUpload,
 } from "./uploads/receive-upload.server";
 
-/** States in which the candidate puts together (or completes) their admissibility request. */
-export const ADMISSIBILITY_EDITABLE_STATES: readonly string[] = ["draft", "admissibility.incomplete"];
+/** Whether the candidate may put together (or complete) this request now: the capability table's `request.edit`. */
+function mayEditRequest(candidacy: { snapshot: unknown }, candidate: { id: string }): boolean {
+  return can(restoreSnapshot(candidacy.snapshot), { userId: candidate.id, role: "candidate" }, "request.edit").ok;
+}
 /** A request is a handful of documents; the bound keeps a runaway script from filling the store. */
 export const MAX_ADMISSIBILITY_DOCUMENTS = 40;
 
-export type DocumentRefusal = {
-  ok: false;
-  status: number;
-  formError: string | null;
+export type DocumentRefusal = Refusal & {
   fieldErrors: Record<string, string>;
   /** The text fields as they were sent (several values of one field joined by ","), to fill the form in again. */
   values?: Record<string, string>;
 };
 
-const refusal = (
-  status: number,
+/** A refusal of a document form: a message for the whole form (null when the fields say it all). */
+export const documentRefusal = (
+  status: RefusalStatus,
   formError: string | null,
   fieldErrors: Record<string, string> = {},
   values?: Record<string, string>,
-): DocumentRefusal => ({ ok: false, status, formError, fieldErrors, ...(values ? { values } : {}) });
+): DocumentRefusal => ({
+  ...(formError === null ? refuseFields(fieldErrors, status) : refuse(codeOfStatus(status), formError, { status })),
+  fieldErrors,
+  ...(values ? { values } : {}),
+});
+const refusal = documentRefusal;
 
 /** A form's text fields as the page puts them back in its inputs. */
 function textValues(fields: FormData): Record<string, string> {
@@ -165,7 +172,7 @@ export async function addAdmissibilityDocument(
 ): Promise<{ ok: true; documentId: string } | DocumentRefusal> {
   const candidacy = await getCandidacySummary(db, candidacyId);
   if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
-  if (!ADMISSIBILITY_EDITABLE_STATES.includes(candidacy.state)) {
+  if (!mayEditRequest(candidacy, candidate)) {
     return refusal(409, "Votre demande a été déposée : ses pièces ne peuvent plus être modifiées.");
   }
 
@@ -176,7 +183,7 @@ export async function addAdmissibilityDocument(
     db.transaction().execute(async (trx) => {
       // The request may have been filed while the file was uploading: re-check under the candidacy's lock.
       const row = await lockCandidacy(trx, candidacyId);
-      if (!row || !ADMISSIBILITY_EDITABLE_STATES.includes(row.state)) {
+      if (!row || !mayEditRequest(row, candidate)) {
         return refusal(409, "Votre demande a été déposée pendant l'envoi : ce document n'a pas été ajouté.");
       }
       const unknownBlocs = facts.priorBlocCodes.filter((code) => !row.target_bloc_codes.includes(code));
@@ -220,7 +227,7 @@ export async function removeAdmissibilityDocument(
   const removed = await db.transaction().execute(async (trx) => {
     const row = await lockCandidacy(trx, candidacyId);
     if (!row || row.candidate_id !== candidate.id) return refusal(404, "Candidature introuvable.");
-    if (!ADMISSIBILITY_EDITABLE_STATES.includes(row.state)) {
+    if (!mayEditRequest(row, candidate)) {
       return refusal(409, "Votre demande a été déposée : ses pièces ne peuvent plus être modifiées.");
     }
     const deleted = await deleteAdmissibilityDocument(trx, candidacyId, documentId);
@@ -258,21 +265,18 @@ export async function readAdmissibilityDocuments(db: Kysely<Database>, candidacy
 export type ReadableDocument = NonNullable<Awaited<ReturnType<typeof findDocumentForAccess>>>;
 
 /**
- * Whether this person may read this file, under any of their roles: the candidate who owns it; an admissibility
- * officer for the documents of a filed request (not their own); the two assigned evaluators for the files of a
- * frozen dossier version; certifier staff. Anyone else is told the file does not exist.
+ * Whether this person may read this file, under any of their roles, by the capability table: the documents of a
+ * request to whoever may see the request's documents (the candidate, officers once it is filed, staff), the files
+ * of a dossier to whoever may see the dossier (the candidate, staff, and the two assigned evaluators once they have
+ * declared no link with the candidate, for the frozen versions only). Anyone else is told the file does not exist.
  */
 export function mayReadDocument(user: { id: string; roles: readonly Role[] }, document: ReadableDocument): boolean {
-  const has = (role: Role) => user.roles.includes(role);
-  if (has("candidate") && document.candidateId === user.id) return true;
-  if (document.candidateId === user.id) return false;
-  if (has("certifier_staff")) return true;
-  if (has("admissibility_officer") && document.purpose === "admissibility" && document.state !== "draft") return true;
-  if (has("evaluator") && document.purpose === "evidence" && document.inFrozenVersion) {
-    const pair = restoreSnapshot(document.snapshot).context.evaluation.pair;
-    return pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id;
-  }
-  return false;
+  const snapshot = restoreSnapshot(document.snapshot);
+  const capability = document.purpose === "admissibility" ? "request.documents.view" : "dossier.view";
+  return user.roles.some((role) => {
+    if (role === "evaluator" && !document.inFrozenVersion) return false;
+    return can(snapshot, { userId: user.id, role }, capability).ok;
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

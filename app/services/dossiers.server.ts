@@ -25,7 +25,8 @@ import {
 } from "../../db/queries/dossiers";
 import { type ReferentialView, getReferentialVersion } from "../../db/queries/referential";
 import type { Database, Role } from "../../db/schema";
-import { type CandidacyContext, stateLabel } from "../../workflows/candidacy-machine";
+import { can } from "../../workflows/candidacy-access";
+import { type CandidacyContext, type CandidacySnapshot, stateKey, stateLabel } from "../../workflows/candidacy-machine";
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type DossierChanges, compareDossierVersions } from "../../workflows/dossier-compare";
 import {
@@ -38,24 +39,22 @@ import { type EvidenceLinksForm, evidenceLinksSchema } from "../utils/document-f
 import { applyCandidacyEvent } from "./candidacies.server";
 import type { DossierExport } from "./dossier-export/model";
 import { candidacyReference } from "./email-delivery.server";
-import { type DocumentRefusal, type UploadLimits, documentOfUpload, receiveOneFile } from "./documents.server";
+import type { RefusalStatus } from "../../workflows/refusal";
+import {
+  type DocumentRefusal,
+  type UploadLimits,
+  documentOfUpload,
+  documentRefusal,
+  receiveOneFile,
+} from "./documents.server";
 import type { ObjectStorage } from "./storage";
 
 /** The only state in which the candidate writes their dossier. */
-export const DOSSIER_EDITABLE_STATE = "dossier.inProgress";
 /** Enough for the richest dossier reviewers have seen, bounded so that a script cannot fill the store. */
 export const MAX_EVIDENCE_PER_VERSION = 150;
 
-const refusal = (
-  status: number,
-  formError: string | null,
-  fieldErrors: Record<string, string> = {},
-): DocumentRefusal => ({
-  ok: false,
-  status,
-  formError,
-  fieldErrors,
-});
+const refusal = (status: RefusalStatus, formError: string | null, fieldErrors: Record<string, string> = {}) =>
+  documentRefusal(status, formError, fieldErrors);
 
 export interface ScopeCompetency {
   code: string;
@@ -142,7 +141,11 @@ export async function readCandidateDossier(db: Kysely<Database>, candidate: { id
   const versions = await listDossierVersions(db, candidacyId);
   const current = versions.find((v) => !v.frozenAt) ?? versions.at(-1) ?? null;
   const content = current ? await readVersionContent(db, scope, current) : null;
-  const editable = candidacy.state === DOSSIER_EDITABLE_STATE;
+  const editable = can(
+    restoreSnapshot(candidacy.snapshot),
+    { userId: candidate.id, role: "candidate" },
+    "dossier.edit",
+  ).ok;
   const emptyCoverage = dossierCoverage(
     scope.competencies.map((c) => ({ code: c.code, title: c.statement, blocCode: c.blocCode })),
     new Map(),
@@ -158,24 +161,25 @@ export async function readCandidateDossier(db: Kysely<Database>, candidate: { id
     current: content,
     coverage: content?.coverage ?? emptyCoverage,
     versions,
-    sentBack: candidacy.state === DOSSIER_EDITABLE_STATE ? context.dossier.sentBack : undefined,
+    sentBack: editable ? context.dossier.sentBack : undefined,
   };
 }
 
 type LockedCandidacy = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
 
-/** Why the candidate cannot write in their dossier now, or null when they can (it is theirs and being written). */
-function editRefusal(
-  candidacy: { candidateId: string; state: string } | undefined,
-  candidate: { id: string },
-): DocumentRefusal | null {
-  if (!candidacy || candidacy.candidateId !== candidate.id) return refusal(404, "Candidature introuvable.");
-  if (candidacy.state === DOSSIER_EDITABLE_STATE) return null;
+/** Why the candidate cannot write in their dossier now, or null when they can (the capability table's answer). */
+function editRefusal(candidacy: { snapshot: unknown } | undefined, candidate: { id: string }): DocumentRefusal | null {
+  if (!candidacy) return refusal(404, "Candidature introuvable.");
+  const snapshot = restoreSnapshot(candidacy.snapshot);
+  const permission = can(snapshot, { userId: candidate.id, role: "candidate" }, "dossier.edit");
+  if (permission.ok) return null;
+  if (permission.status === 404) return refusal(404, "Candidature introuvable.");
+  const state = stateKey(snapshot);
   return refusal(
     409,
-    candidacy.state === "admissible"
+    state === "admissible"
       ? "Commencez votre dossier depuis la page de votre candidature avant d'y écrire."
-      : `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(candidacy.state)}).`,
+      : `Votre dossier ne peut plus être modifié à cette étape (${stateLabel(state)}).`,
   );
 }
 
@@ -186,7 +190,7 @@ async function lockEditable(
   candidacyId: string,
 ): Promise<{ refusal: DocumentRefusal; row?: undefined } | { refusal?: undefined; row: LockedCandidacy }> {
   const row = await lockCandidacy(trx, candidacyId);
-  const refused = editRefusal(row && { candidateId: row.candidate_id, state: row.state }, candidate);
+  const refused = editRefusal(row, candidate);
   // No refusal means the row exists, is the candidate's and is being written.
   return refused ? { refusal: refused } : { row: row! };
 }
@@ -442,21 +446,18 @@ export async function submitDossier(
 }
 
 /**
- * Who may read the filed versions of a dossier: its candidate, the two assigned evaluators, certifier staff.
- * Returns the role the person reads it as, or null (→ 404).
+ * In which role this person reads the filed dossier, by the capability table's `dossier.view`: the candidate
+ * their own, certifier staff, and the assigned evaluators once they have declared no link with the candidate.
  */
 export function dossierReaderRole(
   user: { id: string; roles: readonly Role[] },
-  candidacy: { candidateId: string },
-  context: CandidacyContext,
+  snapshot: CandidacySnapshot,
 ): "candidate" | "evaluator" | "certifier_staff" | null {
-  if (user.roles.includes("candidate") && candidacy.candidateId === user.id) return "candidate";
-  if (candidacy.candidateId === user.id) return null;
-  if (user.roles.includes("certifier_staff")) return "certifier_staff";
-  const pair = context.evaluation.pair;
-  if (user.roles.includes("evaluator") && (pair?.evaluatorAId === user.id || pair?.evaluatorBId === user.id))
-    return "evaluator";
-  return null;
+  const readers = ["candidate", "certifier_staff", "evaluator"] as const;
+  return (
+    readers.find((role) => user.roles.includes(role) && can(snapshot, { userId: user.id, role }, "dossier.view").ok) ??
+    null
+  );
 }
 
 /**
@@ -471,8 +472,9 @@ export async function readFiledDossier(
 ) {
   const candidacy = await getCandidacySummary(db, candidacyId);
   if (!candidacy) return null;
-  const context = restoreSnapshot(candidacy.snapshot).context;
-  const readerRole = dossierReaderRole(user, candidacy, context);
+  const snapshot = restoreSnapshot(candidacy.snapshot);
+  const context = snapshot.context;
+  const readerRole = dossierReaderRole(user, snapshot);
   if (!readerRole) return null;
   const filed = (await listDossierVersions(db, candidacyId)).filter((v) => v.frozenAt);
   const scope = await dossierScope(db, context.referentialVersionId, candidacy.targetBlocCodes);

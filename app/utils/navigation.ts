@@ -15,6 +15,7 @@ export const NAVIGATION: Record<Role, NavigationItem[]> = {
   certifier_staff: [
     { to: "/certificateur", label: "Certification", sections: [] },
     { to: "/certificateur/candidatures", label: "Candidatures" },
+    { to: "/certificateur/evaluateurs", label: "Évaluateurs" },
     { to: "/certificateur/referentiels", label: "Référentiels" },
     { to: "/journal", label: "Journal" },
   ],

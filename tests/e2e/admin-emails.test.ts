@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { createMailer } from "../../app/services/mailer.server";
 import { renderEmail } from "../../templates/emails";
+import { expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 
 let portal: RunningPortal;
@@ -55,10 +56,12 @@ describe("sent e-mails for the admin", () => {
     expect(await page.locator("main").innerText()).toContain("Aucun serveur SMTP n'est configuré");
     const table = await page.locator("table").innerText();
     expect(table).toContain("candidat@demo.example.org");
+    await expectUsableOnPhone(page);
 
     await page.getByRole("link", { name: "Votre demande de recevabilité est incomplète" }).click();
     await page.waitForURL(/\/admin\/courriels\/outbox-e2e-1\.eml$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Votre demande de recevabilité est incomplète");
+    await expectUsableOnPhone(page);
     const text = await page.locator("pre.email-text").innerText();
     expect(text).toContain("Bonjour Élodie Marchand,");
     expect(text).toContain("Il manque l'attestation de l'employeur <script>alert(1)</script>");
@@ -76,7 +79,7 @@ describe("sent e-mails for the admin", () => {
     const page = await freshPage();
     await logIn(page, portal, "admin@demo.example.org", password("admin@demo.example.org"));
     for (const name of ["absent.eml", "..%2Fsession-secret", "outbox-e2e-1.txt"]) {
-      const response = await page.goto(`${portal.url}/admin/courriels/${name}`);
+      const response = await visit(page, `${portal.url}/admin/courriels/${name}`);
       expect(response?.status(), name).toBe(404);
       expect(await page.locator("h1").textContent()).toBe("Page introuvable");
     }
@@ -90,7 +93,7 @@ describe("sent e-mails for the admin", () => {
       "Courriels",
     );
     for (const url of ["/admin/courriels", "/admin/courriels/outbox-e2e-1.eml"]) {
-      const response = await page.goto(`${portal.url}${url}`);
+      const response = await visit(page, `${portal.url}${url}`);
       expect(response?.status(), url).toBe(403);
       expect(await page.locator("h1").textContent()).toBe("Accès refusé");
     }

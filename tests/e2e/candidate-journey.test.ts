@@ -3,6 +3,7 @@
 // logs in again, and is refused the staff pages.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible, expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, logOut, startPortal } from "./support/portal";
 
 let portal: RunningPortal;
@@ -30,13 +31,16 @@ async function fillSignUp(values: { fullName: string; email: string; password: s
   await page.waitForFunction(
     () => !location.pathname.startsWith("/inscription") || document.querySelector(".field__error"),
   );
+  await expectAccessible(page);
 }
 
 describe("candidate journey in the browser", () => {
   it("reads the public page of the CQP with its blocs, competencies and criteria", async () => {
-    await page.goto(portal.url);
+    await visit(page, portal.url);
+    await expectUsableOnPhone(page);
     await page.getByRole("link", { name: "Lire le référentiel du CQP" }).click();
     await expect.poll(() => page.locator("h1").textContent()).toBe("Commercial sédentaire du secteur alimentaire");
+    await expectUsableOnPhone(page);
     const text = await page.locator("main").innerText();
     expect(text).toContain("Bloc de compétences 1 : Développer l'activité commerciale de l'entreprise");
     expect(text).toContain("Bloc de compétences 3 : Gérer les commandes clients et la livraison des produits");
@@ -48,7 +52,8 @@ describe("candidate journey in the browser", () => {
   });
 
   it("refuses a weak password, keeping what was typed, then signs the candidate up", async () => {
-    await page.goto(`${portal.url}/inscription`);
+    await visit(page, `${portal.url}/inscription`);
+    await expectUsableOnPhone(page);
     await fillSignUp({ ...candidate, password: "court" });
     await page.getByText("Le mot de passe doit contenir au moins 10 caractères.", { exact: true }).waitFor();
     expect(await page.getByLabel("Adresse e-mail").inputValue()).toBe(candidate.email);
@@ -63,6 +68,7 @@ describe("candidate journey in the browser", () => {
     await page.waitForURL(/\/candidat$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Mes candidatures");
     expect(await page.locator(".account__name").innerText()).toContain("Léa Fontaine");
+    await expectUsableOnPhone(page);
   });
 
   it("logs out, then refuses a wrong password with the generic message", async () => {
@@ -74,7 +80,7 @@ describe("candidate journey in the browser", () => {
   });
 
   it("creates no second account with the same e-mail, answering as for a new one", async () => {
-    await page.goto(`${portal.url}/inscription`);
+    await visit(page, `${portal.url}/inscription`);
     await fillSignUp({ ...candidate, email: "LEA.FONTAINE@exemple.fr", password: "Autre-mot-2-passe" });
     await page.waitForURL(/\/connexion\?inscription=1$/);
     expect(await page.getByRole("status").textContent()).toContain("un e-mail vous a été envoyé");
@@ -97,7 +103,7 @@ describe("candidate journey in the browser", () => {
       "/journal",
       "/admin/comptes/nouveau",
     ]) {
-      const response = await page.goto(`${portal.url}${path}`);
+      const response = await visit(page, `${portal.url}${path}`);
       expect(response!.status(), path).toBe(403);
       await expect.poll(() => page.locator("h1").textContent()).toBe("Accès refusé");
       const text = await page.locator("main").innerText();
@@ -106,7 +112,8 @@ describe("candidate journey in the browser", () => {
   });
 
   it("shows the French 404 page for an unknown address", async () => {
-    const response = await page.goto(`${portal.url}/nulle-part`);
+    const response = await visit(page, `${portal.url}/nulle-part`);
+    await expectUsableOnPhone(page);
     expect(response!.status()).toBe(404);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Page introuvable");
   });
@@ -118,6 +125,7 @@ describe("candidate journey in the browser", () => {
     await context.addCookies([{ ...cookie!, value: cookie!.value.slice(0, -3) + "xyz" }]);
     await page.goto(`${portal.url}/candidat`);
     await page.waitForURL(/\/connexion\?redirectTo=%2Fcandidat/);
+    await expectAccessible(page);
     expect(await page.getByRole("link", { name: "Se connecter" }).count()).toBe(1);
   });
 });

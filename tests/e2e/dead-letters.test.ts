@@ -13,6 +13,7 @@ import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { CQP_CODE } from "../integration/support/fixtures";
 import { type SmtpTestServer, startSmtpTestServer } from "../integration/support/smtp-test-server";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
+import { expectAccessible, expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 
 const CANDIDATE = "candidat@demo.example.org";
@@ -91,6 +92,7 @@ async function adminPage(javaScriptEnabled: boolean): Promise<Page> {
   await page.getByLabel("Mot de passe").fill(password("admin@demo.example.org"));
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.locator(".account__name").waitFor();
+  await expectAccessible(page);
   return page;
 }
 
@@ -105,6 +107,7 @@ describe("dead letters for the admin", () => {
       .click();
     await page.waitForURL(/\/admin\/envois$/);
     expect(await page.locator("h1").textContent()).toBe("Envois en échec");
+    await expectUsableOnPhone(page);
     const row = page.getByRole("row", { name: /Demande de recevabilité reçue/ });
     const text = await row.innerText();
     expect(text).toMatch(/VAE-\d{4}-[0-9A-F]{8}/);
@@ -119,19 +122,21 @@ describe("dead letters for the admin", () => {
     await row.getByRole("button", { name: /Réessayer/ }).click();
     await page.getByText("Le message est remis en file d'envoi.").waitFor();
     expect(await page.getByText("Aucun envoi en échec.").count()).toBe(1);
+    await expectAccessible(page);
     await expect
       .poll(() => smtp.countsByMessageId().get(`outbox-${messageIds[0]}@vae-portal`) ?? 0, { timeout: 20_000 })
       .toBe(1);
     expect(smtp.countsByMessageId().get(`outbox-${messageIds[1]}@vae-portal`)).toBe(1);
 
-    await page.goto(`${portal.url}/journal`);
+    await visit(page, `${portal.url}/journal`);
+    await expectUsableOnPhone(page);
     expect(await page.locator("table").innerText()).toContain("Nouvel essai d'un envoi en échec");
     await page.context().close();
   });
 
   it("answers 404 to a retry of an unknown or malformed message id", async () => {
     const page = await adminPage(true);
-    await page.goto(`${portal.url}/admin/envois`);
+    await visit(page, `${portal.url}/admin/envois`);
     for (const id of ["999999999", "abc", "1 or 1=1", "-1", ""]) {
       const response = await page.request.post(`${portal.url}/admin/envois`, {
         form: { intent: "retry", id },
@@ -147,7 +152,7 @@ describe("dead letters for the admin", () => {
     const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
     await logIn(page, portal, OFFICER, password(OFFICER));
     expect(await page.getByRole("navigation", { name: "Navigation principale" }).innerText()).not.toContain("Envois");
-    const response = await page.goto(`${portal.url}/admin/envois`);
+    const response = await visit(page, `${portal.url}/admin/envois`);
     expect(response?.status()).toBe(403);
     const post = await page.request.post(`${portal.url}/admin/envois`, {
       form: { intent: "retry_all" },

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { elfBytes, pdfBytes, pngBytes } from "../integration/support/candidate-files";
 import { type TestS3Server, startS3Server } from "../integration/support/s3-server";
+import { expectAccessible, expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 import { uploadRequestDocument } from "./support/request-documents";
 
@@ -39,12 +40,15 @@ afterAll(async () => {
 
 describe("the request's documents", () => {
   it("shows the limit before upload and refuses an oversize file in the browser", async () => {
-    await candidate.goto(`${portal.url}/candidat`);
+    await visit(candidate, `${portal.url}/candidat`);
+    await expectUsableOnPhone(candidate);
     await candidate.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await candidate.getByRole("heading", { name: "Déposer ma demande de recevabilité" }).waitFor();
     candidacyUrl = candidate.url();
+    await expectUsableOnPhone(candidate);
     await candidate.getByRole("link", { name: "Gérer les pièces de ma demande" }).click();
     await candidate.getByRole("heading", { name: "Pièces de ma demande", exact: true }).waitFor();
+    await expectAccessible(candidate);
     expect(await candidate.locator("main").innerText()).toContain("1 Mo au maximum par fichier");
     await candidate.getByLabel("Type de document").selectOption("identity");
     await candidate.getByLabel("Fichier", { exact: true }).setInputFiles({
@@ -54,6 +58,7 @@ describe("the request's documents", () => {
     });
     await candidate.getByText(/« scan-enorme\.pdf » \(1 Mo\) dépasse la taille maximale autorisée de 1 Mo/).waitFor();
     expect(await candidate.getByRole("button", { name: "Ajouter le document" }).isDisabled()).toBe(true);
+    await expectAccessible(candidate);
   });
 
   it("refuses a program renamed .pdf, whatever its extension says", async () => {
@@ -64,6 +69,7 @@ describe("the request's documents", () => {
       { name: "carte.pdf", mimeType: "application/pdf", buffer: elfBytes() },
     );
     await candidate.getByText(/« carte\.pdf » n'est pas d'un type accepté/).waitFor();
+    await expectAccessible(candidate);
     expect(await candidate.getByText("Aucun document joint pour le moment.").isVisible()).toBe(true);
   });
 
@@ -82,6 +88,8 @@ describe("the request's documents", () => {
     );
     await candidate.getByRole("link", { name: "attestation.png" }).waitFor();
     expect(await candidate.getByTestId("declared-experience").innerText()).toContain("1 an et 6 mois");
+    // The documents table, with its long file names, fits a phone.
+    await expectUsableOnPhone(candidate);
 
     const href = await candidate.getByRole("link", { name: "carte-identité.pdf" }).getAttribute("href");
     const response = await candidate.request.get(`${portal.url}${href}`);
@@ -95,7 +103,7 @@ describe("the request's documents", () => {
     expect((await officer.request.get(`${portal.url}${href}`)).status()).toBe(404);
     // Another candidate asking for this file id gets the same 404 as for a file that does not exist.
     const other = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-    await other.goto(`${portal.url}/inscription`);
+    await visit(other, `${portal.url}/inscription`);
     await other.getByLabel("Prénom et nom").fill("Dominique Autre");
     await other.getByLabel("Adresse e-mail").fill("dominique.autre@exemple.fr");
     await other.getByLabel("Mot de passe", { exact: true }).fill("Tartelette-2026-autre");
@@ -122,14 +130,17 @@ describe("the request's documents", () => {
       { name: "engagement.pdf", mimeType: "application/pdf", buffer: pdfBytes("engagement") },
     );
     await candidate.getByRole("link", { name: "engagement.pdf" }).waitFor();
-    await candidate.goto(candidacyUrl);
+    await visit(candidate, candidacyUrl);
     await candidate.getByLabel(/Je certifie sur l'honneur/).check();
     await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
     await candidate.getByText("Recevabilité — en attente").waitFor();
+    await expectUsableOnPhone(candidate);
 
-    await officer.goto(`${portal.url}/recevabilite`);
+    await visit(officer, `${portal.url}/recevabilite`);
+    await expectUsableOnPhone(officer);
     await officer.getByRole("link", { name: "Camille Martin" }).click();
     await officer.getByRole("link", { name: "carte-identité.pdf" }).waitFor();
+    await expectUsableOnPhone(officer);
     expect(await officer.getByTestId("declared-experience").innerText()).toContain("1 an et 6 mois");
     const href = await officer.getByRole("link", { name: "attestation.png" }).getAttribute("href");
     expect((await officer.request.get(`${portal.url}${href}`)).status()).toBe(200);
@@ -137,9 +148,10 @@ describe("the request's documents", () => {
     await officer.getByText("L'examen de la demande a commencé.").waitFor();
     await officer.getByRole("button", { name: "Déclarer recevable" }).click();
     await officer.getByText("Votre décision est enregistrée").waitFor();
+    await expectAccessible(officer);
 
     // The worker runs every second: the identity document leaves storage, its trace stays.
-    await candidate.goto(`${candidacyUrl}/pieces`);
+    await visit(candidate, `${candidacyUrl}/pieces`);
     for (
       let i = 0;
       i < 20 && !(await candidate.getByText(/Supprimé le .* après la décision de recevabilité/).isVisible());
@@ -151,15 +163,19 @@ describe("the request's documents", () => {
     await candidate.getByText(/Supprimé le .* après la décision de recevabilité/).waitFor();
     expect(await candidate.getByRole("link", { name: "carte-identité.pdf" }).count()).toBe(0);
     expect(await candidate.getByRole("button", { name: "Ajouter le document" }).count()).toBe(0);
+    await expectUsableOnPhone(candidate);
   });
 });
 
 describe("the declarative dossier", () => {
   it("ties one piece of evidence to several competencies and shows the coverage", async () => {
-    await candidate.goto(candidacyUrl);
+    await visit(candidate, candidacyUrl);
     await candidate.getByRole("button", { name: "Commencer mon dossier" }).click();
+    await candidate.getByRole("link", { name: "Rédiger mon dossier" }).waitFor();
+    await expectAccessible(candidate);
     await candidate.getByRole("link", { name: "Rédiger mon dossier" }).click();
     await candidate.getByTestId("coverage-matrix").waitFor();
+    await expectUsableOnPhone(candidate);
     await candidate.getByLabel("Légende").fill("Attestation de ma responsable de magasin");
     await candidate.getByLabel(/^C1\.1 /).check();
     await candidate.getByLabel(/^C1\.2 /).check();
@@ -182,6 +198,7 @@ describe("the declarative dossier", () => {
     await candidate.getByRole("link", { name: "attestation-signee.pdf" }).waitFor();
     expect(await candidate.getByRole("link", { name: "attestation-magasin.pdf" }).count()).toBe(0);
     expect(await candidate.getByTestId("evidence").innerText()).toContain("Attestation de ma responsable de magasin");
+    await expectUsableOnPhone(candidate);
   });
 
   it("refuses to file a dossier with competencies left unwritten, then asks confirmation for those without evidence", async () => {
@@ -195,6 +212,7 @@ describe("the declarative dossier", () => {
     await candidate.getByRole("link", { name: "Rédiger" }).first().click();
     for (const code of codes) {
       await candidate.getByRole("heading", { name: new RegExp(`^${code.replace(".", "\\.")} — `) }).waitFor();
+      if (code === codes[0]) await expectUsableOnPhone(candidate);
       await candidate.getByLabel("Contexte").fill(`Au rayon fromagerie, situation de ${code}.`);
       await candidate.getByLabel("Ce que j'ai fait").fill(`J'ai mené l'activité ${code} de bout en bout.`);
       await candidate.getByLabel("Résultats").fill("Des clients satisfaits et fidèles.");
@@ -210,6 +228,7 @@ describe("the declarative dossier", () => {
         await candidate.getByRole("button", { name: "Ajouter la pièce" }).click();
         await candidate.getByText("La pièce a été ajoutée et rattachée à C2.1.").waitFor();
         await candidate.getByRole("link", { name: "crm.png" }).waitFor();
+        await expectUsableOnPhone(candidate);
       }
       const next = candidate.getByRole("link", { name: /→$/ });
       if ((await next.count()) === 0) break;
@@ -221,18 +240,24 @@ describe("the declarative dossier", () => {
       .getByText(/Aucune pièce n'illustre les compétences C1\.3/)
       .first()
       .waitFor();
+    await expectAccessible(candidate);
     await candidate.getByLabel(/Je confirme vouloir déposer mon dossier/).check();
     await candidate.getByRole("button", { name: "Déposer la version 1" }).click();
     await candidate.getByText("Votre dossier (version 1) a été déposé.").waitFor();
     await candidate.getByRole("button", { name: "Ajouter la pièce" }).waitFor({ state: "detached" });
     expect(await candidate.getByText("Dossier déposé").count()).toBeGreaterThan(0);
+    await expectUsableOnPhone(candidate);
   });
 
   it("lets certifier staff read the filed version and download it as one PDF and its evidence as a ZIP", async () => {
-    await staff.goto(`${portal.url}/certificateur/candidatures`);
+    await visit(staff, `${portal.url}/certificateur/candidatures`);
+    await expectUsableOnPhone(staff);
     await staff.getByRole("link", { name: "Camille Martin" }).first().click();
+    await staff.getByRole("link", { name: /Lire le dossier déposé/ }).waitFor();
+    await expectUsableOnPhone(staff);
     await staff.getByRole("link", { name: /Lire le dossier déposé/ }).click();
     await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
+    await expectUsableOnPhone(staff);
     expect(await staff.locator("main").innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
     const pdf = await staff.request.get(
       `${portal.url}${await staff.getByRole("link", { name: /dossier \(PDF\)/ }).getAttribute("href")}`,
@@ -273,9 +298,11 @@ describe("downloads from an S3 store", () => {
   it("redirect to a presigned URL valid five minutes, with the file's name", async () => {
     const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
     await logIn(page, s3Portal, "candidat@demo.example.org", password("candidat@demo.example.org"));
-    await page.goto(`${s3Portal.url}/candidat`);
+    await visit(page, `${s3Portal.url}/candidat`);
     await page.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await page.getByRole("link", { name: "Gérer les pièces de ma demande" }).click();
+    await page.getByRole("heading", { name: "Pièces de ma demande", exact: true }).waitFor();
+    await expectAccessible(page);
     const bytes = pdfBytes("s3");
     await uploadRequestDocument(
       page,

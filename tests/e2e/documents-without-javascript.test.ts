@@ -5,6 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { pdfBytes, pngBytes } from "../integration/support/candidate-files";
+import { expectAccessible, expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 import { uploadRequestDocument } from "./support/request-documents";
 
@@ -30,11 +31,14 @@ const added = () => candidate.getByText("Le document a été ajouté à votre de
 
 describe("the request's documents without JavaScript", () => {
   it("uploads an identity document and a sworn statement, though the activity fields are on the page", async () => {
-    await candidate.goto(`${portal.url}/candidat`);
+    await visit(candidate, `${portal.url}/candidat`);
     await candidate.getByRole("button", { name: "Démarrer ma candidature" }).click();
     await candidate.getByRole("heading", { name: "Déposer ma demande de recevabilité" }).waitFor();
     candidacyUrl = candidate.url();
-    await candidate.goto(`${candidacyUrl}/pieces`);
+    await expectUsableOnPhone(candidate);
+    await visit(candidate, `${candidacyUrl}/pieces`);
+    // Every kind's fields at once, as a browser without JavaScript shows them, still fit a phone.
+    await expectUsableOnPhone(candidate);
     // Nothing runs in the page: every kind's fields are there, and none that only one kind needs is required.
     expect(await candidate.getByLabel("Employeur ou structure").isVisible()).toBe(true);
     expect(await candidate.locator("fieldset input[required]").count()).toBe(0);
@@ -57,6 +61,7 @@ describe("the request's documents without JavaScript", () => {
       expect.stringContaining("Pièce d'identité"),
       expect.stringContaining("Déclaration sur l'honneur signée"),
     ]);
+    await expectUsableOnPhone(candidate);
   });
 
   it("asks a proof of activity for its employer beside the field, keeping what was typed, then stores it", async () => {
@@ -67,6 +72,7 @@ describe("the request's documents without JavaScript", () => {
     );
     const employerField = candidate.locator(".field", { has: candidate.getByLabel("Employeur ou structure") });
     await employerField.getByText("Indiquez l'employeur ou la structure concernée.").waitFor();
+    await expectAccessible(candidate);
     expect(await candidate.getByLabel("Type de document").inputValue()).toBe("activity_proof");
     expect(await candidate.getByLabel("Début de la période couverte").inputValue()).toBe("2021-09-01");
     expect(await candidate.getByLabel("Fin de la période couverte").inputValue()).toBe("2024-08-31");
@@ -83,10 +89,11 @@ describe("the request's documents without JavaScript", () => {
   });
 
   it("files the complete request", async () => {
-    await candidate.goto(candidacyUrl);
+    await visit(candidate, candidacyUrl);
     expect(await candidate.getByRole("note").count()).toBe(0);
     await candidate.getByLabel(/Je certifie sur l'honneur/).check();
     await candidate.getByRole("button", { name: "Déposer ma demande" }).click();
     await candidate.getByText("Recevabilité — en attente").waitFor();
+    await expectUsableOnPhone(candidate);
   });
 });

@@ -12,6 +12,7 @@ import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { CQP_CODE, attachRequestDocuments, createUser } from "../integration/support/fixtures";
 import { type SmtpTestServer, startSmtpTestServer } from "../integration/support/smtp-test-server";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
+import { expectAccessible } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, logOut, startPortal } from "./support/portal";
 
 const ADMIN = "admin@demo.example.org";
@@ -97,6 +98,7 @@ describe.skipIf(!serverUrl)("several portal processes on one PostgreSQL database
 
     await page.goto(`${portalB.url}/admin`);
     await expect.poll(() => page.locator("h1").textContent()).toBe("Comptes");
+    await expectAccessible(page);
     await logOut(page);
     const afterLogout = await fetch(`${portalA.url}/admin`, {
       headers: { Cookie: `vae_session=${cookie!.value}` },

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { pdfBytes } from "../integration/support/candidate-files";
 import { CQP_CODE } from "../integration/support/fixtures";
+import { expectAccessible, expectUsableOnPhone, visit } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, startPortal } from "./support/portal";
 
 const password = (email: string) => DEMO_ACCOUNTS.find((a) => a.email === email)!.password;
@@ -126,17 +127,19 @@ describe("forged cross-origin requests", () => {
     await page.goto(attackerUrl);
     expect((await refused).status()).toBe(403);
     await page.getByRole("heading", { name: "Requête refusée" }).waitFor();
+    await expectAccessible(page);
 
     const cookie = await sessionCookie(ADMIN);
     expect(await accountsMatching(cookie, "forge.")).toEqual([]);
     // The admin's own form, on the portal, still works.
-    await page.goto(`${portal.url}/admin/comptes/nouveau`);
+    await visit(page, `${portal.url}/admin/comptes/nouveau`);
     await page.getByLabel("Prénom et nom").fill("Vraie Évaluatrice");
     await page.getByLabel("Adresse e-mail").fill("vraie.evaluatrice@exemple.fr");
     await page.getByLabel("Mot de passe").fill("Pain-d-epices-2026");
     await page.getByLabel("Évaluateur").check();
     await page.getByRole("button", { name: "Créer le compte" }).click();
     await page.getByText("Le compte a été créé.").waitFor();
+    await expectAccessible(page);
     await page.close();
   });
 });
@@ -148,7 +151,7 @@ describe("login and sign-up", () => {
     ["a backslash", "%2F%5Cevil.example"],
   ])("stays on the portal after login when redirectTo hides %s", async (_label, redirectTo) => {
     const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-    await page.goto(`${portal.url}/connexion?redirectTo=${redirectTo}`);
+    await visit(page, `${portal.url}/connexion?redirectTo=${redirectTo}`);
     await page.getByLabel("Adresse e-mail").fill(CANDIDATE);
     await page.getByLabel("Mot de passe").fill(password(CANDIDATE));
     const posted = page.waitForResponse((r) => r.request().method() === "POST");
@@ -162,7 +165,7 @@ describe("login and sign-up", () => {
   it("answers a sign-up with an address that has an account as for a new one, and e-mails its owner", async () => {
     const signUp = async (email: string) => {
       const page = await (await browser.newContext({ locale: "fr-FR" })).newPage();
-      await page.goto(`${portal.url}/inscription`);
+      await visit(page, `${portal.url}/inscription`);
       await page.getByLabel("Prénom et nom").fill("Sam Inscrit");
       await page.getByLabel("Adresse e-mail").fill(email);
       await page.getByLabel("Mot de passe", { exact: true }).fill("Galette-saucisse-35");
@@ -171,6 +174,7 @@ describe("login and sign-up", () => {
       await page.getByRole("button", { name: "Créer mon compte" }).click();
       await page.waitForURL(/\/connexion\?inscription=1$/);
       await page.getByRole("heading", { name: "Connexion" }).waitFor();
+      await expectAccessible(page);
       const shown = { url: page.url(), main: await page.locator("main").innerText() };
       await page.close();
       return shown;
@@ -202,6 +206,7 @@ describe("login and sign-up", () => {
     await admin.getByRole("link", { name: "Tentative d'inscription avec votre adresse e-mail" }).click();
     const frame = admin.frameLocator("iframe.email-frame");
     await frame.getByText("Si ce n'était pas vous").waitFor();
+    await expectAccessible(admin);
     expect(
       await frame
         .locator("p")
@@ -264,22 +269,25 @@ describe("what the server answers", () => {
     expect(again.headers()["content-security-policy"]).not.toContain(nonce);
     expect(raw.headers()["strict-transport-security"]).toBeUndefined();
 
-    await candidate.goto(`${portal.url}/candidat`);
+    await visit(candidate, `${portal.url}/candidat`);
     await candidate.getByRole("link", { name: "Le CQP" }).click();
     await candidate.waitForURL(/\/certifications/);
+    await expectUsableOnPhone(candidate);
     await candidate.goBack();
     await candidate.getByRole("heading", { name: "Mes candidatures" }).waitFor();
+    await expectAccessible(candidate);
     expect(violations).toEqual([]);
   });
 
   it("sends each security header once with a stored file", async () => {
-    await candidate.goto(`${portal.url}${candidacyPath}/pieces`);
+    await visit(candidate, `${portal.url}${candidacyPath}/pieces`);
     await candidate.getByLabel("Type de document").selectOption("identity");
     await candidate
       .getByLabel("Fichier", { exact: true })
       .setInputFiles({ name: "identite.pdf", mimeType: "application/pdf", buffer: pdfBytes() });
     await candidate.getByRole("button", { name: "Ajouter le document" }).click();
     const href = await candidate.getByRole("link", { name: "identite.pdf" }).getAttribute("href");
+    await expectAccessible(candidate);
     const response = await candidate.request.get(`${portal.url}${href}`);
     expect(response.status()).toBe(200);
     const names = response.headersArray().map((h) => h.name.toLowerCase());
@@ -294,13 +302,13 @@ describe("what the server answers", () => {
   it("refuses an admin search longer than 100 characters out loud instead of listing every account", async () => {
     const admin = await (await browser.newContext({ locale: "fr-FR" })).newPage();
     await logIn(admin, portal, ADMIN, password(ADMIN));
-    const response = await admin.goto(`${portal.url}/admin?q=${"x".repeat(101)}`);
+    const response = await visit(admin, `${portal.url}/admin?q=${"x".repeat(101)}`);
     expect(response!.status()).toBe(400);
     expect(await admin.getByRole("alert").innerText()).toBe(
       "La recherche est limitée à 100 caractères : raccourcissez-la.",
     );
     expect(await admin.locator("main").innerText()).not.toContain(CANDIDATE);
-    await admin.goto(`${portal.url}/admin?q=${"x".repeat(100)}`);
+    await visit(admin, `${portal.url}/admin?q=${"x".repeat(100)}`);
     expect(await admin.getByRole("alert").count()).toBe(0);
     await admin.close();
   });

@@ -3,6 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
+import { expectAccessible, expectUsableOnPhone } from "./support/axe";
 import { type RunningPortal, launchBrowser, logIn, logOut, startPortal } from "./support/portal";
 
 let portal: RunningPortal;
@@ -50,6 +51,7 @@ describe("staff roles in the browser", () => {
       await logIn(page, portal, home.email, account(home.email).password);
       await page.waitForURL(new RegExp(`${home.path}$`));
       await expect.poll(() => page.locator("h1").textContent()).toBe(home.heading);
+      await expectUsableOnPhone(page);
       expect(await page.getByRole("navigation", { name: "Navigation principale" }).innerText()).toContain(home.nav);
       await page.context().close();
     });
@@ -60,8 +62,10 @@ describe("staff roles in the browser", () => {
     await logIn(page, portal, "certificateur@demo.example.org", account("certificateur@demo.example.org").password);
     await page.getByRole("link", { name: "Référentiels", exact: true }).click();
     await page.waitForURL(/\/certificateur\/referentiels$/);
+    await expectUsableOnPhone(page);
     await page.getByRole("link", { name: "Commercial sédentaire du secteur alimentaire" }).click();
     await page.getByText("Seuil de la moyenne d'un bloc").waitFor();
+    await expectUsableOnPhone(page);
     const text = await page.locator("main").innerText();
     expect(text).toContain("Seuil de la moyenne d'un bloc");
     expect(text).toContain("70 %");
@@ -74,11 +78,14 @@ describe("staff roles in the browser", () => {
     const page = await freshPage();
     await logIn(page, portal, "admin@demo.example.org", account("admin@demo.example.org").password);
     await page.getByRole("main").getByRole("link", { name: "Créer un compte" }).click();
+    await page.getByLabel("Prénom et nom").waitFor();
+    await expectUsableOnPhone(page);
     await page.getByLabel("Prénom et nom").fill("Bruno Mercier");
     await page.getByLabel("Adresse e-mail").fill("bruno.mercier@exemple.fr");
     await page.getByLabel("Mot de passe initial").fill("Pain-d-epices-2026");
     await page.getByRole("button", { name: "Créer le compte" }).click();
     await page.getByText("Choisissez au moins un rôle.").waitFor();
+    await expectAccessible(page);
     expect(await page.getByLabel("Adresse e-mail").inputValue()).toBe("bruno.mercier@exemple.fr");
 
     await page.getByLabel("Mot de passe initial").fill("Pain-d-epices-2026");
@@ -87,6 +94,7 @@ describe("staff roles in the browser", () => {
     await page.waitForURL(/\/admin\?cree=1/);
     expect(await page.getByRole("status").innerText()).toContain("Le compte a été créé.");
     expect(await page.locator("table").innerText()).toContain("bruno.mercier@exemple.fr");
+    await expectUsableOnPhone(page);
 
     await logOut(page);
     await logIn(page, portal, "bruno.mercier@exemple.fr", "Pain-d-epices-2026");
@@ -100,10 +108,12 @@ describe("staff roles in the browser", () => {
     await logIn(page, portal, "admin@demo.example.org", account("admin@demo.example.org").password);
     await page.getByRole("link", { name: "Bruno Mercier" }).click();
     await page.getByRole("heading", { name: "Bruno Mercier" }).waitFor();
+    await expectUsableOnPhone(page);
     await page.getByLabel("Désactivé").check();
     await page.getByRole("button", { name: "Enregistrer" }).click();
     await expect.poll(() => page.getByRole("status").count()).toBe(1);
     expect(await page.getByRole("status").innerText()).toContain("Les modifications sont enregistrées.");
+    await expectAccessible(page);
     await expect.poll(() => page.locator(".timeline").innerText()).toContain("Modification des rôles ou de l'accès");
     await logOut(page);
     await logIn(page, portal, "bruno.mercier@exemple.fr", "Pain-d-epices-2026");

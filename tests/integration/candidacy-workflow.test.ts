@@ -344,6 +344,7 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
     expect(await submit()).toEqual({
       ok: false,
       code: "missing_documents",
+      status: 400,
       message:
         "Votre demande ne peut pas encore être déposée : joignez une pièce d'identité en cours de validité, au moins un " +
         "justificatif d'activité (attestation d'employeur, bulletins de salaire, contrat…) et la déclaration sur " +

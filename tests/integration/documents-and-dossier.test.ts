@@ -2,6 +2,7 @@
 // folder, and an S3-protocol server started here): typed admissibility documents and the experience they declare,
 // who may read which file, identity documents removed once admissibility is decided, the dossier with evidence
 // mapped to competencies, frozen versions, send-back and comparison, exports, the orphan sweep, and the refusals.
+import { formAlertOf } from "../../workflows/refusal";
 import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -215,7 +216,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         await addDocument({ kind: "identity" }, null),
         await addDocument({ kind: "prior_certificate", priorBlocCodes: "B9" }, { name: "bloc.pdf", bytes: pdfBytes() }),
       ];
-      expect(refusals.map((r) => (r.ok ? "accepted" : (r.formError ?? Object.values(r.fieldErrors)[0])))).toEqual([
+      expect(refusals.map((r) => (r.ok ? "accepted" : (formAlertOf(r) ?? Object.values(r.fieldErrors)[0])))).toEqual([
         "Indiquez le début de la période couverte.",
         "La fin de la période doit suivre son début.",
         "Le fichier « vide.pdf » est vide.",
@@ -237,7 +238,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         { kind: "other" },
         { name: "../../etc/\u0007fact\u202Eure.pdf", bytes: pdfBytes() },
       );
-      if (!outcome.ok) throw new Error(outcome.formError ?? "");
+      if (!outcome.ok) throw new Error(outcome.message);
       const row = await db
         .selectFrom("documents")
         .selectAll()
@@ -249,7 +250,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
 
     it("accepts documents only from the candidacy's candidate, and only while the request is open", async () => {
       const intruder = await addDocument({ kind: "identity" }, { name: "x.pdf", bytes: pdfBytes() }, otherCandidateId);
-      expect(intruder).toMatchObject({ ok: false, status: 404, formError: "Candidature introuvable." });
+      expect(intruder).toMatchObject({ ok: false, status: 404, message: "Candidature introuvable." });
       expect(await db.selectFrom("documents").select("id").execute()).toEqual([]);
       expect(await storedKeys(storage)).toEqual([]);
       await addRequiredDocuments();
@@ -480,7 +481,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         await evidence({ caption: "Exécutable", competencyCodes: competencies[0]! }, "e.pdf", elfBytes()),
         await evidence({ caption: "Intrus", competencyCodes: competencies[0]! }, "f.pdf", pdfBytes(), otherCandidateId),
       ];
-      expect(refusals.map((r) => (r.ok ? "accepted" : (r.formError ?? Object.values(r.fieldErrors)[0])))).toEqual([
+      expect(refusals.map((r) => (r.ok ? "accepted" : (formAlertOf(r) ?? Object.values(r.fieldErrors)[0])))).toEqual([
         "Cochez au moins une compétence que cette pièce illustre.",
         "Compétence inconnue ou hors de votre dossier : C9.9.",
         "Un critère coché n'appartient à aucune des compétences cochées.",
@@ -567,7 +568,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
       );
       const early = await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: true });
       expect(early).toMatchObject({ ok: false, status: 409, missingNarratives: competencies });
-      expect(early.ok ? "" : early.formError).toContain("rédigez d'abord le récit");
+      expect(early.ok ? "" : early.message).toContain("rédigez d'abord le récit");
 
       await writeAllNarratives();
       const unconfirmed = await submitDossier(db, { id: candidateId }, candidacyId, { confirmWithoutEvidence: false });
@@ -647,7 +648,10 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
           at: at(),
         }),
       );
-      // The assigned evaluators read the filed files; another evaluator does not.
+      // The assigned evaluators read the filed files once they have declared no link with the candidate; another
+      // evaluator never does.
+      expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), kept.documentId)).toBeNull();
+      ok(await send({ type: "START_SCORING", noLink: true, actor: actor(evaluatorA, "evaluator"), at: at() }));
       expect(await findReadableDocument(db, user(evaluatorA, "evaluator"), kept.documentId)).not.toBeNull();
       expect(await findReadableDocument(db, user(outsiderEvaluator, "evaluator"), kept.documentId)).toBeNull();
       expect(await readFiledDossier(db, user(outsiderEvaluator, "evaluator"), candidacyId, null)).toBeNull();
@@ -691,7 +695,7 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         multipartRequest({}, { name: "attestation-nette.pdf", bytes: scan }),
         { maxFileBytes: LIMIT },
       );
-      if (!replaced.ok) throw new Error(replaced.formError ?? "replace refused");
+      if (!replaced.ok) throw new Error(replaced.message);
       expect(
         await replaceEvidenceFile(
           db,
@@ -718,6 +722,9 @@ describe.each(backends)("candidate files (%s)", (_name, makeStorage) => {
         ok: true,
         version: 2,
       });
+      // Evaluator A declared before the send-back and reads on; evaluator B reads once they declare too.
+      expect(await readFiledDossier(db, user(evaluatorB, "evaluator"), candidacyId, null)).toBeNull();
+      ok(await send({ type: "START_SCORING", noLink: true, actor: actor(evaluatorB, "evaluator"), at: at() }));
       const v2 = await readFiledDossier(db, user(evaluatorB, "evaluator"), candidacyId, null);
       expect(v2!.content!.version.version).toBe(2);
       expect(v2!.content!.evidence.map((e) => [e.originalName, e.caption])).toEqual([
@@ -787,8 +794,9 @@ describe("an upload when the S3 server stops in the middle", () => {
     );
     expect(outcome).toEqual({
       ok: false,
+      code: "unavailable",
       status: 503,
-      formError: "L'envoi du fichier a échoué : réessayez dans quelques instants.",
+      message: "L'envoi du fichier a échoué : réessayez dans quelques instants.",
       fieldErrors: {},
       values: { kind: "identity" },
     });

@@ -1,5 +1,6 @@
 // Why an upload was refused, with the French sentence to show the person who sent it. Pure: routes and pages may
 // import it to pick a status or a wording by code.
+import type { RefusalStatus } from "../../../workflows/refusal";
 import { ALLOWED_UPLOAD_TYPES_LABEL, formatUploadLimit } from "./allowed-types";
 
 export type UploadRefusalCode =
@@ -13,7 +14,7 @@ export type UploadRefusalCode =
   | "aborted";
 
 /** The HTTP status a route answers with for each refusal. */
-export const UPLOAD_REFUSAL_STATUS: Readonly<Record<UploadRefusalCode, number>> = {
+export const UPLOAD_REFUSAL_STATUS: Readonly<Record<UploadRefusalCode, RefusalStatus>> = {
   empty: 400,
   too_large: 413,
   type_not_allowed: 415,
@@ -48,7 +49,7 @@ export class UploadRefusedError extends Error {
   /** The form field of the file concerned, when there is one. */
   readonly field: string | undefined;
 
-  get status(): number {
+  get status(): RefusalStatus {
     return UPLOAD_REFUSAL_STATUS[this.code];
   }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { createServerDatabase, serverUrl } from "../../integration/support/test-database";
+import { expectAccessible } from "./axe";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -115,13 +116,16 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** Logs in from /connexion; the login page and the page it lands on (a role's home, or the refusal) pass axe-core. */
 export async function logIn(page: Page, portal: RunningPortal, email: string, password: string) {
   await page.goto(`${portal.url}/connexion`);
+  await expectAccessible(page);
   await page.getByLabel("Adresse e-mail").fill(email);
   await page.getByLabel("Mot de passe").fill(password);
   await page.getByRole("button", { name: "Se connecter" }).click();
   // Either the header shows the logged-in user, or the form shows the refusal.
   await page.locator('.account__name, form [role="alert"]').first().waitFor();
+  await expectAccessible(page);
 }
 
 export async function logOut(page: Page) {

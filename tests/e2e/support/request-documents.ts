@@ -2,6 +2,7 @@
 // candidate does: one document at a time, and the three a request cannot be filed without.
 import type { Page } from "playwright-core";
 import { pdfBytes } from "../../integration/support/candidate-files";
+import { expectAccessible } from "./axe";
 
 export interface DocumentFields {
   kind: string;
@@ -46,5 +47,7 @@ export async function attachRequiredDocuments(page: Page, candidacyUrl: string):
     await uploadRequestDocument(page, fields, file);
     await page.getByRole("link", { name: file.name }).waitFor();
   }
+  await expectAccessible(page);
   await page.goto(candidacyUrl);
+  await expectAccessible(page);
 }
