@@ -282,7 +282,7 @@ export async function validateDecision(
     actor: { type: "user", userId: actor.userId, role: actor.role },
     at: at.toISOString(),
   });
-  if (!outcome.ok) return refuse(outcome.code, outcome.message, { status: 409 });
+  if (!outcome.ok) return outcome;
   return { ok: true };
 }
 
@@ -365,7 +365,7 @@ export async function startCandidacyForMissingBlocs(
   const summary = await getCandidacySummary(db, fromCandidacyId);
   if (!summary) return refuse("not_found", "Candidature introuvable.", { status: 404 });
   const created = await createCandidacy(db, candidateId, summary.certificationCode, now);
-  if (!created.ok) return refuse(created.code, created.message, { status: 409 });
+  if (!created.ok) return created;
   return { ok: true, candidacyId: created.candidacyId };
 }
 

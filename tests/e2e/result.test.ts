@@ -109,6 +109,7 @@ describe("validation and result in the browser", () => {
     await staff.getByLabel("J'ai vérifié le procès-verbal signé par les deux évaluateurs.").check();
     await staff.getByRole("button", { name: "Valider la décision" }).click();
     await staff.getByText("La décision est validée").waitFor();
+    await expectAccessible(staff);
     expect(await staff.getByRole("button", { name: "Valider la décision" }).count()).toBe(0);
     await staff.context().close();
   });
@@ -118,6 +119,7 @@ describe("validation and result in the browser", () => {
     await candidate.goto(`${portal.url}/candidat`);
     const home = await candidate.locator("main").innerText();
     expect(home).not.toContain("Certifié");
+    await expectAccessible(candidate);
     await candidate.getByRole("link", { name: "Voir mon résultat" }).click();
     await candidate.getByRole("heading", { name: "Mon résultat", level: 1 }).waitFor();
     const text = await candidate.locator("main").innerText();
@@ -142,6 +144,7 @@ describe("validation and result in the browser", () => {
     await candidate.waitForURL((url) => /\/candidat\/candidatures\/[0-9a-f-]{36}$/.test(url.pathname));
     expect(candidate.url()).not.toContain(candidacyId);
     await candidate.getByText("Blocs visés : B2, B3").waitFor();
+    await expectAccessible(candidate);
 
     // Back on the result page, the new candidacy is the one to follow: no second one is offered.
     await candidate.goto(`${portal.url}/candidat/candidatures/${candidacyId}/resultat`);
