@@ -12,6 +12,7 @@ import { formatExperience } from "../../workflows/declared-experience";
 import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
 import { readAdmissibilityDocuments } from "~/services/documents.server";
+import { CandidateTimeline } from "~/components/candidacy-journal";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { requireRole } from "~/utils/auth.server";
@@ -19,7 +20,7 @@ import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/
 import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
 import { candidateTimeline } from "~/utils/candidacy-timeline";
-import { formatDate, formatDateTime } from "~/utils/format";
+import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { readFormData } from "~/utils/http.server";
 
@@ -241,13 +242,7 @@ export default function CandidacyPage() {
 
       <section>
         <h2>Historique</h2>
-        <ol className="timeline" aria-label="Historique de la candidature">
-          {timeline.map((e) => (
-            <li key={e.id}>
-              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
-            </li>
-          ))}
-        </ol>
+        <CandidateTimeline items={timeline} />
       </section>
 
       {allowed.includes("WITHDRAW") ? (

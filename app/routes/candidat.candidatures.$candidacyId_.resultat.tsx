@@ -2,13 +2,14 @@
 // why, the evaluators' recommendations, the blocs held across candidacies, and a new candidacy for the missing blocs.
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CandidateTimeline } from "~/components/candidacy-journal";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { readResult, startCandidacyForMissingBlocs } from "~/services/results.server";
 import { requireRole } from "~/utils/auth.server";
 import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
-import { formatDate, formatDateTime } from "~/utils/format";
+import { formatDate } from "~/utils/format";
 
 export const meta = () => [{ title: "Mon résultat — Portail VAE" }];
 
@@ -185,13 +186,7 @@ export default function ResultPage() {
 
       <section>
         <h2>Historique</h2>
-        <ol className="timeline" aria-label="Historique de la candidature">
-          {result.timeline.map((e) => (
-            <li key={e.id}>
-              <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
-            </li>
-          ))}
-        </ol>
+        <CandidateTimeline items={result.timeline} />
       </section>
     </>
   );
