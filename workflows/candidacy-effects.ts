@@ -325,7 +325,14 @@ export function effectsOf(
       if (after === "decided") effects.push({ type: "render_minutes" });
       break;
     case "VALIDATE_DECISION":
-      effects.push({ type: "notify", email: "result", to: { kind: "candidate" }, facts: {} });
+      // The e-mail itself is built at delivery from the recorded decision (app/services/results.server.ts); the
+      // facts say which result was validated and when, for the outbox's record.
+      effects.push({
+        type: "notify",
+        email: "result",
+        to: { kind: "candidate" },
+        facts: { result: context.decision.result, validatedAt: event.at },
+      });
       break;
     default:
       break;

@@ -3,24 +3,21 @@
 import type { ReactNode } from "react";
 import { ROLE_LABELS } from "~/utils/roles";
 import {
+  type CandidateTimelineItem,
   type JournalEntry,
-  candidateTimelineText,
   staffEventDetails,
   staffEventLabel,
 } from "~/utils/candidacy-timeline";
 import { formatDateTime } from "~/utils/format";
 import { TableScroll } from "~/components/table-scroll";
 
-export function CandidateTimeline({ entries }: { entries: (JournalEntry & { id: string })[] }) {
-  const visible = entries
-    .map((e) => ({ ...e, sentence: candidateTimelineText(e) }))
-    .filter((e): e is typeof e & { sentence: string } => e.sentence !== null)
-    .reverse();
+/** The candidate's timeline, worded on the server (`candidateTimeline`): no journal payload reaches the browser. */
+export function CandidateTimeline({ items }: { items: CandidateTimelineItem[] }) {
   return (
     <ol className="timeline" aria-label="Historique de la candidature">
-      {visible.map((e) => (
+      {items.map((e) => (
         <li key={e.id}>
-          <time dateTime={new Date(e.occurredAt).toISOString()}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
+          <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time> — {e.sentence}
         </li>
       ))}
     </ol>

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { listCandidaciesOfCandidate } from "../../db/queries/candidacies";
 import { listCertifications } from "../../db/queries/referential";
+import { listCertificationsFullyHeld } from "../../db/queries/results";
 import { FINAL_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
 import { createCandidacy } from "~/services/candidacies.server";
 import { FormAlert } from "~/components/form-field";
@@ -20,21 +21,26 @@ export const meta = () => [{ title: "Mes candidatures — Portail VAE" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const db = await getDb();
-  const [candidacies, certifications] = await Promise.all([
+  const [candidacies, certifications, fullyHeld] = await Promise.all([
     listCandidaciesOfCandidate(db, user.id),
     listCertifications(db),
+    listCertificationsFullyHeld(db, user.id),
   ]);
+  // A candidacy whose decision is validated ("certified") no longer holds the CQP: the next aims at the missing blocs.
   const inProgress = new Set(
     candidacies
-      .filter((c) => !(FINAL_STATE_KEYS as readonly string[]).includes(c.state))
+      .filter((c) => !(FINAL_STATE_KEYS as readonly string[]).includes(c.state) && c.state !== "certified")
       .map((c) => c.certificationCode),
   );
+  const validated = new Set(candidacies.filter((c) => c.state === "certified").map((c) => c.certificationCode));
   return json({
     fullName: user.fullName,
     candidacies: candidacies.map((c) => ({ ...c, stateLabel: stateLabel(c.state) })),
     certifications: certifications.map((c) => ({
       ...c,
-      canStart: c.activeVersion !== null && !inProgress.has(c.code),
+      canStart: c.activeVersion !== null && !inProgress.has(c.code) && !fullyHeld.includes(c.code),
+      held: fullyHeld.includes(c.code),
+      afterResult: validated.has(c.code),
     })),
   });
 }
@@ -78,6 +84,12 @@ export default function CandidateHome() {
                   <tr key={c.id}>
                     <td>
                       <Link to={`/candidat/candidatures/${c.id}`}>{c.certificationTitle}</Link>
+                      {c.state === "certified" || c.state === "closed" ? (
+                        <>
+                          {" "}
+                          · <Link to={`/candidat/candidatures/${c.id}/resultat`}>Voir mon résultat</Link>
+                        </>
+                      ) : null}
                     </td>
                     <td>{c.stateLabel}</td>
                     <td>{formatDate(c.createdAt)}</td>
@@ -106,11 +118,15 @@ export default function CandidateHome() {
                 <Form method="post">
                   <input type="hidden" name="certificationCode" value={c.code} />
                   <button type="submit" className="button">
-                    Démarrer ma candidature
+                    {c.afterResult
+                      ? "Déposer une nouvelle demande pour les blocs manquants"
+                      : "Démarrer ma candidature"}
                   </button>
                 </Form>
               ) : (
-                <p className="muted">Une candidature est déjà en cours pour ce CQP.</p>
+                <p className="muted">
+                  {c.held ? "Vous détenez tous les blocs de ce CQP." : "Une candidature est déjà en cours pour ce CQP."}
+                </p>
               )}
             </li>
           ))}

@@ -3,7 +3,11 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { listCandidacyEvents } from "../../db/queries/candidacies";
-import { admissibilitySilenceDeadline, stateLabel } from "../../workflows/candidacy-machine";
+import {
+  admissibilitySilenceDeadline,
+  resultLabel as labelOfResult,
+  stateLabel,
+} from "../../workflows/candidacy-machine";
 import { formatExperience } from "../../workflows/declared-experience";
 import { REQUIRED_REQUEST_DOCUMENT_NAMES, missingRequestDocuments } from "../../workflows/request-documents";
 import { sendCandidacyEvent } from "~/services/candidacies.server";
@@ -15,6 +19,7 @@ import { requireRole } from "~/utils/auth.server";
 import { allowedIntents, candidacyIntentSchema, eventFromIntent } from "~/utils/candidacy-actions.server";
 import { requireCandidacy } from "~/utils/candidacy-access.server";
 import { getDb } from "~/utils/db.server";
+import { candidateTimeline } from "~/utils/candidacy-timeline";
 import { formatDate } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { readFormData } from "~/utils/http.server";
@@ -60,7 +65,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? admissibilitySilenceDeadline(context.admissibility.completedAt)
         : undefined,
     },
-    journal: journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> })),
+    // Worded on the server: the journal's payloads (an evaluator's reason, the outcome before validation) stay here.
+    timeline: candidateTimeline(journal.map((e) => ({ ...e, payload: e.payload as Record<string, unknown> }))),
+    resultAvailable: allows("result.view"),
+    // Shown once validated only: "Validation partielle" rather than a bare "Décision validée".
+    resultLabel: allows("result.view") ? labelOfResult(context.decision.result) : null,
     allowed: allowedIntents(candidacy.snapshot, { userId: user.id, role: "candidate" }, [...CANDIDATE_INTENTS]),
   });
 }
@@ -87,7 +96,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CandidacyPage() {
-  const { candidacy, admissibility, journal, allowed, requestDocuments, dossier } = useLoaderData<typeof loader>();
+  const { candidacy, admissibility, timeline, resultAvailable, resultLabel, allowed, requestDocuments, dossier } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.fieldErrors ?? {}) as Record<string, string>;
@@ -100,9 +110,17 @@ export default function CandidacyPage() {
       <h1>{candidacy.certificationTitle}</h1>
       <p>
         Étape actuelle : <strong className="badge badge--active">{candidacy.stateLabel}</strong>
+        {resultLabel ? <> — {resultLabel}</> : null}
       </p>
       <p className="muted">Blocs visés : {candidacy.targetBlocCodes.join(", ")}</p>
       <FormAlert message={actionData?.formError} />
+      {resultAvailable ? (
+        <p>
+          <Link className="button" to={`/candidat/candidatures/${candidacy.id}/resultat`}>
+            Voir mon résultat
+          </Link>
+        </p>
+      ) : null}
 
       {admissibility.incompleteReason ? (
         <div className="alert alert--error" role="status">
@@ -224,7 +242,7 @@ export default function CandidacyPage() {
 
       <section>
         <h2>Historique</h2>
-        <CandidateTimeline entries={journal} />
+        <CandidateTimeline items={timeline} />
       </section>
 
       {allowed.includes("WITHDRAW") ? (

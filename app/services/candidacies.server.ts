@@ -87,14 +87,16 @@ export async function createCandidacy(
         message: "Cette certification n'est pas proposée.",
       };
     }
-    // One candidacy in progress per certification: it serialises the candidate's requests.
+    // One candidacy in progress per certification: it serialises the candidate's requests. A candidacy whose
+    // decision staff have validated ("certified") is over for the candidate: its blocs awarded are acquired, and a
+    // new candidacy may aim at the blocs still missing (docs/decisions/024).
     await trx.selectFrom("users").select("id").where("id", "=", candidateId).forUpdate().executeTakeFirst();
     const open = await trx
       .selectFrom("candidacies")
       .select("id")
       .where("candidate_id", "=", candidateId)
       .where("certification_id", "=", certification.certificationId)
-      .where("state", "not in", [...FINAL_STATE_KEYS])
+      .where("state", "not in", [...FINAL_STATE_KEYS, "certified"])
       .executeTakeFirst();
     if (open) {
       return {

@@ -2,14 +2,14 @@
 // the event; the rest (names, titles, references) is read fresh at delivery time, then the French template is
 // rendered and handed to the mailer under the stable id "outbox-<row id>" (resending overwrites, never duplicates).
 import type { Kysely } from "kysely";
-import { getCandidacySummary, getDecision } from "../../db/queries/candidacies";
+import { getCandidacySummary } from "../../db/queries/candidacies";
 import type { Database } from "../../db/schema";
 import { ACCOUNT_EMAIL_KINDS, type EmailData, type EmailKind, renderEmail } from "../../templates/emails/index";
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
-import type { Decision } from "../../workflows/decision";
 import type { OutboxMessage } from "./worker.server";
 import type { CalendarAttachment, Mailer } from "./mailer.server";
+import { resultEmailData } from "./results.server";
 import { sessionCancellation, sessionConvocationEmail } from "./session-convocation.server";
 
 type Facts = Record<string, string | number | undefined>;
@@ -121,36 +121,15 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
 
 type Summary = NonNullable<Awaited<ReturnType<typeof getCandidacySummary>>>;
 
-/** The result e-mail: per bloc aimed at, awarded or not with its mean and what remains to assess. */
+/** The result e-mail: per bloc aimed at, awarded or not, and why (app/services/results.server.ts). */
 async function resultData(
   db: Kysely<Database>,
   candidacy: Summary,
   recipientName: string,
 ): Promise<EmailData["result"]> {
-  const decision = await getDecision(db, candidacy.id);
-  if (!decision) throw new UndeliverableError(`Candidacy ${candidacy.id} has no recorded decision`);
-  const outcome = decision.outcome as Decision;
-  const blocs = await db
-    .selectFrom("blocs as b")
-    .innerJoin("candidacies as k", "k.referential_version_id", "b.referential_version_id")
-    .select(["b.code", "b.title"])
-    .where("k.id", "=", candidacy.id)
-    .execute();
-  const titles = new Map(blocs.map((b) => [b.code, b.title]));
-  return {
-    recipientName,
-    certificationTitle: candidacy.certificationTitle,
-    certificationAwarded: outcome.certificationAwarded,
-    blocs: outcome.blocs
-      .filter((b) => b.status !== "acquired_before")
-      .map((b) => ({
-        code: b.code,
-        title: titles.get(b.code) ?? b.code,
-        awarded: b.status === "awarded",
-        meanDisplay: b.mean?.display ?? "",
-        competenciesToAssess: b.competenciesToAssess,
-      })),
-  };
+  const data = await resultEmailData(db, candidacy.id, recipientName);
+  if (!data) throw new UndeliverableError(`Candidacy ${candidacy.id} has no recorded decision`);
+  return data;
 }
 
 function emailData(

@@ -1,5 +1,5 @@
-// The journal of a candidacy in plain French: as the candidate reads it (their own timeline, without the
-// evaluators' internal steps) and as staff read it (every event, with who did it).
+// The journal of a candidacy in plain French: as the candidate reads it (their own timeline: each step of the
+// evaluation, never an evaluator's scores, comments or reasons) and as staff read it (every event, with who did it).
 import { formatDate, formatDateTime } from "./format";
 
 export interface JournalEntry {
@@ -11,6 +11,29 @@ export interface JournalEntry {
 }
 
 const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+
+/** "le 12 mars 2026 à 14:00", or "" when the payload holds no usable instant. */
+function when(value: unknown): string {
+  if (typeof value !== "string" || Number.isNaN(Date.parse(value))) return "";
+  return formatDateTime(value);
+}
+
+function sessionPlace(p: Record<string, unknown>): string {
+  if (p.mode === "video") return "en visioconférence (le lien figure dans votre convocation)";
+  return text(p.location) ? `à l'adresse suivante : ${text(p.location)}` : "";
+}
+
+const ATTENDANCE_LABELS: Record<string, string> = {
+  attended: "Présent",
+  excused: "Absence excusée",
+  absent: "Absent",
+};
+
+const RESULT_LABELS: Record<string, string> = {
+  full: "tous les blocs visés",
+  partial: "une partie des blocs visés",
+  none: "aucun bloc",
+};
 
 /** The candidate's sentence for an event, or null when the step is internal to the evaluation. */
 export function candidateTimelineText(entry: JournalEntry): string | null {
@@ -50,8 +73,32 @@ export function candidateTimelineText(entry: JournalEntry): string | null {
       return `Les évaluateurs vous demandent des précisions sur votre dossier : ${text(p.reason)}`;
     case "ASSIGN_PAIR":
       return "Deux évaluateurs professionnels ont été désignés pour examiner votre dossier.";
+    case "DECLARE_CONFLICT":
+      // The evaluator's reason is theirs and staff's: the candidate only learns that someone else will be named.
+      return "Un évaluateur s'est retiré de l'examen de votre dossier : un autre évaluateur va être désigné.";
+    case "REPLACE_EVALUATOR":
+      return "Un nouvel évaluateur a été désigné pour examiner votre dossier.";
+    case "SCHEDULE_SESSION": {
+      const at = when(p.startsAt);
+      const place = sessionPlace(p);
+      return `Votre session d'évaluation est fixée${at ? ` au ${at}` : ""}${place ? `, ${place}` : ""}. Une convocation vous a été envoyée par courriel.`;
+    }
+    case "RECORD_ATTENDANCE":
+      if (p.attendance === "attended") return "Votre présence à la session d'évaluation a été enregistrée.";
+      if (p.attendance === "excused")
+        return "Votre absence excusée à la session d'évaluation a été enregistrée : une nouvelle date va vous être proposée.";
+      return "Votre absence à la session d'évaluation a été enregistrée. L'organisme certificateur vous recontactera.";
+    case "START_SCORING":
+      return "Un évaluateur a déclaré n'avoir aucun lien avec vous et a commencé l'examen de votre dossier.";
+    case "SUBMIT_SCORES":
+      // Never the scores nor the outcome: the result is told only once certifier staff have validated it.
+      return "Un évaluateur a terminé l'évaluation de votre dossier.";
+    case "RECORD_DELIBERATION":
+      return "Les deux évaluateurs ont délibéré ensemble sur votre dossier.";
+    case "SIGN_MINUTES":
+      return "Un évaluateur a signé le procès-verbal de l'évaluation.";
     case "VALIDATE_DECISION":
-      return "Le résultat de l'évaluation a été validé et vous a été notifié.";
+      return "L'organisme certificateur a validé la décision des évaluateurs : votre résultat vous a été notifié.";
     case "CLOSE":
       return "Votre candidature est clôturée.";
     case "WITHDRAW":
@@ -61,6 +108,27 @@ export function candidateTimelineText(entry: JournalEntry): string | null {
     default:
       return null;
   }
+}
+
+export interface CandidateTimelineItem {
+  id: string;
+  occurredAt: string;
+  sentence: string;
+}
+
+/**
+ * The candidate's timeline, newest first, worded on the server: only the sentences leave it, never the journal's
+ * payloads (an evaluator's conflict reason, the outcome recorded before staff validate it).
+ */
+export function candidateTimeline(entries: (JournalEntry & { id: string })[]): CandidateTimelineItem[] {
+  return entries
+    .map((e) => ({
+      id: e.id,
+      occurredAt: new Date(e.occurredAt).toISOString(),
+      sentence: candidateTimelineText(e),
+    }))
+    .filter((e): e is CandidateTimelineItem => e.sentence !== null)
+    .reverse();
 }
 
 const STAFF_LABELS: Record<string, string> = {
@@ -76,13 +144,14 @@ const STAFF_LABELS: Record<string, string> = {
   SUBMIT_DOSSIER: "Dossier déposé",
   SEND_BACK_DOSSIER: "Dossier renvoyé pour précisions",
   ASSIGN_PAIR: "Binôme d'évaluateurs désigné",
-  REPLACE_EVALUATOR: "Évaluateur remplacé",
   DECLARE_CONFLICT: "Conflit d'intérêts déclaré par un évaluateur",
-  SCHEDULE_SESSION: "Séance d'évaluation fixée",
-  RECORD_ATTENDANCE: "Présence du candidat à la séance enregistrée",
-  START_SCORING: "Notation commencée",
+  REPLACE_EVALUATOR: "Évaluateur remplacé",
+  SCHEDULE_SESSION: "Session d'évaluation fixée",
+  RECORD_ATTENDANCE: "Présence à la session enregistrée",
+  START_SCORING: "Déclaration d'absence de lien",
   SUBMIT_SCORES: "Notes transmises",
   RECORD_DELIBERATION: "Délibération enregistrée",
+  SIGN_MINUTES: "Procès-verbal signé",
   VALIDATE_DECISION: "Décision validée",
   CLOSE: "Candidature clôturée",
   WITHDRAW: "Candidature abandonnée",
@@ -104,17 +173,17 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   if (Array.isArray(p.priorBlocCodes) && p.priorBlocCodes.length > 0) {
     details.push(`Blocs acquis sur certificat : ${p.priorBlocCodes.join(", ")}`);
   }
+  if (typeof p.startsAt === "string" && when(p.startsAt)) details.push(`Le ${when(p.startsAt)}`);
+  if (p.mode === "in_person" || p.mode === "video")
+    details.push(p.mode === "video" ? "En visioconférence" : "En présentiel");
+  if (text(p.location)) details.push(`Lieu : ${text(p.location)}`);
+  if (text(p.lateReason)) details.push(`Date au-delà du délai de 3 mois : ${text(p.lateReason)}`);
+  if (typeof p.attendance === "string" && ATTENDANCE_LABELS[p.attendance])
+    details.push(ATTENDANCE_LABELS[p.attendance]!);
+  if (p.slot === "A" || p.slot === "B") details.push(`Évaluateur ${p.slot}`);
+  if (p.noLink === true) details.push("Déclare n'avoir aucun lien avec le candidat");
+  if (typeof p.result === "string" && RESULT_LABELS[p.result]) details.push(`Résultat : ${RESULT_LABELS[p.result]}`);
   if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");
   if (p.jointOutcome === "deliberation") details.push("Écarts entre évaluateurs : délibération nécessaire");
-  // Staffing the evaluation (docs/decisions/022).
-  if (p.slot === "A" || p.slot === "B") details.push(`Évaluateur ${p.slot}`);
-  if (typeof p.startsAt === "string") {
-    details.push(`Séance le ${formatDateTime(p.startsAt)}${p.mode === "video" ? " en visioconférence" : " sur place"}`);
-  }
-  if (text(p.location)) details.push(`${p.mode === "video" ? "Lien" : "Lieu"} : ${text(p.location)}`);
-  if (text(p.lateReason)) details.push(`Motif d'une date tardive : ${text(p.lateReason)}`);
-  if (p.attendance === "attended") details.push("Candidat présent");
-  if (p.attendance === "excused") details.push("Candidat excusé");
-  if (p.attendance === "absent") details.push("Candidat absent");
   return details;
 }

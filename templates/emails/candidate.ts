@@ -174,20 +174,34 @@ export function result(data: ResultData): TemplateOutput {
   const blocks: Block[] = [
     {
       type: "paragraph",
-      text: `Les évaluateurs ont examiné votre dossier de VAE pour le CQP « ${data.certificationTitle} ». Voici le résultat, bloc de compétences par bloc de compétences.`,
+      text: `Le résultat de l'évaluation de votre dossier de VAE pour le CQP « ${data.certificationTitle} » a été validé par l'organisme certificateur. Le voici, bloc de compétences par bloc de compétences.`,
     },
   ];
   for (const bloc of data.blocs) {
     blocks.push({ type: "heading", text: `${bloc.code} — ${bloc.title}` });
-    blocks.push({
-      type: "paragraph",
-      text: bloc.awarded
-        ? `Bloc obtenu (moyenne des compétences : ${bloc.meanDisplay}).`
-        : `Bloc non obtenu (moyenne des compétences : ${bloc.meanDisplay}).`,
-    });
-    if (!bloc.awarded && bloc.competenciesToAssess.length > 0) {
-      blocks.push({ type: "paragraph", text: "Compétences restant à évaluer :" });
-      blocks.push({ type: "list", items: bloc.competenciesToAssess });
+    if (bloc.awarded) {
+      blocks.push({ type: "paragraph", text: `Bloc obtenu (moyenne des compétences : ${bloc.meanDisplay}).` });
+      continue;
+    }
+    blocks.push({ type: "paragraph", text: `Bloc non obtenu (moyenne des compétences : ${bloc.meanDisplay}).` });
+    const under = bloc.competenciesUnderFloor;
+    if (!bloc.meanReached) {
+      blocks.push({
+        type: "paragraph",
+        text:
+          under.length === 0
+            ? `La moyenne des compétences du bloc n'atteint pas les ${data.blocMeanThreshold} requis.`
+            : `La moyenne des compétences du bloc n'atteint pas les ${data.blocMeanThreshold} requis, et ${under.length > 1 ? "ces compétences sont" : "cette compétence est"} sous le minimum de ${data.competencyFloor} :`,
+      });
+    } else {
+      blocks.push({
+        type: "paragraph",
+        text: `La moyenne atteint les ${data.blocMeanThreshold} requis, mais ${under.length > 1 ? "ces compétences sont" : "cette compétence est"} sous le minimum de ${data.competencyFloor} exigé pour chaque compétence :`,
+      });
+    }
+    if (under.length > 0) blocks.push({ type: "list", items: under });
+    if (bloc.recommendation) {
+      blocks.push({ type: "quote", label: "Recommandations des évaluateurs", text: bloc.recommendation });
     }
   }
   const anyAwarded = data.blocs.some((b) => b.awarded);
@@ -200,15 +214,15 @@ export function result(data: ResultData): TemplateOutput {
   } else if (anyAwarded) {
     blocks.push({
       type: "paragraph",
-      text: "Vous obtenez une validation partielle : les blocs obtenus vous restent acquis, et une nouvelle candidature pourra porter uniquement sur les blocs manquants. Vous recevrez un courriel dès que votre attestation de blocs sera disponible.",
+      text: "Vous obtenez une validation partielle : les blocs obtenus vous restent acquis. Une nouvelle candidature peut porter uniquement sur les blocs manquants ; vous pouvez la commencer depuis la page de votre résultat.",
     });
   } else {
     blocks.push({
       type: "paragraph",
-      text: "Aucun bloc de compétences n'est obtenu à l'issue de cette évaluation. Les compétences restant à évaluer sont indiquées ci-dessus ; vous pouvez demander des explications sur ce résultat à l'organisme certificateur.",
+      text: "Aucun bloc de compétences n'est obtenu à l'issue de cette évaluation. Vous pouvez demander des explications sur ce résultat à l'organisme certificateur, et présenter une nouvelle candidature depuis la page de votre résultat.",
     });
   }
-  blocks.push({ type: "action", label: "Consulter le résultat", path: "/candidat" });
+  blocks.push({ type: "action", label: "Consulter mon résultat", path: data.resultPath });
   return { subject: "Résultat de l'évaluation de votre dossier de VAE", blocks };
 }
 

@@ -56,14 +56,34 @@ const FIXTURES: { [K in EmailKind]: EmailData[K] } = {
     recipientName: "Élodie Marchand",
     certificationTitle: "Commercial sédentaire du secteur alimentaire",
     certificationAwarded: false,
+    blocMeanThreshold: "70 %",
+    competencyFloor: "50 %",
+    resultPath: "/candidat/candidatures/abc/resultat",
     blocs: [
-      { code: "B1", title: "Gérer la relation client", awarded: true, meanDisplay: "78,5 %", competenciesToAssess: [] },
+      {
+        code: "B1",
+        title: "Gérer la relation client",
+        awarded: true,
+        meanDisplay: "78,5 %",
+        meanReached: true,
+        competenciesUnderFloor: [],
+      },
       {
         code: "B2",
         title: "Développer les ventes",
         awarded: false,
-        meanDisplay: "64 %",
-        competenciesToAssess: ["C2.3 Négocier les conditions de vente", "C2.5 Suivre les indicateurs"],
+        meanDisplay: "74 %",
+        meanReached: true,
+        competenciesUnderFloor: ["C2.3 Négocier les conditions de vente (45,0 %)"],
+        recommendation: "Décrivez une négociation que vous avez menée de bout en bout.",
+      },
+      {
+        code: "B3",
+        title: "Gérer les commandes",
+        awarded: false,
+        meanDisplay: "62,0 %",
+        meanReached: false,
+        competenciesUnderFloor: [],
       },
     ],
   },
@@ -189,11 +209,14 @@ const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: str
     text: [
       "B1 — Gérer la relation client",
       "Bloc obtenu (moyenne des compétences : 78,5 %)",
-      "Bloc non obtenu (moyenne des compétences : 64 %)",
-      "- C2.3 Négocier les conditions de vente",
+      "Bloc non obtenu (moyenne des compétences : 74 %)",
+      "cette compétence est sous le minimum de 50 %",
+      "- C2.3 Négocier les conditions de vente (45,0 %)",
+      "Décrivez une négociation que vous avez menée de bout en bout.",
+      "La moyenne des compétences du bloc n'atteint pas les 70 % requis.",
       "validation partielle",
     ],
-    path: "/candidat",
+    path: "/candidat/candidatures/abc/resultat",
   },
   certificate_issued: {
     subject: /attestation de blocs de compétences est disponible/,
@@ -320,7 +343,17 @@ describe("renderEmail", () => {
       render("admissibility_deadline_reminder", { ...FIXTURES.admissibility_deadline_reminder, candidateName: evil }),
       render("result", {
         ...FIXTURES.result,
-        blocs: [{ code: "B1", title: evil, awarded: false, meanDisplay: evil, competenciesToAssess: [evil] }],
+        blocs: [
+          {
+            code: "B1",
+            title: evil,
+            awarded: false,
+            meanDisplay: evil,
+            meanReached: true,
+            competenciesUnderFloor: [evil],
+            recommendation: evil,
+          },
+        ],
       }),
       render("evaluators_assigned", { ...FIXTURES.evaluators_assigned, candidacyReference: `"><script>x</script>` }),
     ];
@@ -357,15 +390,25 @@ describe("renderEmail", () => {
     const full = render("result", {
       ...FIXTURES.result,
       certificationAwarded: true,
-      blocs: FIXTURES.result.blocs.map((b) => ({ ...b, awarded: true, competenciesToAssess: [] })),
+      blocs: FIXTURES.result.blocs.map((b) => ({ ...b, awarded: true, competenciesUnderFloor: [] })),
     });
     expect(full.text).toContain("le CQP « Commercial sédentaire du secteur alimentaire » vous est attribué");
-    expect(full.text).not.toContain("Compétences restant à évaluer");
+    expect(full.text).not.toContain("sous le minimum");
     const none = render("result", {
       ...FIXTURES.result,
       blocs: FIXTURES.result.blocs.map((b) => ({ ...b, awarded: false })),
     });
     expect(none.text).toContain("Aucun bloc de compétences n'est obtenu");
+  });
+
+  it("names only the competencies under the floor of a bloc not awarded, or that its mean was short", () => {
+    const email = render("result");
+    const lines = email.text.split("\n").filter((line) => line.trim().startsWith("- "));
+    expect(lines.map((line) => line.trim())).toEqual(["- C2.3 Négocier les conditions de vente (45,0 %)"]);
+    expect(email.text).not.toContain("restant à évaluer");
+    expect(email.text).toContain(
+      "Consulter mon résultat : https://vae.example.fr/portail/candidat/candidatures/abc/resultat",
+    );
   });
 
   it("names a full certificate differently from an attestation of blocs", () => {

@@ -109,15 +109,28 @@ export interface ResultBloc {
   awarded: boolean;
   /** The bloc's mean as shown to people, e.g. "72,4 %". */
   meanDisplay: string;
-  /** For a bloc not awarded: the competencies still to be assessed, e.g. "C2.3 Négocier …". */
-  competenciesToAssess: string[];
+  /** Whether the mean reached the bloc threshold (a bloc not awarded may have, when a competency fell under the floor). */
+  meanReached: boolean;
+  /**
+   * For a bloc not awarded: only the competencies whose final score fell under the floor, each with its title and
+   * score, e.g. "C2.3 Négocier … (45,0 %)". Empty when the bloc failed on its mean alone.
+   */
+  competenciesUnderFloor: string[];
+  /** The evaluators' recommendations for a bloc not awarded (what to strengthen, how to come back), if written. */
+  recommendation?: string;
 }
 
-/** To the candidate: the evaluation's result, bloc by bloc. */
+/** To the candidate: the evaluation's result, bloc by bloc, once certifier staff have validated the decision. */
 export interface ResultData extends Recipient, AboutCertification {
+  /** The blocs this candidacy aimed at, in the referential's order. */
   blocs: ResultBloc[];
   /** Every bloc of the referential is held (this candidacy's and blocs acquired before). */
   certificationAwarded: boolean;
+  /** The referential's thresholds as shown to people, e.g. "70 %" and "50 %". */
+  blocMeanThreshold: string;
+  competencyFloor: string;
+  /** The candidate's result page, e.g. "/candidat/candidatures/…/resultat". */
+  resultPath: PortalPath;
 }
 
 /** To the candidate: a certificate (full CQP) or an attestation of blocs is available. */
