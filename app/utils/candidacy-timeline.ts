@@ -1,6 +1,6 @@
 // The journal of a candidacy in plain French: as the candidate reads it (their own timeline, without the
 // evaluators' internal steps) and as staff read it (every event, with who did it).
-import { formatDate } from "./format";
+import { formatDate, formatDateTime } from "./format";
 
 export interface JournalEntry {
   eventType: string;
@@ -76,6 +76,10 @@ const STAFF_LABELS: Record<string, string> = {
   SUBMIT_DOSSIER: "Dossier déposé",
   SEND_BACK_DOSSIER: "Dossier renvoyé pour précisions",
   ASSIGN_PAIR: "Binôme d'évaluateurs désigné",
+  REPLACE_EVALUATOR: "Évaluateur remplacé",
+  DECLARE_CONFLICT: "Conflit d'intérêts déclaré par un évaluateur",
+  SCHEDULE_SESSION: "Séance d'évaluation fixée",
+  RECORD_ATTENDANCE: "Présence du candidat à la séance enregistrée",
   START_SCORING: "Notation commencée",
   SUBMIT_SCORES: "Notes transmises",
   RECORD_DELIBERATION: "Délibération enregistrée",
@@ -102,5 +106,15 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   }
   if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");
   if (p.jointOutcome === "deliberation") details.push("Écarts entre évaluateurs : délibération nécessaire");
+  // Staffing the evaluation (docs/decisions/022).
+  if (p.slot === "A" || p.slot === "B") details.push(`Évaluateur ${p.slot}`);
+  if (typeof p.startsAt === "string") {
+    details.push(`Séance le ${formatDateTime(p.startsAt)}${p.mode === "video" ? " en visioconférence" : " sur place"}`);
+  }
+  if (text(p.location)) details.push(`${p.mode === "video" ? "Lien" : "Lieu"} : ${text(p.location)}`);
+  if (text(p.lateReason)) details.push(`Motif d'une date tardive : ${text(p.lateReason)}`);
+  if (p.attendance === "attended") details.push("Candidat présent");
+  if (p.attendance === "excused") details.push("Candidat excusé");
+  if (p.attendance === "absent") details.push("Candidat absent");
   return details;
 }
