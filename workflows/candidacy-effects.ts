@@ -269,6 +269,9 @@ export function effectsOf(
         effects.push({ type: "notify", email: "evaluators_assigned", to: { kind: "user", userId }, facts: {} });
       }
       break;
+    case "SIGN_MINUTES":
+      if (after === "decided") effects.push({ type: "render_minutes" });
+      break;
     // Staffing the evaluation (certifier staff; docs/decisions/022). The convocation is rendered at delivery from
     // the session's history row found by `scheduledAt`, with its calendar invitation.
     case "SCHEDULE_SESSION":
@@ -320,9 +323,6 @@ export function effectsOf(
     }
     case "RECORD_ATTENDANCE":
       // Nothing to send: excused or absent, staff set a new date, which convenes everyone again.
-      break;
-    case "SIGN_MINUTES":
-      if (after === "decided") effects.push({ type: "render_minutes" });
       break;
     case "VALIDATE_DECISION":
       // The e-mail itself is built at delivery from the recorded decision (app/services/results.server.ts); the

@@ -12,6 +12,7 @@ import { openDatabase } from "../../db/connection";
 import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
 import { DEMO_ACCOUNTS } from "../../app/services/demo-accounts.server";
 import { saveNarrative, submitDossier } from "../../app/services/dossiers.server";
+import { recordAttendance, scheduleSession } from "../../app/services/evaluation-staffing.server";
 import { attachRequestDocuments, CQP_CODE } from "../integration/support/fixtures";
 import { createServerDatabase, serverUrl } from "../integration/support/test-database";
 import { PHONE_VIEWPORT, expectAccessible, expectNoHorizontalScroll } from "./support/axe";
@@ -90,17 +91,20 @@ async function prepare() {
       actor: as(staff, "certifier_staff"),
       at: at(),
     });
+    // The session, set and recorded as staff do it (history row, convocations).
+    const scheduledAt = new Date(Date.parse(at()));
     const startsAt = at();
-    await send({
-      type: "SCHEDULE_SESSION",
-      startsAt,
-      mode: "in_person",
-      location: "Salle 2, Rungis",
-      actor: as(staff, "certifier_staff"),
-      at: new Date(Date.parse(startsAt) - 600_000).toISOString(),
-    });
+    const scheduled = await scheduleSession(
+      db,
+      candidacyId,
+      { userId: staff },
+      { startsAt, mode: "in_person", location: "Salle 2, Rungis" },
+      scheduledAt,
+    );
+    if (!scheduled.ok) throw new Error(`session: ${scheduled.message}`);
     clock += 3600_000;
-    await send({ type: "RECORD_ATTENDANCE", attendance: "attended", actor: as(staff, "certifier_staff"), at: at() });
+    const recorded = await recordAttendance(db, candidacyId, { userId: staff }, "attended", new Date(at()));
+    if (!recorded.ok) throw new Error(`attendance: ${recorded.message}`);
   } finally {
     await handle.close();
   }

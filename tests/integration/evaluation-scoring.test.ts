@@ -26,6 +26,7 @@ import {
   saveDraft,
   submitScores,
 } from "../../app/services/evaluation.server";
+import { recordAttendance, scheduleSession } from "../../app/services/evaluation-staffing.server";
 import { createMailer } from "../../app/services/mailer.server";
 import { findMinutesPdf, minutesView, saveRecommendations, signMinutes } from "../../app/services/minutes.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
@@ -103,26 +104,22 @@ async function assigned() {
     at: iso(),
   });
   const startsAt = new Date(clock + 2 * 3600_000).toISOString();
-  await send(id, {
-    type: "SCHEDULE_SESSION",
-    startsAt,
-    mode: "in_person",
-    location: "Salle 2, Rungis",
-    actor: as(ids.staff, "certifier_staff"),
-    at: iso(),
-  });
+  const scheduled = await scheduleSession(
+    db,
+    id,
+    { userId: ids.staff },
+    { startsAt, mode: "in_person", location: "Salle 2, Rungis" },
+    tick(),
+  );
+  if (!scheduled.ok) throw new Error(scheduled.message);
   return id;
 }
 
 async function attended(id: string) {
   tick();
   tick();
-  await send(id, {
-    type: "RECORD_ATTENDANCE",
-    attendance: "attended",
-    actor: as(ids.staff, "certifier_staff"),
-    at: iso(),
-  });
+  const recorded = await recordAttendance(db, id, { userId: ids.staff }, "attended", tick());
+  if (!recorded.ok) throw new Error(recorded.message);
 }
 
 /** Both evaluators declared and scoring, the session held. */
@@ -437,6 +434,12 @@ describe(`evaluator's scoring, deliberation and minutes (${process.env.DATABASE_
       mailDir: mkdtempSync(path.join(tmpdir(), "vae-minutes-mail-")),
     });
     await deliverOutbox(db, outboxDeliverer(db, mailer, storage, "https://vae.exemple.fr"), new Date(clock + 60_000));
+    const undelivered = await db
+      .selectFrom("outbox")
+      .select(["topic", "last_error"])
+      .where("processed_at", "is", null)
+      .execute();
+    expect(undelivered).toEqual([]);
     const stored = await db.selectFrom("minutes_documents").selectAll().where("candidacy_id", "=", id).execute();
     expect(stored).toHaveLength(1);
     const bytes = readFileSync(path.join(storageRoot, stored[0]!.storage_key));
