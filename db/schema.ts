@@ -326,6 +326,30 @@ export interface DossierEvidenceCriteriaTable {
   criterion_id: string;
 }
 
+// Evaluation sessions (migration 2026-11-30-0070-evaluation-sessions).
+
+export type SessionMode = "in_person" | "video";
+export type SessionAttendance = "attended" | "excused" | "absent";
+
+/** Every date set for a candidacy's evaluation session; the current one has no `superseded_at`. */
+export interface EvaluationSessionsTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  /** 0, 1, 2… per candidacy: the SEQUENCE of the calendar invitation. */
+  sequence: number;
+  starts_at: Timestamp;
+  mode: SessionMode;
+  /** The address (in person) or the video link. */
+  location: string;
+  late_reason: string | null;
+  scheduled_by: string | null;
+  scheduled_at: Timestamp;
+  attendance: SessionAttendance | null;
+  attendance_recorded_by: string | null;
+  attendance_recorded_at: Timestamp | null;
+  superseded_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   user_roles: UserRolesTable;
@@ -354,6 +378,7 @@ export interface Database {
   dossier_evidence: DossierEvidenceTable;
   dossier_evidence_competencies: DossierEvidenceCompetenciesTable;
   dossier_evidence_criteria: DossierEvidenceCriteriaTable;
+  evaluation_sessions: EvaluationSessionsTable;
 }
 
 export type User = Selectable<UsersTable>;

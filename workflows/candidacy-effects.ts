@@ -43,6 +43,9 @@ export type CandidacyEmailKind =
   | "dossier_received"
   | "dossier_sent_back"
   | "evaluators_assigned"
+  | "session_convocation"
+  | "evaluator_conflict_declared"
+  | "evaluator_replaced"
   | "result"
   | "admissibility_deadline_reminder"
   | "validity_expiry_reminder"
@@ -263,6 +266,58 @@ export function effectsOf(
       for (const userId of [event.evaluatorAId, event.evaluatorBId]) {
         effects.push({ type: "notify", email: "evaluators_assigned", to: { kind: "user", userId }, facts: {} });
       }
+      break;
+    // Staffing the evaluation (certifier staff; docs/decisions/022). The convocation is rendered at delivery from
+    // the session's history row found by `scheduledAt`, with its calendar invitation.
+    case "SCHEDULE_SESSION":
+      effects.push(
+        { type: "notify", email: "session_convocation", to: { kind: "candidate" }, facts: { scheduledAt: event.at } },
+        { type: "notify", email: "session_convocation", to: { kind: "evaluators" }, facts: { scheduledAt: event.at } },
+      );
+      break;
+    case "DECLARE_CONFLICT": {
+      // Staff must replace the evaluator; the reason stays in the portal, out of the e-mail.
+      const conflict = context.evaluation.conflicts?.at(-1);
+      effects.push({
+        type: "notify",
+        email: "evaluator_conflict_declared",
+        to: { kind: "role", role: "certifier_staff" },
+        facts: { slot: conflict?.slot },
+      });
+      break;
+    }
+    case "REPLACE_EVALUATOR": {
+      effects.push({
+        type: "notify",
+        email: "evaluators_assigned",
+        to: { kind: "user", userId: event.evaluatorId },
+        facts: {},
+      });
+      const replacement = context.evaluation.replacements?.at(-1);
+      // A session already set and not held: the newcomer is convened to it, the evaluator taken off gets its
+      // cancellation for their calendar.
+      const session = context.evaluation.session;
+      const pending = session && !session.attendance ? session : undefined;
+      if (replacement?.previousEvaluatorId) {
+        effects.push({
+          type: "notify",
+          email: "evaluator_replaced",
+          to: { kind: "user", userId: replacement.previousEvaluatorId },
+          facts: pending ? { scheduledAt: pending.scheduledAt } : {},
+        });
+      }
+      if (pending) {
+        effects.push({
+          type: "notify",
+          email: "session_convocation",
+          to: { kind: "user", userId: event.evaluatorId },
+          facts: { scheduledAt: pending.scheduledAt, newcomer: 1 },
+        });
+      }
+      break;
+    }
+    case "RECORD_ATTENDANCE":
+      // Nothing to send: excused or absent, staff set a new date, which convenes everyone again.
       break;
     case "VALIDATE_DECISION":
       // The e-mail itself is built at delivery from the recorded decision (app/services/results.server.ts); the

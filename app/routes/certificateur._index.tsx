@@ -5,6 +5,7 @@ import { listEscalations } from "../../db/queries/candidacies";
 import { listReferentialVersions } from "../../db/queries/referential";
 import { listUsersWithRoles } from "../../db/queries/users";
 import { GeneralErrorBoundary } from "~/components/status-page";
+import { staffingOverview } from "~/services/evaluation-staffing.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
@@ -14,21 +15,23 @@ export const meta = () => [{ title: "Certification — Portail VAE" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
   const db = await getDb();
-  const [versions, evaluators, escalations] = await Promise.all([
+  const [versions, evaluators, escalations, staffing] = await Promise.all([
     listReferentialVersions(db),
     listUsersWithRoles(db, { role: "evaluator" }),
     listEscalations(db, new Date()),
+    staffingOverview(db),
   ]);
   return json({
     fullName: user.fullName,
     activeVersions: versions.filter((v) => v.status === "active"),
     activeEvaluatorCount: evaluators.filter((e) => e.isActive).length,
     escalations,
+    staffing,
   });
 }
 
 export default function CertifierHome() {
-  const { fullName, activeVersions, activeEvaluatorCount, escalations } = useLoaderData<typeof loader>();
+  const { fullName, activeVersions, activeEvaluatorCount, escalations, staffing } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Espace certificateur</h1>
@@ -78,6 +81,28 @@ export default function CertifierHome() {
         <p>
           <Link to="/certificateur/candidatures">Toutes les candidatures</Link>
         </p>
+      </section>
+      <section className="card">
+        <h2>Évaluations à organiser</h2>
+        <p>
+          <Link to="/certificateur/candidatures?file=a-pourvoir">
+            {staffing.awaitingEvaluators} dossier{staffing.awaitingEvaluators > 1 ? "s" : ""} en attente d'évaluateurs
+          </Link>
+        </p>
+        <h3>Échéances à risque ({staffing.lateSessions.length})</h3>
+        {staffing.lateSessions.length === 0 ? (
+          <p className="empty">Aucune séance fixée après la fin du troisième mois suivant le dépôt du dossier.</p>
+        ) : (
+          <ul>
+            {staffing.lateSessions.map((s) => (
+              <li key={s.candidacyId}>
+                <span className="badge badge--urgent">Séance après l'échéance</span>{" "}
+                <Link to={`/certificateur/candidatures/${s.candidacyId}`}>{s.candidateName}</Link> — séance le{" "}
+                {formatDate(s.startsAt)} ; motif : « {s.lateReason} »
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </>
   );

@@ -8,7 +8,8 @@ import { ACCOUNT_EMAIL_KINDS, type EmailData, type EmailKind, renderEmail } from
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import type { OutboxMessage } from "./worker.server";
-import type { Mailer } from "./mailer.server";
+import type { CalendarAttachment, Mailer } from "./mailer.server";
+import { sessionCancellation, sessionConvocationEmail } from "./session-convocation.server";
 import { resultEmailData } from "./results.server";
 
 type Facts = Record<string, string | number | undefined>;
@@ -58,17 +59,54 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
     }
     const candidacy = message.candidacy_id ? await getCandidacySummary(db, message.candidacy_id) : undefined;
     if (!candidacy) return;
-    const data =
-      payload.email === "result"
-        ? await resultData(db, candidacy, recipient.full_name)
-        : emailData(payload.email, payload.facts, {
-            recipientName: recipient.full_name,
-            recipientId: payload.recipientId,
-            candidacy,
-          });
-    const rendered = renderEmail(payload.email, data as never, { publicUrl });
+    let rendered: ReturnType<typeof renderEmail>;
+    let calendar: CalendarAttachment | undefined;
+    if (payload.email === "session_convocation") {
+      // The convocation is built from the session's history row, with its calendar invitation.
+      const convocation = await sessionConvocationEmail(db, {
+        candidacy,
+        reference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
+        recipient: { id: payload.recipientId, fullName: recipient.full_name, email: recipient.email },
+        facts: payload.facts,
+        organizer: mailer.from,
+      });
+      if (!convocation) return;
+      rendered = renderEmail(convocation.kind, convocation.data as never, { publicUrl });
+      calendar = convocation.calendar;
+    } else if (payload.email === "evaluator_replaced" && payload.facts.scheduledAt) {
+      // Taken off the pair after the date was set: the same calendar event, cancelled for them.
+      const reference = candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt);
+      calendar =
+        (await sessionCancellation(db, {
+          candidacy,
+          reference,
+          recipient: { id: payload.recipientId, fullName: recipient.full_name, email: recipient.email },
+          scheduledAt: String(payload.facts.scheduledAt),
+          organizer: mailer.from,
+        })) ?? undefined;
+      rendered = renderEmail(
+        "evaluator_replaced",
+        {
+          recipientName: recipient.full_name,
+          certificationTitle: candidacy.certificationTitle,
+          candidacyReference: reference,
+          sessionCancelled: calendar !== undefined,
+        },
+        { publicUrl },
+      );
+    } else {
+      const data =
+        payload.email === "result"
+          ? await resultData(db, candidacy, recipient.full_name)
+          : emailData(payload.email, payload.facts, {
+              recipientName: recipient.full_name,
+              recipientId: payload.recipientId,
+              candidacy,
+            });
+      rendered = renderEmail(payload.email, data as never, { publicUrl });
+    }
     try {
-      await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}` });
+      await mailer.send({ to: recipient.email, ...rendered, messageId: `outbox-${message.id}`, calendar });
     } catch (error) {
       // Other SMTP failures (connection, 4xx, authentication) may pass later: they are retried.
       if (isPermanentRecipientRefusal(error)) {
@@ -167,5 +205,22 @@ function emailData(
     case "sign_up_welcome":
     case "sign_up_existing_account":
       throw new UndeliverableError("Account e-mails are rendered without a candidacy");
+    case "evaluator_conflict_declared":
+      return {
+        ...about,
+        candidacyId: candidacy.id,
+        slot: str("slot") === "B" ? "B" : "A",
+        // The last day of the period, as a calendar date: the deadline is the first instant after it.
+        evaluationDeadline: new Date(
+          Date.parse(evaluationDeadline(context.dossier.firstSubmittedAt ?? firstFiling)) - 1,
+        )
+          .toISOString()
+          .slice(0, 10),
+      };
+    case "evaluator_replaced":
+      return about;
+    case "session_convocation":
+    case "session_moved":
+      throw new UndeliverableError("Convocations are built from the recorded session (sessionEmail)");
   }
 }

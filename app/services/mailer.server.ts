@@ -19,6 +19,18 @@ export interface OutgoingEmail {
   html: string;
   /** A stable id chosen by the caller (e.g. "outbox-42"): letters, digits, ".", "_" and "-", at most 128. */
   messageId: string;
+  /**
+   * A calendar invitation (RFC 5545 text, app/utils/ics.ts): sent as a `text/calendar; method=…` alternative, which
+   * mail clients show as an invitation, and as an .ics attachment for the others.
+   */
+  calendar?: CalendarAttachment;
+}
+
+export interface CalendarAttachment {
+  method: "REQUEST" | "CANCEL";
+  content: string;
+  /** The attachment's name, e.g. "convocation.ics". */
+  filename: string;
 }
 
 export interface SentEmail {
@@ -29,6 +41,8 @@ export interface SentEmail {
 
 export interface Mailer {
   readonly mode: "smtp" | "files";
+  /** The sender ("Portail VAE <ne-pas-repondre@…>"): the organizer of the calendar invitations. */
+  readonly from: string;
   send(email: OutgoingEmail): Promise<SentEmail>;
   close(): void;
 }
@@ -91,11 +105,18 @@ function checkEmail(email: OutgoingEmail): void {
   }
 }
 
+/** Nodemailer's invitation: the text/calendar alternative with its method, and the same text as an attachment. */
+function calendarOptions(calendar: CalendarAttachment | undefined) {
+  if (!calendar) return {};
+  return { icalEvent: { method: calendar.method, filename: calendar.filename, content: calendar.content } };
+}
+
 export function createMailer(config: MailConfig): Mailer {
   if (config.smtpUrl) {
     const transport = nodemailer.createTransport(smtpOptionsFromUrl(config.smtpUrl));
     return {
       mode: "smtp",
+      from: config.from,
       async send(email) {
         checkEmail(email);
         await transport.sendMail({
@@ -105,6 +126,7 @@ export function createMailer(config: MailConfig): Mailer {
           text: email.text,
           html: email.html,
           messageId: messageIdHeader(email.messageId),
+          ...calendarOptions(email.calendar),
         });
         return { messageId: email.messageId };
       },
@@ -115,6 +137,7 @@ export function createMailer(config: MailConfig): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
   return {
     mode: "files",
+    from: config.from,
     async send(email) {
       checkEmail(email);
       const info = await transport.sendMail({
@@ -124,6 +147,7 @@ export function createMailer(config: MailConfig): Mailer {
         text: email.text,
         html: email.html,
         messageId: messageIdHeader(email.messageId),
+        ...calendarOptions(email.calendar),
       });
       await mkdir(config.mailDir, { recursive: true });
       const file = path.join(config.mailDir, `${email.messageId}.eml`);

@@ -10,6 +10,7 @@ import * as throttleHits from "./2026-11-30-0030-throttle-hits";
 import * as outboxDeadLetters from "./2026-11-30-0040-outbox-dead-letters";
 import * as typedCandidacyState from "./2026-11-30-0050-typed-candidacy-state";
 import * as evaluatorPool from "./2026-11-30-0060-evaluator-pool";
+import * as evaluationSessions from "./2026-11-30-0070-evaluation-sessions";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28-0001-foundation": foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-0040-outbox-dead-letters": outboxDeadLetters,
   "2026-11-30-0050-typed-candidacy-state": typedCandidacyState,
   "2026-11-30-0060-evaluator-pool": evaluatorPool,
+  "2026-11-30-0070-evaluation-sessions": evaluationSessions,
 };

@@ -133,6 +133,41 @@ const FIXTURES: { [K in EmailKind]: EmailData[K] } = {
   },
   sign_up_welcome: { recipientName: "Élodie Marchand" },
   sign_up_existing_account: { recipientName: "Élodie Marchand", attemptedAt: "2026-11-30T09:15:00Z" },
+  session_convocation: {
+    recipientName: "Élodie Marchand",
+    certificationTitle: "Commercial sédentaire du secteur alimentaire",
+    candidacyReference: "VAE-2026-0042",
+    audience: "candidate",
+    startsAt: "2026-06-10T08:00:00Z",
+    durationMinutes: 90,
+    mode: "in_person",
+    location: "Maison de l'alimentation, 12 rue des Halles, Lyon",
+  },
+  session_moved: {
+    recipientName: "Jean Évaluateur",
+    certificationTitle: "Commercial sédentaire du secteur alimentaire",
+    candidacyReference: "VAE-2026-0042",
+    audience: "evaluator",
+    startsAt: "2026-06-17T12:30:00Z",
+    durationMinutes: 90,
+    mode: "video",
+    location: "https://visio.exemple.fr/jury-42",
+    isPresident: true,
+    previousStartsAt: "2026-06-10T08:00:00Z",
+  },
+  evaluator_conflict_declared: {
+    recipientName: "Claire Certificatrice",
+    certificationTitle: "Commercial sédentaire du secteur alimentaire",
+    candidacyReference: "VAE-2026-0042",
+    candidacyId: "0b7d7d0e-4a8e-4a55-9d43-2f3c9e0f1a42",
+    slot: "B",
+    evaluationDeadline: "2026-08-31",
+  },
+  evaluator_replaced: {
+    recipientName: "Jean Évaluateur",
+    certificationTitle: "Commercial sédentaire du secteur alimentaire",
+    candidacyReference: "VAE-2026-0042",
+  },
 };
 
 /** Per kind: what the subject says, and data that must appear in the text. */
@@ -228,6 +263,31 @@ const EXPECTED: { [K in EmailKind]: { subject: RegExp; text: string[]; path: str
       "Si ce n'était pas vous",
     ],
     path: "/connexion",
+  },
+  session_convocation: {
+    subject: /Convocation à l'entretien avec le jury le 10 juin 2026 à 10:00/,
+    text: ["Lieu : Maison de l'alimentation, 12 rue des Halles, Lyon", "pièce d'identité", ".ics"],
+    path: "/candidat",
+  },
+  session_moved: {
+    subject: /Jury déplacé au 17 juin 2026 à 14:30 : candidature VAE-2026-0042/,
+    text: [
+      "remplace la précédente",
+      "10 juin 2026 à 10:00",
+      "Lien de la visioconférence : https://visio.exemple.fr/jury-42",
+      "Président du jury",
+    ],
+    path: "/evaluation",
+  },
+  evaluator_conflict_declared: {
+    subject: /Évaluateur à remplacer : candidature VAE-2026-0042/,
+    text: ["Poste vacant : Évaluateur B", "31 août 2026"],
+    path: "/certificateur/candidatures/0b7d7d0e-4a8e-4a55-9d43-2f3c9e0f1a42",
+  },
+  evaluator_replaced: {
+    subject: /Vous n'évaluez plus la candidature VAE-2026-0042/,
+    text: ["autre évaluateur"],
+    path: "/evaluation",
   },
 };
 

@@ -4,6 +4,7 @@
 import * as account from "./account";
 import * as candidate from "./candidate";
 import { type RenderedEmail, type TemplateOutput, renderLayout } from "./layout";
+import * as sessions from "./sessions";
 import * as staff from "./staff";
 import type { EmailData, EmailKind } from "./types";
 
@@ -34,6 +35,10 @@ const TEMPLATES: { [K in EmailKind]: (data: EmailData[K]) => TemplateOutput } = 
   result_notification_reminder: staff.resultNotificationReminder,
   sign_up_welcome: account.signUpWelcome,
   sign_up_existing_account: account.signUpExistingAccount,
+  session_convocation: sessions.sessionConvocation,
+  session_moved: sessions.sessionMoved,
+  evaluator_conflict_declared: sessions.evaluatorConflictDeclared,
+  evaluator_replaced: sessions.evaluatorReplaced,
 };
 
 export function renderEmail<K extends EmailKind>(kind: K, data: EmailData[K], options: RenderOptions): RenderedEmail {

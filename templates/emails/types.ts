@@ -20,6 +20,10 @@ export const EMAIL_KINDS = [
   "result_notification_reminder",
   "sign_up_welcome",
   "sign_up_existing_account",
+  "session_convocation",
+  "session_moved",
+  "evaluator_conflict_declared",
+  "evaluator_replaced",
 ] as const;
 
 /** E-mails about an account rather than a candidacy: their outbox rows name no candidacy. */
@@ -179,6 +183,36 @@ export interface SignUpExistingAccountData extends Recipient {
   attemptedAt: DateInput;
 }
 
+/** To the candidate or an evaluator: the evaluation session (jury interview), with a calendar invitation. */
+export interface SessionConvocationData extends Recipient, AboutCandidacy {
+  audience: "candidate" | "evaluator";
+  startsAt: DateInput;
+  durationMinutes: number;
+  mode: "in_person" | "video";
+  /** The address (in person) or the video link. */
+  location: string;
+  /** For an evaluator: the president of the jury has the casting vote. */
+  isPresident?: boolean;
+}
+
+/** The same, when the session moves: this convocation replaces the previous one. */
+export interface SessionMovedData extends SessionConvocationData {
+  previousStartsAt: DateInput | null;
+}
+
+/** To certifier staff: an evaluator declared a link with the candidate and left the pair; a replacement is needed. */
+export interface EvaluatorConflictDeclaredData extends Recipient, AboutCandidacy {
+  candidacyId: string;
+  slot: "A" | "B";
+  evaluationDeadline: DateInput;
+}
+
+/** To an evaluator taken off a pair by certifier staff. */
+export interface EvaluatorReplacedData extends Recipient, AboutCandidacy {
+  /** A session was set: its cancellation for their calendar is attached. */
+  sessionCancelled?: boolean;
+}
+
 export interface EmailData {
   request_received: RequestReceivedData;
   request_incomplete: RequestIncompleteData;
@@ -197,6 +231,10 @@ export interface EmailData {
   result_notification_reminder: ResultNotificationReminderData;
   sign_up_welcome: SignUpWelcomeData;
   sign_up_existing_account: SignUpExistingAccountData;
+  session_convocation: SessionConvocationData;
+  session_moved: SessionMovedData;
+  evaluator_conflict_declared: EvaluatorConflictDeclaredData;
+  evaluator_replaced: EvaluatorReplacedData;
 }
 
 // EMAIL_KINDS and EmailData list the same kinds (a compile-time check).

@@ -43,6 +43,7 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       "dossier_versions",
       "evaluation_modalities",
       "evaluation_scores",
+      "evaluation_sessions",
       "evaluation_weights",
       "evaluator_availabilities",
       "evaluator_profiles",
