@@ -226,8 +226,11 @@ export interface EvaluationScoresTable {
   candidacy_id: string;
   evaluator_id: string;
   competency_code: string;
-  score: Numeric;
+  /** null in a draft that has only a comment or ticks so far; every score is set before submission. */
+  score: Numeric | null;
   comment: Generated<string>;
+  /** 1-based positions of the competency's criteria ticked as met. */
+  criteria_met: ColumnType<number[], string | undefined, string>;
   updated_at: GeneratedTimestamp;
 }
 
@@ -424,4 +427,54 @@ export interface Database {
   evaluator_profiles: EvaluatorProfilesTable;
   evaluator_qualifications: EvaluatorQualificationsTable;
   evaluator_availabilities: EvaluatorAvailabilitiesTable;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deliberation and minutes (migration 2026-11-30-0080): declared by interface merging so that sections added by
+// other migrations do not touch the same lines.
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface DeliberationEntriesTable {
+  id: Generated<string>;
+  candidacy_id: string;
+  competency_code: string;
+  author_id: string;
+  /** A proposal of either evaluator, or the president's casting vote. */
+  kind: "proposal" | "casting_vote";
+  score: Numeric;
+  comment: Generated<string>;
+  created_at: GeneratedTimestamp;
+}
+
+export interface BlocRecommendationsTable {
+  candidacy_id: string;
+  bloc_code: string;
+  text: string;
+  updated_by: string;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface MinutesSignaturesTable {
+  candidacy_id: string;
+  evaluator_id: string;
+  slot: "A" | "B";
+  full_name: string;
+  email: string;
+  signed_at: Timestamp;
+  ip: string | null;
+}
+
+export interface MinutesDocumentsTable {
+  candidacy_id: string;
+  storage_key: string;
+  sha256: string;
+  size_bytes: number;
+  created_at: GeneratedTimestamp;
+}
+
+export interface Database {
+  deliberation_entries: DeliberationEntriesTable;
+  bloc_recommendations: BlocRecommendationsTable;
+  minutes_signatures: MinutesSignaturesTable;
+  minutes_documents: MinutesDocumentsTable;
 }

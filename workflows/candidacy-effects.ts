@@ -61,7 +61,9 @@ export type CandidacyEffect =
    * The admissibility decision is made (by an officer or by silence): the identity document has served its purpose
    * and is removed from storage; the database keeps that it existed and was checked.
    */
-  | { type: "purge_identity_documents"; decidedBy: string | null };
+  | { type: "purge_identity_documents"; decidedBy: string | null }
+  /** Both evaluators have signed the minutes: their PDF is rendered and stored after commit. */
+  | { type: "render_minutes" };
 
 const DAY = 24 * 3600_000;
 const ADMISSIBILITY_REMINDER_DAYS = [15, 5];
@@ -266,6 +268,9 @@ export function effectsOf(
       for (const userId of [event.evaluatorAId, event.evaluatorBId]) {
         effects.push({ type: "notify", email: "evaluators_assigned", to: { kind: "user", userId }, facts: {} });
       }
+      break;
+    case "SIGN_MINUTES":
+      if (after === "decided") effects.push({ type: "render_minutes" });
       break;
     // Staffing the evaluation (certifier staff; docs/decisions/022). The convocation is rendered at delivery from
     // the session's history row found by `scheduledAt`, with its calendar invitation.

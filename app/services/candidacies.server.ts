@@ -166,6 +166,8 @@ export async function createCandidacy(
 
 /** Outbox topic of the removal of identity documents once admissibility is decided (app/services/documents.server.ts). */
 export const PURGE_IDENTITY_DOCUMENTS_TOPIC = "documents.purge_identity";
+/** Renders and stores the PDF of the signed minutes (app/services/minutes.server.ts). */
+export const MINUTES_PDF_TOPIC = "minutes.render_pdf";
 
 /** Events that carry scores: they go through the evaluation service, which records the scores and the decision. */
 const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
@@ -434,6 +436,9 @@ function effectRows(candidacy: { id: string }, effects: CandidacyEffect[], at: D
         break;
       case "notify":
         rows.messages.push({ topic: "email", payload: { email: effect.email, facts: effect.facts }, to: effect.to });
+        break;
+      case "render_minutes":
+        rows.messages.push({ topic: MINUTES_PDF_TOPIC, payload: { candidacyId: candidacy.id } });
         break;
       case "purge_identity_documents":
         rows.messages.push({

@@ -1,36 +1,50 @@
-// The evaluation of a dossier by the evaluator pair: each evaluator scores every competency of the blocs aimed at
-// (blind: only their own scores until both have submitted), the joint scores follow the referential's tolerance
-// rule, a deliberation settles disagreements (the president has the casting vote), and the decision rule of
-// workflows/decision.ts turns the joint scores into blocs awarded. Every step goes through the statechart.
+// The evaluation of a dossier by the evaluator pair, the evaluator's side: the declaration of no link with the
+// candidate (or of a conflict), the scoring grid saved as a draft, and the transmission of the scores once the
+// session has taken place. Blind: an evaluator reads only their own scores, and of the other only whether they have
+// transmitted, until both have. Access goes through the capability table (workflows/candidacy-access.ts); every
+// change of state through the statechart. Deliberation: evaluation-deliberation.server.ts; minutes: minutes.server.ts.
 import type { Kysely, Transaction } from "kysely";
-import { lockCandidacy } from "../../db/queries/candidacies";
+import { getCandidacySummary, lockCandidacy } from "../../db/queries/candidacies";
+import { listDossierVersions, listEvidence, listNarratives } from "../../db/queries/dossiers";
+import { type ScoreRow, listEvaluatorScores, upsertEvaluatorScores } from "../../db/queries/evaluations";
 import type { Database } from "../../db/schema";
+import { type AccessActor, type Capability, can, capabilitiesOf } from "../../workflows/candidacy-access";
 import {
-  type DeliberationResolution,
+  type CandidacySnapshot,
+  type EventActor,
+  evaluationProgress,
+  evaluatorSlot,
+  stateLabel,
+} from "../../workflows/candidacy-machine";
+import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
+import { evaluationDeadline } from "../../workflows/candidacy-effects";
+import {
+  type Decision,
   DecisionInputError,
   type ExactScore,
   decide,
   jointScores,
   parseScore,
-  settleDeliberation,
 } from "../../workflows/decision";
-import { type DecisionResult, evaluationProgress, evaluatorSlot } from "../../workflows/candidacy-machine";
-import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
+import { type Refusal, isRefusal, refuse } from "../../workflows/refusal";
 import { type CandidacyOutcome, applyCandidacyEvent } from "./candidacies.server";
 
-export type EvaluationRefusal = { ok: false; code: string; message: string };
-const refuse = (code: string, message: string): EvaluationRefusal => ({ ok: false, code, message });
+/** An accepted candidacy event, as the evaluation services answer it (refusals are `Refusal`s). */
+export type EventAccepted = Extract<CandidacyOutcome, { ok: true }>;
+import { type DossierScope, dossierScope } from "./dossiers.server";
+import { MAX_SCORE_COMMENT_LENGTH } from "../utils/evaluation-limits";
+import { candidacyReference } from "./email-delivery.server";
 
-export interface ScoreEntry {
-  competencyCode: string;
-  /** Percent, 0–100, at most one decimal; "." or "," accepted. */
-  score: string;
-  comment?: string;
-}
+/** Types a browser shows itself (the file route serves them inline); others are downloaded. */
+const INLINE_TYPES = new Set(["application/pdf", "image/jpeg", "image/png", "image/webp"]);
 
-interface Assessment {
-  blocs: { code: string; title: string; competencyCodes: string[] }[];
-  targetCodes: string[];
+export const NOT_FOUND = () => refuse("not_found", "Candidature introuvable.", { status: 404 });
+
+export interface Assessment {
+  /** Every bloc of the referential (acquired ones included), for the decision rule. */
+  blocs: { code: string; title: string; number: number; competencyCodes: string[] }[];
+  /** The blocs and competencies assessed, with their texts. */
+  scope: DossierScope;
   assessedCompetencies: string[];
   acquiredBlocCodes: string[];
   thresholds: { blocMeanPercent: string; competencyFloorPercent: string };
@@ -38,36 +52,37 @@ interface Assessment {
 }
 
 /** What this candidacy's evaluation is about: the referential's blocs, those aimed at, and the rule parameters. */
-async function assessmentOf(
-  trx: Transaction<Database>,
+export async function assessmentOf(
+  db: Kysely<Database> | Transaction<Database>,
   candidacy: { referential_version_id: string; target_bloc_codes: string[] },
 ): Promise<Assessment> {
-  const version = await trx
+  const version = await db
     .selectFrom("referential_versions")
     .select(["bloc_mean_threshold_percent", "competency_floor_percent", "evaluator_tolerance_points"])
     .where("id", "=", candidacy.referential_version_id)
     .executeTakeFirstOrThrow();
-  const blocs = await trx
+  const blocs = await db
     .selectFrom("blocs")
-    .select(["id", "code", "title"])
+    .select(["id", "code", "title", "number"])
     .where("referential_version_id", "=", candidacy.referential_version_id)
     .orderBy("number")
     .execute();
-  const competencies = await trx
+  const competencies = await db
     .selectFrom("competencies")
     .select(["bloc_id", "code"])
     .where("referential_version_id", "=", candidacy.referential_version_id)
     .orderBy("position")
     .execute();
+  const targetCodes = candidacy.target_bloc_codes;
   const shaped = blocs.map((b) => ({
     code: b.code,
     title: b.title,
+    number: b.number,
     competencyCodes: competencies.filter((c) => c.bloc_id === b.id).map((c) => c.code),
   }));
-  const targetCodes = candidacy.target_bloc_codes;
   return {
     blocs: shaped,
-    targetCodes,
+    scope: await dossierScope(db, candidacy.referential_version_id, targetCodes),
     assessedCompetencies: shaped.filter((b) => targetCodes.includes(b.code)).flatMap((b) => b.competencyCodes),
     // Blocs outside the candidacy's aim are the ones the candidate already held when it started.
     acquiredBlocCodes: shaped.filter((b) => !targetCodes.includes(b.code)).map((b) => b.code),
@@ -79,237 +94,8 @@ async function assessmentOf(
   };
 }
 
-async function scoresOf(trx: Transaction<Database> | Kysely<Database>, candidacyId: string, evaluatorId: string) {
-  const rows = await trx
-    .selectFrom("evaluation_scores")
-    .select(["competency_code", "score", "comment"])
-    .where("candidacy_id", "=", candidacyId)
-    .where("evaluator_id", "=", evaluatorId)
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.competency_code, r.score]));
-}
-
-/** Locks the candidacy and checks that this evaluator is assigned and currently scoring. */
-async function scoringContext(trx: Transaction<Database>, evaluatorId: string, candidacyId: string) {
-  const row = await lockCandidacy(trx, candidacyId);
-  if (!row) return { refusal: refuse("not_found", "Cette candidature n'existe pas.") } as const;
-  const snapshot = restoreSnapshot(row.snapshot);
-  const actor = { type: "user" as const, userId: evaluatorId, role: "evaluator" as const };
-  const slot = evaluatorSlot(snapshot.context, actor);
-  if (!slot)
-    return {
-      refusal: refuse("not_assigned", "Vous n'êtes pas désigné comme évaluateur de cette candidature."),
-    } as const;
-  const progress = evaluationProgress(snapshot);
-  const mine = progress ? (slot === "A" ? progress.evaluatorA : progress.evaluatorB) : null;
-  return { row, snapshot, slot, mine, actor } as const;
-}
-
-/** Saves (creates or replaces) some of an evaluator's scores while they are scoring. */
-export async function saveScores(
-  db: Kysely<Database>,
-  evaluatorId: string,
-  candidacyId: string,
-  entries: ScoreEntry[],
-): Promise<{ ok: true } | EvaluationRefusal> {
-  return db.transaction().execute(async (trx) => {
-    const ctx = await scoringContext(trx, evaluatorId, candidacyId);
-    if ("refusal" in ctx) return ctx.refusal!;
-    if (ctx.mine !== "scoring") {
-      return refuse(
-        ctx.mine === "submitted" ? "already_submitted" : "not_scoring",
-        ctx.mine === "submitted"
-          ? "Vous avez déjà transmis vos notes : elles ne peuvent plus être modifiées."
-          : "Commencez la notation avant d'enregistrer des notes.",
-      );
-    }
-    const assessment = await assessmentOf(trx, ctx.row);
-    const values = [];
-    for (const entry of entries) {
-      if (!assessment.assessedCompetencies.includes(entry.competencyCode)) {
-        return refuse(
-          "unknown_competency",
-          `La compétence ${entry.competencyCode} n'est pas évaluée dans cette candidature.`,
-        );
-      }
-      try {
-        const tenths = parseScore(entry.score, entry.competencyCode);
-        values.push({
-          candidacy_id: candidacyId,
-          evaluator_id: evaluatorId,
-          competency_code: entry.competencyCode,
-          score: (tenths / 10).toFixed(1),
-          comment: (entry.comment ?? "").trim().slice(0, 4000),
-          updated_at: new Date(),
-        });
-      } catch (error) {
-        if (error instanceof DecisionInputError) return refuse(error.code, error.message);
-        throw error;
-      }
-    }
-    if (values.length > 0) {
-      await trx
-        .insertInto("evaluation_scores")
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(["candidacy_id", "evaluator_id", "competency_code"]).doUpdateSet((eb) => ({
-            score: eb.ref("excluded.score"),
-            comment: eb.ref("excluded.comment"),
-            updated_at: eb.ref("excluded.updated_at"),
-          })),
-        )
-        .execute();
-    }
-    return { ok: true as const };
-  });
-}
-
-/** An evaluator's own scores; the other evaluator's only once both have submitted (blind double scoring). */
-export async function readScores(db: Kysely<Database>, evaluatorId: string, candidacyId: string) {
-  const row = await db.selectFrom("candidacies").select("snapshot").where("id", "=", candidacyId).executeTakeFirst();
-  if (!row) return null;
-  const context = restoreSnapshot(row.snapshot).context;
-  const pair = context.evaluation.pair;
-  if (!pair || (pair.evaluatorAId !== evaluatorId && pair.evaluatorBId !== evaluatorId)) return null;
-  const other = pair.evaluatorAId === evaluatorId ? pair.evaluatorBId : pair.evaluatorAId;
-  const bothSubmitted = Boolean(context.evaluation.submittedA && context.evaluation.submittedB);
-  return {
-    own: await scoresOf(db, candidacyId, evaluatorId),
-    other: bothSubmitted && other ? await scoresOf(db, candidacyId, other) : null,
-  };
-}
-
-/**
- * Transmits an evaluator's scores. The second transmission compares the two sets: within tolerance and with the
- * same bloc outcomes, the joint scores are their exact means and the decision is recorded; otherwise the pair
- * deliberates.
- */
-export async function submitScores(
-  db: Kysely<Database>,
-  evaluatorId: string,
-  candidacyId: string,
-  at: Date = new Date(),
-): Promise<CandidacyOutcome | EvaluationRefusal> {
-  return db.transaction().execute(async (trx) => {
-    const ctx = await scoringContext(trx, evaluatorId, candidacyId);
-    if ("refusal" in ctx) return ctx.refusal!;
-    const assessment = await assessmentOf(trx, ctx.row);
-    const own = await scoresOf(trx, candidacyId, evaluatorId);
-    const missing = assessment.assessedCompetencies.filter((code) => own[code] === undefined);
-    if (ctx.mine === "scoring" && missing.length > 0) {
-      return refuse(
-        "scores_missing",
-        `Notez toutes les compétences avant de transmettre vos notes. Manquantes : ${missing.join(", ")}.`,
-      );
-    }
-    const pair = ctx.snapshot.context.evaluation.pair!;
-    const otherSubmitted =
-      ctx.slot === "A" ? ctx.snapshot.context.evaluation.submittedB : ctx.snapshot.context.evaluation.submittedA;
-    let jointOutcome: "agreed" | "deliberation" | undefined;
-    let result: DecisionResult | undefined;
-    if (otherSubmitted && ctx.mine === "scoring") {
-      const other = await scoresOf(trx, candidacyId, (ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId)!);
-      const [scoresA, scoresB] = ctx.slot === "A" ? [own, other] : [other, own];
-      const joint = jointScores({ ...rule(assessment), scoresA, scoresB });
-      jointOutcome = joint.kind;
-      if (joint.kind === "agreed") {
-        result = await recordDecision(
-          trx,
-          candidacyId,
-          assessment,
-          joint.joint,
-          meanOrigins(joint.joint),
-          "agreed",
-          null,
-          at,
-        );
-      }
-    }
-    return applyCandidacyEvent(
-      trx,
-      candidacyId,
-      { type: "SUBMIT_SCORES", jointOutcome, result, actor: ctx.actor, at: at.toISOString() },
-      ctx.row,
-    );
-  });
-}
-
-/** The competencies the pair must settle in deliberation, and why. */
-export async function disputedCompetencies(db: Kysely<Database>, candidacyId: string) {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("candidacies").selectAll().where("id", "=", candidacyId).executeTakeFirst();
-    if (!row) return null;
-    const pair = restoreSnapshot(row.snapshot).context.evaluation.pair;
-    if (!pair) return null;
-    const assessment = await assessmentOf(trx, row);
-    const result = jointScores({
-      ...rule(assessment),
-      scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId!),
-      scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId!),
-    });
-    return result.kind === "deliberation" ? result : null;
-  });
-}
-
-/**
- * Records the deliberation: for each disputed competency, the score the pair agreed, or the president's. Only the
- * president may use the casting vote.
- */
-export async function recordDeliberation(
-  db: Kysely<Database>,
-  evaluatorId: string,
-  candidacyId: string,
-  resolutions: Record<string, DeliberationResolution>,
-  at: Date = new Date(),
-): Promise<CandidacyOutcome | EvaluationRefusal> {
-  return db.transaction().execute(async (trx) => {
-    const row = await lockCandidacy(trx, candidacyId);
-    if (!row) return refuse("not_found", "Cette candidature n'existe pas.");
-    const snapshot = restoreSnapshot(row.snapshot);
-    const actor = { type: "user" as const, userId: evaluatorId, role: "evaluator" as const };
-    const pair = snapshot.context.evaluation.pair;
-    if (!pair || !evaluatorSlot(snapshot.context, actor)) {
-      return refuse("not_assigned", "Vous n'êtes pas désigné comme évaluateur de cette candidature.");
-    }
-    if (Object.values(resolutions).some((r) => r.by === "president") && pair.presidentId !== evaluatorId) {
-      return refuse("not_president", "Seul le président du binôme peut trancher une note par sa voix prépondérante.");
-    }
-    if (snapshot.value !== "deliberation") {
-      return refuse("wrong_state", "Cette action n'est pas possible à l'étape actuelle de la candidature.");
-    }
-    const assessment = await assessmentOf(trx, row);
-    let result: DecisionResult;
-    try {
-      const settled = settleDeliberation({
-        ...rule(assessment),
-        scoresA: await scoresOf(trx, candidacyId, pair.evaluatorAId!),
-        scoresB: await scoresOf(trx, candidacyId, pair.evaluatorBId!),
-        resolutions,
-      });
-      result = await recordDecision(
-        trx,
-        candidacyId,
-        assessment,
-        settled.joint,
-        settled.origin,
-        "deliberation",
-        evaluatorId,
-        at,
-      );
-    } catch (error) {
-      if (error instanceof DecisionInputError) return refuse(error.code, error.message);
-      throw error;
-    }
-    return applyCandidacyEvent(
-      trx,
-      candidacyId,
-      { type: "RECORD_DELIBERATION", result, actor, at: at.toISOString() },
-      row,
-    );
-  });
-}
-
-function rule(assessment: Assessment) {
+/** The decision rule's parameters, as workflows/decision.ts takes them. */
+export function ruleOf(assessment: Assessment) {
   return {
     blocs: assessment.blocs,
     tolerancePoints: assessment.tolerancePoints,
@@ -318,11 +104,25 @@ function rule(assessment: Assessment) {
   };
 }
 
-function meanOrigins(joint: Record<string, ExactScore>) {
-  return Object.fromEntries(Object.keys(joint).map((code) => [code, "mean" as const]));
+/** Submitted scores by competency ("72.5"), for the decision rule. */
+export async function submittedScores(
+  db: Kysely<Database> | Transaction<Database>,
+  candidacyId: string,
+  evaluatorId: string | null,
+): Promise<Record<string, string>> {
+  if (!evaluatorId) return {};
+  const rows = await listEvaluatorScores(db, candidacyId, evaluatorId);
+  return Object.fromEntries(rows.filter((r) => r.score !== null).map((r) => [r.competencyCode, r.score!]));
 }
 
-async function recordDecision(
+/** The result the statechart records: the CQP complete, some blocs, or none. */
+export function resultOf(decision: Decision): "full" | "partial" | "none" {
+  if (decision.certificationAwarded) return "full";
+  return decision.awardedBlocCodes.length > 0 ? "partial" : "none";
+}
+
+/** Records the decision (joint scores, where each comes from, the rule's outcome) in the caller's transaction. */
+export async function recordDecision(
   trx: Transaction<Database>,
   candidacyId: string,
   assessment: Assessment,
@@ -331,7 +131,7 @@ async function recordDecision(
   route: "agreed" | "deliberation",
   recordedBy: string | null,
   at: Date,
-): Promise<DecisionResult> {
+): Promise<Decision> {
   const outcome = decide({
     blocs: assessment.blocs,
     scores: joint,
@@ -350,5 +150,379 @@ async function recordDecision(
       recorded_by: recordedBy,
     })
     .execute();
-  return outcome.certificationAwarded ? "full" : outcome.awardedBlocCodes.length > 0 ? "partial" : "none";
+  return outcome;
+}
+
+class RefusedInTransaction extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
+/** A transaction whose refusal rolls back whatever it wrote before refusing (a decision, entries) and is returned. */
+export async function transact<T>(
+  db: Kysely<Database>,
+  work: (trx: Transaction<Database>) => Promise<T | Refusal>,
+): Promise<T | Refusal> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const result = await work(trx);
+      if (isRefusal(result)) throw new RefusedInTransaction(result);
+      return result as T;
+    });
+  } catch (error) {
+    if (error instanceof RefusedInTransaction) return error.refusal;
+    throw error;
+  }
+}
+
+export const evaluatorActor = (userId: string): EventActor => ({ type: "user", userId, role: "evaluator" });
+const accessActor = (userId: string): AccessActor => ({ userId, role: "evaluator" });
+
+/** A service's answer to a refused event, in the one refusal shape. */
+export function asRefusal(outcome: { ok: false; code: string; message: string; status?: number }): Refusal {
+  if ("status" in outcome && outcome.status) return outcome as Refusal;
+  return refuse(outcome.code, outcome.message, { status: outcome.code === "not_found" ? 404 : 409 });
+}
+
+/**
+ * Locks the candidacy and checks the evaluator's capability on it: 404 when they are not (or no longer) on it,
+ * 403/409 with the French reason otherwise.
+ */
+export async function lockForEvaluator(
+  trx: Transaction<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  capability: Capability,
+) {
+  const row = await lockCandidacy(trx, candidacyId);
+  if (!row) return NOT_FOUND();
+  const snapshot = restoreSnapshot(row.snapshot);
+  const allowed = can(snapshot, accessActor(evaluatorId), capability);
+  if (!allowed.ok) return allowed;
+  const actor = evaluatorActor(evaluatorId);
+  const slot = evaluatorSlot(snapshot.context, actor);
+  if (!slot) return NOT_FOUND();
+  return { row, snapshot, slot, actor } as const;
+}
+
+async function sendEvent(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  capability: Capability,
+  event: (actor: EventActor) => Parameters<typeof applyCandidacyEvent>[2],
+): Promise<EventAccepted | Refusal> {
+  return transact(db, async (trx) => {
+    const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, capability);
+    if ("ok" in ctx) return ctx;
+    const outcome = await applyCandidacyEvent(trx, candidacyId, event(ctx.actor), ctx.row);
+    return outcome.ok ? outcome : asRefusal(outcome);
+  });
+}
+
+/** The evaluator declares, in one explicit step, that they have no link with the candidate: scoring opens. */
+export async function declareNoLink(db: Kysely<Database>, evaluatorId: string, candidacyId: string, at = new Date()) {
+  return sendEvent(db, evaluatorId, candidacyId, "evaluation.declare", (actor) => ({
+    type: "START_SCORING",
+    noLink: true,
+    actor,
+    at: at.toISOString(),
+  }));
+}
+
+/** The evaluator declares a conflict of interest: they leave the dossier, staff must replace them. */
+export async function declareConflict(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  reason: string,
+  at = new Date(),
+): Promise<EventAccepted | Refusal> {
+  const text = reason.trim();
+  if (text.length < 5) {
+    const message = "Expliquez en quelques mots le lien que vous avez avec le candidat.";
+    return refuse("reason_required", message, { fieldErrors: { reason: message } });
+  }
+  return sendEvent(db, evaluatorId, candidacyId, "evaluation.declare", (actor) => ({
+    type: "DECLARE_CONFLICT",
+    reason: text.slice(0, 2000),
+    actor,
+    at: at.toISOString(),
+  }));
+}
+
+export interface DraftEntry {
+  competencyCode: string;
+  /** As typed: "" (none yet), "72,5", "72.5". */
+  score: string;
+  comment: string;
+  /** 1-based positions of the criteria ticked. */
+  criteriaMet: number[];
+}
+
+/**
+ * Saves the evaluator's grid as a draft (any time while scoring; a score may stay empty). Every entry is checked
+ * first: one bad score refuses the whole save with a message per field, and nothing is written.
+ */
+export async function saveDraft(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  entries: DraftEntry[],
+  at = new Date(),
+): Promise<{ ok: true; saved: number } | Refusal> {
+  return transact(db, async (trx) => {
+    const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "scores.edit");
+    if ("ok" in ctx) return ctx;
+    const assessment = await assessmentOf(trx, ctx.row);
+    const criteriaCount = new Map(assessment.scope.competencies.map((c) => [c.code, c.criteria.length]));
+    const fieldErrors: Record<string, string> = {};
+    const rows = [];
+    for (const entry of entries) {
+      const count = criteriaCount.get(entry.competencyCode);
+      if (count === undefined) {
+        return refuse(
+          "unknown_competency",
+          `La compétence ${entry.competencyCode} n'est pas évaluée dans cette candidature.`,
+        );
+      }
+      let score: string | null = null;
+      const typed = entry.score.trim();
+      if (typed !== "") {
+        try {
+          const tenths = parseScore(typed, entry.competencyCode);
+          score = (tenths / 10).toFixed(1);
+        } catch (error) {
+          if (!(error instanceof DecisionInputError)) throw error;
+          fieldErrors[`score-${entry.competencyCode}`] = error.message;
+        }
+      }
+      const ticks = [...new Set(entry.criteriaMet)].filter((p) => Number.isInteger(p) && p >= 1 && p <= count);
+      rows.push({
+        competencyCode: entry.competencyCode,
+        score,
+        comment: entry.comment.trim().slice(0, MAX_SCORE_COMMENT_LENGTH),
+        criteriaMet: ticks.sort((a, b) => a - b),
+      });
+    }
+    if (Object.keys(fieldErrors).length > 0) {
+      const codes = Object.keys(fieldErrors).map((k) => k.slice("score-".length));
+      return refuse(
+        "invalid_scores",
+        `Corrigez ${codes.length > 1 ? "les notes de" : "la note de"} ${codes.join(", ")} : rien n'a été enregistré.`,
+        { fieldErrors },
+      );
+    }
+    await upsertEvaluatorScores(trx, candidacyId, evaluatorId, rows, at);
+    return { ok: true as const, saved: rows.length };
+  });
+}
+
+/** Scores without ticks (the services' former shape, used by workflow tests): a draft save. */
+export async function saveScores(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  entries: Array<{ competencyCode: string; score: string; comment?: string }>,
+): Promise<{ ok: true } | Refusal> {
+  const saved = await saveDraft(
+    db,
+    evaluatorId,
+    candidacyId,
+    entries.map((e) => ({ ...e, comment: e.comment ?? "", criteriaMet: [] })),
+  );
+  return saved.ok ? { ok: true } : saved;
+}
+
+/** What still keeps an evaluator from transmitting: competencies without a score, a session not yet attended. */
+export function missingBeforeSubmission(
+  assessment: Pick<Assessment, "assessedCompetencies">,
+  own: ScoreRow[],
+  snapshot: CandidacySnapshot,
+): { unscored: string[]; uncommented: string[]; sessionPending: boolean } {
+  const byCode = new Map(own.map((r) => [r.competencyCode, r]));
+  return {
+    unscored: assessment.assessedCompetencies.filter((code) => byCode.get(code)?.score == null),
+    uncommented: assessment.assessedCompetencies.filter((code) => !byCode.get(code)?.comment.trim()),
+    sessionPending: snapshot.context.evaluation.session?.attendance !== "attended",
+  };
+}
+
+/**
+ * Transmits the evaluator's scores, once, after the session took place. The second transmission compares the two
+ * sets: when the joint scores confirm both evaluators, the decision is recorded and the minutes open; otherwise
+ * the pair deliberates.
+ */
+export async function submitScores(
+  db: Kysely<Database>,
+  evaluatorId: string,
+  candidacyId: string,
+  at = new Date(),
+): Promise<EventAccepted | Refusal> {
+  return transact(db, async (trx) => {
+    const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "scores.submit");
+    if ("ok" in ctx) return ctx;
+    const assessment = await assessmentOf(trx, ctx.row);
+    const ownRows = await listEvaluatorScores(trx, candidacyId, evaluatorId);
+    const missing = missingBeforeSubmission(assessment, ownRows, ctx.snapshot);
+    if (missing.sessionPending) {
+      return refuse(
+        "session_not_attended",
+        "Vous pourrez transmettre vos notes une fois la session d'évaluation tenue avec le candidat (présence enregistrée par le certificateur).",
+        { status: 409 },
+      );
+    }
+    if (missing.unscored.length > 0) {
+      return refuse(
+        "scores_missing",
+        `Notez toutes les compétences avant de transmettre vos notes. Manquantes : ${missing.unscored.join(", ")}.`,
+      );
+    }
+    const evaluation = ctx.snapshot.context.evaluation;
+    const pair = evaluation.pair!;
+    const otherSubmitted = ctx.slot === "A" ? evaluation.submittedB : evaluation.submittedA;
+    let jointOutcome: "agreed" | "deliberation" | undefined;
+    let result: "full" | "partial" | "none" | undefined;
+    if (otherSubmitted) {
+      const own = await submittedScores(trx, candidacyId, evaluatorId);
+      const other = await submittedScores(trx, candidacyId, ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId);
+      const [scoresA, scoresB] = ctx.slot === "A" ? [own, other] : [other, own];
+      const joint = jointScores({ ...ruleOf(assessment), scoresA, scoresB });
+      jointOutcome = joint.kind;
+      if (joint.kind === "agreed") {
+        const origin = Object.fromEntries(Object.keys(joint.joint).map((code) => [code, "mean" as const]));
+        const decision = await recordDecision(trx, candidacyId, assessment, joint.joint, origin, "agreed", null, at);
+        result = resultOf(decision);
+      }
+    }
+    const outcome = await applyCandidacyEvent(
+      trx,
+      candidacyId,
+      { type: "SUBMIT_SCORES", jointOutcome, result, actor: ctx.actor, at: at.toISOString() },
+      ctx.row,
+    );
+    return outcome.ok ? outcome : asRefusal(outcome);
+  });
+}
+
+/** An evaluator's own scores; the other evaluator's only once both have submitted (blind double scoring). */
+export async function readScores(db: Kysely<Database>, evaluatorId: string, candidacyId: string) {
+  const row = await db.selectFrom("candidacies").select("snapshot").where("id", "=", candidacyId).executeTakeFirst();
+  if (!row) return null;
+  const snapshot = restoreSnapshot(row.snapshot);
+  const slot = evaluatorSlot(snapshot.context, evaluatorActor(evaluatorId));
+  if (!slot) return null;
+  const pair = snapshot.context.evaluation.pair!;
+  const compare = can(snapshot, accessActor(evaluatorId), "evaluation.compare").ok;
+  return {
+    own: await submittedScores(db, candidacyId, evaluatorId),
+    other: compare
+      ? await submittedScores(db, candidacyId, slot === "A" ? pair.evaluatorBId : pair.evaluatorAId)
+      : null,
+  };
+}
+
+/** The common head of every evaluator page: the candidacy, the session, the deadlines, each side's progress. */
+export async function evaluationHeader(db: Kysely<Database>, evaluatorId: string, candidacyId: string) {
+  const candidacy = await getCandidacySummary(db, candidacyId);
+  if (!candidacy) return null;
+  const snapshot = restoreSnapshot(candidacy.snapshot);
+  const slot = evaluatorSlot(snapshot.context, evaluatorActor(evaluatorId));
+  if (!slot) return null;
+  const evaluation = snapshot.context.evaluation;
+  const progress = evaluationProgress(snapshot);
+  const firstFiled = snapshot.context.dossier.firstSubmittedAt;
+  return {
+    snapshot,
+    candidacy,
+    header: {
+      id: candidacy.id,
+      reference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
+      candidateName: candidacy.candidateName,
+      certificationTitle: candidacy.certificationTitle,
+      state: candidacy.state,
+      stateLabel: stateLabel(candidacy.state),
+      slot,
+      isPresident: evaluation.pair?.presidentId === evaluatorId,
+      declaredAt: evaluation.declarations?.[slot] ?? null,
+      mine: progress ? (slot === "A" ? progress.evaluatorA : progress.evaluatorB) : null,
+      // Of the other evaluator, only whether they have transmitted: never their scores or drafts (blind).
+      otherSubmitted: Boolean(slot === "A" ? evaluation.submittedB : evaluation.submittedA),
+      session: evaluation.session
+        ? {
+            startsAt: evaluation.session.startsAt,
+            mode: evaluation.session.mode,
+            location: evaluation.session.location,
+            attendance: evaluation.session.attendance ?? null,
+          }
+        : null,
+      evaluationDueBy: firstFiled ? evaluationDeadline(firstFiled) : null,
+      can: capabilitiesOf(snapshot, accessActor(evaluatorId)),
+    },
+  };
+}
+
+/**
+ * The evaluator's page on one dossier: the header and, once they have declared no link, the grid — per bloc and
+ * competency the statement, the criteria, the candidate's narrative and evidence from the frozen filed version,
+ * beside their own draft. Null (→ 404) when they are not on this candidacy.
+ */
+export async function evaluatorWorkspace(db: Kysely<Database>, evaluatorId: string, candidacyId: string) {
+  const head = await evaluationHeader(db, evaluatorId, candidacyId);
+  if (!head) return null;
+  const { snapshot, candidacy, header } = head;
+  if (!header.can["dossier.view"]) return { header, grid: null };
+  const assessment = await assessmentOf(db, {
+    referential_version_id: snapshot.context.referentialVersionId,
+    target_bloc_codes: candidacy.targetBlocCodes,
+  });
+  const filed = (await listDossierVersions(db, candidacyId)).filter((v) => v.frozenAt).at(-1);
+  const [narratives, evidence, own] = await Promise.all([
+    filed ? listNarratives(db, filed.id) : Promise.resolve([]),
+    filed ? listEvidence(db, filed.id) : Promise.resolve([]),
+    listEvaluatorScores(db, candidacyId, evaluatorId),
+  ]);
+  const ownByCode = new Map(own.map((r) => [r.competencyCode, r]));
+  const missing = missingBeforeSubmission(assessment, own, snapshot);
+  return {
+    header,
+    grid: {
+      version: filed ? { number: filed.version, frozenAt: filed.frozenAt!.toISOString() } : null,
+      thresholds: assessment.thresholds,
+      tolerancePoints: assessment.tolerancePoints,
+      missing,
+      blocs: assessment.scope.blocs.map((bloc) => ({
+        code: bloc.code,
+        number: bloc.number,
+        title: bloc.title,
+        competencies: bloc.competencies.map((c) => {
+          const narrative = narratives.find((n) => n.competencyCode === c.code);
+          const mine = ownByCode.get(c.code);
+          return {
+            code: c.code,
+            statement: c.statement,
+            criteria: c.criteria.map((cr, i) => ({ position: i + 1, text: cr.text })),
+            narrative: narrative
+              ? { context: narrative.context, actions: narrative.actions, results: narrative.results }
+              : null,
+            evidence: evidence
+              .filter((e) => e.competencyCodes.includes(c.code))
+              .map((e) => ({
+                documentId: e.documentId,
+                originalName: e.originalName,
+                mediaType: e.mediaType,
+                caption: e.caption,
+                inline: INLINE_TYPES.has(e.mediaType),
+              })),
+            draft: {
+              score: mine?.score ?? null,
+              comment: mine?.comment ?? "",
+              criteriaMet: mine?.criteriaMet ?? [],
+            },
+          };
+        }),
+      })),
+    },
+  };
 }

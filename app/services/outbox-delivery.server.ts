@@ -1,11 +1,13 @@
-// Delivers one outbox message by its topic: an e-mail, or the removal of identity documents once admissibility is
-// decided. Every handler is idempotent, since a message may be delivered more than once (see worker.server.ts).
+// Delivers one outbox message by its topic: an e-mail, the removal of identity documents once admissibility is
+// decided, or the PDF of signed minutes. Every handler is idempotent, since a message may be delivered more than
+// once (see worker.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { PURGE_IDENTITY_DOCUMENTS_TOPIC } from "./candidacies.server";
+import { MINUTES_PDF_TOPIC, PURGE_IDENTITY_DOCUMENTS_TOPIC } from "./candidacies.server";
 import { purgeIdentityDocuments } from "./documents.server";
 import { UndeliverableError, emailDeliverer } from "./email-delivery.server";
 import type { Mailer } from "./mailer.server";
+import { renderAndStoreMinutes } from "./minutes.server";
 import type { ObjectStorage } from "./storage";
 import type { DeliverOutboxMessage } from "./worker.server";
 
@@ -26,6 +28,9 @@ export function outboxDeliverer(
           storage,
           message.payload as { candidacyId: string; decidedBy: string | null; decidedAt: string },
         );
+        return;
+      case MINUTES_PDF_TOPIC:
+        await renderAndStoreMinutes(db, storage, message.payload as { candidacyId: string });
         return;
       default:
         throw new UndeliverableError(`Unknown outbox topic ${message.topic}`);

@@ -11,6 +11,7 @@ import * as outboxDeadLetters from "./2026-11-30-0040-outbox-dead-letters";
 import * as typedCandidacyState from "./2026-11-30-0050-typed-candidacy-state";
 import * as evaluatorPool from "./2026-11-30-0060-evaluator-pool";
 import * as evaluationSessions from "./2026-11-30-0070-evaluation-sessions";
+import * as deliberationAndMinutes from "./2026-11-30-0080-deliberation-and-minutes";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28-0001-foundation": foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-0050-typed-candidacy-state": typedCandidacyState,
   "2026-11-30-0060-evaluator-pool": evaluatorPool,
   "2026-11-30-0070-evaluation-sessions": evaluationSessions,
+  "2026-11-30-0080-deliberation-and-minutes": deliberationAndMinutes,
 };

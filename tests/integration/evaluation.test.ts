@@ -11,13 +11,8 @@ import { type CandidacyOutcome, createCandidacy, sendCandidacyEvent } from "../.
 import { emailDeliverer } from "../../app/services/email-delivery.server";
 import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { deliverOutbox } from "../../app/services/worker.server";
-import {
-  disputedCompetencies,
-  readScores,
-  recordDeliberation,
-  saveScores,
-  submitScores,
-} from "../../app/services/evaluation.server";
+import { castVote, closeDeliberation, comparisonView } from "../../app/services/evaluation-deliberation.server";
+import { readScores, saveScores, submitScores } from "../../app/services/evaluation.server";
 import type { EventActor, Role } from "../../workflows/candidacy-machine";
 import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
@@ -182,15 +177,16 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     const id = await inEvaluation();
     expect(await saveScores(db, ids.outsider, id, entries({ "C1.1": "70" }))).toMatchObject({
       ok: false,
-      code: "not_assigned",
+      status: 404,
     });
     expect(await saveScores(db, ids.a, id, entries({ "C1.1": "70,25" }))).toMatchObject({
       ok: false,
-      code: "too_many_decimals",
+      code: "invalid_scores",
+      fieldErrors: { "score-C1.1": expect.stringContaining("décimale") },
     });
     expect(await saveScores(db, ids.a, id, entries({ "C1.1": "101" }))).toMatchObject({
       ok: false,
-      code: "out_of_range",
+      code: "invalid_scores",
     });
     expect(await saveScores(db, ids.a, id, entries({ "C9.9": "70" }))).toMatchObject({
       ok: false,
@@ -205,10 +201,7 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     expect(!missing.ok && missing.message).toContain("C1.2, C1.3");
     await saveScores(db, ids.a, id, entries(partialScores));
     await submitScores(db, ids.a, id);
-    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "99" }))).toMatchObject({
-      ok: false,
-      code: "already_submitted",
-    });
+    expect(await saveScores(db, ids.a, id, entries({ "C1.1": "99" }))).toMatchObject({ ok: false, status: 409 });
   });
 
   it("sends disagreeing scores to deliberation, where only the president may use the casting vote", async () => {
@@ -217,19 +210,19 @@ describe(`evaluation (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
     await saveScores(db, ids.b, id, entries({ ...partialScores, "C2.1": "80" }));
     await submitScores(db, ids.a, id);
     expect(await submitScores(db, ids.b, id)).toMatchObject({ ok: true, state: "deliberation" });
-    const disputed = (await disputedCompetencies(db, id))!;
-    expect(disputed.disputedCompetencyCodes).toEqual(["C2.1"]);
+    const view = await comparisonView(db, ids.a, id);
+    expect(view.ok && view.deliberation.map((d) => d.code)).toEqual(["C2.1"]);
 
-    const byEvaluator = await recordDeliberation(db, ids.b, id, { "C2.1": { by: "president", score: "75" } });
-    expect(byEvaluator).toMatchObject({ ok: false, code: "not_president" });
-    const incomplete = await recordDeliberation(db, ids.a, id, {});
-    expect(incomplete).toMatchObject({ ok: false, code: "missing_resolution" });
+    const byEvaluator = await castVote(db, ids.b, id, [{ competencyCode: "C2.1", score: "75", comment: "" }]);
+    expect(byEvaluator).toMatchObject({ ok: false, status: 403 });
+    const incomplete = await closeDeliberation(db, ids.a, id);
+    expect(incomplete).toMatchObject({ ok: false, code: "deliberation_unresolved" });
     expect(await getDecision(db, id)).toBeUndefined();
 
-    expect(await recordDeliberation(db, ids.a, id, { "C2.1": { by: "president", score: "75" } })).toMatchObject({
+    expect(await castVote(db, ids.a, id, [{ competencyCode: "C2.1", score: "75", comment: "" }])).toMatchObject({
       ok: true,
-      state: "minutes",
     });
+    expect(await closeDeliberation(db, ids.a, id)).toMatchObject({ ok: true, state: "minutes" });
     const decision = (await getDecision(db, id))!;
     expect(decision).toMatchObject({ route: "deliberation", recorded_by: ids.a });
     expect(decision.origin["C2.1"]).toBe("president");
