@@ -54,7 +54,10 @@ beforeAll(async () => {
       b: id(EMAILS.b),
     };
     // Filed five weeks ago: the session (a week later) was more than 15 days ago, so the result is overdue.
-    const life = new Lifecycle(handle.db, cast, Date.now() - 35 * DAY);
+    const life = new Lifecycle(handle.db, cast, Date.now() - 35 * DAY, {
+      a: password(EMAILS.a),
+      b: password(EMAILS.b),
+    });
     requestedAt = new Date(life.clock + 3600_000).toISOString();
     candidacyId = await life.decided(CQP_CODE);
   } finally {
