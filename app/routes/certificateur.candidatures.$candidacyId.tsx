@@ -256,6 +256,15 @@ export default function StaffCandidacyPage() {
           </>
         ) : null}
       </CandidacyFacts>
+      {data.capabilities["minutes.view"] ? (
+        <p>
+          <Link className="button" to={`/certificateur/candidatures/${candidacy.id}/validation`}>
+            {data.capabilities["decision.validate"]
+              ? "Valider la décision (procès-verbal)"
+              : "Procès-verbal et décision"}
+          </Link>
+        </p>
+      ) : null}
       <FormAlert message={actionData?.formError} />
       {actionData?.done && !busy ? (
         <div className="alert alert--success" role="status">

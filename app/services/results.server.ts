@@ -4,16 +4,14 @@
 import type { Kysely } from "kysely";
 import { findCandidacy, getCandidacySummary, getDecision, listCandidacyEvents } from "../../db/queries/candidacies";
 import {
-  findMinutesDocument,
   listAcquiredBlocs,
-  listBlocRecommendations,
-  listMinutesSignatures,
   listUserIdentities,
   type MinutesSignature,
   listRequestsFiledInYear,
   listSiblingCandidacies,
   readReferentialForResult,
 } from "../../db/queries/results";
+import { getMinutesDocument, listMinutesSignatures, listRecommendations } from "../../db/queries/evaluations";
 import type { Database, Role } from "../../db/schema";
 import type { EmailData, PortalPath } from "../../templates/emails/index";
 import { type Capability, can } from "../../workflows/candidacy-access";
@@ -140,7 +138,11 @@ async function readDecision(db: Kysely<Database>, candidacyId: string): Promise<
   if (!candidacy || !row || !decision) return null;
   const outcome = decision.outcome as Decision;
   const referential = await readReferentialForResult(db, row.referential_version_id);
-  const recommendations = await listBlocRecommendations(db, candidacyId);
+  const recommendations = Object.fromEntries(
+    (await listRecommendations(db, candidacyId))
+      .filter((r) => r.text.trim() !== "")
+      .map((r) => [r.blocCode, r.text.trim()]),
+  );
   const joint = decision.joint_scores as Record<string, ExactScore>;
   const titles = new Map(referential.blocs.flatMap((b) => b.competencies.map((c) => [c.code, c.title] as const)));
   const blocTitles = new Map(referential.blocs.map((b) => [b.code, b.title]));
@@ -197,9 +199,13 @@ export async function readMinutesForValidation(
   const origin = decision.origin as Record<string, keyof typeof ORIGIN_LABELS>;
   const [recorded, document] = await Promise.all([
     listMinutesSignatures(db, candidacyId),
-    findMinutesDocument(db, candidacyId),
+    getMinutesDocument(db, candidacyId),
   ]);
-  const signatures = recorded.length > 0 ? recorded : await signaturesFromSnapshot(db, context);
+  // Minutes signed before the signatures' own rows existed carry only the statechart's times.
+  const signatures: MinutesSignature[] =
+    recorded.length > 0
+      ? recorded.map((r) => ({ slot: r.slot, fullName: r.fullName, email: r.email, signedAt: new Date(r.signedAt) }))
+      : await signaturesFromSnapshot(db, context);
   const sessionStartsAt = context.evaluation.session?.startsAt;
   const dueBy = resultDueBy(sessionStartsAt, decision.decided_at);
   const validated = context.decision.validatedAt ?? null;
@@ -230,7 +236,9 @@ export async function readMinutesForValidation(
             })),
     })),
     signatures: signatures.map((s) => ({ ...s, signedAt: s.signedAt.toISOString() })),
-    minutesDocument: document ? { sizeBytes: document.sizeBytes, createdAt: document.createdAt.toISOString() } : null,
+    minutesDocument: document
+      ? { sizeBytes: Number(document.sizeBytes), createdAt: new Date(document.createdAt).toISOString() }
+      : null,
     deadline: {
       sessionStartsAt: sessionStartsAt ?? null,
       dueBy,

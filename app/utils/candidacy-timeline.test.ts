@@ -92,12 +92,11 @@ describe("staff journal", () => {
         }),
       ),
     ).toEqual([
-      "Le 3 août 2026 à 10:00",
-      "En visioconférence",
-      "Lieu : https://visio.exemple.fr/abc",
-      "Date au-delà du délai de 3 mois : Candidat indisponible en juillet",
+      "Séance le 3 août 2026 à 10:00 en visioconférence",
+      "Lien : https://visio.exemple.fr/abc",
+      "Motif d'une date tardive : Candidat indisponible en juillet",
     ]);
-    expect(staffEventDetails(entry("RECORD_ATTENDANCE", { attendance: "excused" }))).toEqual(["Absence excusée"]);
+    expect(staffEventDetails(entry("RECORD_ATTENDANCE", { attendance: "excused" }))).toEqual(["Candidat excusé"]);
     expect(staffEventDetails(entry("DECLARE_CONFLICT", { reason: "Ancien collègue" }))).toEqual([
       "Motif : Ancien collègue",
     ]);

@@ -23,12 +23,6 @@ function sessionPlace(p: Record<string, unknown>): string {
   return text(p.location) ? `à l'adresse suivante : ${text(p.location)}` : "";
 }
 
-const ATTENDANCE_LABELS: Record<string, string> = {
-  attended: "Présent",
-  excused: "Absence excusée",
-  absent: "Absent",
-};
-
 const RESULT_LABELS: Record<string, string> = {
   full: "tous les blocs visés",
   partial: "une partie des blocs visés",
@@ -146,8 +140,8 @@ const STAFF_LABELS: Record<string, string> = {
   ASSIGN_PAIR: "Binôme d'évaluateurs désigné",
   DECLARE_CONFLICT: "Conflit d'intérêts déclaré par un évaluateur",
   REPLACE_EVALUATOR: "Évaluateur remplacé",
-  SCHEDULE_SESSION: "Session d'évaluation fixée",
-  RECORD_ATTENDANCE: "Présence à la session enregistrée",
+  SCHEDULE_SESSION: "Séance d'évaluation fixée",
+  RECORD_ATTENDANCE: "Présence du candidat à la séance enregistrée",
   START_SCORING: "Déclaration d'absence de lien",
   SUBMIT_SCORES: "Notes transmises",
   RECORD_DELIBERATION: "Délibération enregistrée",
@@ -173,14 +167,6 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   if (Array.isArray(p.priorBlocCodes) && p.priorBlocCodes.length > 0) {
     details.push(`Blocs acquis sur certificat : ${p.priorBlocCodes.join(", ")}`);
   }
-  if (typeof p.startsAt === "string" && when(p.startsAt)) details.push(`Le ${when(p.startsAt)}`);
-  if (p.mode === "in_person" || p.mode === "video")
-    details.push(p.mode === "video" ? "En visioconférence" : "En présentiel");
-  if (text(p.location)) details.push(`Lieu : ${text(p.location)}`);
-  if (text(p.lateReason)) details.push(`Date au-delà du délai de 3 mois : ${text(p.lateReason)}`);
-  if (typeof p.attendance === "string" && ATTENDANCE_LABELS[p.attendance])
-    details.push(ATTENDANCE_LABELS[p.attendance]!);
-  if (p.slot === "A" || p.slot === "B") details.push(`Évaluateur ${p.slot}`);
   if (p.noLink === true) details.push("Déclare n'avoir aucun lien avec le candidat");
   if (typeof p.result === "string" && RESULT_LABELS[p.result]) details.push(`Résultat : ${RESULT_LABELS[p.result]}`);
   if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");

@@ -1,6 +1,6 @@
-// What the validation and result pages read: the recorded decision's referential (blocs, competencies, thresholds),
-// the blocs a candidate holds, the minutes' signatures, document and the pair's recommendations, and the requests a
-// candidate filed in a calendar year (R335-7).
+// What the validation and result pages read besides the minutes (db/queries/evaluations.ts): the recorded decision's
+// referential (blocs, competencies, thresholds), the blocs a candidate holds, and the requests a candidate filed in a
+// calendar year (R335-7).
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database } from "../schema";
 
@@ -49,47 +49,11 @@ export async function listAcquiredBlocs(db: Db, candidateId: string, certificati
     .execute();
 }
 
-/** Whether a table exists yet (tables of features that land separately are read only once they do). */
-async function tableExists(db: Db, table: string): Promise<boolean> {
-  const { rows } = await sql<{ found: string | null }>`select to_regclass(${`public.${table}`})::text as found`.execute(
-    db,
-  );
-  return Boolean(rows[0]?.found);
-}
-
-/** The pair's recommendations to the candidate, per bloc not awarded. */
-export async function listBlocRecommendations(db: Db, candidacyId: string): Promise<Record<string, string>> {
-  if (!(await tableExists(db, "bloc_recommendations"))) return {};
-  const { rows } = await sql<{ bloc_code: string; text: string }>`
-    select bloc_code, text from bloc_recommendations where candidacy_id = ${candidacyId}::uuid`.execute(db);
-  return Object.fromEntries(rows.filter((r) => r.text.trim() !== "").map((r) => [r.bloc_code, r.text.trim()]));
-}
-
 export interface MinutesSignature {
   slot: "A" | "B";
   fullName: string;
   email: string;
   signedAt: Date;
-}
-
-/** The evaluators' signatures of the minutes, with the identity and time each signed with. */
-export async function listMinutesSignatures(db: Db, candidacyId: string): Promise<MinutesSignature[]> {
-  if (!(await tableExists(db, "minutes_signatures"))) return [];
-  const { rows } = await sql<{ slot: "A" | "B"; full_name: string; email: string; signed_at: Date | string }>`
-    select slot, full_name, email, signed_at from minutes_signatures
-    where candidacy_id = ${candidacyId}::uuid order by slot`.execute(db);
-  return rows.map((r) => ({ slot: r.slot, fullName: r.full_name, email: r.email, signedAt: new Date(r.signed_at) }));
-}
-
-/** The stored PDF of the signed minutes, if it has been produced. */
-export async function findMinutesDocument(db: Db, candidacyId: string) {
-  if (!(await tableExists(db, "minutes_documents"))) return undefined;
-  const { rows } = await sql<{ sha256: string; size_bytes: number | string; created_at: Date | string }>`
-    select sha256, size_bytes, created_at from minutes_documents where candidacy_id = ${candidacyId}::uuid`.execute(db);
-  const row = rows[0];
-  return row
-    ? { sha256: row.sha256, sizeBytes: Number(row.size_bytes), createdAt: new Date(row.created_at) }
-    : undefined;
 }
 
 /** The certifications of the admissibility requests a candidate filed in a calendar year (France), one per request. */

@@ -1,5 +1,5 @@
 // The end of a candidacy in the browser: certifier staff open the minutes of a decided candidacy (set up through the
-// services), are asked to confirm, and validate the decision; the candidate then reads their result (bloc 1
+// services) from its page, are asked to confirm, and validate the decision; the candidate then reads their result (bloc 1
 // awarded, bloc 2 not with the competency under the floor, bloc 3 not on its mean, the recommendations), never a
 // "Certifié" label, and starts a new candidacy aimed only at the missing blocs.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -54,7 +54,10 @@ beforeAll(async () => {
       b: id(EMAILS.b),
     };
     // Filed five weeks ago: the session (a week later) was more than 15 days ago, so the result is overdue.
-    const life = new Lifecycle(handle.db, cast, Date.now() - 35 * DAY);
+    const life = new Lifecycle(handle.db, cast, Date.now() - 35 * DAY, {
+      a: password(EMAILS.a),
+      b: password(EMAILS.b),
+    });
     requestedAt = new Date(life.clock + 3600_000).toISOString();
     candidacyId = await life.decided(CQP_CODE);
   } finally {
@@ -93,7 +96,8 @@ describe("validation and result in the browser", () => {
 
   it("lets staff read the minutes and validate the decision, without JavaScript, after confirming", async () => {
     const staff = await pageFor(EMAILS.staff, false);
-    await staff.goto(`${portal.url}/certificateur/candidatures/${candidacyId}/validation`);
+    await staff.goto(`${portal.url}/certificateur/candidatures/${candidacyId}`);
+    await staff.getByRole("link", { name: "Valider la décision (procès-verbal)" }).click();
     await staff.getByRole("heading", { name: "Validation de la décision" }).waitFor();
     const main = await staff.locator("main").innerText();
     expect(main).toContain("Délai dépassé");

@@ -242,6 +242,10 @@ describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL s
       "dossier_received",
       "evaluators_assigned",
       "evaluators_assigned",
+      // The convocation to the session: the candidate and both evaluators.
+      "session_convocation",
+      "session_convocation",
+      "session_convocation",
       "result",
     ]);
     const pendingTimers = await db

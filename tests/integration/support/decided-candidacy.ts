@@ -1,12 +1,16 @@
 // A candidacy taken through the lifecycle by the candidacy service up to the signed minutes ("decided"), for tests
-// of what follows (validation, result, new candidacy). The pair's own scoring pages belong to the evaluation
-// feature: here their outcome is stored as it records it (own scores, the decision on the joint scores).
-import { type Kysely, sql } from "kysely";
+// of what follows (validation, result, new candidacy). The pair's scores and decision are stored as the evaluation
+// service records them; the recommendations and the signatures go through the minutes service.
+import type { Kysely } from "kysely";
 import type { Database } from "../../../db/schema";
 import { applyCandidacyEvent, createCandidacy, sendCandidacyEvent } from "../../../app/services/candidacies.server";
 import type { CandidacyEvent, EventActor, Role } from "../../../workflows/candidacy-machine";
 import { decide } from "../../../workflows/decision";
+import { saveRecommendations, signMinutes } from "../../../app/services/minutes.server";
 import { attachRequestDocuments } from "./fixtures";
+
+/** The password tests/integration/support/fixtures.ts gives every account it creates. */
+const FIXTURE_PASSWORD = "Fixture-password-2026";
 
 export const BLOC_1 = ["C1.1", "C1.2", "C1.3", "C1.4", "C1.5", "C1.6", "C1.7"];
 export const BLOC_2 = ["C2.1", "C2.2", "C2.3", "C2.4", "C2.5", "C2.6"];
@@ -40,6 +44,8 @@ export class Lifecycle {
     readonly db: Kysely<Database>,
     readonly cast: Cast,
     public clock: number,
+    /** The evaluators' passwords: signing the minutes asks for them again. */
+    readonly passwords: { a: string; b: string } = { a: FIXTURE_PASSWORD, b: FIXTURE_PASSWORD },
   ) {}
 
   tick(): string {
@@ -138,7 +144,6 @@ export class Lifecycle {
       acquiredBlocCodes: [],
     });
     const result = outcome.certificationAwarded ? "full" : outcome.awardedBlocCodes.length > 0 ? "partial" : "none";
-    await ensureRecommendationsTable(db);
     await db.transaction().execute(async (trx) => {
       for (const [evaluatorId, scores] of [
         [cast.a, a],
@@ -181,18 +186,29 @@ export class Lifecycle {
         });
         if (!sent.ok) throw new Error(`SUBMIT_SCORES refused: ${sent.message}`);
       }
-      for (const code of outcome.blocs.filter((bloc) => bloc.status === "not_awarded").map((bloc) => bloc.code)) {
-        const text = RECOMMENDATIONS[code as keyof typeof RECOMMENDATIONS];
-        if (!text) continue;
-        await sql`insert into bloc_recommendations (candidacy_id, bloc_code, text, updated_by)
-          values (${id}::uuid, ${code}, ${text}, ${cast.a}::uuid)`.execute(trx);
-      }
     });
+    const texts = Object.fromEntries(
+      outcome.blocs
+        .filter((bloc) => bloc.status === "not_awarded" && bloc.code in RECOMMENDATIONS)
+        .map((bloc) => [bloc.code, RECOMMENDATIONS[bloc.code as keyof typeof RECOMMENDATIONS]]),
+    );
+    if (Object.keys(texts).length > 0) {
+      const saved = await saveRecommendations(db, cast.a, id, texts, new Date(this.tick()));
+      if (!saved.ok) throw new Error(`Recommendations refused: ${saved.message}`);
+    }
     return outcome;
   }
 
+  /** An evaluator signs the minutes as in the browser: password re-asked, identity and time recorded. */
   async sign(id: string, who: "a" | "b") {
-    await this.send(id, { type: "SIGN_MINUTES", actor: this.as(this.cast[who], "evaluator"), at: this.tick() });
+    const signed = await signMinutes(
+      this.db,
+      this.cast[who],
+      id,
+      { password: this.passwords[who], ip: null },
+      new Date(this.tick()),
+    );
+    if (!signed.ok) throw new Error(`SIGN_MINUTES refused: ${signed.message}`);
   }
 
   /** A candidacy in `decided`: scored (bloc 1 awarded, blocs 2 and 3 not, by default) and both signatures in. */
@@ -203,17 +219,4 @@ export class Lifecycle {
     await this.sign(id, "b");
     return id;
   }
-}
-
-/**
- * The pair's recommendations are written by the evaluation feature (migration 2026-11-30-0080); until it is there,
- * the table is created with the contract's shape so that reading them is tested.
- */
-export async function ensureRecommendationsTable(db: Kysely<Database>) {
-  const { rows } = await sql<{ found: string | null }>`
-    select to_regclass('public.bloc_recommendations')::text as found`.execute(db);
-  if (rows[0]?.found) return;
-  await sql`create table bloc_recommendations (candidacy_id uuid not null references candidacies(id) on delete cascade,
-    bloc_code text not null, text text not null, updated_by uuid not null references users(id),
-    updated_at timestamptz not null default now(), primary key (candidacy_id, bloc_code))`.execute(db);
 }
