@@ -19,6 +19,7 @@ import {
   demoName,
   expectNothingOf,
   pageFor,
+  passwordOf,
   preparedStage,
   userIds,
 } from "./support/journeys";
@@ -46,7 +47,8 @@ beforeAll(async () => {
     await addEvaluatorAccount(db, OTHER_EVALUATOR, "Chloé Petit", "Tarte-tatin-2026-cp");
     const id = await userIds(db);
     const cast = { officer: id(DEMO.officer), staff: id(DEMO.staff), a: id(DEMO.a), b: id(DEMO.b) };
-    const camille = new Lifecycle(db, { ...cast, candidate: id(DEMO.candidate) }, Date.now() - 40 * DAY);
+    const passwords = { a: passwordOf(DEMO.a), b: passwordOf(DEMO.b) };
+    const camille = new Lifecycle(db, { ...cast, candidate: id(DEMO.candidate) }, Date.now() - 40 * DAY, passwords);
     const decided = await camille.decided(CQP_CODE);
     const validated = await sendCandidacyEvent(db, decided, {
       type: "VALIDATE_DECISION",
@@ -55,7 +57,7 @@ beforeAll(async () => {
     });
     if (!validated.ok) throw new Error(validated.message);
 
-    const other = new Lifecycle(db, { ...cast, candidate: yannick }, Date.now() - 40 * DAY);
+    const other = new Lifecycle(db, { ...cast, candidate: yannick }, Date.now() - 40 * DAY, passwords);
     const scoring = await other.inEvaluation(CQP_CODE);
     const entries = ALL_COMPETENCIES.map((code) => ({
       competencyCode: code,
