@@ -340,12 +340,15 @@ export function effectsOf(
 
   if (after === "decided" && before !== "decided") {
     const decidedAt = context.decision.decidedAt ?? event.at;
-    const due = plusDays(decidedAt, RESULT_NOTIFICATION_DAYS);
+    // The result is due within 15 days of the jury session (Code du travail, 2023 reform); a candidacy decided
+    // without a recorded session (written before sessions existed) counts from the decision.
+    const from = context.evaluation.session?.startsAt ?? decidedAt;
+    const due = plusDays(from, RESULT_NOTIFICATION_DAYS);
     effects.push(
       {
         type: "schedule",
         timer: "RESULT_REMINDER",
-        dueAt: plusDays(decidedAt, RESULT_REMINDER_AFTER_DAYS),
+        dueAt: plusDays(from, RESULT_REMINDER_AFTER_DAYS),
         facts: { decidedAt, due },
       },
       { type: "schedule", timer: "RESULT_OVERDUE", dueAt: due, facts: { decidedAt, due } },
