@@ -9,8 +9,8 @@ import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { evaluationDeadline } from "../../workflows/candidacy-effects";
 import type { OutboxMessage } from "./worker.server";
 import type { CalendarAttachment, Mailer } from "./mailer.server";
-import { resultEmailData } from "./results.server";
 import { sessionCancellation, sessionConvocationEmail } from "./session-convocation.server";
+import { resultEmailData } from "./results.server";
 
 type Facts = Record<string, string | number | undefined>;
 

@@ -171,5 +171,15 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   if (typeof p.result === "string" && RESULT_LABELS[p.result]) details.push(`Résultat : ${RESULT_LABELS[p.result]}`);
   if (p.jointOutcome === "agreed") details.push("Les deux évaluateurs sont d'accord");
   if (p.jointOutcome === "deliberation") details.push("Écarts entre évaluateurs : délibération nécessaire");
+  // Staffing the evaluation (docs/decisions/022).
+  if (p.slot === "A" || p.slot === "B") details.push(`Évaluateur ${p.slot}`);
+  if (typeof p.startsAt === "string") {
+    details.push(`Séance le ${formatDateTime(p.startsAt)}${p.mode === "video" ? " en visioconférence" : " sur place"}`);
+  }
+  if (text(p.location)) details.push(`${p.mode === "video" ? "Lien" : "Lieu"} : ${text(p.location)}`);
+  if (text(p.lateReason)) details.push(`Motif d'une date tardive : ${text(p.lateReason)}`);
+  if (p.attendance === "attended") details.push("Candidat présent");
+  if (p.attendance === "excused") details.push("Candidat excusé");
+  if (p.attendance === "absent") details.push("Candidat absent");
   return details;
 }
