@@ -89,6 +89,18 @@ async function admissibleCandidacy(at = "2026-03-02T09:00:00.000Z") {
 }
 
 describe(`candidacy workflow service (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite"})`, () => {
+  it("has the database refuse a state the statechart does not have", async () => {
+    const id = await newCandidacy();
+    await expect(
+      db
+        .updateTable("candidacies")
+        .set({ state: "approved" as never })
+        .where("id", "=", id)
+        .execute(),
+    ).rejects.toThrow(/candidacies_state_known/);
+    expect((await row(id)).state).toBe("draft");
+  });
+
   it("creates a draft aimed at every bloc, with its creation in the journal", async () => {
     const id = await newCandidacy();
     const created = await row(id);
