@@ -43,14 +43,20 @@ export interface Actor {
   role: Role;
 }
 
+/**
+ * How a password is hashed: argon2id, unless a caller creating many accounts with one known password (demo data)
+ * passes a hasher that computes it once, since argon2 per account would take hours at 100 000 accounts.
+ */
+export type PasswordHasher = (password: string) => Promise<string>;
+
 export async function signUpCandidate(
   db: Kysely<Database>,
   input: { email: string; fullName: string; password: string },
-  context: { ip: string | null },
+  context: { ip: string | null; hashPassword?: PasswordHasher },
 ): Promise<Outcome<{ userId: string }, "email" | "fullName" | "password">> {
   const problem = passwordProblem(input.password, input);
   if (problem) return { ok: false, fieldErrors: { password: problem } };
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await (context.hashPassword ?? hashPassword)(input.password);
   return db.transaction().execute(async (trx) => {
     const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
     if (!created) return { ok: false as const, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } };
@@ -142,12 +148,12 @@ export async function createStaffAccount(
   db: Kysely<Database>,
   actor: Actor | "system",
   input: { email: string; fullName: string; password: string; roles: readonly Role[] },
-  context: { ip: string | null } = { ip: null },
+  context: { ip: string | null; hashPassword?: PasswordHasher } = { ip: null },
 ): Promise<Outcome<{ userId: string }, "email" | "fullName" | "password" | "roles">> {
   if (input.roles.length === 0) return { ok: false, fieldErrors: { roles: "Choisissez au moins un rôle." } };
   const problem = passwordProblem(input.password, input);
   if (problem) return { ok: false, fieldErrors: { password: problem } };
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await (context.hashPassword ?? hashPassword)(input.password);
   return db.transaction().execute(async (trx) => {
     const created = await insertUser(trx, { email: input.email, fullName: input.fullName, passwordHash });
     if (!created) return { ok: false as const, fieldErrors: { email: DUPLICATE_EMAIL_MESSAGE } };

@@ -229,6 +229,29 @@ export async function signMinutes(
     const message = "Mot de passe incorrect : le procès-verbal n'est pas signé.";
     return refuse("wrong_password", message, { fieldErrors: { password: message } });
   }
+  return recordMinutesSignature(
+    db,
+    { id: evaluatorId, fullName: user.full_name, email: user.email },
+    candidacyId,
+    input.ip,
+    at,
+  );
+}
+
+/**
+ * The signature itself, once the evaluator's identity is established: every rule of signing (capability, decision,
+ * recommendations, one signature each, the statechart) applies here. Pages go through `signMinutes`, which re-asks
+ * the password; demo data, which creates the evaluators itself, calls this directly, because an argon2
+ * verification per signature would take hours at 100 000 candidacies (docs/decisions/031).
+ */
+export async function recordMinutesSignature(
+  db: Kysely<Database>,
+  evaluator: { id: string; fullName: string; email: string },
+  candidacyId: string,
+  ip: string | null,
+  at: Date,
+): Promise<EventAccepted | Refusal> {
+  const evaluatorId = evaluator.id;
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "minutes.sign");
     if ("ok" in ctx) return ctx;
@@ -254,10 +277,10 @@ export async function signMinutes(
       candidacyId,
       evaluatorId,
       slot: ctx.slot,
-      fullName: user.full_name,
-      email: user.email,
+      fullName: evaluator.fullName,
+      email: evaluator.email,
       signedAt: at,
-      ip: input.ip,
+      ip,
     });
     const outcome = await applyCandidacyEvent(
       trx,

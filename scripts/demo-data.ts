@@ -1,0 +1,99 @@
+// `npm run demo:data -- --candidacies N [--seed S] [--until YYYY-MM-DD] [--concurrency K]`
+// Fills the configured database (embedded default or DATABASE_URL) and storage with N candidacies over the two
+// years before --until (default: today, UTC), through the services (docs/decisions/031). Progress on stderr, the
+// summary on stdout. Deterministic for a seed and an end date. On the embedded database, stop the portal first.
+import "../server/load-env";
+import { parseArgs } from "node:util";
+import { DataFolderLockedError } from "../db/data-folder-lock";
+import { migrateToLatest } from "../db/migrate";
+import { seedShippedReferentials } from "../db/seed/index";
+import { generateDemoData } from "../app/services/demo-data";
+import { getStorage } from "../app/services/storage";
+import { closeDatabase, getDb } from "../app/utils/db.server";
+import { getConfig } from "../app/utils/env.server";
+
+const usage =
+  "Usage: npm run demo:data -- --candidacies <N> [--seed <S>] [--until <YYYY-MM-DD>] [--concurrency <K>] [--evaluators <E>]";
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      candidacies: { type: "string" },
+      seed: { type: "string", default: "1" },
+      until: { type: "string" },
+      concurrency: { type: "string" },
+      evaluators: { type: "string", default: "60" },
+      help: { type: "boolean" },
+    },
+  }));
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const candidacies = Number(values.candidacies);
+if (!Number.isInteger(candidacies) || candidacies < 1) fail("Give --candidacies as a positive whole number.");
+const until = values.until ? new Date(`${values.until}T00:00:00Z`) : new Date();
+if (Number.isNaN(until.getTime())) fail("Give --until as a date, YYYY-MM-DD.");
+const evaluators = Number(values.evaluators);
+if (!Number.isInteger(evaluators) || evaluators < 2) fail("Give --evaluators as a whole number, 2 or more.");
+const config = getConfig();
+// PGlite runs one statement at a time: more lanes only queue; a server takes a few per core.
+const concurrency = values.concurrency
+  ? Number(values.concurrency)
+  : config.database.kind === "server"
+    ? Math.max(1, Math.min(8, config.database.maxConnections - 2))
+    : 1;
+if (!Number.isInteger(concurrency) || concurrency < 1) fail("Give --concurrency as a positive whole number.");
+
+const number = new Intl.NumberFormat("en-GB");
+let exitCode = 0;
+try {
+  const db = await getDb();
+  await migrateToLatest(db);
+  await seedShippedReferentials(db);
+  console.error(
+    `demo:data: ${number.format(candidacies)} candidacies, seed ${values.seed}, two years up to ${until.toISOString().slice(0, 10)}, ` +
+      `${config.database.kind === "server" ? "PostgreSQL" : "embedded PGlite"}, ${concurrency} at a time`,
+  );
+  const summary = await generateDemoData(db, getStorage(), {
+    candidacies,
+    seed: values.seed,
+    until,
+    concurrency,
+    evaluators,
+    onProgress: (p) => {
+      const seconds = p.elapsedMs / 1000;
+      console.error(
+        `  ${p.day}  ${number.format(p.started)}/${number.format(p.total)} started  ` +
+          `${number.format(p.serviceCalls)} service calls  ${seconds.toFixed(0)} s  ` +
+          `(${number.format(Math.round(p.serviceCalls / Math.max(seconds, 0.001)))}/s)`,
+      );
+    },
+  });
+  const width = Math.max(...Object.keys(summary.byState).map((s) => s.length));
+  console.log(`Demo data loaded in ${(summary.durationMs / 1000).toFixed(1)} s:`);
+  for (const [state, count] of Object.entries(summary.byState)) {
+    console.log(`  ${state.padEnd(width)}  ${number.format(count).padStart(8)}`);
+  }
+  console.log(
+    `  ${number.format(summary.serviceCalls)} service calls, ${number.format(summary.timersFired)} timers fired, ` +
+      `${number.format(summary.sideEffectsDelivered)} side effects delivered, ${number.format(summary.emailsSent)} e-mails recorded as sent`,
+  );
+  console.log(`  Accounts: *${summary.emailSuffix}, password ${summary.password}`);
+} catch (error) {
+  if (!(error instanceof DataFolderLockedError)) throw error;
+  console.error(error.message);
+  exitCode = 3;
+} finally {
+  await closeDatabase();
+}
+process.exit(exitCode);
