@@ -13,7 +13,7 @@ import { closeDatabase, getDb } from "../app/utils/db.server";
 import { getConfig } from "../app/utils/env.server";
 
 const usage =
-  "Usage: npm run demo:data -- --candidacies <N> [--seed <S>] [--until <YYYY-MM-DD>] [--concurrency <K>] [--evaluators <E>]";
+  "Usage: npm run demo:data -- --candidacies <N> [--seed <S>] [--until <YYYY-MM-DD>] [--concurrency <K>] [--evaluators <E>] [--defer-side-effects]";
 
 function fail(message: string): never {
   console.error(`${message}\n\n${usage}`);
@@ -29,6 +29,7 @@ try {
       until: { type: "string" },
       concurrency: { type: "string" },
       evaluators: { type: "string", default: "60" },
+      "defer-side-effects": { type: "boolean", default: false },
       help: { type: "boolean" },
     },
   }));
@@ -45,6 +46,13 @@ const until = values.until ? new Date(`${values.until}T00:00:00Z`) : new Date();
 if (Number.isNaN(until.getTime())) fail("Give --until as a date, YYYY-MM-DD.");
 const evaluators = Number(values.evaluators);
 if (!Number.isInteger(evaluators) || evaluators < 2) fail("Give --evaluators as a whole number, 2 or more.");
+// A bulk load of demo data need not wait for each commit to reach the disk: a crash loses only the last
+// transactions of a load one reruns anyway. Only this process's sessions are concerned, never the portal's.
+if (process.env.DATABASE_URL && !/[?&]options=/.test(process.env.DATABASE_URL)) {
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set("options", "-c synchronous_commit=off");
+  process.env.DATABASE_URL = url.toString();
+}
 const config = getConfig();
 // PGlite runs one statement at a time: more lanes only queue; a server takes a few per core.
 const concurrency = values.concurrency
@@ -70,6 +78,7 @@ try {
     until,
     concurrency,
     evaluators,
+    deferSideEffects: values["defer-side-effects"],
     onProgress: (p) => {
       const seconds = p.elapsedMs / 1000;
       console.error(

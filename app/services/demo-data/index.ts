@@ -30,6 +30,7 @@ import { deliverOutbox, fireDueTimers } from "../worker.server";
 import { tinyPdf, tinyPng, uploadRequest } from "./files";
 import {
   CANDIDATE_EMPLOYERS,
+  COVERAGE,
   type CandidacyPlan,
   EVALUATOR_EMPLOYERS,
   FIRST_NAMES,
@@ -38,6 +39,7 @@ import {
   JOB_TITLES,
   LAST_NAMES,
   RECOMMENDATION_TEXTS,
+  type StopAt,
   WITHDRAW_REASONS,
   narrativeText,
   pairScores,
@@ -60,6 +62,11 @@ export interface DemoDataOptions {
   concurrency?: number;
   /** Evaluators in the pool. */
   evaluators?: number;
+  /**
+   * Leave the outbox's side effects other than e-mails (identity purge, minutes PDF) to the portal's worker:
+   * rendering a minutes PDF costs more than the rest of a candidacy, which matters at 100 000.
+   */
+  deferSideEffects?: boolean;
   /** Called about once per simulated month, and at the end. */
   onProgress?: (progress: DemoProgress) => void;
 }
@@ -138,10 +145,14 @@ export async function generateDemoData(
   };
 
   // Each candidacy's start, drawn from its own generator: adding candidacies does not move the others.
-  const starts = Array.from({ length: options.candidacies }, (_, index) => ({
-    index,
-    at: new Date(firstDay + Math.floor(random.fork(`start/${index}`).next() * (729 * DAY))),
-  })).sort((x, y) => x.at.getTime() - y.at.getTime() || x.index - y.index);
+  const starts = Array.from({ length: options.candidacies }, (_, index) => {
+    const draw = random.fork(`start/${index}`);
+    const coverage = COVERAGE[index];
+    const at = coverage
+      ? end.getTime() - draw.int(...coverage.daysBeforeEnd) * DAY + draw.int(7 * 60, 17 * 60) * MINUTE
+      : firstDay + Math.floor(draw.next() * (729 * DAY));
+    return { index, at: new Date(at) };
+  }).sort((x, y) => x.at.getTime() - y.at.getTime() || x.index - y.index);
 
   type Pending = { index: number; wake: number; flow?: AsyncGenerator<Date, void> };
   const buckets = new Map<number, Pending[]>();
@@ -200,7 +211,7 @@ export async function generateDemoData(
     // The day's side effects: e-mails recorded as sent, identity documents purged, minutes rendered and stored.
     const dayEnd = new Date(dayStart.getTime() + DAY - 1);
     emailsSent += await markEmailsSent(db, dayEnd);
-    for (;;) {
+    while (!options.deferSideEffects) {
       const { delivered, failed } = await deliverOutbox(db, deliver, dayEnd, { limit: 200, owner: "demo-data" });
       if (failed > 0) throw new Error(`demo data: ${failed} side effect(s) failed on ${isoDay(dayStart)}`);
       sideEffectsDelivered += delivered;
@@ -308,7 +319,8 @@ async function* candidacyFlow(
   startTime: number,
 ): AsyncGenerator<Date, void> {
   const { db, storage, cast, calls } = world;
-  const plan = planCandidacy(random);
+  const plan = planCandidacy(random, index);
+  const stalls = (state: StopAt) => plan.stopAt === state;
   let now = startTime;
   const at = () => new Date(now);
   const iso = () => new Date(now).toISOString();
@@ -391,6 +403,7 @@ async function* candidacyFlow(
   yield days(0, 10);
   await send({ type: "SUBMIT_REQUEST", sworn: true, actor: asCandidate, at: iso() });
   const completedAt = iso();
+  if (stalls("admissibility.pending")) return;
 
   if (plan.fate === "withdrawn_request") {
     yield days(3, 30);
@@ -410,9 +423,11 @@ async function* candidacyFlow(
   } else {
     yield days(1, 20);
     await send({ type: "OPEN_REVIEW", actor: officer, at: iso() });
+    if (stalls("admissibility.review")) return;
     if (plan.incomplete) {
       yield days(0, 5);
       await send({ type: "MARK_INCOMPLETE", reason: random.pick(INCOMPLETE_REASONS), actor: officer, at: iso() });
+      if (stalls("admissibility.incomplete")) return;
       yield days(2, 25);
       await send({ type: "COMPLETE_REQUEST", actor: asCandidate, at: iso() });
       yield days(1, 10);
@@ -436,13 +451,16 @@ async function* candidacyFlow(
       at: iso(),
     });
   }
+  if (stalls("admissible")) return;
 
   // The dossier: the narratives over a few sittings, evidence files tied to competencies, then the filing.
   yield days(1, 30);
   await send({ type: "START_DOSSIER", actor: asCandidate, at: iso() });
   const codes = world.competencyCodes;
   const writeUntil =
-    plan.fate === "lapsed" || plan.fate === "withdrawn_dossier" ? random.int(0, codes.length - 1) : codes.length;
+    plan.fate === "lapsed" || plan.fate === "withdrawn_dossier" || stalls("dossier.inProgress")
+      ? random.int(0, codes.length - 1)
+      : codes.length;
   for (let i = 0; i < writeUntil; i++) {
     if (i > 0 && random.chance(0.2)) yield days(1, 8);
     minutes(5, 40);
@@ -451,7 +469,7 @@ async function* candidacyFlow(
       await saveNarrative(db, candidate, candidacyId, codes[i]!, narrativeText(random, codes[i]!), at()),
     );
   }
-  if (plan.fate === "lapsed") return;
+  if (plan.fate === "lapsed" || stalls("dossier.inProgress")) return;
   if (plan.fate === "withdrawn_dossier") {
     yield days(2, 40);
     await send({ type: "WITHDRAW", reason: random.pick(WITHDRAW_REASONS) || undefined, actor: asCandidate, at: iso() });
@@ -468,6 +486,7 @@ async function* candidacyFlow(
   }
   yield days(1, 15);
   check("submitDossier", await submitDossier(db, candidate, candidacyId, { confirmWithoutEvidence: true }, at()));
+  if (stalls("dossier.submitted")) return;
 
   // Staffing: a pair from the pool, then (after a send-back, once amended) the session.
   yield days(1, 12);
@@ -527,6 +546,7 @@ async function* candidacyFlow(
   now = Date.parse(startsAt) + random.int(3 * 60, 6 * 60) * MINUTE;
   yield at();
   check("attendance", await recordAttendance(db, candidacyId, { userId: staffId }, "attended", at()));
+  if (stalls("evaluation")) return;
 
   // Blind double scoring, each evaluator on their own schedule.
   const scores = pairScores(plan, random, codes);
@@ -548,6 +568,7 @@ async function* candidacyFlow(
 
   let summary = await getCandidacySummary(db, candidacyId);
   calls.count++;
+  if (summary?.state === "deliberation" && stalls("deliberation")) return;
   if (summary?.state === "deliberation") {
     // The president settles each disputed competency with a casting vote, then closes the deliberation.
     yield days(1, 5);
@@ -567,6 +588,7 @@ async function* candidacyFlow(
   }
   if (summary?.state !== "minutes")
     throw new Error(`demo candidacy #${index}: expected minutes, found ${summary?.state}`);
+  if (stalls("minutes")) return;
 
   // The minutes: recommendations for each bloc not awarded, then both signatures.
   const decision = await getDecision(db, candidacyId);
@@ -584,6 +606,7 @@ async function* candidacyFlow(
     check("sign", await recordMinutesSignature(db, evaluator, candidacyId, null, at()));
     yield days(0, 3);
   }
+  if (stalls("decided")) return;
 
   // Certifier staff validate within the 15 days; some candidacies are closed later.
   yield days(1, 10);

@@ -35,7 +35,46 @@ export interface CandidacyPlan {
   closes: boolean;
   /** The candidate does not attend the first session (it is set again). */
   missesSession: boolean;
+  /** Where the candidacy stalls (nobody acts on it any more): see COVERAGE. */
+  stopAt: StopAt | null;
 }
+
+/** The live states a candidacy can stall in; the final ones come from the fates. */
+export type StopAt =
+  | "admissibility.pending"
+  | "admissibility.review"
+  | "admissibility.incomplete"
+  | "admissible"
+  | "dossier.inProgress"
+  | "dossier.submitted"
+  | "evaluation"
+  | "deliberation"
+  | "minutes"
+  | "decided";
+
+/**
+ * The first candidacies of every load, one per state, so that even a small load holds every state of the
+ * statechart (files stall in real portfolios too): each with its fate, where it stalls, and when it starts (days
+ * before the end of the period) so that it gets there and no timer moves it on.
+ */
+export const COVERAGE: ReadonlyArray<{ fate: Fate; stopAt: StopAt | null; daysBeforeEnd: [number, number] }> = [
+  { fate: "abandoned_draft", stopAt: null, daysBeforeEnd: [5, 300] },
+  { fate: "completed", stopAt: "admissibility.pending", daysBeforeEnd: [15, 25] },
+  { fate: "completed", stopAt: "admissibility.review", daysBeforeEnd: [32, 40] },
+  { fate: "completed", stopAt: "admissibility.incomplete", daysBeforeEnd: [40, 60] },
+  { fate: "completed", stopAt: "admissible", daysBeforeEnd: [150, 250] },
+  { fate: "completed", stopAt: "dossier.inProgress", daysBeforeEnd: [200, 300] },
+  { fate: "completed", stopAt: "dossier.submitted", daysBeforeEnd: [250, 300] },
+  { fate: "completed", stopAt: "evaluation", daysBeforeEnd: [350, 400] },
+  { fate: "completed", stopAt: "deliberation", daysBeforeEnd: [350, 400] },
+  { fate: "completed", stopAt: "minutes", daysBeforeEnd: [350, 400] },
+  { fate: "completed", stopAt: "decided", daysBeforeEnd: [350, 400] },
+  { fate: "completed", stopAt: null, daysBeforeEnd: [500, 600] },
+  { fate: "completed", stopAt: null, daysBeforeEnd: [500, 600] },
+  { fate: "inadmissible", stopAt: null, daysBeforeEnd: [100, 600] },
+  { fate: "withdrawn_request", stopAt: null, daysBeforeEnd: [100, 600] },
+  { fate: "lapsed", stopAt: null, daysBeforeEnd: [400, 600] },
+];
 
 const FATES: ReadonlyArray<[Fate, number]> = [
   ["abandoned_draft", 0.03],
@@ -46,7 +85,27 @@ const FATES: ReadonlyArray<[Fate, number]> = [
   ["completed", 0.8],
 ];
 
-export function planCandidacy(random: Random): CandidacyPlan {
+export function planCandidacy(random: Random, index: number): CandidacyPlan {
+  const plan = drawPlan(random);
+  const coverage = COVERAGE[index];
+  if (!coverage) return plan;
+  // The stalled ones go straight there: no silence, no validity end, no detour that a timer or a rule could move.
+  return {
+    ...plan,
+    fate: coverage.fate,
+    stopAt: coverage.stopAt,
+    silence: false,
+    incomplete: coverage.stopAt === "admissibility.incomplete",
+    validityMonths: coverage.fate === "lapsed" ? 5 : null,
+    sendBack: false,
+    missesSession: false,
+    disputedCount: coverage.stopAt === "deliberation" ? 2 : 0,
+    // Index 11 is validated and stays so; index 12 is closed afterwards.
+    closes: index === 12,
+  };
+}
+
+function drawPlan(random: Random): CandidacyPlan {
   let roll = random.next();
   let fate: Fate = "completed";
   for (const [candidate, share] of FATES) {
@@ -68,6 +127,7 @@ export function planCandidacy(random: Random): CandidacyPlan {
     disputedCount: random.chance(0.12) ? random.int(1, 3) : 0,
     closes: random.chance(0.4),
     missesSession: random.chance(0.03),
+    stopAt: null,
   };
 }
 
