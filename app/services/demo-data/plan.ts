@@ -149,7 +149,8 @@ export function pairScores(plan: CandidacyPlan, random: Random, competencyCodes:
   for (const code of competencyCodes) {
     const base = plan.level + random.normal(0, 9);
     const scoreA = base + random.normal(0, 2.5);
-    const gap = disputed.has(code) ? (random.chance(0.5) ? 1 : -1) * random.int(16, 25) : random.normal(0, 2.5);
+    // A disputed gap points towards the middle of the scale, so that clamping to 0–100 never shrinks it.
+    const gap = disputed.has(code) ? (scoreA >= 50 ? -1 : 1) * random.int(16, 25) : random.normal(0, 2.5);
     a[code] = tenths(scoreA);
     b[code] = tenths(scoreA + gap);
   }
