@@ -39,7 +39,7 @@ import { seedShippedReferentials } from "../db/seed/index";
 
 const root = path.resolve(import.meta.dirname, "..");
 const usage = `Usage: npm run bench:pages -- [--quick] [--small N] [--large N] [--duration S] [--skip-pglite]
-  --quick        a smoke run: --small 100 --large 300 --duration 2, fewer deep pages
+  --quick        a smoke run: --small 100 --large 300 --duration 5, fewer deep pages
   --small, --large   candidacies of the two demo datasets (default 1000 and 100000)
   --duration     seconds of each measurement (default 10)`;
 
@@ -60,7 +60,7 @@ if (values.help) {
 const quick = values.quick;
 const SMALL = Number(values.small ?? (quick ? 100 : 1000));
 const LARGE = Number(values.large ?? (quick ? 300 : 100_000));
-const DURATION = Number(values.duration ?? (quick ? 2 : 10));
+const DURATION = Number(values.duration ?? (quick ? 5 : 10));
 const DEEP_LINKS = quick ? 20 : 200;
 for (const [name, value] of Object.entries({ small: SMALL, large: LARGE, duration: DURATION })) {
   if (!Number.isInteger(value) || value < 1) {

@@ -60,7 +60,10 @@ export async function fileBenchDossier(
   const candidate = { id: signedUp.value.userId };
 
   let now = options.at.getTime();
-  const tick = () => new Date((now += 60_000));
+  const tick = () => {
+    now += 60_000;
+    return new Date(now);
+  };
   const asCandidate: EventActor = { type: "user", userId: candidate.id, role: "candidate" };
   const asOfficer: EventActor = { type: "user", userId: officer.id, role: "admissibility_officer" };
   const { candidacyId } = ok(

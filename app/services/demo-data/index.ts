@@ -127,8 +127,10 @@ export async function generateDemoData(
   // argon2 once for the one password every demo account shares (see PasswordHasher).
   const hashes = new Map<string, Promise<string>>();
   const hash: PasswordHasher = (password) => {
-    let hashed = hashes.get(password);
-    if (!hashed) hashes.set(password, (hashed = hashPassword(password)));
+    const known = hashes.get(password);
+    if (known) return known;
+    const hashed = hashPassword(password);
+    hashes.set(password, hashed);
     return hashed;
   };
   const end = startOfUtcDay(options.until);
@@ -159,9 +161,9 @@ export async function generateDemoData(
   const dayOf = (time: number) => Math.floor(time / DAY);
   const enqueue = (item: Pending) => {
     const day = dayOf(item.wake);
-    let list = buckets.get(day);
-    if (!list) buckets.set(day, (list = []));
-    list.push(item);
+    const list = buckets.get(day);
+    if (list) list.push(item);
+    else buckets.set(day, [item]);
   };
   for (const { index, at } of starts) enqueue({ index, wake: at.getTime() });
 

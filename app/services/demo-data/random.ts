@@ -57,7 +57,8 @@ export function seededRandom(seed: string | number): Random {
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
     chance: (probability) => next() < probability,
     pick: (items) => items[Math.floor(next() * items.length)] as (typeof items)[number],
-    normal: (mean, deviation) => mean + deviation * (next() + next() + next() + next() + next() + next() - 3) * 1.4142,
+    normal: (mean, deviation) =>
+      mean + deviation * (next() + next() + next() + next() + next() + next() - 3) * Math.SQRT2,
     fork: (sub) => seededRandom(`${label}/${sub}`),
   };
   return random;
