@@ -6,8 +6,8 @@
 // session cookie obtained by logging in through /connexion:
 //   - the filed dossier of a candidacy with 19 narratives and 100 evidence files (/dossiers/:id, read by certifier
 //     staff), beside a trivial route (/healthz: one `select 1`), at 1 and 20 connections, on PGlite and PostgreSQL;
-//   - the officer's queue (/recevabilite: page 1, and the page reached by following its "Page suivante" link as far
-//     as it goes, up to 200 times) and staff's dashboard (/certificateur), with --small and --large candidacies of
+//   - the officer's queue (/recevabilite?vue=decidees, the decided requests, its longest list: page 1, and the page
+//     reached by following its "Page suivante" link as far as it goes, up to 200 times) and staff's dashboard (/certificateur), with --small and --large candidacies of
 //     demo data (npm run demo:data), on PostgreSQL;
 //   - the portal's resident memory (VmRSS of /proc/<pid>/status) after start and after the runs.
 // Latency percentiles are computed from every response time (autocannon's own histogram has no p95). Each
@@ -41,7 +41,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const usage = `Usage: npm run bench:pages -- [--quick] [--small N] [--large N] [--duration S] [--skip-pglite]
   --quick        a smoke run: --small 100 --large 300 --duration 5, fewer deep pages
   --small, --large   candidacies of the two demo datasets (default 1000 and 100000)
-  --duration     seconds of each measurement (default 10)`;
+  --duration     seconds of each measurement (default 10)
+  --queue        the queue's list to page through (default /recevabilite?vue=decidees)`;
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     large: { type: "string" },
     duration: { type: "string" },
     "skip-pglite": { type: "boolean", default: false },
+    queue: { type: "string", default: "/recevabilite?vue=decidees" },
     help: { type: "boolean", default: false },
   },
 });
@@ -62,6 +64,8 @@ const SMALL = Number(values.small ?? (quick ? 100 : 1000));
 const LARGE = Number(values.large ?? (quick ? 300 : 100_000));
 const DURATION = Number(values.duration ?? (quick ? 5 : 10));
 const DEEP_LINKS = quick ? 20 : 200;
+/** The queue's list with the most rows (the decided requests): the one whose deep pages exist at scale. */
+const QUEUE = values.queue;
 for (const [name, value] of Object.entries({ small: SMALL, large: LARGE, duration: DURATION })) {
   if (!Number.isInteger(value) || value < 1) {
     console.error(`--${name} must be a positive whole number.\n\n${usage}`);
@@ -267,7 +271,7 @@ async function page(portal: Portal, pathname: string, cookie: string | null): Pr
 
 /** The deepest page reachable by following "Page suivante" from page 1, and how many links were followed. */
 async function deepQueuePage(portal: Portal, cookie: string): Promise<{ path: string; depth: number }> {
-  let current = "/recevabilite";
+  let current = QUEUE;
   let depth = 0;
   for (; depth < DEEP_LINKS; depth++) {
     const html = await page(portal, current, cookie);
@@ -379,7 +383,7 @@ async function staffRuns(portal: Portal, dossier: BenchDossier): Promise<StaffFi
   const deep = await deepQueuePage(portal, officer);
   console.log(`  deep queue page: ${deep.depth} "Page suivante" link(s) followed → ${deep.path}`);
   return {
-    queue1: await measure(portal, "/recevabilite", officer, 1),
+    queue1: await measure(portal, QUEUE, officer, 1),
     queueDeep: await measure(portal, deep.path, officer, 1),
     deepDepth: deep.depth,
     dashboard: await measure(portal, "/certificateur", staff, 1),
