@@ -36,6 +36,7 @@ import { createStorage } from "../app/services/storage";
 import { openDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
+import { nextLink, percentile } from "./lib/bench-pages-pieces";
 
 const root = path.resolve(import.meta.dirname, "..");
 const usage = `Usage: npm run bench:pages -- [--quick] [--small N] [--large N] [--duration S] [--skip-pglite]
@@ -282,18 +283,6 @@ async function deepQueuePage(portal: Portal, cookie: string): Promise<{ path: st
   return { path: current, depth };
 }
 
-/** The href of the anchor whose text is "Page suivante" (or marked rel="next"). */
-function nextLink(html: string): string | null {
-  for (const match of html.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a>/g)) {
-    const attributes = match[1]!;
-    const text = match[2]!.replace(/<[^>]+>/g, "").trim();
-    if (!/Page suivante/i.test(text) && !/\brel="next"/.test(attributes)) continue;
-    const href = /\bhref="([^"]+)"/.exec(attributes)?.[1];
-    if (href) return href.replace(/&amp;/g, "&");
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Measurements
 // ---------------------------------------------------------------------------------------------------------------
@@ -303,11 +292,6 @@ interface Figure {
   p95: number;
   rps: number;
   requests: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function measure(portal: Portal, pathname: string, cookie: string | null, connections: number): Promise<Figure> {
