@@ -1,6 +1,6 @@
 // The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
 // the start with one message naming the variable. .env.example documents every variable.
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -51,6 +51,13 @@ const envSchema = z
       .string()
       .refine((v) => v.split(",").every((s) => s.trim().length >= 32), {
         message: "each comma-separated secret must have at least 32 characters",
+      })
+      .optional(),
+    // The issuer's Ed25519 private key signing the verifiable credentials, as a JWK (docs/decisions/025).
+    CREDENTIAL_SIGNING_KEY: z
+      .string()
+      .refine(isEd25519PrivateJwk, {
+        message: 'expected an Ed25519 private key as a JSON Web Key: {"kty":"OKP","crv":"Ed25519","x":"…","d":"…"}',
       })
       .optional(),
     SESSION_TTL_HOURS: z.coerce
@@ -122,6 +129,13 @@ const envSchema = z
         message: "is required in production (APP_ENV=production)",
       });
     }
+    if (env.APP_ENV === "production" && !env.CREDENTIAL_SIGNING_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CREDENTIAL_SIGNING_KEY"],
+        message: "is required in production (APP_ENV=production)",
+      });
+    }
     if (env.APP_ENV === "production" && env.DEMO_ACCOUNTS === true) {
       ctx.addIssue({
         code: "custom",
@@ -144,6 +158,12 @@ export interface PortalConfig {
   /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
   databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
+  /**
+   * The issuer's Ed25519 private key (a JWK as JSON) that signs the verifiable credentials: CREDENTIAL_SIGNING_KEY,
+   * or outside production one generated on first use into DATA_DIR/credential-signing-key.json (not here: commands
+   * that only read the configuration must not write into the data folder). Read it with loadIssuerKey.
+   */
+  credentialSigningKey: { kind: "configured"; jwk: string } | { kind: "generated"; file: string };
   sessionTtlHours: number;
   trustProxy: boolean;
   /** The address people reach the portal at, used in links sent by e-mail. */
@@ -219,6 +239,9 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     sessionSecrets: env.SESSION_SECRET
       ? env.SESSION_SECRET.split(",").map((s) => s.trim())
       : [localSessionSecret(dataDir)],
+    credentialSigningKey: env.CREDENTIAL_SIGNING_KEY
+      ? { kind: "configured", jwk: env.CREDENTIAL_SIGNING_KEY.trim() }
+      : { kind: "generated", file: path.join(dataDir, "credential-signing-key.json") },
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
@@ -253,6 +276,17 @@ function localSessionSecret(dataDir: string): string {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+/** Whether `value` is an Ed25519 private key as a JSON Web Key (what CREDENTIAL_SIGNING_KEY must hold). */
+export function isEd25519PrivateJwk(value: string): boolean {
+  try {
+    const jwk = JSON.parse(value) as Record<string, unknown>;
+    if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") return false;
+    return createPrivateKey({ key: jwk, format: "jwk" }).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
 }
 
 let cached: PortalConfig | undefined;
