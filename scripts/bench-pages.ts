@@ -2,7 +2,7 @@
 //
 // What it measures (docs/decisions/032): pages served by the BUILT portal in production mode (`npm run build`
 // first), started as `npm start` starts it (`node --import tsx server/index.ts`, APP_ENV=production, a fresh
-// DATA_DIR, its worker off so that only the requests measured use the CPU), driven by autocannon over HTTP with a
+// DATA_DIR, a throwaway credential signing key, its worker off so that only the requests measured use the CPU), driven by autocannon over HTTP with a
 // session cookie obtained by logging in through /connexion:
 //   - the filed dossier of a candidacy with 19 narratives and 100 evidence files (/dossiers/:id, read by certifier
 //     staff), beside a trivial route (/healthz: one `select 1`), at 1 and 20 connections, on PGlite and PostgreSQL;
@@ -24,7 +24,7 @@
 // error, never on a goal missed.
 import "../server/load-env";
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -200,6 +200,8 @@ async function startPortal(dataDir: string, databaseUrlForPortal: string): Promi
       APP_ENV: "production",
       NODE_ENV: "production",
       SESSION_SECRET: randomBytes(36).toString("base64"),
+      // Production requires the credentials' signing key; a throwaway one serves a benchmark.
+      CREDENTIAL_SIGNING_KEY: JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" })),
       PORT: "0",
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
