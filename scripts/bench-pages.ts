@@ -2,13 +2,13 @@
 //
 // What it measures (docs/decisions/032): pages served by the BUILT portal in production mode (`npm run build`
 // first), started as `npm start` starts it (`node --import tsx server/index.ts`, APP_ENV=production, a fresh
-// DATA_DIR, a throwaway credential signing key, its worker off so that only the requests measured use the CPU), driven by autocannon over HTTP with a
-// session cookie obtained by logging in through /connexion:
+// DATA_DIR, a throwaway credential signing key, its worker off so that only the requests measured use the CPU),
+// driven by autocannon over HTTP with a session cookie obtained by logging in through /connexion:
 //   - the filed dossier of a candidacy with 19 narratives and 100 evidence files (/dossiers/:id, read by certifier
 //     staff), beside a trivial route (/healthz: one `select 1`), at 1 and 20 connections, on PGlite and PostgreSQL;
 //   - the officer's queue (/recevabilite?vue=decidees, the decided requests, its longest list: page 1, and the page
-//     reached by following its "Page suivante" link as far as it goes, up to 200 times) and staff's dashboard (/certificateur), with --small and --large candidacies of
-//     demo data (npm run demo:data), on PostgreSQL;
+//     reached by following its "Page suivante" link as far as it goes, up to 200 times) and staff's dashboard
+//     (/certificateur), with --small and --large candidacies of demo data (npm run demo:data), on PostgreSQL;
 //   - the portal's resident memory (VmRSS of /proc/<pid>/status) after start and after the runs.
 // Latency percentiles are computed from every response time (autocannon's own histogram has no p95). Each
 // measurement follows an unmeasured warm-up; a response other than 200 is an error and stops the benchmark.
