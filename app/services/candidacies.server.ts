@@ -8,7 +8,7 @@
 // the new state); `applyCandidacyEvent` works inside a caller's transaction under the row lock, and is the path of
 // the events whose rules read other rows under a lock (filing a request: its documents, and R335-7's quotas).
 import type { Kysely, Transaction } from "kysely";
-import { initialTransition, transition } from "xstate";
+import { initialTransition } from "xstate";
 import {
   type CandidacyEventWrite,
   appendCandidacyEvent,
@@ -33,6 +33,7 @@ import {
   type RefusalCode,
   candidacyMachine,
   checkEvent,
+  nextSnapshot,
   stateKey,
 } from "../../workflows/candidacy-machine";
 import { persistSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
@@ -314,7 +315,7 @@ function eventWrite(
   request?: CandidacyEventWrite["request"],
 ): { write: CandidacyEventWrite; outcome: CandidacyOutcome } {
   const { row, snapshot } = checked;
-  const [next] = transition(candidacyMachine, snapshot, event);
+  const next = nextSnapshot(snapshot, event);
   const before = stateKey(snapshot);
   const after = stateKey(next);
   const { actor, type, at, ...payload } = event;
