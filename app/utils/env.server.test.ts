@@ -84,6 +84,11 @@ describe("parseConfig", () => {
       { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" },
       "S3_FORCE_PATH_STYLE",
     ],
+    [{ S3_UNSIGNED_PAYLOAD: "true" }, "S3_BUCKET"],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_UNSIGNED_PAYLOAD: "yes" },
+      "S3_UNSIGNED_PAYLOAD",
+    ],
     [{ UPLOAD_MAX_BYTES: "50MB" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "0" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "1.5" }, "UPLOAD_MAX_BYTES"],
@@ -156,6 +161,7 @@ describe("parseConfig", () => {
       accessKeyId: "AKIAEXAMPLE",
       secretAccessKey: "secret-example",
       forcePathStyle: false,
+      unsignedPayload: "auto",
     });
   });
 
@@ -176,11 +182,20 @@ describe("parseConfig", () => {
       accessKeyId: "key",
       secretAccessKey: "secret",
       forcePathStyle: true,
+      unsignedPayload: "auto",
     });
     expect(parseConfig({ ...s3, S3_FORCE_PATH_STYLE: "false" }).storage).toMatchObject({ forcePathStyle: false });
     expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({
       forcePathStyle: true,
     });
+  });
+
+  it("sends unsigned payloads as S3_UNSIGNED_PAYLOAD says: auto by default, or forced either way", () => {
+    const s3 = { DATA_DIR: dataDir(), S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" };
+    expect(parseConfig(s3).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "auto" }).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "true" }).storage).toMatchObject({ unsignedPayload: true });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "false" }).storage).toMatchObject({ unsignedPayload: false });
   });
 
   it("names the S3 variable that needs S3_BUCKET, and the missing credential when S3_BUCKET is set", () => {

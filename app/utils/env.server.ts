@@ -23,6 +23,7 @@ const S3_VARIABLES = [
   "S3_ACCESS_KEY_ID",
   "S3_SECRET_ACCESS_KEY",
   "S3_FORCE_PATH_STYLE",
+  "S3_UNSIGNED_PAYLOAD",
 ] as const;
 
 const envSchema = z
@@ -90,6 +91,7 @@ const envSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: booleanString.optional(),
+    S3_UNSIGNED_PAYLOAD: z.enum(["auto", "true", "false"], { message: "expected auto, true or false" }).optional(),
     UPLOAD_MAX_BYTES: z.coerce
       .number({ message: "expected a number of bytes" })
       .int({ message: "expected a whole number of bytes" })
@@ -174,6 +176,11 @@ export type StorageConfig =
       secretAccessKey: string;
       /** https://endpoint/bucket/key rather than https://bucket.endpoint/key; most S3-compatible servers need it. */
       forcePathStyle: boolean;
+      /**
+       * Whether uploaded bodies are sent with UNSIGNED-PAYLOAD rather than hashed into the signature: "auto" (the
+       * default) when the endpoint is reached over HTTPS, never over plain HTTP (docs/decisions/034).
+       */
+      unsignedPayload?: "auto" | boolean;
     };
 
 export class ConfigError extends Error {
@@ -236,6 +243,10 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
           accessKeyId: env.S3_ACCESS_KEY_ID!,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
           forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+          unsignedPayload:
+            env.S3_UNSIGNED_PAYLOAD === undefined || env.S3_UNSIGNED_PAYLOAD === "auto"
+              ? "auto"
+              : env.S3_UNSIGNED_PAYLOAD === "true",
         }
       : { kind: "local", root: path.join(dataDir, "files") },
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,

@@ -524,7 +524,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
             for (let i = 0; ; i++) {
               const waiting = await sql<{ n: number }>`
               select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(
+              where datname = current_database() and wait_event_type = 'Lock' and query like '%with k as%'`.execute(
                 isolated,
               );
               if (waiting.rows[0]!.n > 0) break;
