@@ -21,7 +21,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 const log = loggerFor("database");
 
 export type DatabaseTarget =
-  | { kind: "server"; url: string; maxConnections?: number }
+  /** preparedStatements: the statements that opt in go named (db/prepared-statements.ts); default true. */
+  | { kind: "server"; url: string; maxConnections?: number; preparedStatements?: boolean }
   /** dataDir: a folder for a persistent database, or undefined for an in-memory one (tests). */
   | { kind: "embedded"; dataDir?: string };
 
@@ -71,7 +72,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       application_name: "vae-portal",
     });
     // The hot statements that opt in are parsed and planned once per connection (docs/decisions/033).
-    const db = kysely(namePreparedStatements(pool));
+    const db = kysely(target.preparedStatements === false ? pool : namePreparedStatements(pool));
     return { db, target, close: () => db.destroy() };
   }
 

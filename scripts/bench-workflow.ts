@@ -79,6 +79,7 @@ const usage = `Usage: npm run bench:workflow -- [--candidacies N] [--concurrency
   --concurrency  workers, each taking whole candidacies (default 8)
   --pool         database connections (default DATABASE_POOL_SIZE or 10)
   --verbose      also print every SQL statement of one candidacy's lifecycle
+  --unnamed      send the event's write unnamed on both paths (DATABASE_PREPARED_STATEMENTS=false), to compare
   --cpu-profile  FILE: write a CPU profile (.cpuprofile, for Chrome DevTools) of the service's measured run
 Server: DATABASE_URL (default ${DEFAULT_URL}); a throwaway database is created on it and dropped afterwards.`;
 
@@ -105,6 +106,7 @@ try {
       pool: { type: "string" },
       verbose: { type: "boolean" },
       "cpu-profile": { type: "string" },
+      unnamed: { type: "boolean" },
       help: { type: "boolean" },
     },
   }));
@@ -128,6 +130,8 @@ const STEPPED_CANDIDACIES = CANDIDACIES;
 const SERVER_URL = process.env.DATABASE_URL || DEFAULT_URL;
 const VERBOSE = values.verbose ?? false;
 const CPU_PROFILE = values["cpu-profile"];
+/** Both paths send every statement unnamed (DATABASE_PREPARED_STATEMENTS=false): what the named write saves. */
+const UNNAMED = values.unnamed ?? false;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The throwaway database (mirrors createServerDatabase of tests/integration/support/test-database.ts, which reads
@@ -394,7 +398,9 @@ function replayPlan(captured: CapturedEvent[], from: Draft, to: Draft): ReplaySt
 async function runReplays(pool: pg.Pool, plans: ReplayStep[][][]): Promise<number[]> {
   const latencies: number[] = [];
   const send = (client: pg.Pool | pg.PoolClient, { text, values }: CapturedStatement) =>
-    client.query(preparedQueryConfig(text, values as unknown[]) ?? { text, values: values as unknown[] });
+    client.query(
+      (UNNAMED ? undefined : preparedQueryConfig(text, values as unknown[])) ?? { text, values: values as unknown[] },
+    );
   await runWorkers(plans, CONCURRENCY, async (plan) => {
     for (const event of plan) {
       const started = performance.now();
@@ -722,13 +728,19 @@ let exitCode = 0;
 try {
   console.log(
     `Workflow benchmark on ${new URL(SERVER_URL).host}: ` +
-      `${CANDIDACIES} candidacies × ${EVENTS_PER_CANDIDACY} events, ${CONCURRENCY} workers, pool of ${POOL_SIZE}.`,
+      `${CANDIDACIES} candidacies × ${EVENTS_PER_CANDIDACY} events, ${CONCURRENCY} workers, pool of ${POOL_SIZE}` +
+      `${UNNAMED ? ", every statement unnamed" : ", the event's write named"}.`,
   );
 
   // Set-up (not measured).
   let t = performance.now();
   database = await createThrowawayDatabase();
-  handle = await openDatabase({ kind: "server", url: database.url, maxConnections: POOL_SIZE });
+  handle = await openDatabase({
+    kind: "server",
+    url: database.url,
+    maxConnections: POOL_SIZE,
+    preparedStatements: !UNNAMED,
+  });
   const db = handle.db;
   await migrateToLatest(db);
   await seedCertifications(db);

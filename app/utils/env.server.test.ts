@@ -20,7 +20,19 @@ describe("parseConfig", () => {
 
   it("switches to a PostgreSQL server when DATABASE_URL is set, without demo accounts unless asked", () => {
     const config = parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db:5432/vae" });
-    expect(config.database).toEqual({ kind: "server", url: "postgres://u@db:5432/vae", maxConnections: 10 });
+    expect(config.database).toEqual({
+      kind: "server",
+      url: "postgres://u@db:5432/vae",
+      maxConnections: 10,
+      preparedStatements: true,
+    });
+    expect(
+      parseConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_URL: "postgres://u@db:5432/vae",
+        DATABASE_PREPARED_STATEMENTS: "false",
+      }).database,
+    ).toMatchObject({ kind: "server", preparedStatements: false });
     expect(config.demoAccounts).toBe(false);
     expect(
       parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts,
@@ -83,6 +95,10 @@ describe("parseConfig", () => {
     [
       { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" },
       "S3_FORCE_PATH_STYLE",
+    ],
+    [
+      { DATABASE_URL: "postgres://u@db:5432/vae", DATABASE_PREPARED_STATEMENTS: "maybe" },
+      "DATABASE_PREPARED_STATEMENTS",
     ],
     [{ S3_UNSIGNED_PAYLOAD: "true" }, "S3_BUCKET"],
     [

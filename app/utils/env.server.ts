@@ -43,6 +43,7 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" })
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_PREPARED_STATEMENTS: booleanString.default("true"),
     // Database timeouts (docs/decisions/011): a query never waits forever for a connection, a statement or a
     // forgotten transaction. The acquire timeout cannot be turned off; 0 leaves the other two to the server.
     DATABASE_ACQUIRE_TIMEOUT_SECONDS: databaseSeconds.min(1, { message: "must be at least 1" }).max(600).default(10),
@@ -142,7 +143,15 @@ export interface PortalConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: "server"; url: string; maxConnections: number } | { kind: "embedded"; dataDir: string };
+  database:
+    | {
+        kind: "server";
+        url: string;
+        maxConnections: number;
+        /** The few hot statements that opt in go as named statements (docs/decisions/033). */
+        preparedStatements: boolean;
+      }
+    | { kind: "embedded"; dataDir: string };
   /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
   databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
@@ -216,7 +225,12 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     host: env.HOST,
     dataDir,
     database: env.DATABASE_URL
-      ? { kind: "server", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: "server",
+          url: env.DATABASE_URL,
+          maxConnections: env.DATABASE_POOL_SIZE,
+          preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+        }
       : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
     databaseTimeouts: {
       acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_SECONDS * 1000,
