@@ -538,7 +538,7 @@ async function profileSteps(
 ): Promise<StepProfile[]> {
   const steps: StepProfile[] = [];
   for (let step = 0; step < EVENTS_PER_CANDIDACY; step++) {
-    const serverBefore = backendCpuMs(databaseName);
+    const serverBefore = readBackends(databaseName);
     const cpu = process.cpuUsage();
     const started = performance.now();
     await runWorkers(drafts, CONCURRENCY, async ({ candidacyId, candidateId }) => {
@@ -546,11 +546,11 @@ async function profileSteps(
     });
     const ms = performance.now() - started;
     const nodeMs = cpuMs(process.cpuUsage(cpu)) / drafts.length;
-    const serverAfter = backendCpuMs(databaseName);
+    const serverMs = backendCpuSince(databaseName, serverBefore);
     steps.push({
       type: lifecycle(drafts[0]!.candidateId, staff)[step]!.type,
       nodeMs,
-      serverMs: serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / drafts.length,
+      serverMs: serverMs === null ? null : serverMs / drafts.length,
       perSecond: rate(drafts.length, ms),
     });
   }
@@ -571,21 +571,13 @@ interface CpuProfile {
 
 /**
  * The JavaScript the service runs per event around its SQL, without a database: restoreSnapshot of the stored
- * JSON (as pg parses jsonb), checkEvent, transition, the two stateKey, JSON.stringify(persistSnapshot(next)) and
- * effectsOf. Microseconds per event, averaged over `rounds` lifecycles.
+ * JSON (as pg parses jsonb; the first read of a row, which validates it), checkEvent, nextSnapshot (and XState's
+ * transition() beside it, which the service used before), the two stateKey, JSON.stringify(persistSnapshot(next))
+ * and effectsOf. Each step is timed in bulk over the events of `rounds` lifecycles, in CPU time (user + system) rather
+ * than wall time: on a busy machine the process is descheduled in the middle of a step. Microseconds per event.
  */
 function profileCpu(staff: Staff, rounds: number): CpuProfile {
-  const totals: CpuProfile = {
-    restore: 0,
-    check: 0,
-    transition: 0,
-    xstateTransition: 0,
-    stateKeys: 0,
-    persist: 0,
-    effects: 0,
-    total: 0,
-  };
-  let events = 0;
+  const steps: { stored: unknown; snapshot: CandidacySnapshot; event: CandidacyEvent; next: CandidacySnapshot }[] = [];
   for (let round = 0; round < rounds; round++) {
     const candidateId = `00000000-0000-4000-8000-${String(round).padStart(12, "0")}`;
     const [initial] = initialTransition(candidacyMachine, {
@@ -594,43 +586,36 @@ function profileCpu(staff: Staff, rounds: number): CpuProfile {
       certificationCode: CQP_CODE,
       referentialVersionId: "20000000-0000-4000-8000-000000000000",
     });
-    let stored = JSON.stringify(persistSnapshot(initial));
+    let snapshot = initial;
     for (const event of lifecycle(candidateId, staff)) {
-      const row = JSON.parse(stored); // what pg hands the service for the jsonb column (not timed: driver work)
-      let t = performance.now();
-      const snapshot: CandidacySnapshot = restoreSnapshot(row);
-      let u = performance.now();
-      totals.restore += u - t;
-      t = u;
       const check = checkEvent(snapshot, event);
       if (!check.allowed) throw new Error(`${event.type} refused in the CPU profile: ${check.code}`);
-      u = performance.now();
-      totals.check += u - t;
-      t = u;
       const next = nextSnapshot(snapshot, event);
-      u = performance.now();
-      totals.transition += u - t;
-      transition(candidacyMachine, snapshot, event);
-      t = performance.now();
-      totals.xstateTransition += t - u;
-      const before = stateKey(snapshot);
-      const after = stateKey(next);
-      u = performance.now();
-      totals.stateKeys += u - t;
-      t = u;
-      stored = JSON.stringify(persistSnapshot(next));
-      u = performance.now();
-      totals.persist += u - t;
-      t = u;
-      effectsOf(event, before, after, next.context);
-      u = performance.now();
-      totals.effects += u - t;
-      events++;
+      // What pg hands the service for the jsonb column (not timed: driver work).
+      steps.push({ stored: JSON.parse(JSON.stringify(persistSnapshot(snapshot))), snapshot, event, next });
+      snapshot = next;
     }
   }
-  totals.total = totals.restore + totals.check + totals.transition + totals.stateKeys + totals.persist + totals.effects;
-  const perEventMicros = (ms: number) => (ms * 1000) / events;
-  return Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, perEventMicros(v)])) as unknown as CpuProfile;
+  const micros = (work: (step: (typeof steps)[number]) => void) => {
+    for (const step of steps.slice(0, 1000)) work(step); // warm-up: optimised code
+    const cpu = process.cpuUsage();
+    for (const step of steps) work(step);
+    const used = process.cpuUsage(cpu);
+    return (used.user + used.system) / steps.length;
+  };
+  const profile = {
+    restore: micros(({ stored }) => restoreSnapshot(stored)),
+    check: micros(({ snapshot, event }) => checkEvent(snapshot, event)),
+    transition: micros(({ snapshot, event }) => nextSnapshot(snapshot, event)),
+    xstateTransition: micros(({ snapshot, event }) => transition(candidacyMachine, snapshot, event)),
+    stateKeys: micros(({ snapshot, next }) => stateKey(snapshot) + stateKey(next)),
+    persist: micros(({ next }) => JSON.stringify(persistSnapshot(next))),
+    effects: micros(({ snapshot, event, next }) => effectsOf(event, stateKey(snapshot), stateKey(next), next.context)),
+    total: 0,
+  };
+  profile.total =
+    profile.restore + profile.check + profile.transition + profile.stateKeys + profile.persist + profile.effects;
+  return profile;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -669,14 +654,15 @@ async function startCpuProfile(): Promise<{ stop(file: string): Promise<void> }>
   };
 }
 
+/** CPU clock ticks used so far by each PostgreSQL backend serving a database, by pid; null: none readable here. */
+type BackendReading = Map<string, number> | null;
+
 /**
- * CPU time (ms, user + system) used so far by the PostgreSQL backends serving `databaseName`, read from /proc, or
- * null when there are none to read (server on another machine, not Linux). The pool's backends live through the
- * whole measurement, so the difference of two readings is what they spent in between.
+ * Reads /proc for the backends serving `databaseName`: null when there are none to read (server on another machine,
+ * not Linux).
  */
-function backendCpuMs(databaseName: string): number | null {
-  let ticks = 0;
-  let found = false;
+function readBackends(databaseName: string): BackendReading {
+  const reading = new Map<string, number>();
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
@@ -690,13 +676,26 @@ function backendCpuMs(databaseName: string): number | null {
       if (!title.startsWith("postgres: ") || !title.split(" ").includes(databaseName)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      found = true;
+      reading.set(pid, Number(fields[11]) + Number(fields[12])); // utime, stime
     } catch {
       // The process ended meanwhile, or is not ours to read.
     }
   }
-  return found ? ticks * 10 : null; // clock ticks of 10 ms (USER_HZ = 100)
+  return reading.size > 0 ? reading : null;
+}
+
+/**
+ * CPU time (ms, user + system) the backends serving `databaseName` spent since `before`, backend by backend: a pool
+ * closes connections idle for a while, and a backend gone meanwhile must not take away what it had spent before
+ * (a difference of sums did, when the service's pool sat idle through a baseline half). A backend that ends in the
+ * interval loses what it spent in it; pools keep theirs while they are busy.
+ */
+function backendCpuSince(databaseName: string, before: BackendReading): number | null {
+  const after = readBackends(databaseName);
+  if (before === null || after === null) return null;
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return ticks * 10; // clock ticks of 10 ms (USER_HZ = 100)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -780,7 +779,7 @@ try {
   const replays = (targets: Draft[]) => targets.map((to) => replayPlan(queries.captured, queries.capturedOn, to));
   // The replay pool: pg alone, as many connections as the service's, and the same global type parsers
   // (db/connection.ts sets them when imported).
-  replayPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
+  replayPool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE, idleTimeoutMillis: 0 });
 
   // Warm-up (not measured): both code paths, all pool connections.
   await runLifecycles(db, warmup, staff);
@@ -797,21 +796,18 @@ try {
   let baselineCpuMs = 0;
   let baselineServerCpuMs: number | null = 0;
   const baselineHalf = async (plans: ReplayStep[][][]) => {
-    const serverCpu = backendCpuMs(databaseName);
+    const serverCpu = readBackends(databaseName);
     const cpu = process.cpuUsage();
     const started = performance.now();
     baselineLatencies.push(...(await runReplays(replayPool!, plans)));
     baselineMs += performance.now() - started;
     baselineCpuMs += cpuMs(process.cpuUsage(cpu));
-    const serverCpuAfter = backendCpuMs(databaseName);
-    baselineServerCpuMs =
-      baselineServerCpuMs === null || serverCpu === null || serverCpuAfter === null
-        ? null
-        : baselineServerCpuMs + serverCpuAfter - serverCpu;
+    const spent = backendCpuSince(databaseName, serverCpu);
+    baselineServerCpuMs = baselineServerCpuMs === null || spent === null ? null : baselineServerCpuMs + spent;
   };
 
   await baselineHalf(baselinePlans[0]!);
-  const serverCpu = backendCpuMs(databaseName);
+  const serverCpu = readBackends(databaseName);
   const cpu = process.cpuUsage();
   const profiler = CPU_PROFILE ? await startCpuProfile() : undefined;
   t = performance.now();
@@ -819,8 +815,7 @@ try {
   const workflowMs = performance.now() - t;
   if (profiler && CPU_PROFILE) await profiler.stop(CPU_PROFILE);
   const workflowCpuMs = cpuMs(process.cpuUsage(cpu));
-  const serverCpuAfter = backendCpuMs(databaseName);
-  const workflowServerCpuMs = serverCpu === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpu;
+  const workflowServerCpuMs = backendCpuSince(databaseName, serverCpu);
   await baselineHalf(baselinePlans[1]!);
   await checkReplayedLikeService(db, measured[0]!, baselineDrafts[0]!);
 
@@ -888,7 +883,7 @@ try {
 
   const statechart = profileCpu(staff, 500);
   console.log("");
-  console.log("Statechart CPU per event, no database (µs, mean over 500 lifecycles):");
+  console.log("Statechart CPU per event, no database (µs of CPU time, mean over the events of 500 lifecycles):");
   console.log(
     `  restoreSnapshot ${f1(statechart.restore)}, checkEvent ${f1(statechart.check)}, nextSnapshot ${f1(statechart.transition)} ` +
       `(XState's transition() ${f1(statechart.xstateTransition)}), ` +
