@@ -1,4 +1,4 @@
-// `npm run bench:workflow -- [--candidacies 200] [--concurrency 8] [--pool 10]`
+// `npm run bench:workflow -- [--candidacies 200] [--concurrency 8] [--pool 10] [--unnamed] [--cpu-profile FILE]`
 //
 // What it measures: how many candidacy events per second the candidacy service (`sendCandidacyEvent`) accepts on a
 // PostgreSQL server. An event reads the candidacy row, checks the event against the statechart, then saves the next
@@ -12,24 +12,30 @@
 // pool of P connections (--pool, default DATABASE_POOL_SIZE or 10). It reports events/s and the p50/p95 latency of
 // one event.
 //
-// Why a baseline: an absolute figure depends on the machine (disk flush, CPUs shared by Node and PostgreSQL). So
-// the same run, on the same database, with the same workers and pool, also measures the cheapest durable write
-// there is — a bare single-row `update bench_counter set n = n + 1 where id = $1`, each in its own autocommit
-// statement (one round trip, one commit) — for the same number of operations, half before and half after the
-// workflow run (the machine may be busy with something else for a while). The ratio events/s ÷ updates/s is what
-// the goal is stated in: at least 1/3 of the baseline.
+// The baseline (docs/decisions/033): the same events' rows written by the same SQL without the framework. One
+// candidacy's lifecycle runs through the service first, on a Kysely instance whose logger records every statement
+// the driver receives, with its parameters (BEGIN and COMMIT included). For another N candidacies, that recording is
+// replayed over a bare pg pool of the same size: the candidacy's and candidate's ids swapped in the parameters
+// beforehand, autocommit statements on any connection, a transaction's on one connection, the event's write named as
+// the portal names it. No statechart, no query builder, no JSON built or parsed beyond what pg does with the rows.
+// Same workers, same order, half before and half after the service's run (the machine may be busy with something
+// else for a while), and a check that a replayed candidacy ends as the service's did (state, version, journal,
+// outbox, timers, blocs, decision). The goal: events/s of the service ≥ 0.8 × the baseline's, i.e. the framework's
+// own cost (statechart, Kysely, the services' JavaScript) under 20 %.
 //
 // To tell where the time goes, it also prints:
-//   - the CPU spent per event and per update by this Node.js process and, when the server runs on this (Linux)
-//     machine, by the PostgreSQL backends serving the throwaway database (read from /proc). When Node and
-//     PostgreSQL share a few cores, the ratio follows the CPU spent per operation by both together;
-//   - the CPU per event of each type, Node.js and PostgreSQL backends apart, beside the baseline update's: another
-//     N candidacies take the lifecycle one step at a time, all of them together (same workers and pool), so that
-//     each step is measured alone;
-//   - the SQL statements per event (BEGIN and COMMIT included), counted by a Kysely logger on one candidacy run
-//     alone, with the client-observed time spent in them versus the whole event;
-//   - the pure CPU cost per event of the statechart work the service does in JavaScript (restoreSnapshot,
-//     checkEvent, transition, stateKey, persistSnapshot + JSON.stringify, effectsOf), measured without a database.
+//   - the CPU spent per event by this Node.js process and, when the server runs on this (Linux) machine, by the
+//     PostgreSQL backends serving the throwaway database (read from /proc), for the service and the baseline. When
+//     Node and PostgreSQL share a few cores, the ratio follows the CPU spent per event by both together;
+//   - the CPU per event of each type, Node.js and PostgreSQL backends apart: another N candidacies take the
+//     lifecycle one step at a time, all of them together (same workers and pool), so that each step is measured alone;
+//   - the SQL statements per event (BEGIN and COMMIT included), counted on one candidacy run alone, with the
+//     client-observed time spent in them versus the whole event;
+//   - the CPU cost per event of the statechart work the service does in JavaScript (restoreSnapshot, checkEvent,
+//     nextSnapshot beside XState's transition(), stateKey, persistSnapshot + JSON.stringify, effectsOf), without a
+//     database.
+// --unnamed sends the event's write unnamed on both paths (DATABASE_PREPARED_STATEMENTS=false), to see what the named
+// statement saves the server; --cpu-profile writes a V8 CPU profile of the service's measured run.
 //
 // It works on a throwaway database created on the server named by DATABASE_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres): created, migrated and seeded here, dropped at the end, also on
@@ -37,6 +43,7 @@
 // dominate the set-up), and so are the evaluators' scores (saving scores is not a statechart event); the officer,
 // the certifier staff and the two evaluators go through the account service.
 // It is a benchmark, not a test: it asserts nothing about the figures and exits non-zero only on an actual error.
+// Its last line is one JSON object: events_per_s, baseline_per_s, ratio, and the p95 of an event on each path.
 import "../server/load-env";
 import { randomBytes } from "node:crypto";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
