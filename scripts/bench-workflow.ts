@@ -636,6 +636,8 @@ function percentile(values: number[], p: number): number {
   return sorted[index]!;
 }
 
+/** CPU ms per event: this process, plus the backends when their reading is available. */
+const perEventCpu = (nodeMs: number, serverMs: number | null, events: number) => (nodeMs + (serverMs ?? 0)) / events;
 const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 const rate = (count: number, ms: number) => Math.round(count / (ms / 1000));
@@ -905,6 +907,14 @@ try {
       ratio: Number(ratio.toFixed(3)),
       event_p95_ms: Number(percentile(eventLatencies, 95).toFixed(2)),
       baseline_p95_ms: Number(percentile(baselineLatencies, 95).toFixed(2)),
+      // CPU per event of the baseline ÷ the service's (Node.js + the backends when readable): on a machine busy with
+      // other work, the steadier figure; it is what the ratio tends to when both are CPU-bound on the same cores.
+      cpu_ratio: Number(
+        (
+          perEventCpu(baselineCpuMs, baselineServerCpuMs, baselineLatencies.length) /
+          perEventCpu(workflowCpuMs, workflowServerCpuMs, eventLatencies.length)
+        ).toFixed(3),
+      ),
     }),
   );
 } catch (error) {
