@@ -47,7 +47,9 @@ export function parisCalendarDate(instant: Date): string {
 export function defaultPeriod(today: Date): Period {
   const to = parisCalendarDate(today);
   const [year, month, day] = to.split("-").map(Number) as [number, number, number];
-  const from = new Date(Date.UTC(year - 1, month - 1, day + 1));
+  // 29 February a year back is the 28th: the period then starts on 1 March, not 2 March.
+  const lastDayAYearBack = new Date(Date.UTC(year - 1, month, 0)).getUTCDate();
+  const from = new Date(Date.UTC(year - 1, month - 1, Math.min(day, lastDayAYearBack) + 1));
   return { from: from.toISOString().slice(0, 10), to };
 }
 

@@ -35,8 +35,7 @@ export function FunnelChart({
         return (
           <g key={step.label}>
             <text x={0} y={top + 12} className="chart__label">
-              {step.label} : {step.count}
-              {index > 0 ? ` (${formatShare(step.count, first)})` : ""}
+              {`${step.label} : ${step.count}${index > 0 ? ` (${formatShare(step.count, first)})` : ""}`}
             </text>
             <rect
               x={(CHART_WIDTH - width) / 2}

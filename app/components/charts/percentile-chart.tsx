@@ -70,7 +70,7 @@ export function PercentileChart({
             textAnchor={tick === 0 ? "start" : "middle"}
             className="chart__tick"
           >
-            {formatNumber(tick)} {unit}
+            {`${formatNumber(tick)} ${unit}`}
           </text>
         </g>
       ))}
@@ -84,7 +84,7 @@ export function PercentileChart({
         return (
           <g key={row.label}>
             <text x={0} y={top + 13} className="chart__label">
-              {row.label} : {summary}
+              {`${row.label} : ${summary}`}
             </text>
             {row.median !== null && row.p90 !== null ? (
               <>
