@@ -478,3 +478,31 @@ export interface Database {
   minutes_signatures: MinutesSignaturesTable;
   minutes_documents: MinutesDocumentsTable;
 }
+
+// The dashboard's derived rows (migration 2026-11-30-0110-dashboard-indexes), kept by triggers on candidacy_events.
+
+/** The first time a candidacy reached each milestone of its lifecycle. */
+export interface CandidacyMilestonesTable {
+  candidacy_id: string;
+  certification_id: string;
+  requested_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  answered_by_silence: Generated<boolean>;
+  admitted_at: Timestamp | null;
+  filed_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  validated_at: Timestamp | null;
+}
+
+/** Per dossier and evaluator, the summed absolute gap to their pair's scores and over how many competencies. */
+export interface EvaluatorPairGapsTable {
+  candidacy_id: string;
+  evaluator_id: string;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  candidacy_milestones: CandidacyMilestonesTable;
+  evaluator_pair_gaps: EvaluatorPairGapsTable;
+}

@@ -15,19 +15,8 @@ const periodStart = (scope: StatisticsScope) => sql`((${scope.from}::date)::time
 const periodEnd = (scope: StatisticsScope) => sql`((${scope.to}::date + 1)::timestamp at time zone 'Europe/Paris')`;
 const inPeriod = (column: RawBuilder<unknown>, scope: StatisticsScope) =>
   sql`${column} >= ${periodStart(scope)} and ${column} < ${periodEnd(scope)}`;
-const ofCertification = (scope: Pick<StatisticsScope, "certificationId">) =>
-  scope.certificationId ? sql`and c.certification_id = ${scope.certificationId}` : sql``;
-
-/** The states a candidacy passes through that mark the end of a stage (candidacy_events.to_state). */
-const MILESTONE_STATES = [
-  "admissibility.pending",
-  "admissible",
-  "inadmissible",
-  "dossier.submitted",
-  "decided",
-  "certified",
-] as const;
-const milestoneList = sql.join(MILESTONE_STATES.map((s) => sql.lit(s)));
+const ofCertification = (scope: Pick<StatisticsScope, "certificationId">, table = "c") =>
+  scope.certificationId ? sql`and ${sql.ref(`${table}.certification_id`)} = ${scope.certificationId}` : sql``;
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Candidacies per state, now
@@ -65,20 +54,12 @@ export interface FunnelCounts {
 export async function countFunnel(db: Kysely<Database>, scope: StatisticsScope): Promise<FunnelCounts> {
   const { rows } = await sql<FunnelCounts>`
     select count(*)::int as requested,
-      count(*) filter (where m.admitted)::int as admissible,
-      count(*) filter (where m.filed)::int as filed,
-      count(*) filter (where m.decided)::int as decided,
-      count(*) filter (where m.validated)::int as validated
-    from candidacies c
-    cross join lateral (
-      select bool_or(e.to_state = 'admissible') as admitted,
-        bool_or(e.to_state = 'dossier.submitted') as filed,
-        bool_or(e.to_state = 'decided') as decided,
-        bool_or(e.to_state = 'certified') as validated
-      from candidacy_events e
-      where e.candidacy_id = c.id and e.to_state in ('admissible', 'dossier.submitted', 'decided', 'certified')
-    ) m
-    where ${inPeriod(sql`c.requested_at`, scope)} ${ofCertification(scope)}`.execute(db);
+      count(m.admitted_at)::int as admissible,
+      count(m.filed_at)::int as filed,
+      count(m.decided_at)::int as decided,
+      count(m.validated_at)::int as validated
+    from candidacy_milestones m
+    where ${inPeriod(sql`m.requested_at`, scope)} ${ofCertification(scope, "m")}`.execute(db);
   return rows[0] ?? { requested: 0, admissible: 0, filed: 0, decided: 0, validated: 0 };
 }
 
@@ -105,42 +86,26 @@ export interface StageDurations {
  * validated).
  */
 export async function measureStageDurations(db: Kysely<Database>, scope: StatisticsScope): Promise<StageDurations[]> {
+  // One branch per stage, each read through the index on its end date.
+  const branch = (stage: Stage, start: string, end: string) => sql`
+    select ${sql.lit(stage)} as stage, count(*)::int as count,
+      percentile_cont(0.5) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
+        as "medianDays",
+      percentile_cont(0.9) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
+        as "p90Days"
+    from candidacy_milestones m
+    where ${inPeriod(sql.ref(`m.${end}`), scope)} and ${sql.ref(`m.${start}`)} is not null ${ofCertification(scope, "m")}`;
   const { rows } = await sql<{ stage: Stage; count: number; medianDays: number | null; p90Days: number | null }>`
-    with m as (
-      select ms.*
-      from candidacies c
-      cross join lateral (
-        select min(e.occurred_at) filter (where e.to_state = 'admissibility.pending') as requested,
-          min(e.occurred_at) filter (where e.to_state in ('admissible', 'inadmissible')) as answered,
-          min(e.occurred_at) filter (where e.to_state = 'admissible') as admitted,
-          min(e.occurred_at) filter (where e.to_state = 'dossier.submitted') as filed,
-          min(e.occurred_at) filter (where e.to_state = 'decided') as decided,
-          min(e.occurred_at) filter (where e.to_state = 'certified') as validated
-        from candidacy_events e
-        where e.candidacy_id = c.id and e.to_state in (${milestoneList})
-      ) ms
-      where c.requested_at < ${periodEnd(scope)} ${ofCertification(scope)}
-    ), d as (
-      select 'admissibility' as stage, answered - requested as spent from m where ${inPeriod(sql`answered`, scope)}
-      union all
-      select 'dossier', filed - admitted from m where ${inPeriod(sql`filed`, scope)}
-      union all
-      select 'evaluation', decided - filed from m where ${inPeriod(sql`decided`, scope)}
-      union all
-      select 'result', validated - decided from m where ${inPeriod(sql`validated`, scope)}
-    )
-    select stage, count(*)::int as count,
-      percentile_cont(0.5) within group (order by extract(epoch from spent) / 86400) as "medianDays",
-      percentile_cont(0.9) within group (order by extract(epoch from spent) / 86400) as "p90Days"
-    from d
-    where spent is not null
-    group by stage`.execute(db);
-  return STAGES.map(
-    (stage) =>
-      rows
-        .map((r) => ({ ...r, medianDays: toNumber(r.medianDays), p90Days: toNumber(r.p90Days) }))
-        .find((r) => r.stage === stage) ?? { stage, count: 0, medianDays: null, p90Days: null },
-  );
+    ${branch("admissibility", "requested_at", "answered_at")}
+    union all ${branch("dossier", "admitted_at", "filed_at")}
+    union all ${branch("evaluation", "filed_at", "decided_at")}
+    union all ${branch("result", "decided_at", "validated_at")}`.execute(db);
+  return STAGES.map((stage) => {
+    const row = rows.find((r) => r.stage === stage);
+    return row && row.count > 0
+      ? { stage, count: row.count, medianDays: toNumber(row.medianDays), p90Days: toNumber(row.p90Days) }
+      : { stage, count: 0, medianDays: null, p90Days: null };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -161,13 +126,11 @@ export async function countAdmissibilityAnswersByMonth(
   scope: StatisticsScope,
 ): Promise<AdmissibilityMonth[]> {
   const { rows } = await sql<AdmissibilityMonth>`
-    select to_char(e.occurred_at at time zone 'Europe/Paris', 'YYYY-MM') as month,
-      count(*) filter (where e.event_type <> 'ADMISSIBILITY_SILENCE_ELAPSED')::int as "onTime",
-      count(*) filter (where e.event_type = 'ADMISSIBILITY_SILENCE_ELAPSED')::int as "bySilence"
-    from candidacy_events e
-    join candidacies c on c.id = e.candidacy_id
-    where e.event_type in ('DECLARE_ADMISSIBLE', 'DECLARE_INADMISSIBLE', 'ADMISSIBILITY_SILENCE_ELAPSED')
-      and ${inPeriod(sql`e.occurred_at`, scope)} ${ofCertification(scope)}
+    select to_char(m.answered_at at time zone 'Europe/Paris', 'YYYY-MM') as month,
+      count(*) filter (where not m.answered_by_silence)::int as "onTime",
+      count(*) filter (where m.answered_by_silence)::int as "bySilence"
+    from candidacy_milestones m
+    where ${inPeriod(sql`m.answered_at`, scope)} ${ofCertification(scope, "m")}
     group by 1
     order by 1`.execute(db);
   return rows;
@@ -187,19 +150,25 @@ export interface BlocAwardRate {
 }
 
 export async function countBlocAwards(db: Kysely<Database>, scope: StatisticsScope): Promise<BlocAwardRate[]> {
+  // Counted per referential version first, then named: the names are joined to a handful of rows, not to each bloc.
   const { rows } = await sql<BlocAwardRate>`
-    select cert.code as "certificationCode", b.value->>'code' as "blocCode", min(bl.title) as title,
-      count(*)::int as assessed,
-      count(*) filter (where b.value->>'status' = 'awarded')::int as awarded
-    from candidacy_decisions d
-    join candidacies c on c.id = d.candidacy_id
-    join certifications cert on cert.id = c.certification_id
-    cross join lateral jsonb_array_elements(d.outcome->'blocs') b(value)
-    left join blocs bl on bl.referential_version_id = c.referential_version_id and bl.code = b.value->>'code'
-    where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
-      and b.value->>'status' in ('awarded', 'not_awarded')
-    group by cert.code, b.value->>'code'
-    order by cert.code, b.value->>'code'`.execute(db);
+    with counted as (
+      select c.certification_id, c.referential_version_id, b.value->>'code' as code, count(*) as assessed,
+        count(*) filter (where b.value->>'status' = 'awarded') as awarded
+      from candidacy_decisions d
+      join candidacies c on c.id = d.candidacy_id
+      cross join lateral jsonb_array_elements(d.outcome->'blocs') b(value)
+      where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
+        and b.value->>'status' in ('awarded', 'not_awarded')
+      group by 1, 2, 3
+    )
+    select cert.code as "certificationCode", k.code as "blocCode", min(bl.title) as title,
+      sum(k.assessed)::int as assessed, sum(k.awarded)::int as awarded
+    from counted k
+    join certifications cert on cert.id = k.certification_id
+    left join blocs bl on bl.referential_version_id = k.referential_version_id and bl.code = k.code
+    group by cert.code, k.code
+    order by cert.code, k.code`.execute(db);
   return rows;
 }
 
@@ -221,24 +190,26 @@ export async function countCompetencyFailures(
   scope: StatisticsScope,
 ): Promise<CompetencyFailRate[]> {
   const { rows } = await sql<CompetencyFailRate>`
-    select cert.code as "certificationCode", s.key as "competencyCode", min(co.statement) as statement,
-      count(*)::int as assessed,
-      count(*) filter (
-        where (s.value->>'tenthsNumerator')::numeric
-          < rv.competency_floor_percent * 10 * (s.value->>'denominator')::numeric
-      )::int as "underFloor"
-    from candidacy_decisions d
-    join candidacies c on c.id = d.candidacy_id
-    join certifications cert on cert.id = c.certification_id
-    join referential_versions rv on rv.id = c.referential_version_id
-    cross join lateral jsonb_each(d.joint_scores) s
-    left join competencies co on co.referential_version_id = c.referential_version_id and co.code = s.key
-    where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
-    group by cert.code, s.key
-    order by count(*) filter (
-        where (s.value->>'tenthsNumerator')::numeric
-          < rv.competency_floor_percent * 10 * (s.value->>'denominator')::numeric
-      )::numeric / count(*) desc, cert.code, s.key`.execute(db);
+    with counted as (
+      select c.certification_id, c.referential_version_id, s.key as code, count(*) as assessed,
+        count(*) filter (
+          where (s.value->>'tenthsNumerator')::numeric
+            < rv.competency_floor_percent * 10 * (s.value->>'denominator')::numeric
+        ) as under_floor
+      from candidacy_decisions d
+      join candidacies c on c.id = d.candidacy_id
+      join referential_versions rv on rv.id = c.referential_version_id
+      cross join lateral jsonb_each(d.joint_scores) s
+      where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
+      group by 1, 2, 3
+    )
+    select cert.code as "certificationCode", k.code as "competencyCode", min(co.statement) as statement,
+      sum(k.assessed)::int as assessed, sum(k.under_floor)::int as "underFloor"
+    from counted k
+    join certifications cert on cert.id = k.certification_id
+    left join competencies co on co.referential_version_id = k.referential_version_id and co.code = k.code
+    group by cert.code, k.code
+    order by sum(k.under_floor)::numeric / sum(k.assessed) desc, cert.code, k.code`.execute(db);
   return rows;
 }
 
@@ -267,26 +238,17 @@ export async function measureEvaluatorCalibration(
   scope: StatisticsScope,
 ): Promise<EvaluatorCalibration[]> {
   const { rows } = await sql<EvaluatorCalibration>`
-    with submitted as (
-      select distinct e.candidacy_id, e.actor_user_id as evaluator_id, d.route
-      from candidacy_decisions d
-      join candidacies c on c.id = d.candidacy_id
-      join candidacy_events e on e.candidacy_id = d.candidacy_id and e.event_type = 'SUBMIT_SCORES'
-      where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)} and e.actor_user_id is not null
-    )
     select u.id as "evaluatorId", u.full_name as "fullName",
-      count(distinct own.candidacy_id)::int as dossiers,
-      round(avg(abs(own.score - pair.score)), 1)::text as "meanGap",
-      count(distinct own.candidacy_id) filter (where me.route = 'deliberation')::int as deliberations
-    from submitted me
-    join submitted other on other.candidacy_id = me.candidacy_id and other.evaluator_id <> me.evaluator_id
-    join evaluation_scores own on own.candidacy_id = me.candidacy_id and own.evaluator_id = me.evaluator_id
-    join evaluation_scores pair on pair.candidacy_id = me.candidacy_id and pair.evaluator_id = other.evaluator_id
-      and pair.competency_code = own.competency_code
-    join users u on u.id = me.evaluator_id
-    where own.score is not null and pair.score is not null
+      count(*)::int as dossiers,
+      round(sum(g.gap_sum) / sum(g.competencies), 1)::text as "meanGap",
+      count(*) filter (where d.route = 'deliberation')::int as deliberations
+    from candidacy_decisions d
+    join candidacies c on c.id = d.candidacy_id
+    join evaluator_pair_gaps g on g.candidacy_id = d.candidacy_id
+    join users u on u.id = g.evaluator_id
+    where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)} and g.competencies > 0
     group by u.id, u.full_name
-    order by avg(abs(own.score - pair.score)) desc, u.full_name`.execute(db);
+    order by sum(g.gap_sum) / sum(g.competencies) desc, u.full_name`.execute(db);
   return rows;
 }
 
