@@ -32,9 +32,10 @@ export function BarChart({
 }) {
   const max = axisMax ?? niceTicks(Math.max(0, ...rows.map((r) => r.value))).at(-1)!;
   const plotWidth = CHART_WIDTH - VALUE_ROOM;
+  // Each row: its label on the first line, its bar below it.
   const bars = horizontalBars(
     rows.map((r) => r.value),
-    { axisMax: max, plotWidth, rowHeight: ROW_HEIGHT - LABEL_HEIGHT, barRatio: 0.75 },
+    { axisMax: max, plotWidth, rowHeight: ROW_HEIGHT, top: LABEL_HEIGHT / 2, barRatio: 0.45 },
   );
   const height = Math.max(ROW_HEIGHT, rows.length * ROW_HEIGHT) + 4;
   return (
@@ -47,15 +48,8 @@ export function BarChart({
             <text x={0} y={top + 12} className="chart__label">
               {clip(row.label)}
             </text>
-            <rect
-              x={0}
-              y={top + LABEL_HEIGHT + bar.y}
-              width={bar.width}
-              height={bar.height}
-              className="chart__bar"
-              data-value={row.value}
-            />
-            <text x={bar.width + 4} y={top + LABEL_HEIGHT + bar.y + bar.height - 4} className="chart__value">
+            <rect x={0} y={bar.y} width={bar.width} height={bar.height} className="chart__bar" data-value={row.value} />
+            <text x={bar.width + 4} y={bar.y + bar.height - 4} className="chart__value">
               {row.valueLabel}
             </text>
           </g>

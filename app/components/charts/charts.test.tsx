@@ -59,6 +59,19 @@ describe("chart markup", () => {
     expect(a! / b!).toBeCloseTo(2, 10);
     expect(c).toBe(0);
     expect(html).toContain("C2.3 Négocier les conditions commerciales avec le c…");
+    // Every bar inside the drawing, each below its own label and above the next row's.
+    const height = Number(html.match(/viewBox="0 0 360 (\d+)"/)![1]);
+    const tops = [...html.matchAll(/<rect[^>]*y="([^"]+)"[^>]*height="([^"]+)"[^>]*data-value=/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
+    const labels = [...html.matchAll(/<text x="0" y="([^"]+)" class="chart__label"/g)].map((m) => Number(m[1]));
+    expect(tops).toHaveLength(3);
+    tops.forEach(([y, h], index) => {
+      expect(y!).toBeGreaterThan(labels[index]!);
+      expect(y! + h!).toBeLessThan(labels[index + 1] ?? height);
+      expect(y! + h!).toBeLessThanOrEqual(height);
+    });
     expect(html).toContain(`<th scope="row">${long}</th>`);
   });
 
