@@ -2,6 +2,7 @@
 // every count, median, 90th percentile, rate and calibration gap below is computed by hand. Definitions: ADR 030.
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDown, migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
 import { createCandidacy } from "../../app/services/candidacies.server";
 import { type Dashboard, readDashboard } from "../../app/services/dashboard.server";
@@ -284,5 +285,19 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
     for (const role of ["candidate", "admissibility_officer", "evaluator", "admin"] as const) {
       expect(await readDashboard(db, { userId: staff, role }, PERIOD)).toMatchObject({ ok: false, status: 403 });
     }
+  });
+
+  // Last: it rolls the schema back and forth.
+  it("back-fills the milestones and the pair gaps from the journal when the migration is applied to existing data", async () => {
+    const viewer = { userId: staff, role: "certifier_staff" as const };
+    const before = await readDashboard(db, viewer, PERIOD);
+    const rolledBack: string[] = [];
+    while (!rolledBack.includes("2026-11-30-0110-dashboard-indexes")) {
+      const step = await migrateDown(db);
+      if (step.length === 0) throw new Error("the dashboard's migration was never rolled back");
+      rolledBack.push(...step);
+    }
+    expect(await migrateToLatest(db)).toEqual([...rolledBack].reverse());
+    expect(await readDashboard(db, viewer, PERIOD)).toEqual(before);
   });
 });
