@@ -506,3 +506,28 @@ export interface Database {
   candidacy_milestones: CandidacyMilestonesTable;
   evaluator_pair_gaps: EvaluatorPairGapsTable;
 }
+
+/** Per day of decision (in France): how many decisions assessed the bloc, and awarded it. */
+export interface DashboardBlocDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  bloc_code: string;
+  assessed: number;
+  awarded: number;
+}
+
+/** Per day of decision (in France): how many joint scores the competency got, and how many under the floor. */
+export interface DashboardCompetencyDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  competency_code: string;
+  assessed: number;
+  under_floor: number;
+}
+
+export interface Database {
+  dashboard_bloc_days: DashboardBlocDaysTable;
+  dashboard_competency_days: DashboardCompetencyDaysTable;
+}

@@ -1,7 +1,7 @@
 // What the certifier's dashboard reads at 100 000 candidacies without scanning the journal: one row per candidacy
-// with the first time it reached each milestone, and per evaluator and dossier the gap to their pair, both kept by
-// triggers on the journal (so every writer, service or script, keeps them right), back-filled here, and indexed on
-// the dates the period filters on. See docs/decisions/030.
+// with the first time it reached each milestone, per evaluator and dossier the gap to their pair, and per day the
+// blocs and competencies the decisions assessed; kept by triggers (so every writer, service or script, keeps them
+// right), back-filled here, and indexed on the dates the period filters on. See docs/decisions/030.
 import { type Kysely, sql } from "kysely";
 
 const MILESTONE_STATES = sql`('admissibility.pending', 'admissible', 'inadmissible', 'dossier.submitted', 'decided', 'certified')`;
@@ -130,9 +130,89 @@ export async function up(db: Kysely<any>): Promise<void> {
     group by p.candidacy_id, who.id`.execute(db);
 
   await sql`create index candidacy_decisions_decided_at_idx on candidacy_decisions (decided_at)`.execute(db);
+
+  // Per day of decision (in France) and bloc or competency, what the decisions of that day assessed: the award and
+  // failure rates of any period are sums over at most a few thousand rows, whatever the number of candidacies.
+  // A decision is written once (app/services/evaluation.server.ts recordDecision), so an insert trigger suffices.
+  await sql`
+    create table dashboard_bloc_days (
+      day date not null,
+      certification_id uuid not null references certifications (id) on delete cascade,
+      referential_version_id uuid not null references referential_versions (id) on delete cascade,
+      bloc_code text not null,
+      assessed integer not null,
+      awarded integer not null,
+      primary key (day, certification_id, referential_version_id, bloc_code)
+    )`.execute(db);
+  await sql`
+    create table dashboard_competency_days (
+      day date not null,
+      certification_id uuid not null references certifications (id) on delete cascade,
+      referential_version_id uuid not null references referential_versions (id) on delete cascade,
+      competency_code text not null,
+      assessed integer not null,
+      under_floor integer not null,
+      primary key (day, certification_id, referential_version_id, competency_code)
+    )`.execute(db);
+  await sql`
+    create function record_decision_days() returns trigger language plpgsql as $$
+    declare
+      k record;
+    begin
+      select c.certification_id, c.referential_version_id, rv.competency_floor_percent as floor,
+          (new.decided_at at time zone 'Europe/Paris')::date as day
+        into k
+        from candidacies c join referential_versions rv on rv.id = c.referential_version_id
+        where c.id = new.candidacy_id;
+      insert into dashboard_bloc_days as t (day, certification_id, referential_version_id, bloc_code, assessed, awarded)
+        select k.day, k.certification_id, k.referential_version_id, b.value->>'code', 1,
+          case when b.value->>'status' = 'awarded' then 1 else 0 end
+        from jsonb_array_elements(new.outcome->'blocs') b(value)
+        where b.value->>'status' in ('awarded', 'not_awarded')
+        on conflict (day, certification_id, referential_version_id, bloc_code)
+        do update set assessed = t.assessed + 1, awarded = t.awarded + excluded.awarded;
+      insert into dashboard_competency_days as t (day, certification_id, referential_version_id, competency_code,
+          assessed, under_floor)
+        select k.day, k.certification_id, k.referential_version_id, s.key, 1,
+          case when (s.value->>'tenthsNumerator')::numeric < k.floor * 10 * (s.value->>'denominator')::numeric
+            then 1 else 0 end
+        from jsonb_each(new.joint_scores) s
+        on conflict (day, certification_id, referential_version_id, competency_code)
+        do update set assessed = t.assessed + 1, under_floor = t.under_floor + excluded.under_floor;
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create trigger dashboard_days_from_decisions after insert on candidacy_decisions
+    for each row execute function record_decision_days()`.execute(db);
+  await sql`
+    insert into dashboard_bloc_days (day, certification_id, referential_version_id, bloc_code, assessed, awarded)
+    select (d.decided_at at time zone 'Europe/Paris')::date, c.certification_id, c.referential_version_id,
+      b.value->>'code', count(*), count(*) filter (where b.value->>'status' = 'awarded')
+    from candidacy_decisions d
+    join candidacies c on c.id = d.candidacy_id
+    cross join lateral jsonb_array_elements(d.outcome->'blocs') b(value)
+    where b.value->>'status' in ('awarded', 'not_awarded')
+    group by 1, 2, 3, 4`.execute(db);
+  await sql`
+    insert into dashboard_competency_days (day, certification_id, referential_version_id, competency_code, assessed,
+      under_floor)
+    select (d.decided_at at time zone 'Europe/Paris')::date, c.certification_id, c.referential_version_id, s.key,
+      count(*),
+      count(*) filter (
+        where (s.value->>'tenthsNumerator')::numeric < rv.competency_floor_percent * 10 * (s.value->>'denominator')::numeric
+      )
+    from candidacy_decisions d
+    join candidacies c on c.id = d.candidacy_id
+    join referential_versions rv on rv.id = c.referential_version_id
+    cross join lateral jsonb_each(d.joint_scores) s
+    group by 1, 2, 3, 4`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop trigger if exists dashboard_days_from_decisions on candidacy_decisions`.execute(db);
+  await sql`drop function if exists record_decision_days()`.execute(db);
+  await sql`drop table if exists dashboard_competency_days`.execute(db);
+  await sql`drop table if exists dashboard_bloc_days`.execute(db);
   await sql`drop index if exists candidacy_decisions_decided_at_idx`.execute(db);
   await sql`drop trigger if exists evaluator_pair_gaps_from_journal on candidacy_events`.execute(db);
   await sql`drop trigger if exists candidacy_milestones_from_journal on candidacy_events`.execute(db);

@@ -15,6 +15,8 @@ const periodStart = (scope: StatisticsScope) => sql`((${scope.from}::date)::time
 const periodEnd = (scope: StatisticsScope) => sql`((${scope.to}::date + 1)::timestamp at time zone 'Europe/Paris')`;
 const inPeriod = (column: RawBuilder<unknown>, scope: StatisticsScope) =>
   sql`${column} >= ${periodStart(scope)} and ${column} < ${periodEnd(scope)}`;
+/** The period as calendar days in France, for the per-day rows. */
+const inDays = (scope: StatisticsScope) => sql`k.day between ${scope.from}::date and ${scope.to}::date`;
 const ofCertification = (scope: Pick<StatisticsScope, "certificationId">, table = "c") =>
   scope.certificationId ? sql`and ${sql.ref(`${table}.certification_id`)} = ${scope.certificationId}` : sql``;
 
@@ -150,16 +152,13 @@ export interface BlocAwardRate {
 }
 
 export async function countBlocAwards(db: Kysely<Database>, scope: StatisticsScope): Promise<BlocAwardRate[]> {
-  // Counted per referential version first, then named: the names are joined to a handful of rows, not to each bloc.
+  // Summed over the per-day rows the decisions' trigger keeps (migration 0110), then named.
   const { rows } = await sql<BlocAwardRate>`
     with counted as (
-      select c.certification_id, c.referential_version_id, b.value->>'code' as code, count(*) as assessed,
-        count(*) filter (where b.value->>'status' = 'awarded') as awarded
-      from candidacy_decisions d
-      join candidacies c on c.id = d.candidacy_id
-      cross join lateral jsonb_array_elements(d.outcome->'blocs') b(value)
-      where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
-        and b.value->>'status' in ('awarded', 'not_awarded')
+      select k.certification_id, k.referential_version_id, k.bloc_code as code, sum(k.assessed) as assessed,
+        sum(k.awarded) as awarded
+      from dashboard_bloc_days k
+      where ${inDays(scope)} ${ofCertification(scope, "k")}
       group by 1, 2, 3
     )
     select cert.code as "certificationCode", k.code as "blocCode", min(bl.title) as title,
@@ -191,16 +190,10 @@ export async function countCompetencyFailures(
 ): Promise<CompetencyFailRate[]> {
   const { rows } = await sql<CompetencyFailRate>`
     with counted as (
-      select c.certification_id, c.referential_version_id, s.key as code, count(*) as assessed,
-        count(*) filter (
-          where (s.value->>'tenthsNumerator')::numeric
-            < rv.competency_floor_percent * 10 * (s.value->>'denominator')::numeric
-        ) as under_floor
-      from candidacy_decisions d
-      join candidacies c on c.id = d.candidacy_id
-      join referential_versions rv on rv.id = c.referential_version_id
-      cross join lateral jsonb_each(d.joint_scores) s
-      where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)}
+      select k.certification_id, k.referential_version_id, k.competency_code as code, sum(k.assessed) as assessed,
+        sum(k.under_floor) as under_floor
+      from dashboard_competency_days k
+      where ${inDays(scope)} ${ofCertification(scope, "k")}
       group by 1, 2, 3
     )
     select cert.code as "certificationCode", k.code as "competencyCode", min(co.statement) as statement,

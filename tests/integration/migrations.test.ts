@@ -37,6 +37,8 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       "certifications",
       "competencies",
       "criteria",
+      "dashboard_bloc_days",
+      "dashboard_competency_days",
       "deliberation_entries",
       "documents",
       "dossier_evidence",
