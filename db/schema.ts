@@ -531,3 +531,18 @@ export interface Database {
   dashboard_bloc_days: DashboardBlocDaysTable;
   dashboard_competency_days: DashboardCompetencyDaysTable;
 }
+
+/** Per day of decision (in France) and evaluator: dossiers, deliberations and the gaps to their pairs, summed. */
+export interface DashboardCalibrationDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  evaluator_id: string;
+  dossiers: number;
+  deliberations: number;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  dashboard_calibration_days: DashboardCalibrationDaysTable;
+}

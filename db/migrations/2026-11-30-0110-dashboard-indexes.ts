@@ -35,6 +35,37 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("evaluator_pair_gaps_pkey", ["candidacy_id", "evaluator_id"])
     .execute();
 
+  // Per day of decision (France), certification and evaluator: dossiers, deliberations and the summed gaps. A dossier
+  // counts once both its decision and its pair's gaps exist: whichever of the two is written second adds it (the
+  // agreed route records the decision before the completing SUBMIT_SCORES, deliberation after it).
+  await sql`
+    create table dashboard_calibration_days (
+      day date not null,
+      certification_id uuid not null references certifications (id) on delete cascade,
+      evaluator_id uuid not null references users (id) on delete cascade,
+      dossiers integer not null,
+      deliberations integer not null,
+      gap_sum numeric not null,
+      competencies integer not null,
+      primary key (day, certification_id, evaluator_id)
+    )`.execute(db);
+  await sql`
+    create function add_calibration_days(candidacy uuid) returns void language sql as $$
+      insert into dashboard_calibration_days as t (day, certification_id, evaluator_id, dossiers, deliberations,
+          gap_sum, competencies)
+        select (d.decided_at at time zone 'Europe/Paris')::date, c.certification_id, g.evaluator_id, 1,
+          case when d.route = 'deliberation' then 1 else 0 end, g.gap_sum, g.competencies
+        from candidacy_decisions d
+        join candidacies c on c.id = d.candidacy_id
+        join evaluator_pair_gaps g on g.candidacy_id = d.candidacy_id
+        where d.candidacy_id = candidacy and g.competencies > 0
+        on conflict (day, certification_id, evaluator_id) do update set
+          dossiers = t.dossiers + 1,
+          deliberations = t.deliberations + excluded.deliberations,
+          gap_sum = t.gap_sum + excluded.gap_sum,
+          competencies = t.competencies + excluded.competencies
+    $$`.execute(db);
+
   // The earliest time wins: a re-filed request or dossier keeps its first date (stages are measured from it).
   await sql`
     create function record_candidacy_milestone() returns trigger language plpgsql as $$
@@ -85,6 +116,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           and other.competency_code = own.competency_code
         where own.score is not null and other.score is not null
         group by who.id;
+      perform add_calibration_days(new.candidacy_id);
       return null;
     end $$`.execute(db);
   await sql`
@@ -179,6 +211,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         from jsonb_each(new.joint_scores) s
         on conflict (day, certification_id, referential_version_id, competency_code)
         do update set assessed = t.assessed + 1, under_floor = t.under_floor + excluded.under_floor;
+      perform add_calibration_days(new.candidacy_id);
       return null;
     end $$`.execute(db);
   await sql`
@@ -206,6 +239,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     join referential_versions rv on rv.id = c.referential_version_id
     cross join lateral jsonb_each(d.joint_scores) s
     group by 1, 2, 3, 4`.execute(db);
+  await sql`
+    insert into dashboard_calibration_days (day, certification_id, evaluator_id, dossiers, deliberations, gap_sum,
+      competencies)
+    select (d.decided_at at time zone 'Europe/Paris')::date, c.certification_id, g.evaluator_id, count(*),
+      count(*) filter (where d.route = 'deliberation'), sum(g.gap_sum), sum(g.competencies)
+    from candidacy_decisions d
+    join candidacies c on c.id = d.candidacy_id
+    join evaluator_pair_gaps g on g.candidacy_id = d.candidacy_id
+    where g.competencies > 0
+    group by 1, 2, 3`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -218,6 +261,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists candidacy_milestones_from_journal on candidacy_events`.execute(db);
   await sql`drop function if exists record_evaluator_pair_gaps()`.execute(db);
   await sql`drop function if exists record_candidacy_milestone()`.execute(db);
+  await sql`drop function if exists add_calibration_days(uuid)`.execute(db);
+  await sql`drop table if exists dashboard_calibration_days`.execute(db);
   await db.schema.dropTable("evaluator_pair_gaps").ifExists().execute();
   await db.schema.dropTable("candidacy_milestones").ifExists().execute();
 }

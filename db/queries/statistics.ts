@@ -230,18 +230,17 @@ export async function measureEvaluatorCalibration(
   db: Kysely<Database>,
   scope: StatisticsScope,
 ): Promise<EvaluatorCalibration[]> {
+  // Summed over the per-day rows the triggers keep (migration 0110): gaps weighted by competencies, not by dossier.
   const { rows } = await sql<EvaluatorCalibration>`
     select u.id as "evaluatorId", u.full_name as "fullName",
-      count(*)::int as dossiers,
-      round(sum(g.gap_sum) / sum(g.competencies), 1)::text as "meanGap",
-      count(*) filter (where d.route = 'deliberation')::int as deliberations
-    from candidacy_decisions d
-    join candidacies c on c.id = d.candidacy_id
-    join evaluator_pair_gaps g on g.candidacy_id = d.candidacy_id
-    join users u on u.id = g.evaluator_id
-    where ${inPeriod(sql`d.decided_at`, scope)} ${ofCertification(scope)} and g.competencies > 0
+      sum(k.dossiers)::int as dossiers,
+      round(sum(k.gap_sum) / sum(k.competencies), 1)::text as "meanGap",
+      sum(k.deliberations)::int as deliberations
+    from dashboard_calibration_days k
+    join users u on u.id = k.evaluator_id
+    where ${inDays(scope)} ${ofCertification(scope, "k")}
     group by u.id, u.full_name
-    order by sum(g.gap_sum) / sum(g.competencies) desc, u.full_name`.execute(db);
+    order by sum(k.gap_sum) / sum(k.competencies) desc, u.full_name`.execute(db);
   return rows;
 }
 

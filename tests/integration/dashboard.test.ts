@@ -91,11 +91,12 @@ async function journey(plan: {
   await life.send(id, { type: "START_SCORING", noLink: true, actor: life.as(pair.b, "evaluator"), at: life.tick() });
   life.clock = startsAt + 3 * HOUR;
   await life.send(id, { type: "RECORD_ATTENDANCE", attendance: "attended", actor: asStaff, at: life.tick() });
-  await life.scored(id, plan.scores?.a ?? SCORES_A, plan.scores?.b ?? SCORES_B);
-  if (plan.deliberated) {
-    // The route the evaluation service records when the pair had to deliberate; the figures only read the route.
-    await db.updateTable("candidacy_decisions").set({ route: "deliberation" }).where("candidacy_id", "=", id).execute();
-  }
+  await life.scored(
+    id,
+    plan.scores?.a ?? SCORES_A,
+    plan.scores?.b ?? SCORES_B,
+    plan.deliberated ? "deliberation" : "agreed",
+  );
   await life.sign(id, "a");
   const decided = filed + plan.decidedAfter * DAY;
   life.clock = decided - HOUR;

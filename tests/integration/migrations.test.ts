@@ -38,6 +38,7 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       "competencies",
       "criteria",
       "dashboard_bloc_days",
+      "dashboard_calibration_days",
       "dashboard_competency_days",
       "deliberation_entries",
       "documents",
