@@ -546,3 +546,15 @@ export interface DashboardCalibrationDaysTable {
 export interface Database {
   dashboard_calibration_days: DashboardCalibrationDaysTable;
 }
+
+/** Per day (in France): admissibility answers by the officer and by two months of silence. */
+export interface DashboardAnswerDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  on_time: number;
+  by_silence: number;
+}
+
+export interface Database {
+  dashboard_answer_days: DashboardAnswerDaysTable;
+}

@@ -20,10 +20,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("decided_at", "timestamptz")
     .addColumn("validated_at", "timestamptz")
     .execute();
-  for (const column of ["requested_at", "answered_at", "filed_at", "decided_at", "validated_at"]) {
+  // The funnel counts the later milestones of a cohort of requests: an index-only scan with them included.
+  await sql`create index candidacy_milestones_requested_at_idx on candidacy_milestones (requested_at)
+    include (certification_id, admitted_at, filed_at, decided_at, validated_at) where requested_at is not null`.execute(
+    db,
+  );
+  for (const column of ["answered_at", "filed_at", "decided_at", "validated_at"]) {
     await sql`create index ${sql.id(`candidacy_milestones_${column}_idx`)} on candidacy_milestones (${sql.id(column)})
       where ${sql.id(column)} is not null`.execute(db);
   }
+
+  // Per day (France) and certification, the admissibility answers: by the officer, or by two months of silence.
+  await sql`
+    create table dashboard_answer_days (
+      day date not null,
+      certification_id uuid not null references certifications (id) on delete cascade,
+      on_time integer not null,
+      by_silence integer not null,
+      primary key (day, certification_id)
+    )`.execute(db);
 
   await db.schema
     .createTable("evaluator_pair_gaps")
@@ -69,6 +84,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The earliest time wins: a re-filed request or dossier keeps its first date (stages are measured from it).
   await sql`
     create function record_candidacy_milestone() returns trigger language plpgsql as $$
+    declare
+      first_answer boolean;
     begin
       insert into candidacy_milestones (candidacy_id, certification_id)
         select c.id, c.certification_id from candidacies c where c.id = new.candidacy_id
@@ -86,7 +103,21 @@ export async function up(db: Kysely<any>): Promise<void> {
         decided_at = case when new.to_state = 'decided' then least(m.decided_at, new.occurred_at) else m.decided_at end,
         validated_at = case when new.to_state = 'certified'
           then least(m.validated_at, new.occurred_at) else m.validated_at end
-      where m.candidacy_id = new.candidacy_id;
+      where m.candidacy_id = new.candidacy_id
+      returning m.answered_at = new.occurred_at and new.to_state in ('admissible', 'inadmissible') into first_answer;
+      -- A candidacy is answered once (admissible and inadmissible are not left for another answer).
+      if first_answer and not exists (
+        select 1 from candidacy_events e
+        where e.candidacy_id = new.candidacy_id and e.to_state in ('admissible', 'inadmissible') and e.id <> new.id
+      ) then
+        insert into dashboard_answer_days as t (day, certification_id, on_time, by_silence)
+          select (new.occurred_at at time zone 'Europe/Paris')::date, m.certification_id,
+            case when new.event_type = 'ADMISSIBILITY_SILENCE_ELAPSED' then 0 else 1 end,
+            case when new.event_type = 'ADMISSIBILITY_SILENCE_ELAPSED' then 1 else 0 end
+          from candidacy_milestones m where m.candidacy_id = new.candidacy_id
+          on conflict (day, certification_id) do update set
+            on_time = t.on_time + excluded.on_time, by_silence = t.by_silence + excluded.by_silence;
+      end if;
       return null;
     end $$`.execute(db);
   await sql`
@@ -140,6 +171,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     from candidacies c
     join candidacy_events e on e.candidacy_id = c.id and e.to_state in ${MILESTONE_STATES}
     group by c.id, c.certification_id`.execute(db);
+  await sql`
+    insert into dashboard_answer_days (day, certification_id, on_time, by_silence)
+    select (answered_at at time zone 'Europe/Paris')::date, certification_id,
+      count(*) filter (where not answered_by_silence), count(*) filter (where answered_by_silence)
+    from candidacy_milestones
+    where answered_at is not null
+    group by 1, 2`.execute(db);
   await sql`
     with pairs as (
       select distinct on (e.candidacy_id) e.candidacy_id, e.actor_user_id as a,
@@ -263,6 +301,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop function if exists record_candidacy_milestone()`.execute(db);
   await sql`drop function if exists add_calibration_days(uuid)`.execute(db);
   await sql`drop table if exists dashboard_calibration_days`.execute(db);
+  await sql`drop table if exists dashboard_answer_days`.execute(db);
   await db.schema.dropTable("evaluator_pair_gaps").ifExists().execute();
   await db.schema.dropTable("candidacy_milestones").ifExists().execute();
 }

@@ -128,11 +128,9 @@ export async function countAdmissibilityAnswersByMonth(
   scope: StatisticsScope,
 ): Promise<AdmissibilityMonth[]> {
   const { rows } = await sql<AdmissibilityMonth>`
-    select to_char(m.answered_at at time zone 'Europe/Paris', 'YYYY-MM') as month,
-      count(*) filter (where not m.answered_by_silence)::int as "onTime",
-      count(*) filter (where m.answered_by_silence)::int as "bySilence"
-    from candidacy_milestones m
-    where ${inPeriod(sql`m.answered_at`, scope)} ${ofCertification(scope, "m")}
+    select to_char(k.day, 'YYYY-MM') as month, sum(k.on_time)::int as "onTime", sum(k.by_silence)::int as "bySilence"
+    from dashboard_answer_days k
+    where ${inDays(scope)} ${ofCertification(scope, "k")}
     group by 1
     order by 1`.execute(db);
   return rows;

@@ -37,6 +37,7 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       "certifications",
       "competencies",
       "criteria",
+      "dashboard_answer_days",
       "dashboard_bloc_days",
       "dashboard_calibration_days",
       "dashboard_competency_days",
