@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDown, migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
 import { createCandidacy } from "../../app/services/candidacies.server";
+import { closeDeliberation, proposeScores } from "../../app/services/evaluation-deliberation.server";
+import { saveDraft, submitScores } from "../../app/services/evaluation.server";
 import { type Dashboard, readDashboard } from "../../app/services/dashboard.server";
 import { validateDecision } from "../../app/services/results.server";
 import { percentile } from "../../workflows/statistics";
@@ -286,6 +288,51 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
     for (const role of ["candidate", "admissibility_officer", "evaluator", "admin"] as const) {
       expect(await readDashboard(db, { userId: staff, role }, PERIOD)).toMatchObject({ ok: false, status: 403 });
     }
+  });
+
+  it("counts a deliberated dossier once its decision is recorded after the completing submission", async () => {
+    // Through the evaluation services: the decision comes after the SUBMIT_SCORES that sent the pair to deliberate.
+    const candidate = await createUser(db, "candidate");
+    const life = new Lifecycle(db, { candidate, officer, staff, a: people.a, b: people.b }, at("2026-09-01T09:00:00Z"));
+    const id = await life.inEvaluation(CQP_CODE);
+    const next = () => new Date(life.tick());
+    const draft = (scores: Record<string, string>) =>
+      Object.entries(scores).map(([competencyCode, score]) => ({
+        competencyCode,
+        score,
+        comment: "",
+        criteriaMet: [],
+      }));
+    const ok = <T extends { ok: boolean }>(outcome: T) => {
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+      return outcome;
+    };
+    // C2.1: 50 against 80, 30 points apart; everything else 75.
+    ok(await saveDraft(db, people.a, id, draft({ ...every("75"), "C2.1": "50" }), next()));
+    ok(await submitScores(db, people.a, id, next()));
+    ok(await saveDraft(db, people.b, id, draft({ ...every("75"), "C2.1": "80" }), next()));
+    expect(ok(await submitScores(db, people.b, id, next()))).toMatchObject({ state: "deliberation" });
+    const viewer = { userId: staff, role: "certifier_staff" as const };
+    const autumn = { from: "2026-09-01", to: "2026-10-31" };
+    const pending = await readDashboard(db, viewer, autumn);
+    expect(pending.ok && pending.calibration).toEqual([]);
+
+    for (const who of [people.a, people.b]) {
+      ok(await proposeScores(db, who, id, [{ competencyCode: "C2.1", score: "70", comment: "" }], next()));
+    }
+    ok(await closeDeliberation(db, people.b, id, next()));
+    const read = await readDashboard(db, viewer, autumn);
+    if (!read.ok) throw new Error(read.message);
+    // 30 points over 19 competencies: 1.58 → 1.6, for both; one dossier, deliberated.
+    expect(read.calibration.map((e) => [e.fullName, e.meanGap, e.dossiers, e.deliberations])).toEqual([
+      ["Alice Alpha", "1.6", 1, 1],
+      ["Bruno Bravo", "1.6", 1, 1],
+    ]);
+    expect(read.blocs.map((b) => [b.blocCode, b.assessed, b.awarded])).toEqual([
+      ["B1", 1, 1],
+      ["B2", 1, 1],
+      ["B3", 1, 1],
+    ]);
   });
 
   // Last: it rolls the schema back and forth.
