@@ -16,11 +16,12 @@ import { formatDate } from "~/utils/format";
 
 export const meta = () => [{ title: "Certification — Portail VAE" }];
 
-// The period form's fields as the URL carries them; the service checks dates and the certification.
+// The period form's fields as the URL carries them; the service checks the dates and the certification, and says
+// in French what it could not read.
 const periodQuery = z.object({
-  du: z.string().max(40).optional(),
-  au: z.string().max(40).optional(),
-  certification: z.string().max(80).optional(),
+  du: z.string().optional(),
+  au: z.string().optional(),
+  certification: z.string().optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

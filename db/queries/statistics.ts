@@ -1,5 +1,6 @@
 // The dashboard's figures: one aggregate statement per chart, computed by the database (PGlite and PostgreSQL 15
-// alike) so that nothing proportional to the number of candidacies crosses the wire. Definitions: ADR 030.
+// alike), mostly over the rows that triggers keep for it (migration 2026-11-30-0110: milestones per candidacy,
+// per-day counts), so that few rows are read whatever the number of candidacies. Definitions: ADR 030.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../schema";
 
