@@ -8,6 +8,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Kysely, Transaction } from "kysely";
+import { appendAuditEvent } from "../../db/queries/audit";
 import { enqueueOutbox } from "../../db/queries/candidacies";
 import {
   type CertificateRow,
@@ -306,6 +307,13 @@ export async function issueDuplicateEdition(
       actorRole: "certifier_staff",
       payload: { certificateId, number: certificate.number, edition, reason: by.reason },
       occurredAt: by.at,
+    });
+    await appendAuditEvent(trx, {
+      actor: { userId: by.userId, role: "certifier_staff" },
+      action: "certificate.duplicate",
+      subjectType: "certificate",
+      subjectId: certificateId,
+      payload: { number: certificate.number, edition, reason: by.reason },
     });
     log.info({ certificateId, number: certificate.number, edition }, "Certificate duplicate issued");
     return { ok: true as const, edition };
