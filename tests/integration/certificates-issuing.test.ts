@@ -11,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueCertificatesForCandidacy } from "../../app/services/certificate-issuing.server";
 import { createMailer } from "../../app/services/mailer.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
+import { saveRecommendations } from "../../app/services/minutes.server";
 import { validateDecision } from "../../app/services/results.server";
 import { createLocalStorage } from "../../app/services/storage/local";
 import { deliverOutbox } from "../../app/services/worker.server";
@@ -50,6 +51,7 @@ beforeEach(async () => {
 const ALL_PASS = Object.fromEntries([...BLOC_1, ...BLOC_2, ...BLOC_3].map((c) => [c, "80"]));
 const ALL_FAIL = Object.fromEntries([...BLOC_1, ...BLOC_2, ...BLOC_3].map((c) => [c, "40"]));
 const NUMBER = /^CSA-\d{4}-\d{6}$/;
+const RECOMMENDATION_B1 = "Présentez une prospection téléphonique complète, du fichier à la relance.";
 
 function mailer() {
   return createMailer({
@@ -62,14 +64,23 @@ function mailer() {
 /** A decided candidacy validated by staff (clock in 2026 unless given). */
 async function validated(scores?: Record<string, string>, start = "2026-03-02T09:00:00.000Z", candidate?: string) {
   const life = new Lifecycle(db, { ...cast, candidate: candidate ?? cast.candidate }, Date.parse(start));
-  const id = await life.decided(CQP_CODE, scores, scores);
-  const outcome = await validateDecision(db, { userId: cast.staff, role: "certifier_staff" }, id, new Date(life.tick()));
-  if (!outcome.ok) throw new Error(outcome.message);
+  const id = await life.inEvaluation(CQP_CODE);
+  const outcome = await life.scored(id, scores, scores);
+  // The support writes recommendations for B2 and B3; a failed B1 needs its own before the minutes can be signed.
+  if (outcome.blocs.some((b) => b.code === "B1" && b.status === "not_awarded")) {
+    const saved = await saveRecommendations(db, cast.a, id, { B1: RECOMMENDATION_B1 }, new Date(life.tick()));
+    if (!saved.ok) throw new Error(saved.message);
+  }
+  await life.sign(id, "a");
+  await life.sign(id, "b");
+  const validation = await validateDecision(db, { userId: cast.staff, role: "certifier_staff" }, id, new Date(life.tick()));
+  if (!validation.ok) throw new Error(validation.message);
   return { id, life };
 }
 
 const deliverer = () => outboxDeliverer(db, mailer(), deps.storage, ISSUING.publicUrl, deps);
-const later = () => new Date(Date.now() + 3600_000);
+// After every event of the tests' clocks (2026-2027) and of now: every queued message is due.
+const later = () => new Date(Math.max(Date.parse("2028-01-01T00:00:00.000Z"), Date.now() + 3600_000));
 
 async function certificatesOf(candidacyId: string) {
   return db.selectFrom("certificates").selectAll().where("candidacy_id", "=", candidacyId).execute();
