@@ -15,6 +15,7 @@ import {
 import type { CertificateIssuingDeps } from "./certificate-issuing.server";
 import { certificateLabel } from "./certificates.server";
 import { verifyCredentialJwt } from "./credentials/credential-jwt.server";
+import { issuerJwks } from "./credentials/signing-key.server";
 
 export type VerificationStatus = "valid" | "revoked" | "unknown";
 
@@ -135,7 +136,7 @@ export async function verifyCredentialText(
     .slice(0, 100_000)
     .replace(/\s+/g, "");
   const key = await deps.issuerKey();
-  const checked = await verifyCredentialJwt(jwt, { keys: [key.publicJwk] });
+  const checked = await verifyCredentialJwt(jwt, issuerJwks(key));
   const claims = checked.ok ? credentialClaims(checked.credential) : null;
   // Looked up whatever the signature says: the same queries for a forged, a garbled or a genuine credential.
   const { verification, certificate } = await lookUp(db, claims?.code ?? "");
