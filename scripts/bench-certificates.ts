@@ -75,7 +75,12 @@ async function main() {
     };
     const life = new Lifecycle(db, cast, Date.parse("2026-03-02T09:00:00.000Z"));
     const model = await life.decided(CQP_CODE);
-    const validated = await validateDecision(db, { userId: cast.staff, role: "certifier_staff" }, model, new Date(life.tick()));
+    const validated = await validateDecision(
+      db,
+      { userId: cast.staff, role: "certifier_staff" },
+      model,
+      new Date(life.tick()),
+    );
     if (!validated.ok) throw new Error(validated.message);
     // Copies of the validated candidacy: no request year (the R335-7 index), the same snapshot and candidate.
     const copies = await sql<{ id: string }>`
@@ -111,7 +116,7 @@ async function main() {
         "Łukasz Żółć · Ἀλέξανδρος · Nguyễn Thị Minh Khai",
         "Document vérifiable en ligne",
       ];
-      lines.forEach((text, i) => page.drawText(text, { x: 56, y: 780 - i * 22, size: 12, font }));
+      for (const [i, text] of lines.entries()) page.drawText(text, { x: 56, y: 780 - i * 22, size: 12, font });
       const bytes = await doc.save({ useObjectStreams: false });
       await storage.put(`bench/baseline-${baselineCount++}.pdf`, Readable.from([Buffer.from(bytes)]), {
         contentType: "application/pdf",

@@ -19,7 +19,6 @@ import {
   insertCertificate,
   insertCertificateDocument,
   lastEdition,
-  listCertificateDocuments,
   readCandidacyForIssuing,
   readReferentialBlocs,
 } from "../../db/queries/certificates";
@@ -89,7 +88,13 @@ export async function issueCertificatesForCandidacy(
   if (!allocated.ok) return { issued: false, reason: allocated.reason };
   const { certificate } = allocated;
   if (allocated.recorded) {
-    return { issued: true, certificateId: certificate.id, number: certificate.number, kind: certificate.kind, recorded: false };
+    return {
+      issued: true,
+      certificateId: certificate.id,
+      number: certificate.number,
+      kind: certificate.kind,
+      recorded: false,
+    };
   }
 
   const rendered = await renderAndStore(db, deps, certificate, { edition: 1, reissuedAt: null });
