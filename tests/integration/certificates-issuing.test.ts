@@ -9,7 +9,7 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueCertificatesForCandidacy } from "../../app/services/certificate-issuing.server";
-import { createMailer } from "../../app/services/mailer.server";
+import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
 import { saveRecommendations } from "../../app/services/minutes.server";
 import { validateDecision } from "../../app/services/results.server";
@@ -53,12 +53,10 @@ const ALL_FAIL = Object.fromEntries([...BLOC_1, ...BLOC_2, ...BLOC_3].map((c) =>
 const NUMBER = /^CSA-\d{4}-\d{6}$/;
 const RECOMMENDATION_B1 = "Présentez une prospection téléphonique complète, du fichier à la relance.";
 
+let mailDir: string;
 function mailer() {
-  return createMailer({
-    from: "Portail VAE <ne-pas-repondre@vae.localhost>",
-    smtpUrl: undefined,
-    mailDir: mkdtempSync(path.join(tmpdir(), "vae-certificates-mail-")),
-  });
+  mailDir = mkdtempSync(path.join(tmpdir(), "vae-certificates-mail-"));
+  return createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir });
 }
 
 /** A decided candidacy validated by staff (clock in 2026 unless given). */
@@ -155,6 +153,12 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
       .execute();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.payload).toMatchObject({ recipientId: cast.candidate, facts: { kind: "blocs" } });
+    expect(emails[0]!.processed_at).not.toBeNull();
+    const sent = [];
+    for (const summary of await listStoredEmails(mailDir))
+      sent.push((await readStoredEmail(mailDir, summary.fileName))!);
+    const issuedMail = sent.find((m) => m.subject.includes("attestation de blocs de compétences est disponible"));
+    expect(issuedMail?.text).toContain("/candidat/certifications");
 
     // A second delivery of the same message changes nothing.
     const again = await issueCertificatesForCandidacy(db, deps, id);
