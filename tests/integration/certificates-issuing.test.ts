@@ -1,7 +1,8 @@
 // Certificates issued exactly once, against a real database and a local storage folder: staff validate, the outbox
 // worker numbers, renders, stores and journals the document; 50 concurrent calls and two racing workers give one
 // number and one object; a crash between rendering and recording is recovered with the same number and bytes; a
-// partial result gives an attestation of blocs and a later candidacy completing the set gives the full certificate.
+// partial result gives an attestation of blocs and a later candidacy completing the set gives the full certificate;
+// the same on an S3 bucket (s3rver).
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { BLOC_1, BLOC_2, BLOC_3, Lifecycle } from "./support/decided-candidacy";
 import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
 import { type Cast, ISSUING, filesOf, issuingDeps } from "./support/certificates";
+import { STORAGE_BACKENDS } from "./support/storage-backends";
 
 let testDb: TestDatabase;
 let db: Kysely<Database>;
@@ -322,5 +324,35 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
         .execute(),
     ).rejects.toThrow(/immutable/);
     await expect(db.deleteFrom("certificates").where("id", "=", certificate!.id).execute()).rejects.toThrow();
+  });
+
+  it("stores the document in an S3 bucket the same way: a crash and its retry leave one object, the recorded bytes", async () => {
+    const backend = await STORAGE_BACKENDS.find((b) => b.name === "s3")!.start();
+    try {
+      const onS3 = issuingDeps(backend.storage);
+      const { id } = await validated();
+      await expect(
+        issueCertificatesForCandidacy(db, onS3, id, {
+          faults: {
+            failBeforeRecord: () => {
+              throw new Error("worker killed between rendering and recording");
+            },
+          },
+        }),
+      ).rejects.toThrow(/worker killed/);
+      const retried = await issueCertificatesForCandidacy(db, onS3, id);
+      expect(retried).toMatchObject({ issued: true, recorded: true });
+      const [certificate] = await certificatesOf(id);
+      const [document] = await documentsOf(certificate!.id);
+      expect(await filesOf(backend.storage, "certificates/")).toEqual([document!.storage_key]);
+      const stored = await backend.storage.get(document!.storage_key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stored!.body) chunks.push(Buffer.from(chunk));
+      const bytes = Buffer.concat(chunks);
+      expect(stored!.contentType).toBe("application/pdf");
+      expect(document!.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    } finally {
+      await backend.stop();
+    }
   });
 });
