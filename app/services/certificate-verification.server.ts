@@ -15,7 +15,7 @@ import {
 import type { CertificateIssuingDeps } from "./certificate-issuing.server";
 import { certificateLabel } from "./certificates.server";
 import { verifyCredentialJwt } from "./credentials/credential-jwt.server";
-import { issuerJwks } from "./credentials/signing-key.server";
+import { type JsonWebKeySet, issuerJwks } from "./credentials/signing-key.server";
 
 export type VerificationStatus = "valid" | "revoked" | "unknown";
 
@@ -128,14 +128,17 @@ export type CredentialSignature = "valid" | "invalid" | "malformed";
  */
 export async function verifyCredentialText(
   db: Kysely<Database>,
-  deps: Pick<CertificateIssuingDeps, "issuerKey">,
+  deps: Pick<CertificateIssuingDeps, "issuerKey"> & {
+    /** Every key a credential may have been signed with (after a rotation); the issuer's current key otherwise. */
+    publishedKeys?: () => Promise<JsonWebKeySet>;
+  },
   text: string,
 ): Promise<{ signature: CredentialSignature; matches: boolean; verification: PublicVerification }> {
   const jwt = String(text ?? "")
     .slice(0, 100_000)
     .replace(/\s+/g, "");
-  const key = await deps.issuerKey();
-  const checked = await verifyCredentialJwt(jwt, issuerJwks(key));
+  const keys = deps.publishedKeys ? await deps.publishedKeys() : issuerJwks(await deps.issuerKey());
+  const checked = await verifyCredentialJwt(jwt, keys);
   const claims = checked.ok ? credentialClaims(checked.credential) : null;
   // Looked up whatever the signature says: the same queries for a forged, a garbled or a genuine credential.
   const { verification, certificate } = await lookUp(db, claims?.code ?? "");

@@ -190,6 +190,12 @@ describe(`public verification (${process.env.DATABASE_URL ? "PostgreSQL server" 
     claims.credentialSubject.identifier[0].identityHash = "Quelqu'un d'autre";
     const forged = [header, Buffer.from(JSON.stringify(claims)).toString("base64url"), signature].join(".");
     expect(await verifyCredentialText(db, deps, forged)).toMatchObject({ signature: "invalid", matches: false });
+    // Signed by a key the portal does not publish (another issuer, a key rotated out): not valid.
+    const otherKeys = { ...deps, publishedKeys: async () => ({ keys: [] }) };
+    expect(await verifyCredentialText(db, otherKeys, credential.jwt)).toMatchObject({
+      signature: "invalid",
+      matches: false,
+    });
     expect(await verifyCredentialText(db, deps, "ceci n'est pas un jeton")).toMatchObject({
       signature: "malformed",
       matches: false,
