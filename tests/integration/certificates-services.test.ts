@@ -146,6 +146,29 @@ describe(`public verification (${process.env.DATABASE_URL ? "PostgreSQL server" 
     expect(Object.keys(revoked)).toEqual(Object.keys(valid));
   });
 
+  it("runs the same queries for a valid, a revoked, an unknown and a malformed code", async () => {
+    const { certificateId, code } = await issued();
+    const statements: string[] = [];
+    const counting = db.withPlugin({
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const queriesFor = async (input: string) => {
+      statements.length = 0;
+      await verifyByCode(counting, input);
+      return [...statements];
+    };
+    const valid = await queriesFor(code);
+    expect(valid.length).toBeGreaterThan(0);
+    expect(await queriesFor("7KQ2-M9XD-4TPA-R3WB-HC")).toEqual(valid);
+    expect(await queriesFor("n'importe quoi")).toEqual(valid);
+    await revokeCertificate(db, staff(), certificateId, "Décision annulée par le jury de recours.");
+    expect(await queriesFor(code)).toEqual(valid);
+  });
+
   it("says whether an uploaded PDF is byte-identical to an issued edition", async () => {
     const { certificateId, code } = await issued();
     const { bytes } = await pdfOf(candidate(), certificateId);
