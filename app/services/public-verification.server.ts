@@ -1,0 +1,82 @@
+// The public verification page's service: every look-up (a code typed or followed, a PDF or a credential checked)
+// first takes one hit of the per-IP throttle shared with the login form (throttle_hits), so that nobody can walk the
+// code space or hammer the page; then it asks the verification service. The page itself shows only what
+// verifyByCode returns (docs/decisions/028).
+import type { Kysely } from "kysely";
+import { type ThrottleLimit, reserveThrottleHits } from "../../db/queries/sessions";
+import type { Database } from "../../db/schema";
+import { type Refusal, refuse } from "../../workflows/refusal";
+import {
+  type PublicVerification,
+  verifyByCode,
+  verifyCredentialText,
+  verifyPdfBytes,
+} from "./certificate-verification.server";
+
+/**
+ * Look-ups tolerated per IP address in the window. An employer checks a handful of documents; a training centre
+ * behind one address may check a group's. Far too few to enumerate 80-bit codes at any rate.
+ */
+export const VERIFICATION_THROTTLE = { windowMinutes: 10, perIp: 60 } as const;
+export const VERIFICATION_THROTTLED_MESSAGE = `Trop de vérifications ont été demandées depuis cette connexion. Par sécurité, réessayez dans ${VERIFICATION_THROTTLE.windowMinutes} minutes.`;
+
+/** The longest PDF or credential file accepted by the page: issued documents weigh a few hundred kilobytes. */
+export const VERIFICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+/** A compact JWT of an issued credential is a few kilobytes; anything much longer is not one of ours. */
+export const CREDENTIAL_TEXT_MAX_CHARS = 64 * 1024;
+
+export interface VisitorContext {
+  ip: string;
+  now?: Date;
+}
+
+export type CredentialCheck = Awaited<ReturnType<typeof verifyCredentialText>>;
+export type PdfCheck = Awaited<ReturnType<typeof verifyPdfBytes>>;
+
+/** What checking a credential needs: the issuer's published keys (TEMPORARY until the cert-issuing API lands). */
+function credentialDeps(): Parameters<typeof verifyCredentialText>[1] {
+  return null;
+}
+
+async function takeHit(db: Kysely<Database>, context: VisitorContext): Promise<Refusal | null> {
+  const limit: ThrottleLimit = {
+    bucket: "verify-ip",
+    key: context.ip,
+    limit: VERIFICATION_THROTTLE.perIp,
+    windowSeconds: VERIFICATION_THROTTLE.windowMinutes * 60,
+  };
+  const reservation = await reserveThrottleHits(db, [limit], context.now ?? new Date());
+  return reservation.ok ? null : refuse("throttled", VERIFICATION_THROTTLED_MESSAGE, { status: 429 });
+}
+
+/** What the page shows for a code: the same shape whether the code is valid, revoked or unknown. */
+export async function lookUpVerificationCode(
+  db: Kysely<Database>,
+  code: string,
+  context: VisitorContext,
+): Promise<{ ok: true; verification: PublicVerification } | Refusal> {
+  const throttled = await takeHit(db, context);
+  if (throttled) return throttled;
+  return { ok: true, verification: await verifyByCode(db, code) };
+}
+
+export type SubmittedCheck =
+  | { kind: "pdf"; code: string; bytes: Uint8Array }
+  | { kind: "credential"; text: string };
+
+/**
+ * A document brought to the page: a PDF compared byte for byte with the issued editions of the page's code, or a
+ * credential whose signature, status and content are checked against the certificate it names.
+ */
+export async function checkSubmittedDocument(
+  db: Kysely<Database>,
+  submitted: SubmittedCheck,
+  context: VisitorContext,
+): Promise<{ ok: true; kind: "pdf"; pdf: PdfCheck } | { ok: true; kind: "credential"; credential: CredentialCheck } | Refusal> {
+  const throttled = await takeHit(db, context);
+  if (throttled) return throttled;
+  if (submitted.kind === "pdf") {
+    return { ok: true, kind: "pdf", pdf: await verifyPdfBytes(db, submitted.code, submitted.bytes) };
+  }
+  return { ok: true, kind: "credential", credential: await verifyCredentialText(db, credentialDeps(), submitted.text) };
+}
