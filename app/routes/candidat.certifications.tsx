@@ -94,8 +94,8 @@ export default function CandidateCertificates() {
           <ul>
             {pending.map((p) => (
               <li key={p.candidacyId}>
-                {p.certificationTitle} : décision validée, document en cours d'émission. Il apparaîtra ici dans
-                quelques instants.
+                {p.certificationTitle} : décision validée, document en cours d'émission. Il apparaîtra ici dans quelques
+                instants.
               </li>
             ))}
           </ul>

@@ -120,7 +120,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     );
   }
   if (text.length > CREDENTIAL_TEXT_MAX_CHARS) {
-    return json<ActionData>({ error: "Ce texte est trop long pour être une attestation numérique.", intent }, { status: 413 });
+    return json<ActionData>(
+      { error: "Ce texte est trop long pour être une attestation numérique.", intent },
+      { status: 413 },
+    );
   }
   const outcome = await checkSubmittedDocument(db, { kind: "credential", text }, ip);
   if (!outcome.ok) return json<ActionData>({ error: outcome.message, intent }, { status: outcome.status });
@@ -149,8 +152,7 @@ const SIGNATURE_LABELS: Record<CredentialCheck["signature"], string> = {
 };
 
 function CredentialVerdict({ credential }: { credential: CredentialCheck }) {
-  const valid =
-    credential.signature === "valid" && credential.matches && credential.verification.status === "valid";
+  const valid = credential.signature === "valid" && credential.matches && credential.verification.status === "valid";
   const v = credential.verification;
   return (
     <div className={valid ? "alert alert--success" : "alert alert--error"} role="status" id="credential-verdict">
@@ -248,7 +250,12 @@ export default function VerificationPage() {
           </div>
           <div className="field">
             <label htmlFor="field-credentialFile">ou fichier .jwt</label>
-            <input id="field-credentialFile" type="file" name="credentialFile" accept=".jwt,application/vc+jwt,text/plain" />
+            <input
+              id="field-credentialFile"
+              type="file"
+              name="credentialFile"
+              accept=".jwt,application/vc+jwt,text/plain"
+            />
           </div>
           <button type="submit" className="button" disabled={busy}>
             Vérifier l'attestation numérique

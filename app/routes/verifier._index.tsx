@@ -3,10 +3,7 @@ import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { VerificationCodeForm } from "~/components/verification-code-form";
 
-export const meta = () => [
-  { title: "Vérifier un certificat — Portail VAE" },
-  { name: "robots", content: "noindex" },
-];
+export const meta = () => [{ title: "Vérifier un certificat — Portail VAE" }, { name: "robots", content: "noindex" }];
 
 /** The form is sent with GET: the code goes into the address of its page, which a person can bookmark or share. */
 export async function loader({ request }: LoaderFunctionArgs) {

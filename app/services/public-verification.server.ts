@@ -60,9 +60,7 @@ export async function lookUpVerificationCode(
   return { ok: true, verification: await verifyByCode(db, code) };
 }
 
-export type SubmittedCheck =
-  | { kind: "pdf"; code: string; bytes: Uint8Array }
-  | { kind: "credential"; text: string };
+export type SubmittedCheck = { kind: "pdf"; code: string; bytes: Uint8Array } | { kind: "credential"; text: string };
 
 /**
  * A document brought to the page: a PDF compared byte for byte with the issued editions of the page's code, or a
@@ -72,7 +70,9 @@ export async function checkSubmittedDocument(
   db: Kysely<Database>,
   submitted: SubmittedCheck,
   context: VisitorContext,
-): Promise<{ ok: true; kind: "pdf"; pdf: PdfCheck } | { ok: true; kind: "credential"; credential: CredentialCheck } | Refusal> {
+): Promise<
+  { ok: true; kind: "pdf"; pdf: PdfCheck } | { ok: true; kind: "credential"; credential: CredentialCheck } | Refusal
+> {
   const throttled = await takeHit(db, context);
   if (throttled) return throttled;
   if (submitted.kind === "pdf") {
