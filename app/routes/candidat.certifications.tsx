@@ -15,10 +15,11 @@ export const meta = () => [{ title: "Mes certifications — Portail VAE" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "candidate");
   const overview = await listCandidateCertificates(await getDb(), { userId: user.id, role: "candidate" });
+  if (!overview.ok) throw json({ message: overview.message }, { status: overview.status });
   return json(overview);
 }
 
-type Overview = ReturnType<typeof useLoaderData<typeof loader>>;
+type Overview = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { ok: true }>;
 
 const SOURCE_LABELS: Record<string, string> = {
   prior_certificate: "acquis sur certificat antérieur",

@@ -7,9 +7,11 @@ import { z } from "zod";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { TableScroll } from "~/components/table-scroll";
+import { issuingDepsFromConfig } from "~/services/certificate-screens.server";
 import { readCertificateForStaff, reissueDuplicate, revokeCertificate } from "~/services/certificates.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
+import { staffEventLabel } from "~/utils/candidacy-timeline";
 import { formatDate, formatDateTime } from "~/utils/format";
 import { parseForm } from "~/utils/forms";
 import { parseIdParam, readFormData } from "~/utils/http.server";
@@ -73,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const outcome =
     form.data.intent === "revoke"
       ? await revokeCertificate(db, viewer, certificateId, form.data.reason)
-      : await reissueDuplicate(db, null, viewer, certificateId, form.data.reason);
+      : await reissueDuplicate(db, issuingDepsFromConfig(), viewer, certificateId, form.data.reason);
   if (!outcome.ok) {
     return json<ActionData>(
       {
@@ -130,8 +132,16 @@ function ReasonField({
   );
 }
 
+const JOURNAL_LABELS: Record<string, string> = {
+  CERTIFICATE_ISSUED: "Document délivré",
+  CERTIFICATE_DUPLICATE_ISSUED: "Duplicata délivré",
+  CERTIFICATE_REVOKED: "Document révoqué",
+};
+const journalLabel = (eventType: string) => JOURNAL_LABELS[eventType] ?? staffEventLabel(eventType);
+
 export default function CertificateDetail() {
-  const { certificate, editions, journal } = useLoaderData<typeof loader>();
+  const certificate = useLoaderData<typeof loader>();
+  const { editions, journal } = certificate;
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const busy = useNavigation().state !== "idle";
   const revokeData = actionData?.intent === "revoke" ? actionData : undefined;
@@ -159,31 +169,18 @@ export default function CertificateDetail() {
       </p>
       <dl className="facts">
         <dt>Titulaire</dt>
-        <dd>
-          {certificate.holderName}
-          {certificate.holderBirthDate ? `, né(e) le ${formatDate(certificate.holderBirthDate)}` : ""}
-        </dd>
+        <dd>{certificate.holderName}</dd>
         <dt>Certification</dt>
         <dd>
           {certificate.certificationTitle} ({certificate.certificationCode})
         </dd>
         <dt>Blocs de compétences</dt>
-        <dd>
-          <ul>
-            {certificate.blocs.map((b) => (
-              <li key={b.code}>
-                {b.code} — {b.title}
-              </li>
-            ))}
-          </ul>
-        </dd>
+        <dd>{certificate.blocCodes.join(", ")}</dd>
         <dt>Délivré le</dt>
         <dd>{formatDate(certificate.issuedAt)}</dd>
         <dt>Code de vérification</dt>
         <dd>
-          <Link to={`/verifier/${encodeURIComponent(certificate.verificationCode)}`}>
-            {certificate.verificationCode}
-          </Link>
+          <Link to={certificate.verificationPath}>{certificate.verificationCode}</Link>
         </dd>
         <dt>Candidature</dt>
         <dd>
@@ -293,8 +290,9 @@ export default function CertificateDetail() {
             {journal.map((j, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: journal entries are listed in a fixed order.
               <li key={index}>
-                <time dateTime={j.at}>{formatDateTime(j.at)}</time> — {j.label}
+                <time dateTime={j.occurredAt}>{formatDateTime(j.occurredAt)}</time> — {journalLabel(j.eventType)}
                 {j.actorName ? ` (${j.actorName})` : ""}
+                {typeof j.payload.reason === "string" ? ` — motif : ${j.payload.reason}` : ""}
               </li>
             ))}
           </ol>

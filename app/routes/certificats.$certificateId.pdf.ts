@@ -2,10 +2,10 @@
 // its holder and certifier staff; anyone else gets a 404, as for a certificate that does not exist.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { z } from "zod";
+import { responseBodyOf } from "~/services/certificate-screens.server";
 import { openCertificatePdf } from "~/services/certificates.server";
 import { contentDisposition, getStorage } from "~/services/storage";
 import { requireRole } from "~/utils/auth.server";
-import { certificateBody } from "~/utils/certificate-download.server";
 import { getDb } from "~/utils/db.server";
 import { notFound, parseIdParam } from "~/utils/http.server";
 
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     edition.data,
   );
   if (!outcome.ok) throw json({ message: outcome.message }, { status: outcome.status });
-  return new Response(certificateBody(outcome.body), {
+  return new Response(responseBodyOf(outcome.body), {
     headers: {
       "Cache-Control": "private, no-store",
       "Content-Type": "application/pdf",
