@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./env.server";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "vae-config-"));
+const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
 
 describe("parseConfig", () => {
   it("runs the embedded default with no variable at all, generating and keeping a local session secret", () => {
@@ -16,6 +18,27 @@ describe("parseConfig", () => {
     expect(parseConfig({ DATA_DIR: dir }).sessionSecrets).toEqual([
       readFileSync(path.join(dir, "session-secret"), "utf8").trim(),
     ]);
+  });
+
+  it("generates the credential signing key once into the data folder, readable by its owner only", () => {
+    const dir = dataDir();
+    const first = parseConfig({ DATA_DIR: dir }).credentialSigningKey;
+    const file = path.join(dir, "credential-signing-key.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(first)).toMatchObject({ kty: "OKP", crv: "Ed25519" });
+    expect(parseConfig({ DATA_DIR: dir }).credentialSigningKey).toBe(first);
+    // The variable wins over the file; a damaged file stops the start rather than silently changing the key.
+    expect(parseConfig({ DATA_DIR: dir, CREDENTIAL_SIGNING_KEY: signingKey }).credentialSigningKey).toBe(signingKey);
+    writeFileSync(file, "{}");
+    expect(() => parseConfig({ DATA_DIR: dir })).toThrow(/credential-signing-key\.json does not hold an Ed25519/);
+  });
+
+  it("never generates a credential signing key in production", () => {
+    const dir = dataDir();
+    expect(() => parseConfig({ DATA_DIR: dir, APP_ENV: "production", SESSION_SECRET: "s".repeat(40) })).toThrow(
+      /^Invalid configuration: CREDENTIAL_SIGNING_KEY is required in production/,
+    );
+    expect(existsSync(path.join(dir, "credential-signing-key.json"))).toBe(false);
   });
 
   it("switches to a PostgreSQL server when DATABASE_URL is set, without demo accounts unless asked", () => {
@@ -60,10 +83,22 @@ describe("parseConfig", () => {
     [{ PORT: "70000" }, "PORT"],
     [{ DATABASE_URL: "mysql://localhost/vae" }, "DATABASE_URL"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
-    [{ NODE_ENV: "production" }, "SESSION_SECRET"],
+    [{ NODE_ENV: "production", CREDENTIAL_SIGNING_KEY: signingKey }, "SESSION_SECRET"],
+    [{ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40) }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: "not json" }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"abc"}' }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"abc","d":"not-a-key"}' }, "CREDENTIAL_SIGNING_KEY"],
     [{ SESSION_SECRET: "too-short" }, "SESSION_SECRET"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY"],
-    [{ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40), DEMO_ACCOUNTS: "true" }, "DEMO_ACCOUNTS"],
+    [
+      {
+        NODE_ENV: "production",
+        SESSION_SECRET: "x".repeat(40),
+        CREDENTIAL_SIGNING_KEY: signingKey,
+        DEMO_ACCOUNTS: "true",
+      },
+      "DEMO_ACCOUNTS",
+    ],
     [{ S3_BUCKET: "vae-files", S3_SECRET_ACCESS_KEY: "secret" }, "S3_ACCESS_KEY_ID"],
     [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key" }, "S3_SECRET_ACCESS_KEY"],
     [{ S3_BUCKET: "vae-files" }, "S3_ACCESS_KEY_ID"],
@@ -98,6 +133,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       NODE_ENV: "production",
       SESSION_SECRET: `${"a".repeat(32)},${"b".repeat(32)}`,
+      CREDENTIAL_SIGNING_KEY: signingKey,
       DATA_DIR: dataDir(),
     });
     expect(config).toMatchObject({ isProduction: true, demoAccounts: false });
@@ -111,7 +147,14 @@ describe("parseConfig", () => {
       isProduction: false,
       demoAccounts: true,
     });
-    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", SESSION_SECRET: secret })).toMatchObject({
+    expect(
+      parseConfig({
+        DATA_DIR: dataDir(),
+        NODE_ENV: "production",
+        SESSION_SECRET: secret,
+        CREDENTIAL_SIGNING_KEY: signingKey,
+      }),
+    ).toMatchObject({
       appEnv: "production",
     });
     // What the server entry leaves after switching NODE_ENV for React: the operator's choice is APP_ENV's.
@@ -121,7 +164,13 @@ describe("parseConfig", () => {
       demoAccounts: true,
     });
     expect(
-      parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "development", APP_ENV: "production", SESSION_SECRET: secret }),
+      parseConfig({
+        DATA_DIR: dataDir(),
+        NODE_ENV: "development",
+        APP_ENV: "production",
+        SESSION_SECRET: secret,
+        CREDENTIAL_SIGNING_KEY: signingKey,
+      }),
     ).toMatchObject({
       isProduction: true,
       demoAccounts: false,

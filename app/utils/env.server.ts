@@ -1,7 +1,7 @@
 // The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
 // the start with one message naming the variable. .env.example documents every variable.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -55,6 +55,13 @@ const envSchema = z
       .string()
       .refine((v) => v.split(",").every((s) => s.trim().length >= 32), {
         message: "each comma-separated secret must have at least 32 characters",
+      })
+      .optional(),
+    // The issuer's Ed25519 private key signing the verifiable credentials, as a JWK (docs/decisions/025).
+    CREDENTIAL_SIGNING_KEY: z
+      .string()
+      .refine(isEd25519PrivateJwk, {
+        message: 'expected an Ed25519 private key as a JSON Web Key: {"kty":"OKP","crv":"Ed25519","x":"…","d":"…"}',
       })
       .optional(),
     SESSION_TTL_HOURS: z.coerce
@@ -129,6 +136,13 @@ const envSchema = z
         message: "is required in production (APP_ENV=production)",
       });
     }
+    if (env.APP_ENV === "production" && !env.CREDENTIAL_SIGNING_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CREDENTIAL_SIGNING_KEY"],
+        message: "is required in production (APP_ENV=production)",
+      });
+    }
     if (env.APP_ENV === "production" && env.DEMO_ACCOUNTS === true) {
       ctx.addIssue({
         code: "custom",
@@ -151,6 +165,11 @@ export interface PortalConfig {
   /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
   databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
+  /**
+   * The issuer's Ed25519 private key (a JWK as JSON) that signs the verifiable credentials: CREDENTIAL_SIGNING_KEY,
+   * or outside production one generated once into DATA_DIR/credential-signing-key.json. Read it with loadIssuerKey.
+   */
+  credentialSigningKey: string;
   sessionTtlHours: number;
   trustProxy: boolean;
   /** The address people reach the portal at, used in links sent by e-mail. */
@@ -228,6 +247,7 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     sessionSecrets: env.SESSION_SECRET
       ? env.SESSION_SECRET.split(",").map((s) => s.trim())
       : [localSessionSecret(dataDir)],
+    credentialSigningKey: env.CREDENTIAL_SIGNING_KEY?.trim() ?? localCredentialSigningKey(dataDir),
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
@@ -263,6 +283,49 @@ function localSessionSecret(dataDir: string): string {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+function isEd25519PrivateJwk(value: string): boolean {
+  try {
+    const jwk = JSON.parse(value) as Record<string, unknown>;
+    if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") return false;
+    return createPrivateKey({ key: jwk, format: "jwk" }).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Like the session secret: outside production the credential signing key is generated once and kept in the data
+ * folder (readable by its owner only), so credentials issued before a restart still verify after it.
+ */
+function localCredentialSigningKey(dataDir: string): string {
+  const file = path.join(dataDir, "credential-signing-key.json");
+  if (existsSync(file)) {
+    const kept = readFileSync(file, "utf8").trim();
+    if (!isEd25519PrivateJwk(kept)) {
+      throw new ConfigError(
+        `Invalid configuration: ${file} does not hold an Ed25519 private JWK; restore it from a backup, or delete it to generate a new key (credentials signed with the old one will no longer verify).`,
+      );
+    }
+    return kept;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = JSON.stringify(privateKey.export({ format: "jwk" }));
+  // Written aside then linked into place: two processes starting together on a fresh folder keep one key (link
+  // fails when the name exists), and no process ever reads a half-written file.
+  const pending = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(pending, jwk + "\n", { mode: 0o600 });
+  try {
+    linkSync(pending, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return localCredentialSigningKey(dataDir);
+  } finally {
+    unlinkSync(pending);
+  }
+  return jwk;
 }
 
 let cached: PortalConfig | undefined;
