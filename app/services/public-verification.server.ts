@@ -12,6 +12,7 @@ import {
   verifyCredentialText,
   verifyPdfBytes,
 } from "./certificate-verification.server";
+import { issuingDepsFromConfig } from "./certificate-screens.server";
 
 /**
  * Look-ups tolerated per IP address in the window. An employer checks a handful of documents; a training centre
@@ -32,11 +33,6 @@ export interface VisitorContext {
 
 export type CredentialCheck = Awaited<ReturnType<typeof verifyCredentialText>>;
 export type PdfCheck = Awaited<ReturnType<typeof verifyPdfBytes>>;
-
-/** What checking a credential needs: the issuer's published keys (TEMPORARY until the cert-issuing API lands). */
-function credentialDeps(): Parameters<typeof verifyCredentialText>[1] {
-  return null;
-}
 
 async function takeHit(db: Kysely<Database>, context: VisitorContext): Promise<Refusal | null> {
   const limit: ThrottleLimit = {
@@ -78,5 +74,9 @@ export async function checkSubmittedDocument(
   if (submitted.kind === "pdf") {
     return { ok: true, kind: "pdf", pdf: await verifyPdfBytes(db, submitted.code, submitted.bytes) };
   }
-  return { ok: true, kind: "credential", credential: await verifyCredentialText(db, credentialDeps(), submitted.text) };
+  return {
+    ok: true,
+    kind: "credential",
+    credential: await verifyCredentialText(db, issuingDepsFromConfig(), submitted.text),
+  };
 }
