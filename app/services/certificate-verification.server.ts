@@ -12,7 +12,9 @@ import {
   groupVerificationCode,
   normaliseVerificationCode,
 } from "../../workflows/certificates";
+import type { CertificateIssuingDeps } from "./certificate-issuing.server";
 import { certificateLabel } from "./certificates.server";
+import { verifyCredentialJwt } from "./credentials/credential-jwt.server";
 
 export type VerificationStatus = "valid" | "revoked" | "unknown";
 
@@ -116,4 +118,61 @@ export async function verifyPdfBytes(
     if (timingSafeEqual(Buffer.from(document.sha256, "hex"), sha256)) edition = document.edition;
   }
   return { identical: edition !== null, edition, duplicate: edition !== null && edition > 1, verification };
+}
+
+export type CredentialSignature = "valid" | "invalid" | "malformed";
+
+/**
+ * A pasted or uploaded verifiable credential (the compact JWT the candidate downloads): its signature under the
+ * issuer's published key, and whether it matches, field by field, a certificate issued and not revoked.
+ */
+export async function verifyCredentialText(
+  db: Kysely<Database>,
+  deps: Pick<CertificateIssuingDeps, "issuerKey">,
+  text: string,
+): Promise<{ signature: CredentialSignature; matches: boolean; verification: PublicVerification }> {
+  const jwt = String(text ?? "")
+    .slice(0, 100_000)
+    .replace(/\s+/g, "");
+  const key = await deps.issuerKey();
+  const checked = await verifyCredentialJwt(jwt, { keys: [key.publicJwk] });
+  const claims = checked.ok ? credentialClaims(checked.credential) : null;
+  // Looked up whatever the signature says: the same queries for a forged, a garbled or a genuine credential.
+  const { verification, certificate } = await lookUp(db, claims?.code ?? "");
+  const signature: CredentialSignature = checked.ok ? "valid" : checked.reason === "malformed" ? "malformed" : "invalid";
+  const matches =
+    signature === "valid" &&
+    claims !== null &&
+    certificate !== undefined &&
+    verification.status === "valid" &&
+    claims.number === certificate.number &&
+    claims.holderName === certificate.holderName &&
+    sameSet(claims.blocCodes, certificate.blocCodes);
+  return { signature, matches, verification };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
+}
+
+/**
+ * What a signed credential claims, read defensively (a valid signature under an older key or format must not
+ * crash the page): the code from its id (the verification URL), the number, the holder's name and the bloc codes.
+ */
+function credentialClaims(credential: unknown): { code: string; number: string; holderName: string; blocCodes: string[] } | null {
+  if (typeof credential !== "object" || credential === null) return null;
+  const c = credential as Record<string, any>;
+  const id = typeof c.id === "string" ? c.id : "";
+  const code = decodeURIComponent(id.slice(id.lastIndexOf("/verifier/") + "/verifier/".length));
+  const subject = c.credentialSubject ?? {};
+  const identifier = Array.isArray(subject.identifier) ? subject.identifier[0] : undefined;
+  const alignment = Array.isArray(subject.achievement?.alignment) ? subject.achievement.alignment : [];
+  if (!id.includes("/verifier/") || typeof c.certificateNumber !== "string" || typeof identifier?.identityHash !== "string")
+    return null;
+  return {
+    code,
+    number: c.certificateNumber,
+    holderName: identifier.identityHash,
+    blocCodes: alignment.map((a: { targetCode?: unknown }) => String(a?.targetCode ?? "")),
+  };
 }

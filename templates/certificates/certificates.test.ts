@@ -188,6 +188,23 @@ describe("certificate PDF bytes", () => {
     expect(doc.getProducer()).toBe("Portail VAE");
   });
 
+  it("are the same from a fresh process, as when the issuer retries after a crash", async () => {
+    const script = path.join(workDir, "render.mts");
+    const out = path.join(workDir, "fresh.pdf");
+    writeFileSync(
+      script,
+      [
+        `import { writeFileSync } from "node:fs";`,
+        `import { renderCertificatePdf } from ${JSON.stringify(path.join(import.meta.dirname, "index.ts"))};`,
+        `import { certificateData } from ${JSON.stringify(path.join(import.meta.dirname, "test-fixtures.ts"))};`,
+        `writeFileSync(${JSON.stringify(out)}, await renderCertificatePdf("full", certificateData()));`,
+      ].join("\n"),
+    );
+    execFileSync(process.execPath, ["--import", "tsx", script], { cwd: path.join(import.meta.dirname, "../..") });
+    const warm = await renderCertificatePdf("full", certificateData());
+    expect(Buffer.from(warm).equals(readFileSync(out))).toBe(true);
+  });
+
   it.each<[string, (url: string) => CertificateDocumentData]>([
     ["full", (url) => certificateData({ verificationUrl: url })],
     ["blocs", (url) => attestationData({ verificationUrl: url })],

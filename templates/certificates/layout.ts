@@ -16,7 +16,7 @@ import {
   rectangle,
   setFillingGrayscaleColor,
 } from "pdf-lib";
-import { loadFontFiles } from "../../app/services/dossier-export/fonts.server";
+import { type FontFiles, loadFontFiles } from "../../app/services/dossier-export/fonts.server";
 import { drawableText, wrapText } from "../../app/services/dossier-export/text";
 import { formatDate } from "../../app/utils/format";
 import { QR_QUIET_ZONE, qrMatrix } from "./qr-code";
@@ -59,6 +59,43 @@ export const STYLE = {
 
 const lineHeight = (style: TextStyle) => style.size * (style.leading ?? 1.35);
 
+type Fontkit = Parameters<PDFDocument["registerFontkit"]>[0];
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<Fontkit["create"]>>();
+/**
+ * fontkit, remembering each parsed font file: pdf-lib parses the whole TrueType file again for every document, which
+ * was half the time of a certificate (two DejaVu faces). Sharing one parsed font between documents is safe: fontkit
+ * only caches glyphs in it, each document gets its own subset, and none of its calls yields to another render.
+ */
+const cachingFontkit: Fontkit = {
+  create(buffer, postscriptName) {
+    let font = parsedFonts.get(buffer);
+    if (!font) {
+      font = fontkit.create(buffer, postscriptName);
+      parsedFonts.set(buffer, font);
+    }
+    return font;
+  },
+};
+const charsets = new WeakMap<Uint8Array, Set<number>>();
+const knownWidths = new WeakMap<Uint8Array, Map<string, number>>();
+function widthsOf(file: Uint8Array): Map<string, number> {
+  let widths = knownWidths.get(file);
+  if (!widths) {
+    widths = new Map();
+    knownWidths.set(file, widths);
+  }
+  return widths;
+}
+/** The code points a font file has glyphs for, listed once per process (6,000 of them in DejaVu Sans). */
+function charsetOf(file: Uint8Array, font: PDFFont): Set<number> {
+  let charset = charsets.get(file);
+  if (!charset) {
+    charset = new Set(font.getCharacterSet());
+    charsets.set(file, charset);
+  }
+  return charset;
+}
+
 /** The date the document carries in its metadata: the reissue's for a duplicate, the issue's otherwise. */
 export function documentDate(data: CertificateDocumentData): Date {
   return new Date(data.duplicate?.reissuedAt ?? data.issuedAt);
@@ -84,6 +121,7 @@ export class CertificateLayout {
   private y = 0;
   readonly width = A4[0] - MARGIN.left - MARGIN.right;
   private readonly charsets: Map<PDFFont, Set<number>>;
+  private readonly widths: { regular: Map<string, number>; bold: Map<string, number> };
 
   private constructor(
     private readonly doc: PDFDocument,
@@ -91,16 +129,18 @@ export class CertificateLayout {
     private readonly bold: PDFFont,
     private readonly data: CertificateDocumentData,
     private readonly label: string,
+    files: FontFiles,
   ) {
+    this.widths = { regular: widthsOf(files.regular), bold: widthsOf(files.bold) };
     this.charsets = new Map([
-      [regular, new Set(regular.getCharacterSet())],
-      [bold, new Set(bold.getCharacterSet())],
+      [regular, charsetOf(files.regular, regular)],
+      [bold, charsetOf(files.bold, bold)],
     ]);
   }
 
   static async start(data: CertificateDocumentData, label: string): Promise<CertificateLayout> {
     const doc = await PDFDocument.create({ updateMetadata: false });
-    doc.registerFontkit(fontkit);
+    doc.registerFontkit(cachingFontkit);
     const files = await loadFontFiles();
     const layout = new CertificateLayout(
       doc,
@@ -108,6 +148,7 @@ export class CertificateLayout {
       await doc.embedFont(files.bold, { subset: true }),
       data,
       label,
+      files,
     );
     const stamp = documentDate(data);
     doc.setTitle(`${label} n° ${data.number} — ${data.holder.fullName}`);
@@ -131,12 +172,19 @@ export class CertificateLayout {
   }
 
   private lines(text: string, style: TextStyle, width: number) {
-    const font = this.font(style);
-    return wrapText(this.clean(text, style), width, (line) => font.widthOfTextAtSize(line, style.size));
+    return wrapText(this.clean(text, style), width, (part) => this.measure(part, style));
   }
 
+  /** Widths at size 1 are kept per face: the same words (labels, titles, codes) come back in every certificate. */
   private measure(text: string, style: TextStyle) {
-    return this.font(style).widthOfTextAtSize(text, style.size);
+    const widths = style.bold ? this.widths.bold : this.widths.regular;
+    let width = widths.get(text);
+    if (width === undefined) {
+      width = this.font(style).widthOfTextAtSize(text, 1);
+      if (widths.size > 20_000) widths.clear();
+      widths.set(text, width);
+    }
+    return width * style.size;
   }
 
   private bottom() {
