@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Lifecycle } from "../integration/support/decided-candidacy";
 import { CQP_CODE } from "../integration/support/fixtures";
 import { expectAccessible, expectUsableOnPhone } from "./support/axe";
-import { DEMO, type Stage, addCandidate, demoName, pageFor, passwordOf, preparedStage, userIds } from "./support/journeys";
+import {
+  DEMO,
+  type Stage,
+  addCandidate,
+  demoName,
+  pageFor,
+  passwordOf,
+  preparedStage,
+  userIds,
+} from "./support/journeys";
 
 const OTHER = { email: "ines.other@exemple.fr", name: "Inès Autre", password: "Brioche-Feuilletée-2026" };
 const DAY = 24 * 3600_000;
@@ -173,9 +182,14 @@ describe("certificates in the browser", () => {
     await staff.getByRole("heading", { name: "Registre des certificats", level: 1 }).waitFor();
     await expectAccessible(staff);
     await expectUsableOnPhone(staff);
-    await staff.getByLabel("Nom du titulaire ou numéro").fill(demoName(DEMO.candidate).split(" ").at(-1)!.toLowerCase());
+    await staff
+      .getByLabel("Nom du titulaire ou numéro")
+      .fill(demoName(DEMO.candidate).split(" ").at(-1)!.toLowerCase());
     await staff.getByRole("button", { name: "Filtrer" }).click();
-    await staff.getByRole("link", { name: /^[A-Z0-9]+-\d{4}-\d{6}$/ }).first().click();
+    await staff
+      .getByRole("link", { name: /^[A-Z0-9]+-\d{4}-\d{6}$/ })
+      .first()
+      .click();
     await staff.getByRole("heading", { name: /Attestation de blocs de compétences n°/ }).waitFor();
     expect(staff.url()).toContain(certificateId);
     await expectAccessible(staff);
@@ -216,7 +230,10 @@ describe("certificates in the browser", () => {
     await visitor.getByLabel("Code de vérification").fill(code.toLowerCase().replace(/-/g, " "));
     await visitor.getByRole("button", { name: "Vérifier" }).click();
     await visitor.getByRole("heading", { name: "Vérification d'un document" }).waitFor();
-    await visitor.getByText(/Document révoqué/).first().waitFor();
+    await visitor
+      .getByText(/Document révoqué/)
+      .first()
+      .waitFor();
     await visitor.context().close();
   });
 
@@ -244,7 +261,11 @@ describe("certificates in the browser", () => {
     await evaluator.context().close();
 
     const anonymous = await anonymousPage();
-    for (const p of ["/certificateur/certificats", `/certificateur/certificats/${certificateId}`, "/candidat/certifications"]) {
+    for (const p of [
+      "/certificateur/certificats",
+      `/certificateur/certificats/${certificateId}`,
+      "/candidat/certifications",
+    ]) {
       await anonymous.goto(url(p));
       expect(new URL(anonymous.url()).pathname).toBe("/connexion");
     }
