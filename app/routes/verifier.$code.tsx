@@ -18,10 +18,8 @@ import { VerificationFacts, VerificationVerdict } from "~/components/certificate
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { VerificationCodeForm } from "~/components/verification-code-form";
 import {
-  CREDENTIAL_TEXT_MAX_CHARS,
   type CredentialCheck,
   type PdfCheck,
-  VERIFICATION_UPLOAD_MAX_BYTES,
   checkSubmittedDocument,
   lookUpVerificationCode,
 } from "~/services/public-verification.server";
@@ -29,6 +27,7 @@ import { clientIp } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate, formatFileSize } from "~/utils/format";
 import { BAD_REQUEST_MESSAGE } from "~/utils/http.server";
+import { CREDENTIAL_TEXT_MAX_CHARS, VERIFICATION_UPLOAD_MAX_BYTES } from "~/utils/verification-limits";
 
 export const meta = () => [
   { title: "Vérification d'un document — Portail VAE" },

@@ -21,11 +21,6 @@ import { issuingDepsFromConfig } from "./certificate-screens.server";
 export const VERIFICATION_THROTTLE = { windowMinutes: 10, perIp: 60 } as const;
 export const VERIFICATION_THROTTLED_MESSAGE = `Trop de vérifications ont été demandées depuis cette connexion. Par sécurité, réessayez dans ${VERIFICATION_THROTTLE.windowMinutes} minutes.`;
 
-/** The longest PDF or credential file accepted by the page: issued documents weigh a few hundred kilobytes. */
-export const VERIFICATION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
-/** A compact JWT of an issued credential is a few kilobytes; anything much longer is not one of ours. */
-export const CREDENTIAL_TEXT_MAX_CHARS = 64 * 1024;
-
 export interface VisitorContext {
   ip: string;
   now?: Date;
