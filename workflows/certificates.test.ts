@@ -18,19 +18,25 @@ const BLOCS = ["B1", "B2", "B3"];
 
 describe("what a validated decision issues", () => {
   it("issues the full certificate when every bloc is held, here or before", () => {
-    expect(certificateToIssue({ result: "full", heldBlocCodes: ["B3", "B1", "B2"], referentialBlocCodes: BLOCS })).toEqual({
+    expect(
+      certificateToIssue({ result: "full", heldBlocCodes: ["B3", "B1", "B2"], referentialBlocCodes: BLOCS }),
+    ).toEqual({
       kind: "full",
       blocCodes: BLOCS,
     });
     // A partial result of this candidacy that completes the set with blocs held before: the full CQP on the union.
-    expect(certificateToIssue({ result: "partial", heldBlocCodes: BLOCS, referentialBlocCodes: BLOCS })?.kind).toBe("full");
+    expect(certificateToIssue({ result: "partial", heldBlocCodes: BLOCS, referentialBlocCodes: BLOCS })?.kind).toBe(
+      "full",
+    );
   });
 
   it("issues an attestation of the blocs held for a partial result, and nothing when no bloc is awarded", () => {
-    expect(certificateToIssue({ result: "partial", heldBlocCodes: ["B2", "B1"], referentialBlocCodes: BLOCS })).toEqual({
-      kind: "blocs",
-      blocCodes: ["B1", "B2"],
-    });
+    expect(certificateToIssue({ result: "partial", heldBlocCodes: ["B2", "B1"], referentialBlocCodes: BLOCS })).toEqual(
+      {
+        kind: "blocs",
+        blocCodes: ["B1", "B2"],
+      },
+    );
     expect(certificateToIssue({ result: "none", heldBlocCodes: ["B1"], referentialBlocCodes: BLOCS })).toBeNull();
     expect(certificateToIssue({ result: undefined, heldBlocCodes: ["B1"], referentialBlocCodes: BLOCS })).toBeNull();
     expect(certificateToIssue({ result: "partial", heldBlocCodes: [], referentialBlocCodes: BLOCS })).toBeNull();

@@ -91,7 +91,9 @@ export function certificateDocumentKey(certificateId: string, edition: number): 
 export const MIN_REASON_LENGTH = 10;
 
 /** A revocation or duplicate reason: required, at least 10 characters once trimmed. */
-export function checkReason(reason: string | undefined | null): { ok: true; reason: string } | { ok: false; message: string } {
+export function checkReason(
+  reason: string | undefined | null,
+): { ok: true; reason: string } | { ok: false; message: string } {
   const trimmed = (reason ?? "").trim();
   if (trimmed.length === 0) return { ok: false, message: "Indiquez le motif." };
   if (trimmed.length < MIN_REASON_LENGTH)

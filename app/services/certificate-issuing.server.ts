@@ -19,7 +19,6 @@ import {
   insertCertificate,
   insertCertificateDocument,
   lastEdition,
-  listCertificateDocuments,
   readCandidacyForIssuing,
   readReferentialBlocs,
 } from "../../db/queries/certificates";
@@ -80,12 +79,22 @@ export async function issueCertificatesForCandidacy(
   options: IssuingOptions = {},
 ): Promise<IssuingOutcome> {
   const at = options.at ?? new Date();
-  const allocated = await db.transaction().execute((trx) => findOrAllocateCertificate(trx, candidacyId, at));
+  const allocated = await db.transaction().execute(async (trx) => {
+    const found = await findOrAllocateCertificate(trx, candidacyId, at);
+    if (!found.ok) return found;
+    const certificate = (await findCertificate(trx, found.certificateId))!;
+    return { ok: true as const, certificate, recorded: found.existing && (await lastEdition(trx, certificate.id)) > 0 };
+  });
   if (!allocated.ok) return { issued: false, reason: allocated.reason };
-  const certificate = (await findCertificate(db, allocated.certificateId))!;
-  const [original] = (await listCertificateDocuments(db, [certificate.id])).filter((d) => d.edition === 1);
-  if (original) {
-    return { issued: true, certificateId: certificate.id, number: certificate.number, kind: certificate.kind, recorded: false };
+  const { certificate } = allocated;
+  if (allocated.recorded) {
+    return {
+      issued: true,
+      certificateId: certificate.id,
+      number: certificate.number,
+      kind: certificate.kind,
+      recorded: false,
+    };
   }
 
   const rendered = await renderAndStore(db, deps, certificate, { edition: 1, reissuedAt: null });
@@ -143,7 +152,10 @@ async function findOrAllocateCertificate(
   trx: Transaction<Database>,
   candidacyId: string,
   at: Date,
-): Promise<{ ok: true; certificateId: string } | { ok: false; reason: "not_found" | "not_validated" | "nothing_to_issue" }> {
+): Promise<
+  | { ok: true; certificateId: string; existing: boolean }
+  | { ok: false; reason: "not_found" | "not_validated" | "nothing_to_issue" }
+> {
   const candidacy = await readCandidacyForIssuing(trx, candidacyId, true);
   if (!candidacy) return { ok: false, reason: "not_found" };
   const existing = await trx
@@ -152,11 +164,11 @@ async function findOrAllocateCertificate(
     .where("candidacy_id", "=", candidacyId)
     .orderBy("issued_at")
     .executeTakeFirst();
-  if (existing) return { ok: true, certificateId: existing.id };
+  if (existing) return { ok: true, certificateId: existing.id, existing: true };
   const decision = restoreSnapshot(candidacy.snapshot).context.decision;
   if (!decision.validatedAt) return { ok: false, reason: "not_validated" };
   const held = await listAcquiredBlocs(trx, candidacy.candidateId, candidacy.certificationId);
-  const referential = await readReferentialBlocs(trx, candidacy.referentialVersionId);
+  const referential = await referentialBlocs(trx, candidacy.referentialVersionId);
   const plan = certificateToIssue({
     result: decision.result,
     heldBlocCodes: held.map((b) => b.blocCode),
@@ -185,7 +197,18 @@ async function findOrAllocateCertificate(
   });
   // Unreachable under the row lock; if it ever happens, the rollback gives the number back.
   if (!id) throw new Error(`Certificate of candidacy ${candidacyId} inserted concurrently`);
-  return { ok: true, certificateId: id };
+  return { ok: true, certificateId: id, existing: false };
+}
+
+// A loaded referential version never changes (the seed refuses changed content under the same version): its blocs
+// and competencies are read once per process.
+const referentialCache = new Map<string, Awaited<ReturnType<typeof readReferentialBlocs>>>();
+async function referentialBlocs(db: Kysely<Database> | Transaction<Database>, referentialVersionId: string) {
+  const cached = referentialCache.get(referentialVersionId);
+  if (cached) return cached;
+  const blocs = await readReferentialBlocs(db, referentialVersionId);
+  if (blocs.length > 0) referentialCache.set(referentialVersionId, blocs);
+  return blocs;
 }
 
 /** What the document prints, from the certificate's frozen row and the (immutable) referential. */
@@ -195,7 +218,7 @@ export async function certificateDocumentData(
   certificate: CertificateRow,
   duplicate: { edition: number; reissuedAt: Date } | null,
 ): Promise<CertificateDocumentData> {
-  const referential = await readReferentialBlocs(db, certificate.referentialVersionId);
+  const referential = await referentialBlocs(db, certificate.referentialVersionId);
   const acquired = await listAcquiredBlocs(db, certificate.candidateId, certificate.certificationId);
   const held = new Set(certificate.blocCodes);
   const acquiredAt = new Map(acquired.map((a) => [a.blocCode, new Date(a.acquiredAt).toISOString()]));

@@ -15,6 +15,7 @@ import {
 import type { CertificateIssuingDeps } from "./certificate-issuing.server";
 import { certificateLabel } from "./certificates.server";
 import { verifyCredentialJwt } from "./credentials/credential-jwt.server";
+import { issuerJwks } from "./credentials/signing-key.server";
 
 export type VerificationStatus = "valid" | "revoked" | "unknown";
 
@@ -64,8 +65,7 @@ async function lookUp(db: Kysely<Database>, input: string) {
   const normalised = normaliseVerificationCode(String(input ?? ""));
   const found = await findCertificateByCode(db, normalised ?? IMPOSSIBLE_CODE);
   // The lookup went through the unique index; the comparison in constant time guards against a collation surprise.
-  const certificate =
-    found && normalised && constantTimeEqual(found.verificationCode, normalised) ? found : undefined;
+  const certificate = found && normalised && constantTimeEqual(found.verificationCode, normalised) ? found : undefined;
   const referential = await readReferentialBlocs(db, certificate?.referentialVersionId ?? NIL_UUID);
   const titles = new Map(referential.map((b) => [b.code, b.title]));
   const verification: PublicVerification = certificate
@@ -135,11 +135,15 @@ export async function verifyCredentialText(
     .slice(0, 100_000)
     .replace(/\s+/g, "");
   const key = await deps.issuerKey();
-  const checked = await verifyCredentialJwt(jwt, { keys: [key.publicJwk] });
+  const checked = await verifyCredentialJwt(jwt, issuerJwks(key));
   const claims = checked.ok ? credentialClaims(checked.credential) : null;
   // Looked up whatever the signature says: the same queries for a forged, a garbled or a genuine credential.
   const { verification, certificate } = await lookUp(db, claims?.code ?? "");
-  const signature: CredentialSignature = checked.ok ? "valid" : checked.reason === "malformed" ? "malformed" : "invalid";
+  const signature: CredentialSignature = checked.ok
+    ? "valid"
+    : checked.reason === "malformed"
+      ? "malformed"
+      : "invalid";
   const matches =
     signature === "valid" &&
     claims !== null &&
@@ -159,20 +163,32 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
  * What a signed credential claims, read defensively (a valid signature under an older key or format must not
  * crash the page): the code from its id (the verification URL), the number, the holder's name and the bloc codes.
  */
-function credentialClaims(credential: unknown): { code: string; number: string; holderName: string; blocCodes: string[] } | null {
-  if (typeof credential !== "object" || credential === null) return null;
-  const c = credential as Record<string, any>;
+function credentialClaims(
+  credential: unknown,
+): { code: string; number: string; holderName: string; blocCodes: string[] } | null {
+  const c = record(credential);
   const id = typeof c.id === "string" ? c.id : "";
-  const code = decodeURIComponent(id.slice(id.lastIndexOf("/verifier/") + "/verifier/".length));
-  const subject = c.credentialSubject ?? {};
-  const identifier = Array.isArray(subject.identifier) ? subject.identifier[0] : undefined;
-  const alignment = Array.isArray(subject.achievement?.alignment) ? subject.achievement.alignment : [];
-  if (!id.includes("/verifier/") || typeof c.certificateNumber !== "string" || typeof identifier?.identityHash !== "string")
+  const marker = "/verifier/";
+  const subject = record(c.credentialSubject);
+  const identifier = record(Array.isArray(subject.identifier) ? subject.identifier[0] : undefined);
+  const achievement = record(subject.achievement);
+  const alignment = Array.isArray(achievement.alignment) ? achievement.alignment : [];
+  if (!id.includes(marker) || typeof c.certificateNumber !== "string" || typeof identifier.identityHash !== "string")
     return null;
+  let code: string;
+  try {
+    code = decodeURIComponent(id.slice(id.lastIndexOf(marker) + marker.length));
+  } catch {
+    return null;
+  }
   return {
     code,
     number: c.certificateNumber,
     holderName: identifier.identityHash,
-    blocCodes: alignment.map((a: { targetCode?: unknown }) => String(a?.targetCode ?? "")),
+    blocCodes: alignment.map((a) => String(record(a).targetCode ?? "")),
   };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }

@@ -37,7 +37,8 @@ export interface CertificateViewer {
 }
 
 const NOT_FOUND = () => refuse("not_found", "Ce document n'existe pas.", { status: 404 });
-const FORBIDDEN = () => refuse("forbidden", "Cette page est réservée aux candidats et à l'organisme certificateur.", { status: 403 });
+const FORBIDDEN = () =>
+  refuse("forbidden", "Cette page est réservée aux candidats et à l'organisme certificateur.", { status: 403 });
 const STAFF_ONLY = () => refuse("forbidden", "Cette action est réservée à l'organisme certificateur.", { status: 403 });
 
 /** The certificate, if this viewer may see it; a refusal otherwise (404 when it is not theirs). */
@@ -72,7 +73,8 @@ function fileNameOf(certificate: Pick<CertificateRow, "kind" | "number">, editio
 
 /** The candidate's page: every bloc held across candidacies with its document, their certificates, those pending. */
 export async function listCandidateCertificates(db: Kysely<Database>, viewer: CertificateViewer) {
-  if (viewer.role !== "candidate") return refuse("forbidden", "Cette page est réservée aux candidats.", { status: 403 });
+  if (viewer.role !== "candidate")
+    return refuse("forbidden", "Cette page est réservée aux candidats.", { status: 403 });
   const candidateId = viewer.userId;
   const [held, certificates, pending] = await Promise.all([
     db
@@ -81,7 +83,9 @@ export async function listCandidateCertificates(db: Kysely<Database>, viewer: Ce
       .leftJoin("referential_versions as rv", (join) =>
         join.onRef("rv.certification_id", "=", "c.id").on("rv.status", "=", "active"),
       )
-      .leftJoin("blocs as b", (join) => join.onRef("b.referential_version_id", "=", "rv.id").onRef("b.code", "=", "a.bloc_code"))
+      .leftJoin("blocs as b", (join) =>
+        join.onRef("b.referential_version_id", "=", "rv.id").onRef("b.code", "=", "a.bloc_code"),
+      )
       .select([
         "c.id as certificationId",
         "c.code as certificationCode",
@@ -157,7 +161,8 @@ export async function openCertificatePdf(
   const document = edition === undefined ? documents.at(-1) : documents.find((d) => d.edition === edition);
   if (!document) return NOT_FOUND();
   const stored = await storage.get(document.storageKey);
-  if (!stored) return refuse("unavailable", "Le document est momentanément indisponible. Réessayez plus tard.", { status: 503 });
+  if (!stored)
+    return refuse("unavailable", "Le document est momentanément indisponible. Réessayez plus tard.", { status: 503 });
   return {
     ok: true as const,
     body: stored.body,
@@ -169,7 +174,11 @@ export async function openCertificatePdf(
 }
 
 /** The certificate's verifiable credential (a compact JWT, the latest edition's) for its holder or certifier staff. */
-export async function readCertificateCredential(db: Kysely<Database>, viewer: CertificateViewer, certificateId: string) {
+export async function readCertificateCredential(
+  db: Kysely<Database>,
+  viewer: CertificateViewer,
+  certificateId: string,
+) {
   const certificate = await certificateFor(db, viewer, certificateId);
   if (isRefused(certificate)) return certificate;
   const document = (await listCertificateDocuments(db, [certificate.id])).at(-1);
@@ -346,7 +355,11 @@ export async function reissueDuplicate(
   const checked = checkReason(reason);
   if (!checked.ok) return refuseFields({ reason: checked.message });
   if (!isUuid(certificateId)) return NOT_FOUND();
-  const outcome = await issueDuplicateEdition(db, deps, certificateId, { userId: viewer.userId, reason: checked.reason, at });
+  const outcome = await issueDuplicateEdition(db, deps, certificateId, {
+    userId: viewer.userId,
+    reason: checked.reason,
+    at,
+  });
   if (outcome.ok) return outcome;
   switch (outcome.reason) {
     case "not_found":

@@ -4,11 +4,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { getConfig } from "../utils/env.server";
-import {
-  CERTIFICATES_ISSUE_TOPIC,
-  MINUTES_PDF_TOPIC,
-  PURGE_IDENTITY_DOCUMENTS_TOPIC,
-} from "./candidacies.server";
+import { CERTIFICATES_ISSUE_TOPIC, MINUTES_PDF_TOPIC, PURGE_IDENTITY_DOCUMENTS_TOPIC } from "./candidacies.server";
 import { type CertificateIssuingDeps, issueCertificatesForCandidacy } from "./certificate-issuing.server";
 import { loadIssuerKey } from "./credentials/signing-key.server";
 import { purgeIdentityDocuments } from "./documents.server";

@@ -122,13 +122,13 @@ describe("certificate entries", () => {
     expect(candidateTimelineText(entry("CERTIFICATE_ISSUED", { number: "CSA-2026-000002", kind: "full" }))).toMatch(
       /certificat n° CSA-2026-000002/,
     );
-    const revoked = candidateTimelineText(entry("CERTIFICATE_REVOKED", { number: "CSA-2026-000001", reason: "Fraude" }));
+    const revoked = candidateTimelineText(
+      entry("CERTIFICATE_REVOKED", { number: "CSA-2026-000001", reason: "Fraude" }),
+    );
     expect(revoked).toMatch(/révoqué/);
     expect(revoked).not.toMatch(/Fraude/);
-    expect(staffEventDetails(entry("CERTIFICATE_DUPLICATE_ISSUED", { number: "N", edition: 2, reason: "Perdu" }))).toEqual([
-      "Motif : Perdu",
-      "N° N",
-      "Édition 2 (duplicata)",
-    ]);
+    expect(
+      staffEventDetails(entry("CERTIFICATE_DUPLICATE_ISSUED", { number: "N", edition: 2, reason: "Perdu" })),
+    ).toEqual(["Motif : Perdu", "N° N", "Édition 2 (duplicata)"]);
   });
 });

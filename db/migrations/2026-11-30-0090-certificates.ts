@@ -38,10 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("issued_at", "timestamptz", (c) => c.notNull())
     // Canonical form: upper-case Crockford base32, no separators (printed grouped by 4).
     .addColumn("verification_code", "text", (c) =>
-      c
-        .notNull()
-        .unique()
-        .check(sql`verification_code ~ '^[0-9A-HJKMNP-TV-Z]{16,32}$'`),
+      c.notNull().unique().check(sql`verification_code ~ '^[0-9A-HJKMNP-TV-Z]{16,32}$'`),
     )
     .addColumn("template_id", "text", (c) => c.notNull())
     .addColumn("template_version", "integer", (c) => c.notNull())
@@ -59,7 +56,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The staff registry pages by (issued_at desc, id) without OFFSET; the name search matches a prefix of the
   // lower-cased name (pg_trgm is not available on PGlite), or of any word of it, through this expression index.
   await sql`create index certificates_registry_idx on certificates (issued_at desc, id desc)`.execute(db);
-  await sql`create index certificates_holder_name_idx on certificates (lower(holder_name) text_pattern_ops)`.execute(db);
+  await sql`create index certificates_holder_name_idx on certificates (lower(holder_name) text_pattern_ops)`.execute(
+    db,
+  );
   await db.schema.createIndex("certificates_candidate_idx").on("certificates").column("candidate_id").execute();
 
   await db.schema
@@ -77,7 +76,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("certificate_documents_pkey", ["certificate_id", "edition"])
     .addCheckConstraint("certificate_documents_duplicate_reason", sql`edition = 1 or reason is not null`)
     .execute();
-  await db.schema.createIndex("certificate_documents_sha256_idx").on("certificate_documents").column("sha256").execute();
+  await db.schema
+    .createIndex("certificate_documents_sha256_idx")
+    .on("certificate_documents")
+    .column("sha256")
+    .execute();
 
   // What a certificate says is final: only its revocation may be written later. Documents are never rewritten.
   await sql`

@@ -6,7 +6,6 @@ import type { CertificateKindColumn, Database } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-
 /** The next number of a certification's sequence for a year; the sequence row stays locked until the caller commits. */
 export async function allocateCertificateSequence(
   trx: Transaction<Database>,

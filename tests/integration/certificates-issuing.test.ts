@@ -73,7 +73,12 @@ async function validated(scores?: Record<string, string>, start = "2026-03-02T09
   }
   await life.sign(id, "a");
   await life.sign(id, "b");
-  const validation = await validateDecision(db, { userId: cast.staff, role: "certifier_staff" }, id, new Date(life.tick()));
+  const validation = await validateDecision(
+    db,
+    { userId: cast.staff, role: "certifier_staff" },
+    id,
+    new Date(life.tick()),
+  );
   if (!validation.ok) throw new Error(validation.message);
   return { id, life };
 }
@@ -223,7 +228,9 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
     expect(await documentsOf(certificate.id)).toHaveLength(1);
     expect(await filesOf(deps.storage, "certificates/")).toEqual([`certificates/${certificate.id}/edition-1.pdf`]);
     const sequences = await db.selectFrom("certificate_sequences").selectAll().execute();
-    expect(sequences).toEqual([{ certification_id: certificate.certification_id, year: certificate.year, last_number: 1 }]);
+    expect(sequences).toEqual([
+      { certification_id: certificate.certification_id, year: certificate.year, last_number: 1 },
+    ]);
     const journal = await db
       .selectFrom("candidacy_events")
       .select("event_type")
@@ -272,7 +279,9 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
     const bytes = readFileSync(path.join(storageRoot, key));
     expect(Buffer.compare(bytes, firstBytes)).toBe(0);
     expect(document!.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
-    expect((await db.selectFrom("certificate_sequences").select("last_number").executeTakeFirstOrThrow()).last_number).toBe(1);
+    expect(
+      (await db.selectFrom("certificate_sequences").select("last_number").executeTakeFirstOrThrow()).last_number,
+    ).toBe(1);
   });
 
   it("gives the number back when the certificate's transaction rolls back, and refuses to rewrite an issued certificate", async () => {
@@ -297,12 +306,16 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
       { verification_code: "0000000000000000AA" },
       { bloc_codes: JSON.stringify(["B1", "B2"]) },
     ]) {
-      await expect(db.updateTable("certificates").set(change).where("id", "=", certificate!.id).execute()).rejects.toThrow(
-        /immutable/,
-      );
+      await expect(
+        db.updateTable("certificates").set(change).where("id", "=", certificate!.id).execute(),
+      ).rejects.toThrow(/immutable/);
     }
     await expect(
-      db.updateTable("certificate_documents").set({ sha256: "0".repeat(64) }).where("certificate_id", "=", certificate!.id).execute(),
+      db
+        .updateTable("certificate_documents")
+        .set({ sha256: "0".repeat(64) })
+        .where("certificate_id", "=", certificate!.id)
+        .execute(),
     ).rejects.toThrow(/immutable/);
     await expect(db.deleteFrom("certificates").where("id", "=", certificate!.id).execute()).rejects.toThrow();
   });

@@ -76,7 +76,11 @@ async function issued(holder = cast.candidate, at = new Date("2026-11-30T10:00:0
   if (!validation.ok) throw new Error(validation.message);
   const outcome = await issueCertificatesForCandidacy(db, deps, id, { at });
   if (!outcome.issued) throw new Error(outcome.reason);
-  const row = await db.selectFrom("certificates").selectAll().where("id", "=", outcome.certificateId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("certificates")
+    .selectAll()
+    .where("id", "=", outcome.certificateId)
+    .executeTakeFirstOrThrow();
   return { candidacyId: id, certificateId: outcome.certificateId, number: row.number, code: row.verification_code };
 }
 
@@ -107,7 +111,11 @@ describe(`public verification (${process.env.DATABASE_URL ? "PostgreSQL server" 
     expect(Object.keys(valid).sort()).toEqual([...PUBLIC_VERIFICATION_FIELDS].sort());
     // Nothing about the person beyond the name: no e-mail, no ids, no scores, anywhere in the answer.
     const text = JSON.stringify(valid);
-    const candidateRow = await db.selectFrom("users").select(["email", "id"]).where("id", "=", cast.candidate).executeTakeFirstOrThrow();
+    const candidateRow = await db
+      .selectFrom("users")
+      .select(["email", "id"])
+      .where("id", "=", cast.candidate)
+      .executeTakeFirstOrThrow();
     for (const secret of [candidateRow.email, candidateRow.id, certificateId, "score", "comment", "@"]) {
       expect(text).not.toContain(secret);
     }
@@ -151,11 +159,21 @@ describe(`public verification (${process.env.DATABASE_URL ? "PostgreSQL server" 
       verification: { status: "unknown" },
     });
 
-    const duplicate = await reissueDuplicate(db, deps, staff(), certificateId, "Original perdu lors d'un déménagement.");
+    const duplicate = await reissueDuplicate(
+      db,
+      deps,
+      staff(),
+      certificateId,
+      "Original perdu lors d'un déménagement.",
+    );
     expect(duplicate).toEqual({ ok: true, edition: 2 });
     const second = await pdfOf(candidate(), certificateId);
     expect(second.edition).toBe(2);
-    expect(await verifyPdfBytes(db, code, second.bytes)).toMatchObject({ identical: true, edition: 2, duplicate: true });
+    expect(await verifyPdfBytes(db, code, second.bytes)).toMatchObject({
+      identical: true,
+      edition: 2,
+      duplicate: true,
+    });
   });
 
   it("checks a credential: valid and matching, tampered → invalid, garbage → malformed, revoked → no longer matches", async () => {
@@ -217,11 +235,26 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
     expect(createHash("sha256").update(pdf.bytes).digest("hex")).toBe(pdf.sha256);
 
     // Someone else's: 404, as if it did not exist; another role: 403.
-    expect(await openCertificatePdf(db, deps.storage, otherCandidate(), certificateId)).toMatchObject({ ok: false, status: 404 });
-    expect(await readCertificateCredential(db, otherCandidate(), certificateId)).toMatchObject({ ok: false, status: 404 });
-    expect(await openCertificatePdf(db, deps.storage, officer(), certificateId)).toMatchObject({ ok: false, status: 403 });
-    expect(await openCertificatePdf(db, deps.storage, candidate(), "not-an-id")).toMatchObject({ ok: false, status: 404 });
-    expect(await openCertificatePdf(db, deps.storage, candidate(), certificateId, 7)).toMatchObject({ ok: false, status: 404 });
+    expect(await openCertificatePdf(db, deps.storage, otherCandidate(), certificateId)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await readCertificateCredential(db, otherCandidate(), certificateId)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await openCertificatePdf(db, deps.storage, officer(), certificateId)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(await openCertificatePdf(db, deps.storage, candidate(), "not-an-id")).toMatchObject({
+      ok: false,
+      status: 404,
+    });
+    expect(await openCertificatePdf(db, deps.storage, candidate(), certificateId, 7)).toMatchObject({
+      ok: false,
+      status: 404,
+    });
     expect(await listCandidateCertificates(db, staff())).toMatchObject({ ok: false, status: 403 });
     const others = await listCandidateCertificates(db, otherCandidate());
     expect(others).toMatchObject({ ok: true, blocsHeld: [], certificates: [], pending: [] });
@@ -254,9 +287,11 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
     expect((await verifyByCode(db, (await readCode(certificateId))!)).status).toBe("valid");
 
     const at = new Date("2026-12-02T09:30:00.000Z");
-    expect(await revokeCertificate(db, staff(), certificateId, "Décision annulée par le jury de recours.", at)).toEqual({
-      ok: true,
-    });
+    expect(await revokeCertificate(db, staff(), certificateId, "Décision annulée par le jury de recours.", at)).toEqual(
+      {
+        ok: true,
+      },
+    );
     const twice = await revokeCertificate(db, staff(), certificateId, "Décision annulée une seconde fois.");
     expect(twice).toMatchObject({ ok: false, status: 409 });
     expect(twice.ok === false && twice.message).toMatch(/déjà révoqué/);
@@ -271,20 +306,28 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
     });
     expect(detail.journal.map((e) => e.eventType)).toEqual(["CERTIFICATE_ISSUED", "CERTIFICATE_REVOKED"]);
     expect(await readCertificateForStaff(db, candidate(), certificateId)).toMatchObject({ ok: false, status: 403 });
-    const audit = await db.selectFrom("audit_events").select(["action", "subject_id"]).where("subject_type", "=", "certificate").execute();
+    const audit = await db
+      .selectFrom("audit_events")
+      .select(["action", "subject_id"])
+      .where("subject_type", "=", "certificate")
+      .execute();
     expect(audit).toEqual([{ action: "certificate.revoke", subject_id: certificateId }]);
   });
 
   it("reissues a duplicate with the same number and code, marked and journaled; refuses it for a revoked one", async () => {
     const { certificateId, number, code } = await issued();
     const original = await pdfOf(staff(), certificateId, 1);
-    expect(await reissueDuplicate(db, deps, candidate(), certificateId, "Original perdu lors d'un déménagement.")).toMatchObject({
+    expect(
+      await reissueDuplicate(db, deps, candidate(), certificateId, "Original perdu lors d'un déménagement."),
+    ).toMatchObject({
       ok: false,
       status: 403,
     });
     expect(await reissueDuplicate(db, deps, staff(), certificateId, "")).toMatchObject({ ok: false, status: 400 });
     const at = new Date("2026-12-03T14:00:00.000Z");
-    expect(await reissueDuplicate(db, deps, staff(), certificateId, "Original perdu lors d'un déménagement.", at)).toEqual({
+    expect(
+      await reissueDuplicate(db, deps, staff(), certificateId, "Original perdu lors d'un déménagement.", at),
+    ).toEqual({
       ok: true,
       edition: 2,
     });
@@ -378,6 +421,10 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
 });
 
 async function readCode(certificateId: string) {
-  const row = await db.selectFrom("certificates").select("verification_code").where("id", "=", certificateId).executeTakeFirst();
+  const row = await db
+    .selectFrom("certificates")
+    .select("verification_code")
+    .where("id", "=", certificateId)
+    .executeTakeFirst();
   return row?.verification_code;
 }
