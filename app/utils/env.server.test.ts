@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,17 +20,18 @@ describe("parseConfig", () => {
     ]);
   });
 
-  it("generates the credential signing key once into the data folder, readable by its owner only", () => {
+  it("takes the credential signing key from CREDENTIAL_SIGNING_KEY, or leaves it to be generated in the data folder", () => {
     const dir = dataDir();
-    const first = parseConfig({ DATA_DIR: dir }).credentialSigningKey;
-    const file = path.join(dir, "credential-signing-key.json");
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(first)).toMatchObject({ kty: "OKP", crv: "Ed25519" });
-    expect(parseConfig({ DATA_DIR: dir }).credentialSigningKey).toBe(first);
-    // The variable wins over the file; a damaged file stops the start rather than silently changing the key.
-    expect(parseConfig({ DATA_DIR: dir, CREDENTIAL_SIGNING_KEY: signingKey }).credentialSigningKey).toBe(signingKey);
-    writeFileSync(file, "{}");
-    expect(() => parseConfig({ DATA_DIR: dir })).toThrow(/credential-signing-key\.json does not hold an Ed25519/);
+    expect(parseConfig({ DATA_DIR: dir }).credentialSigningKey).toEqual({
+      kind: "generated",
+      file: path.join(dir, "credential-signing-key.json"),
+    });
+    // Reading the configuration writes no key: commands such as db:restore must leave an empty folder empty.
+    expect(existsSync(path.join(dir, "credential-signing-key.json"))).toBe(false);
+    expect(parseConfig({ DATA_DIR: dir, CREDENTIAL_SIGNING_KEY: ` ${signingKey}\n` }).credentialSigningKey).toEqual({
+      kind: "configured",
+      jwk: signingKey,
+    });
   });
 
   it("never generates a credential signing key in production", () => {

@@ -1,7 +1,7 @@
 // The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
 // the start with one message naming the variable. .env.example documents every variable.
-import { createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { createPrivateKey, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -167,9 +167,10 @@ export interface PortalConfig {
   sessionSecrets: string[];
   /**
    * The issuer's Ed25519 private key (a JWK as JSON) that signs the verifiable credentials: CREDENTIAL_SIGNING_KEY,
-   * or outside production one generated once into DATA_DIR/credential-signing-key.json. Read it with loadIssuerKey.
+   * or outside production one generated on first use into DATA_DIR/credential-signing-key.json (not here: commands
+   * that only read the configuration must not write into the data folder). Read it with loadIssuerKey.
    */
-  credentialSigningKey: string;
+  credentialSigningKey: { kind: "configured"; jwk: string } | { kind: "generated"; file: string };
   sessionTtlHours: number;
   trustProxy: boolean;
   /** The address people reach the portal at, used in links sent by e-mail. */
@@ -247,7 +248,9 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     sessionSecrets: env.SESSION_SECRET
       ? env.SESSION_SECRET.split(",").map((s) => s.trim())
       : [localSessionSecret(dataDir)],
-    credentialSigningKey: env.CREDENTIAL_SIGNING_KEY?.trim() ?? localCredentialSigningKey(dataDir),
+    credentialSigningKey: env.CREDENTIAL_SIGNING_KEY
+      ? { kind: "configured", jwk: env.CREDENTIAL_SIGNING_KEY.trim() }
+      : { kind: "generated", file: path.join(dataDir, "credential-signing-key.json") },
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
@@ -285,7 +288,8 @@ function localSessionSecret(dataDir: string): string {
   return secret;
 }
 
-function isEd25519PrivateJwk(value: string): boolean {
+/** Whether `value` is an Ed25519 private key as a JSON Web Key (what CREDENTIAL_SIGNING_KEY must hold). */
+export function isEd25519PrivateJwk(value: string): boolean {
   try {
     const jwk = JSON.parse(value) as Record<string, unknown>;
     if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") return false;
@@ -293,39 +297,6 @@ function isEd25519PrivateJwk(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Like the session secret: outside production the credential signing key is generated once and kept in the data
- * folder (readable by its owner only), so credentials issued before a restart still verify after it.
- */
-function localCredentialSigningKey(dataDir: string): string {
-  const file = path.join(dataDir, "credential-signing-key.json");
-  if (existsSync(file)) {
-    const kept = readFileSync(file, "utf8").trim();
-    if (!isEd25519PrivateJwk(kept)) {
-      throw new ConfigError(
-        `Invalid configuration: ${file} does not hold an Ed25519 private JWK; restore it from a backup, or delete it to generate a new key (credentials signed with the old one will no longer verify).`,
-      );
-    }
-    return kept;
-  }
-  mkdirSync(dataDir, { recursive: true });
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const jwk = JSON.stringify(privateKey.export({ format: "jwk" }));
-  // Written aside then linked into place: two processes starting together on a fresh folder keep one key (link
-  // fails when the name exists), and no process ever reads a half-written file.
-  const pending = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  writeFileSync(pending, jwk + "\n", { mode: 0o600 });
-  try {
-    linkSync(pending, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return localCredentialSigningKey(dataDir);
-  } finally {
-    unlinkSync(pending);
-  }
-  return jwk;
 }
 
 let cached: PortalConfig | undefined;

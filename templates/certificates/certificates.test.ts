@@ -147,7 +147,7 @@ describe.runIf(hasPoppler)("certificate PDFs", () => {
       const text = pdfText(bytes, page);
       expect(text).toContain("DUPLICATA");
       expect(text).toContain(`page ${page} / ${pages}`);
-      expect(text).toContain("CSSA-2026-000042");
+      expect(text).toContain("N° CSSA-2026-000042 — code de vérification 7KQ2-M9XD-4TPA-R3WB-HC");
     }
     const all = pdfText(bytes);
     // Every competency made it onto some page: nothing is lost at a page break.

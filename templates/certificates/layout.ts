@@ -292,7 +292,8 @@ export class CertificateLayout {
     pages.forEach((page, i) => {
       const pageNumber = `page ${i + 1} / ${pages.length}`;
       const pageNumberWidth = this.measure(pageNumber, STYLE.footer);
-      const footer = `${this.label} n° ${this.data.number} — code de vérification ${this.data.verificationCode}`;
+      // Short enough for one line whatever the label: the number and the code must never be cut.
+      const footer = `N° ${this.data.number} — code de vérification ${this.data.verificationCode}`;
       const [line = ""] = this.lines(footer, STYLE.footer, this.width - pageNumberWidth - 12);
       page.drawLine({
         start: { x: MARGIN.left, y: 44 },

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CompactSign, decodeProtectedHeader } from "jose";
@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../utils/env.server";
 import { signCredential, verifyCredentialJwt } from "./credential-jwt.server";
 import { type CredentialInput, buildAchievementCredential } from "./open-badges";
-import { issuerJwks, loadIssuerKey } from "./signing-key.server";
+import { issuerJwks, loadIssuerKey, localSigningKey } from "./signing-key.server";
 
+const configured = (jwk: string) => ({ credentialSigningKey: { kind: "configured" as const, jwk } });
 const newKey = () => JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "vae-credentials-"));
 
@@ -78,7 +79,7 @@ describe("buildAchievementCredential", () => {
 
 describe("credential JWT", () => {
   it("signs with EdDSA under the key's thumbprint, deterministically, and verifies", async () => {
-    const key = await loadIssuerKey({ credentialSigningKey: newKey() });
+    const key = await loadIssuerKey(configured(newKey()));
     const credential = buildAchievementCredential(input);
     const jwt = await signCredential(key, credential);
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: "EdDSA", typ: "vc+jwt", kid: key.kid });
@@ -96,7 +97,7 @@ describe("credential JWT", () => {
   });
 
   it("reports a changed field as a bad signature", async () => {
-    const key = await loadIssuerKey({ credentialSigningKey: newKey() });
+    const key = await loadIssuerKey(configured(newKey()));
     const jwt = await signCredential(key, buildAchievementCredential(input));
     const jwks = issuerJwks(key);
     const renamed = tamper(jwt, (payload) => {
@@ -115,8 +116,8 @@ describe("credential JWT", () => {
   });
 
   it("refuses a credential signed by another key: unknown under its own kid, bad signature under ours", async () => {
-    const ours = await loadIssuerKey({ credentialSigningKey: newKey() });
-    const theirs = await loadIssuerKey({ credentialSigningKey: newKey() });
+    const ours = await loadIssuerKey(configured(newKey()));
+    const theirs = await loadIssuerKey(configured(newKey()));
     expect(theirs.kid).not.toBe(ours.kid);
     const credential = buildAchievementCredential(input);
     const forged = await signCredential(theirs, credential);
@@ -133,7 +134,7 @@ describe("credential JWT", () => {
   });
 
   it("calls anything that is not one of our credential JWTs malformed, without throwing", async () => {
-    const key = await loadIssuerKey({ credentialSigningKey: newKey() });
+    const key = await loadIssuerKey(configured(newKey()));
     const jwks = issuerJwks(key);
     const notACredential = await new CompactSign(new TextEncoder().encode(JSON.stringify({ hello: "world" })))
       .setProtectedHeader({ alg: "EdDSA", typ: "vc+jwt", kid: key.kid })
@@ -166,11 +167,14 @@ describe("credential JWT", () => {
 });
 
 describe("the issuer key", () => {
-  it("is generated once into the data folder and reads back as the same key in another load", async () => {
+  it("is generated on first use into the data folder, owner-only, and the same key is read back later", async () => {
     const dir = dataDir();
-    const first = await loadIssuerKey(parseConfig({ DATA_DIR: dir }));
-    const again = await loadIssuerKey(parseConfig({ DATA_DIR: dir }));
-    expect(again.kid).toBe(first.kid);
+    const file = path.join(dir, "credential-signing-key.json");
+    const config = parseConfig({ DATA_DIR: dir });
+    expect(existsSync(file)).toBe(false);
+    const first = await loadIssuerKey(config);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir).filter((name) => name.includes("credential"))).toEqual(["credential-signing-key.json"]);
     expect(first.publicJwk).toEqual({
       kty: "OKP",
       crv: "Ed25519",
@@ -180,19 +184,32 @@ describe("the issuer key", () => {
       use: "sig",
     });
     expect(JSON.stringify(first.publicJwk)).not.toContain('"d"');
-    // A credential signed before a "restart" verifies with the key loaded after it.
+    // Another process (here: the file read again, not the cache) gets the same key, and verifies what this one signed.
+    const kept = localSigningKey(file);
+    const again = await loadIssuerKey(configured(kept));
+    expect(again.kid).toBe(first.kid);
     const jwt = await signCredential(first, buildAchievementCredential(input));
     expect((await verifyCredentialJwt(jwt, issuerJwks(again))).ok).toBe(true);
     expect((await loadIssuerKey(parseConfig({ DATA_DIR: dataDir() }))).kid).not.toBe(first.kid);
   });
 
+  it("refuses a damaged key file rather than replacing it", async () => {
+    const file = path.join(dataDir(), "credential-signing-key.json");
+    writeFileSync(file, '{"kty":"OKP","crv":"Ed25519","x":"abc"}\n');
+    expect(() => localSigningKey(file)).toThrow(/does not hold an Ed25519 private JWK/);
+    await expect(loadIssuerKey({ credentialSigningKey: { kind: "generated", file } })).rejects.toThrow(/restore it/);
+    expect(readFileSync(file, "utf8")).toContain('"x":"abc"');
+  });
+
   it("comes from CREDENTIAL_SIGNING_KEY when set, and is required in production", async () => {
-    const configured = newKey();
-    const key = await loadIssuerKey(parseConfig({ DATA_DIR: dataDir(), CREDENTIAL_SIGNING_KEY: configured }));
-    expect(key.publicJwk.x).toBe(JSON.parse(configured).x);
+    const dir = dataDir();
+    const jwk = newKey();
+    const key = await loadIssuerKey(parseConfig({ DATA_DIR: dir, CREDENTIAL_SIGNING_KEY: jwk }));
+    expect(key.publicJwk.x).toBe(JSON.parse(jwk).x);
+    expect(existsSync(path.join(dir, "credential-signing-key.json"))).toBe(false);
     expect(() => parseConfig({ DATA_DIR: dataDir(), APP_ENV: "production", SESSION_SECRET: "s".repeat(40) })).toThrow(
       /CREDENTIAL_SIGNING_KEY is required in production/,
     );
-    await expect(loadIssuerKey({ credentialSigningKey: '{"kty":"RSA"}' })).rejects.toThrow(/not an Ed25519/);
+    await expect(loadIssuerKey(configured('{"kty":"RSA"}'))).rejects.toThrow(/not an Ed25519/);
   });
 });
