@@ -20,7 +20,8 @@ import { VerificationCodeForm } from "~/components/verification-code-form";
 import {
   type CredentialCheck,
   type PdfCheck,
-  checkSubmittedDocument,
+  checkCredential,
+  comparePdfWithIssued,
   lookUpVerificationCode,
 } from "~/services/public-verification.server";
 import { clientIp } from "~/utils/auth.server";
@@ -104,9 +105,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         { status: 415 },
       );
     }
-    const outcome = await checkSubmittedDocument(db, { kind: "pdf", code, bytes }, ip);
+    const outcome = await comparePdfWithIssued(db, code, bytes, ip);
     if (!outcome.ok) return json<ActionData>({ error: outcome.message, intent }, { status: outcome.status });
-    if (outcome.kind !== "pdf") throw new Error("unreachable");
     return json<ActionData>({ intent, pdf: outcome.pdf, fileName: file.name, byteSize: file.size });
   }
   const pasted = form.get("credential");
@@ -124,9 +124,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       { status: 413 },
     );
   }
-  const outcome = await checkSubmittedDocument(db, { kind: "credential", text }, ip);
+  const outcome = await checkCredential(db, text, ip);
   if (!outcome.ok) return json<ActionData>({ error: outcome.message, intent }, { status: outcome.status });
-  if (outcome.kind !== "credential") throw new Error("unreachable");
   return json<ActionData>({ intent, credential: outcome.credential });
 }
 

@@ -51,27 +51,25 @@ export async function lookUpVerificationCode(
   return { ok: true, verification: await verifyByCode(db, code) };
 }
 
-export type SubmittedCheck = { kind: "pdf"; code: string; bytes: Uint8Array } | { kind: "credential"; text: string };
-
-/**
- * A document brought to the page: a PDF compared byte for byte with the issued editions of the page's code, or a
- * credential whose signature, status and content are checked against the certificate it names.
- */
-export async function checkSubmittedDocument(
+/** A PDF brought to the page, compared byte for byte (SHA-256) with every issued edition of the page's code. */
+export async function comparePdfWithIssued(
   db: Kysely<Database>,
-  submitted: SubmittedCheck,
+  code: string,
+  bytes: Uint8Array,
   context: VisitorContext,
-): Promise<
-  { ok: true; kind: "pdf"; pdf: PdfCheck } | { ok: true; kind: "credential"; credential: CredentialCheck } | Refusal
-> {
+): Promise<{ ok: true; pdf: PdfCheck } | Refusal> {
   const throttled = await takeHit(db, context);
   if (throttled) return throttled;
-  if (submitted.kind === "pdf") {
-    return { ok: true, kind: "pdf", pdf: await verifyPdfBytes(db, submitted.code, submitted.bytes) };
-  }
-  return {
-    ok: true,
-    kind: "credential",
-    credential: await verifyCredentialText(db, issuingDepsFromConfig(), submitted.text),
-  };
+  return { ok: true, pdf: await verifyPdfBytes(db, code, bytes) };
+}
+
+/** A credential brought to the page: its signature, its certificate's status and that it says what was issued. */
+export async function checkCredential(
+  db: Kysely<Database>,
+  text: string,
+  context: VisitorContext,
+): Promise<{ ok: true; credential: CredentialCheck } | Refusal> {
+  const throttled = await takeHit(db, context);
+  if (throttled) return throttled;
+  return { ok: true, credential: await verifyCredentialText(db, issuingDepsFromConfig(), text) };
 }
