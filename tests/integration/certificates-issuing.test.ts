@@ -1,7 +1,8 @@
 // Certificates issued exactly once, against a real database and a local storage folder: staff validate, the outbox
 // worker numbers, renders, stores and journals the document; 50 concurrent calls and two racing workers give one
 // number and one object; a crash between rendering and recording is recovered with the same number and bytes; a
-// partial result gives an attestation of blocs and a later candidacy completing the set gives the full certificate.
+// partial result gives an attestation of blocs and a later candidacy completing the set gives the full certificate;
+// the same on an S3 bucket (s3rver).
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueCertificatesForCandidacy } from "../../app/services/certificate-issuing.server";
-import { createMailer } from "../../app/services/mailer.server";
+import { createMailer, listStoredEmails, readStoredEmail } from "../../app/services/mailer.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
 import { saveRecommendations } from "../../app/services/minutes.server";
 import { validateDecision } from "../../app/services/results.server";
@@ -20,6 +21,7 @@ import { BLOC_1, BLOC_2, BLOC_3, Lifecycle } from "./support/decided-candidacy";
 import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
 import { type Cast, ISSUING, filesOf, issuingDeps } from "./support/certificates";
+import { STORAGE_BACKENDS } from "./support/storage-backends";
 
 let testDb: TestDatabase;
 let db: Kysely<Database>;
@@ -53,12 +55,10 @@ const ALL_FAIL = Object.fromEntries([...BLOC_1, ...BLOC_2, ...BLOC_3].map((c) =>
 const NUMBER = /^CSA-\d{4}-\d{6}$/;
 const RECOMMENDATION_B1 = "Présentez une prospection téléphonique complète, du fichier à la relance.";
 
+let mailDir: string;
 function mailer() {
-  return createMailer({
-    from: "Portail VAE <ne-pas-repondre@vae.localhost>",
-    smtpUrl: undefined,
-    mailDir: mkdtempSync(path.join(tmpdir(), "vae-certificates-mail-")),
-  });
+  mailDir = mkdtempSync(path.join(tmpdir(), "vae-certificates-mail-"));
+  return createMailer({ from: "Portail VAE <ne-pas-repondre@vae.localhost>", smtpUrl: undefined, mailDir });
 }
 
 /** A decided candidacy validated by staff (clock in 2026 unless given). */
@@ -155,6 +155,12 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
       .execute();
     expect(emails).toHaveLength(1);
     expect(emails[0]!.payload).toMatchObject({ recipientId: cast.candidate, facts: { kind: "blocs" } });
+    expect(emails[0]!.processed_at).not.toBeNull();
+    const sent = [];
+    for (const summary of await listStoredEmails(mailDir))
+      sent.push((await readStoredEmail(mailDir, summary.fileName))!);
+    const issuedMail = sent.find((m) => m.subject.includes("attestation de blocs de compétences est disponible"));
+    expect(issuedMail?.text).toContain("/candidat/certifications");
 
     // A second delivery of the same message changes nothing.
     const again = await issueCertificatesForCandidacy(db, deps, id);
@@ -318,5 +324,35 @@ describe(`issuing certificates (${process.env.DATABASE_URL ? "PostgreSQL server"
         .execute(),
     ).rejects.toThrow(/immutable/);
     await expect(db.deleteFrom("certificates").where("id", "=", certificate!.id).execute()).rejects.toThrow();
+  });
+
+  it("stores the document in an S3 bucket the same way: a crash and its retry leave one object, the recorded bytes", async () => {
+    const backend = await STORAGE_BACKENDS.find((b) => b.name === "s3")!.start();
+    try {
+      const onS3 = issuingDeps(backend.storage);
+      const { id } = await validated();
+      await expect(
+        issueCertificatesForCandidacy(db, onS3, id, {
+          faults: {
+            failBeforeRecord: () => {
+              throw new Error("worker killed between rendering and recording");
+            },
+          },
+        }),
+      ).rejects.toThrow(/worker killed/);
+      const retried = await issueCertificatesForCandidacy(db, onS3, id);
+      expect(retried).toMatchObject({ issued: true, recorded: true });
+      const [certificate] = await certificatesOf(id);
+      const [document] = await documentsOf(certificate!.id);
+      expect(await filesOf(backend.storage, "certificates/")).toEqual([document!.storage_key]);
+      const stored = await backend.storage.get(document!.storage_key);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stored!.body) chunks.push(Buffer.from(chunk));
+      const bytes = Buffer.concat(chunks);
+      expect(stored!.contentType).toBe("application/pdf");
+      expect(document!.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    } finally {
+      await backend.stop();
+    }
   });
 });

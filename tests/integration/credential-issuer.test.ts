@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { loader as issuerProfileLoader } from "../../app/routes/[.well-known].openbadges-issuer[.]json";
 import { loader as jwksLoader } from "../../app/routes/[.well-known].jwks[.]json";
 import { signCredential, verifyCredentialJwt } from "../../app/services/credentials/credential-jwt.server";
+import { issueCredentialJwt, verifyWithPublishedKeys } from "../../app/services/credentials/issuer.server";
 import { buildAchievementCredential } from "../../app/services/credentials/open-badges";
 import { type JsonWebKeySet, loadIssuerKey } from "../../app/services/credentials/signing-key.server";
 import { getConfig } from "../../app/utils/env.server";
@@ -42,5 +43,28 @@ describe("the issuer's public key and profile", () => {
       blocs: [{ code: "B2", title: "Développer l'activité commerciale" }],
     });
     expect(await verifyCredentialJwt(await signCredential(key, credential), jwks)).toMatchObject({ ok: true });
+  });
+
+  it("issue and check a credential with the portal's own key, in one call each", async () => {
+    const input = {
+      certificateId: "c2",
+      number: "CSSA-2026-000008",
+      verificationCode: "H2QB-R7WC-M3PA-9XKD-T4",
+      kind: "full" as const,
+      issuedAt: "2026-11-30T10:00:00.000Z",
+      publicUrl: getConfig().publicUrl,
+      certifierName: "CPNE des industries alimentaires",
+      certification: { code: "CQP-CSSA", title: "Commercial sédentaire du secteur alimentaire" },
+      holderName: "Łukasz Żółć",
+      blocs: [{ code: "B1", title: "Gérer la relation client" }],
+    };
+    const issued = await issueCredentialJwt(input);
+    expect(await issueCredentialJwt(structuredClone(input))).toEqual(issued);
+    expect(await verifyWithPublishedKeys(issued.jwt)).toEqual({
+      ok: true,
+      credential: issued.credential,
+      kid: issued.kid,
+    });
+    expect(await verifyWithPublishedKeys("pas un justificatif")).toEqual({ ok: false, reason: "malformed" });
   });
 });

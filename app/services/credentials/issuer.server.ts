@@ -1,7 +1,14 @@
 // What the portal publishes about itself as the issuer of verifiable credentials, at two well-known URLs: the
 // public keys (JWKS) that verify them, and the issuer profile naming the portal and pointing at those keys.
 import { getConfig } from "../../utils/env.server";
-import { OB_CONTEXT_V3, VC_CONTEXT_V2 } from "./open-badges";
+import { type CredentialVerification, signCredential, verifyCredentialJwt } from "./credential-jwt.server";
+import {
+  type CredentialInput,
+  OB_CONTEXT_V3,
+  type OpenBadgeCredential,
+  VC_CONTEXT_V2,
+  buildAchievementCredential,
+} from "./open-badges";
 import { type IssuerPublicJwk, type JsonWebKeySet, issuerJwks, loadIssuerKey } from "./signing-key.server";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
@@ -42,4 +49,21 @@ export async function publishedIssuerProfile(): Promise<PublishedIssuerProfile> 
       publicKeyJwk,
     })),
   };
+}
+
+/**
+ * The credential of an issued certificate and its signed `.jwt` text, with this portal's key. For the issuer:
+ * the same input gives the same text, so a retried issue stores the same file.
+ */
+export async function issueCredentialJwt(
+  input: CredentialInput,
+): Promise<{ credential: OpenBadgeCredential; jwt: string; kid: string }> {
+  const key = await loadIssuerKey(getConfig());
+  const credential = buildAchievementCredential(input);
+  return { credential, jwt: await signCredential(key, credential), kid: key.kid };
+}
+
+/** A pasted or uploaded credential checked against the keys this portal publishes (never throws). */
+export async function verifyWithPublishedKeys(jwt: unknown): Promise<CredentialVerification> {
+  return verifyCredentialJwt(jwt, await publishedJwks());
 }
