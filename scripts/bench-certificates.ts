@@ -1,8 +1,9 @@
-// `npm run bench:certificates -- [--documents 40] [--rounds 2]`
+// `npm run bench:certificates -- [--documents 40] [--rounds 2] [--kind full|blocs]`
 //
 // What it measures: certificates rendered AND stored per second through the issuing code
-// (issueCertificatesForCandidacy: number allocated in its transaction, the attestation of blocs rendered by its
-// template, the PDF stored, its credential signed, the document and journal entry recorded), on a throwaway
+// (issueCertificatesForCandidacy: number allocated in its transaction, the document rendered by its template — the
+// CQP certificate by default, the attestation of blocs with --kind blocs —, the PDF stored, its credential signed,
+// the document and journal entry recorded), on a throwaway
 // embedded database (PGlite in a temporary folder) with a local storage folder. One candidacy is taken through the
 // whole lifecycle by the candidacy service and validated; it is then copied N times (--documents) in SQL, so that
 // each copy is a validated candidacy the issuing has not seen (the lifecycle itself is not what is measured).
@@ -32,12 +33,18 @@ import { createLocalStorage } from "../app/services/storage/local";
 import { parseConfig } from "../app/utils/env.server";
 import { openDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
-import { Lifecycle } from "../tests/integration/support/decided-candidacy";
+import { BLOC_1, BLOC_2, BLOC_3, Lifecycle } from "../tests/integration/support/decided-candidacy";
 import { CQP_CODE, createUser, seedCertifications } from "../tests/integration/support/fixtures";
 
 const { values } = parseArgs({
-  options: { documents: { type: "string", default: "40" }, rounds: { type: "string", default: "2" } },
+  options: {
+    documents: { type: "string", default: "40" },
+    rounds: { type: "string", default: "2" },
+    kind: { type: "string", default: "full" },
+  },
 });
+if (values.kind !== "full" && values.kind !== "blocs") throw new Error("--kind is full or blocs");
+const kind = values.kind;
 const documents = Math.max(1, Number(values.documents));
 const rounds = Math.max(1, Number(values.rounds));
 /** Documents of each kind made before measuring: the JIT compiles the hot paths, the font and key are loaded. */
@@ -74,7 +81,10 @@ async function main() {
       b: await createUser(db, "evaluator"),
     };
     const life = new Lifecycle(db, cast, Date.parse("2026-03-02T09:00:00.000Z"));
-    const model = await life.decided(CQP_CODE);
+    // Every competency at 80: every bloc awarded, the full certificate; the support's default scores award bloc 1 only.
+    const scores =
+      kind === "full" ? Object.fromEntries([...BLOC_1, ...BLOC_2, ...BLOC_3].map((c) => [c, "80"])) : undefined;
+    const model = await life.decided(CQP_CODE, scores, scores);
     const validated = await validateDecision(
       db,
       { userId: cast.staff, role: "certifier_staff" },
@@ -131,7 +141,7 @@ async function main() {
       let started = performance.now();
       for (let i = 0; i < documents; i++) {
         const outcome = await issueCertificatesForCandidacy(db, deps, queue.shift()!);
-        if (!outcome.issued || !outcome.recorded) throw new Error("A copy was not issued");
+        if (!outcome.issued || !outcome.recorded || outcome.kind !== kind) throw new Error("A copy was not issued");
       }
       issuedTime += performance.now() - started;
       started = performance.now();
@@ -146,7 +156,7 @@ async function main() {
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     console.log(
-      `Issued ${total} attestations through the issuing code (${Number(stored.n) - WARM_UP} measured documents recorded): ` +
+      `Issued ${total} ${kind === "full" ? "CQP certificates" : "attestations of blocs"} through the issuing code (${Number(stored.n) - WARM_UP} measured documents recorded): ` +
         `${certificatesPerSecond.toFixed(1)}/s, ${(issuedTime / total).toFixed(1)} ms each.`,
     );
     console.log(
