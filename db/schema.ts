@@ -478,3 +478,148 @@ export interface Database {
   minutes_signatures: MinutesSignaturesTable;
   minutes_documents: MinutesDocumentsTable;
 }
+
+// The dashboard's derived rows (migration 2026-11-30-0110-dashboard-indexes), kept by triggers on candidacy_events.
+
+/** The first time a candidacy reached each milestone of its lifecycle. */
+export interface CandidacyMilestonesTable {
+  candidacy_id: string;
+  certification_id: string;
+  requested_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  answered_by_silence: Generated<boolean>;
+  admitted_at: Timestamp | null;
+  filed_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  validated_at: Timestamp | null;
+}
+
+/** Per dossier and evaluator, the summed absolute gap to their pair's scores and over how many competencies. */
+export interface EvaluatorPairGapsTable {
+  candidacy_id: string;
+  evaluator_id: string;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  candidacy_milestones: CandidacyMilestonesTable;
+  evaluator_pair_gaps: EvaluatorPairGapsTable;
+}
+
+/** Per day of decision (in France): how many decisions assessed the bloc, and awarded it. */
+export interface DashboardBlocDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  bloc_code: string;
+  assessed: number;
+  awarded: number;
+}
+
+/** Per day of decision (in France): how many joint scores the competency got, and how many under the floor. */
+export interface DashboardCompetencyDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  competency_code: string;
+  assessed: number;
+  under_floor: number;
+}
+
+export interface Database {
+  dashboard_bloc_days: DashboardBlocDaysTable;
+  dashboard_competency_days: DashboardCompetencyDaysTable;
+}
+
+/** Per day of decision (in France) and evaluator: dossiers, deliberations and the gaps to their pairs, summed. */
+export interface DashboardCalibrationDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  evaluator_id: string;
+  dossiers: number;
+  deliberations: number;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  dashboard_calibration_days: DashboardCalibrationDaysTable;
+}
+
+/** Per day (in France): admissibility answers by the officer and by two months of silence. */
+export interface DashboardAnswerDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  on_time: number;
+  by_silence: number;
+}
+
+export interface Database {
+  dashboard_answer_days: DashboardAnswerDaysTable;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Certificates (migration 2026-11-30-0090): numbering, issued certificates and their documents (editions).
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface CertificationCertificatePrefix {
+  /** Explicit prefix of the certification's certificate numbers; null: derived from its code. */
+  certificate_prefix: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CertificateSequencesTable {
+  certification_id: string;
+  year: number;
+  last_number: number;
+}
+
+export type CertificateKindColumn = "full" | "blocs";
+
+export interface CertificatesTable {
+  id: Generated<string>;
+  /** `<PREFIX>-<YEAR>-<6-digit sequence>`, e.g. "CSA-2026-000042". */
+  number: string;
+  certification_id: string;
+  year: number;
+  sequence: number;
+  kind: CertificateKindColumn;
+  candidate_id: string;
+  /** The validated candidacy that issued it. */
+  candidacy_id: string;
+  bloc_codes: Json<string[]>;
+  /** The holder's name as it was at issue: a later change of account name does not rewrite the certificate. */
+  holder_name: string;
+  /** holder_name lower-cased without accents: what the registry search matches. */
+  holder_search: string;
+  holder_birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  issued_at: Timestamp;
+  /** Canonical (upper-case Crockford base32, no separators). */
+  verification_code: string;
+  template_id: string;
+  template_version: number;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
+export interface CertificateDocumentsTable {
+  certificate_id: string;
+  /** 1 = the original, 2… = duplicates. */
+  edition: number;
+  storage_key: string;
+  sha256: string;
+  byte_size: number;
+  credential_jwt: string;
+  reason: string | null;
+  created_at: GeneratedTimestamp;
+  created_by: string | null;
+}
+
+export interface CertificationsTable extends CertificationCertificatePrefix {}
+
+export interface Database {
+  certificate_sequences: CertificateSequencesTable;
+  certificates: CertificatesTable;
+  certificate_documents: CertificateDocumentsTable;
+}

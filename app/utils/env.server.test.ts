@@ -44,7 +44,19 @@ describe("parseConfig", () => {
 
   it("switches to a PostgreSQL server when DATABASE_URL is set, without demo accounts unless asked", () => {
     const config = parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db:5432/vae" });
-    expect(config.database).toEqual({ kind: "server", url: "postgres://u@db:5432/vae", maxConnections: 10 });
+    expect(config.database).toEqual({
+      kind: "server",
+      url: "postgres://u@db:5432/vae",
+      maxConnections: 10,
+      preparedStatements: true,
+    });
+    expect(
+      parseConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_URL: "postgres://u@db:5432/vae",
+        DATABASE_PREPARED_STATEMENTS: "false",
+      }).database,
+    ).toMatchObject({ kind: "server", preparedStatements: false });
     expect(config.demoAccounts).toBe(false);
     expect(
       parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts,
@@ -119,6 +131,15 @@ describe("parseConfig", () => {
     [
       { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" },
       "S3_FORCE_PATH_STYLE",
+    ],
+    [
+      { DATABASE_URL: "postgres://u@db:5432/vae", DATABASE_PREPARED_STATEMENTS: "maybe" },
+      "DATABASE_PREPARED_STATEMENTS",
+    ],
+    [{ S3_UNSIGNED_PAYLOAD: "true" }, "S3_BUCKET"],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_UNSIGNED_PAYLOAD: "yes" },
+      "S3_UNSIGNED_PAYLOAD",
     ],
     [{ UPLOAD_MAX_BYTES: "50MB" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "0" }, "UPLOAD_MAX_BYTES"],
@@ -206,6 +227,7 @@ describe("parseConfig", () => {
       accessKeyId: "AKIAEXAMPLE",
       secretAccessKey: "secret-example",
       forcePathStyle: false,
+      unsignedPayload: "auto",
     });
   });
 
@@ -226,11 +248,20 @@ describe("parseConfig", () => {
       accessKeyId: "key",
       secretAccessKey: "secret",
       forcePathStyle: true,
+      unsignedPayload: "auto",
     });
     expect(parseConfig({ ...s3, S3_FORCE_PATH_STYLE: "false" }).storage).toMatchObject({ forcePathStyle: false });
     expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({
       forcePathStyle: true,
     });
+  });
+
+  it("sends unsigned payloads as S3_UNSIGNED_PAYLOAD says: auto by default, or forced either way", () => {
+    const s3 = { DATA_DIR: dataDir(), S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" };
+    expect(parseConfig(s3).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "auto" }).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "true" }).storage).toMatchObject({ unsignedPayload: true });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "false" }).storage).toMatchObject({ unsignedPayload: false });
   });
 
   it("names the S3 variable that needs S3_BUCKET, and the missing credential when S3_BUCKET is set", () => {
@@ -240,5 +271,18 @@ describe("parseConfig", () => {
     expect(() => parseConfig({ DATA_DIR: dataDir(), S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key" })).toThrow(
       "Invalid configuration: S3_SECRET_ACCESS_KEY is required when S3_BUCKET is set (see .env.example).",
     );
+  });
+});
+
+describe("the certifier printed on certificates", () => {
+  it("defaults to the shipped CQP's certifier and Paris, and takes CERTIFIER_NAME and CERTIFICATE_PLACE", () => {
+    expect(parseConfig({ DATA_DIR: dataDir() }).certifier).toEqual({
+      name: "Organisme certificateur de la Filière Alimentaire",
+      place: "Paris",
+    });
+    expect(
+      parseConfig({ DATA_DIR: dataDir(), CERTIFIER_NAME: " OPCO Ocapiat ", CERTIFICATE_PLACE: "Lyon" }).certifier,
+    ).toEqual({ name: "OPCO Ocapiat", place: "Lyon" });
+    expect(() => parseConfig({ DATA_DIR: dataDir(), CERTIFICATE_PLACE: "L" })).toThrow(/CERTIFICATE_PLACE/);
   });
 });

@@ -15,6 +15,10 @@ const databaseSeconds = z.coerce
 
 /** 50 MiB. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+/** The body that awards the shipped CQP (its booklet: "Filière Alimentaire"), printed on certificates. */
+export const DEFAULT_CERTIFIER_NAME = "Organisme certificateur de la Filière Alimentaire";
+/** Where certificates are issued ("Fait à …"). */
+export const DEFAULT_CERTIFICATE_PLACE = "Paris";
 
 // Every S3_* variable but S3_BUCKET, which must come with them.
 const S3_VARIABLES = [
@@ -23,6 +27,7 @@ const S3_VARIABLES = [
   "S3_ACCESS_KEY_ID",
   "S3_SECRET_ACCESS_KEY",
   "S3_FORCE_PATH_STYLE",
+  "S3_UNSIGNED_PAYLOAD",
 ] as const;
 
 const envSchema = z
@@ -42,6 +47,7 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" })
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_PREPARED_STATEMENTS: booleanString.default("true"),
     // Database timeouts (docs/decisions/011): a query never waits forever for a connection, a statement or a
     // forgotten transaction. The acquire timeout cannot be turned off; 0 leaves the other two to the server.
     DATABASE_ACQUIRE_TIMEOUT_SECONDS: databaseSeconds.min(1, { message: "must be at least 1" }).max(600).default(10),
@@ -97,6 +103,7 @@ const envSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: booleanString.optional(),
+    S3_UNSIGNED_PAYLOAD: z.enum(["auto", "true", "false"], { message: "expected auto, true or false" }).optional(),
     UPLOAD_MAX_BYTES: z.coerce
       .number({ message: "expected a number of bytes" })
       .int({ message: "expected a whole number of bytes" })
@@ -104,6 +111,9 @@ const envSchema = z
       // A server-side copy (CopyObject) is limited to 5 GiB in one request.
       .max(5 * 1024 ** 3, { message: "must be at most 5 GiB (5368709120)" })
       .default(DEFAULT_UPLOAD_MAX_BYTES),
+    // Printed on certificates and in their verifiable credentials (docs/decisions/027).
+    CERTIFIER_NAME: z.string().trim().min(2).max(200).default(DEFAULT_CERTIFIER_NAME),
+    CERTIFICATE_PLACE: z.string().trim().min(2).max(100).default(DEFAULT_CERTIFICATE_PLACE),
   })
   .superRefine((env, ctx) => {
     // S3_BUCKET switches storage to S3; any other S3_* variable alone is a mistake, not a silent local fallback.
@@ -154,7 +164,15 @@ export interface PortalConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: "server"; url: string; maxConnections: number } | { kind: "embedded"; dataDir: string };
+  database:
+    | {
+        kind: "server";
+        url: string;
+        maxConnections: number;
+        /** The few hot statements that opt in go as named statements (docs/decisions/033). */
+        preparedStatements: boolean;
+      }
+    | { kind: "embedded"; dataDir: string };
   /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
   databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
@@ -180,6 +198,8 @@ export interface PortalConfig {
   storage: StorageConfig;
   /** The largest file accepted by an upload, in bytes. */
   uploadMaxBytes: number;
+  /** Who issues certificates, and where: printed on them and named in their credentials. */
+  certifier: { name: string; place: string };
 }
 
 export type StorageConfig =
@@ -194,6 +214,11 @@ export type StorageConfig =
       secretAccessKey: string;
       /** https://endpoint/bucket/key rather than https://bucket.endpoint/key; most S3-compatible servers need it. */
       forcePathStyle: boolean;
+      /**
+       * Whether uploaded bodies are sent with UNSIGNED-PAYLOAD rather than hashed into the signature: "auto" (the
+       * default) when the endpoint is reached over HTTPS, never over plain HTTP (docs/decisions/034).
+       */
+      unsignedPayload?: "auto" | boolean;
     };
 
 export class ConfigError extends Error {
@@ -229,7 +254,12 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     host: env.HOST,
     dataDir,
     database: env.DATABASE_URL
-      ? { kind: "server", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: "server",
+          url: env.DATABASE_URL,
+          maxConnections: env.DATABASE_POOL_SIZE,
+          preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+        }
       : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
     databaseTimeouts: {
       acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_SECONDS * 1000,
@@ -259,9 +289,14 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
           accessKeyId: env.S3_ACCESS_KEY_ID!,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
           forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+          unsignedPayload:
+            env.S3_UNSIGNED_PAYLOAD === undefined || env.S3_UNSIGNED_PAYLOAD === "auto"
+              ? "auto"
+              : env.S3_UNSIGNED_PAYLOAD === "true",
         }
       : { kind: "local", root: path.join(dataDir, "files") },
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    certifier: { name: env.CERTIFIER_NAME, place: env.CERTIFICATE_PLACE },
   };
 }
 
