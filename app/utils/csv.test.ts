@@ -10,11 +10,11 @@ describe("CSV for French spreadsheets", () => {
   });
 
   it("neutralises what a spreadsheet would run as a formula", () => {
-    expect(csvField("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
-    expect(csvField("+33 6 12")).toBe("\"'+33 6 12\"");
-    expect(csvField("-2+3")).toBe("\"'-2+3\"");
-    expect(csvField("@SUM(A1)")).toBe("\"'@SUM(A1)\"");
-    expect(csvField("\t=1")).toBe("\"'\t=1\"");
+    expect(csvField('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvField("+33 6 12")).toBe('"\'+33 6 12"');
+    expect(csvField("-2+3")).toBe('"\'-2+3"');
+    expect(csvField("@SUM(A1)")).toBe('"\'@SUM(A1)"');
+    expect(csvField("\t=1")).toBe('"\'\t=1"');
     expect(csvField("a=1")).toBe('"a=1"');
   });
 

@@ -1,0 +1,212 @@
+// The one list query of the officer's queue and staff's registry: filters, keyset pagination in two orders
+// (nearest legal deadline first, or most recent activity first) and the counters per state. See docs/decisions/029.
+import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
+import type { CandidacyStateKey } from "../../workflows/candidacy-machine";
+import {
+  DEADLINE_TIMERS,
+  type DeadlineKind,
+  type QueueCursor,
+  SEARCH_FOLD_FROM,
+  SEARCH_FOLD_TO,
+} from "../../workflows/candidacy-queues";
+import type { Database } from "../schema";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface QueueFilter {
+  /** "filed": only candidacies whose request was filed (the officer's); "all": every candidacy (staff's). */
+  scope: "filed" | "all";
+  /** Undefined: every state; empty: nothing. */
+  states?: readonly CandidacyStateKey[];
+  certificationCode?: string;
+  /** The request filed at or after this instant, and before `receivedBefore`. */
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  /** The officer who examined or decided the request (candidacy_events' actor). */
+  officerId?: string;
+  /** A LIKE pattern over the folded name and e-mail (workflows/candidacy-queues.ts searchPattern). */
+  searchPattern?: string;
+  /** Only candidacies whose running legal deadline falls by then (or has passed). */
+  deadlineBy?: Date;
+}
+
+/** "deadline": the running legal deadline of the kinds given, nearest first; "recent": latest activity first. */
+export type QueueOrder = { by: "deadline"; kinds: readonly DeadlineKind[] } | { by: "recent" };
+
+export interface QueueRow {
+  id: string;
+  state: CandidacyStateKey;
+  requestedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  candidateName: string;
+  candidateEmail: string;
+  certificationCode: string;
+  certificationTitle: string;
+  deadline: Date | null;
+  deadlineKind: DeadlineKind | null;
+  /** The last officer who examined or decided the request. */
+  officerName: string | null;
+  /** The row's sort key as the database writes it (UTC, microseconds): the next page's cursor. */
+  sortKey: string;
+}
+
+export interface QueuePage {
+  rows: QueueRow[];
+  /** The cursor of the page after this one; null on the last page. */
+  next: QueueCursor | null;
+}
+
+const utcKey = (column: RawBuilder<unknown>) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const kindList = (kinds: readonly DeadlineKind[]) => sql.join(kinds.map((kind) => sql.lit(kind)));
+
+/**
+ * A timer `t` that is candidacy `k`'s running legal deadline: one of the kinds, not cancelled, and the candidacy in
+ * a state where it runs. Literals, not parameters: the planner must see that the timers_deadline_idx's predicate
+ * holds, also in a generic plan.
+ */
+function runningDeadline(t: string, kinds: readonly DeadlineKind[]): RawBuilder<boolean> {
+  const byKind = kinds.map(
+    (kind) =>
+      sql`(${sql.ref(`${t}.kind`)} = ${sql.lit(kind)} and k.state in (${sql.join(
+        DEADLINE_TIMERS[kind].map((state) => sql.lit(state)),
+      )}))`,
+  );
+  return sql<boolean>`${sql.ref(`${t}.cancelled_at`)} is null and ${sql.ref(`${t}.kind`)} in (${kindList(kinds)}) and (${sql.join(byKind, sql` or `)})`;
+}
+
+const ALL_KINDS = Object.keys(DEADLINE_TIMERS) as DeadlineKind[];
+
+/** The filter as conditions on `k` (candidacies); the state filter only when asked (the counters group by it). */
+function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: string | null): RawBuilder<boolean>[] {
+  const where: RawBuilder<boolean>[] = [];
+  if (filter.scope === "filed") where.push(sql`k.requested_at is not null`);
+  if (withStates && filter.states !== undefined) {
+    where.push(
+      filter.states.length === 0
+        ? sql`false`
+        : sql`k.state in (${sql.join(filter.states.map((state) => sql.lit(state)))})`,
+    );
+  }
+  if (filter.certificationCode !== undefined) {
+    where.push(sql`k.certification_id in (select id from certifications where code = ${filter.certificationCode})`);
+  }
+  if (filter.receivedFrom) where.push(sql`k.requested_at >= ${filter.receivedFrom}::timestamptz`);
+  if (filter.receivedBefore) where.push(sql`k.requested_at < ${filter.receivedBefore}::timestamptz`);
+  if (filter.officerId !== undefined) {
+    where.push(sql`exists (select 1 from candidacy_events e where e.candidacy_id = k.id
+      and e.actor_role = 'admissibility_officer' and e.actor_user_id = ${filter.officerId}::uuid)`);
+  }
+  if (filter.searchPattern !== undefined) {
+    // Folded exactly as foldForSearch folds the term: accents by translate, then ASCII case by lower (whose
+    // handling of other letters depends on the server's locale, so the accents never reach it).
+    where.push(sql`k.candidate_id in (select u2.id from users u2
+      where lower(translate(u2.full_name || ' ' || u2.email, ${SEARCH_FOLD_FROM}, ${SEARCH_FOLD_TO})) like ${filter.searchPattern})`);
+  }
+  if (filter.deadlineBy) {
+    where.push(
+      deadlineAlias
+        ? sql`${sql.ref(`${deadlineAlias}.due_at`)} <= ${filter.deadlineBy}::timestamptz`
+        : sql`exists (select 1 from timers td where td.candidacy_id = k.id and ${runningDeadline("td", ALL_KINDS)}
+            and td.due_at <= ${filter.deadlineBy}::timestamptz)`,
+    );
+  }
+  return where;
+}
+
+const and = (where: RawBuilder<boolean>[]) => (where.length === 0 ? sql<boolean>`true` : sql.join(where, sql` and `));
+
+const officerName = sql<string | null>`(select ou.full_name from candidacy_events e
+  join users ou on ou.id = e.actor_user_id
+  where e.candidacy_id = k.id and e.actor_role = 'admissibility_officer'
+  order by e.row_version desc limit 1)`;
+
+/** One page of the list: `limit` rows after the cursor (or from the start), in the order asked. */
+export async function listQueuePage(
+  db: Db,
+  filter: QueueFilter,
+  order: QueueOrder,
+  after: QueueCursor | null,
+  limit: number,
+): Promise<QueuePage> {
+  const rows =
+    order.by === "deadline"
+      ? await byDeadline(db, filter, order.kinds, after, limit)
+      : await byRecent(db, filter, after, limit);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { key: last.sortKey, id: last.id } : null };
+}
+
+const columns = sql`k.id, k.state, k.requested_at as "requestedAt", k.created_at as "createdAt",
+  k.updated_at as "updatedAt", u.full_name as "candidateName", u.email as "candidateEmail",
+  c.code as "certificationCode", c.title as "certificationTitle"`;
+
+async function byDeadline(
+  db: Db,
+  filter: QueueFilter,
+  kinds: readonly DeadlineKind[],
+  after: QueueCursor | null,
+  limit: number,
+): Promise<QueueRow[]> {
+  if (kinds.length === 0) return [];
+  const where = [runningDeadline("t", kinds), ...conditions(filter, true, "t")];
+  // The row comparison on the index's own columns: the scan starts right after the cursor, whatever the page.
+  if (after) where.push(sql`(t.due_at, t.candidacy_id) > (${after.key}::timestamptz, ${after.id}::uuid)`);
+  const { rows } = await sql<QueueRow>`select ${columns}, t.due_at as deadline, t.kind as "deadlineKind",
+      ${officerName} as "officerName", ${utcKey(sql`t.due_at`)} as "sortKey"
+    from timers t
+    join candidacies k on k.id = t.candidacy_id
+    join users u on u.id = k.candidate_id
+    join certifications c on c.id = k.certification_id
+    where ${and(where)}
+    order by t.due_at, t.candidacy_id
+    limit ${limit + 1}`.execute(db);
+  return rows;
+}
+
+async function byRecent(db: Db, filter: QueueFilter, after: QueueCursor | null, limit: number): Promise<QueueRow[]> {
+  const where = conditions(filter, true, null);
+  if (after) where.push(sql`(k.updated_at, k.id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
+  const { rows } = await sql<QueueRow>`select ${columns}, d.due_at as deadline, d.kind as "deadlineKind",
+      ${officerName} as "officerName", ${utcKey(sql`k.updated_at`)} as "sortKey"
+    from candidacies k
+    join users u on u.id = k.candidate_id
+    join certifications c on c.id = k.certification_id
+    left join lateral (
+      select t.due_at, t.kind from timers t
+      where t.candidacy_id = k.id and ${runningDeadline("t", ALL_KINDS)}
+      order by t.due_at limit 1
+    ) d on true
+    where ${and(where)}
+    order by k.updated_at desc, k.id desc
+    limit ${limit + 1}`.execute(db);
+  return rows;
+}
+
+/** How many candidacies in each state match the filter, its state filter left out: one grouped query. */
+export async function countQueueByState(db: Db, filter: QueueFilter): Promise<Map<CandidacyStateKey, number>> {
+  const { rows } = await sql<{ state: CandidacyStateKey; n: number }>`select k.state, count(*)::int as n
+    from candidacies k
+    where ${and(conditions(filter, false, null))}
+    group by k.state`.execute(db);
+  return new Map(rows.map((r) => [r.state, r.n]));
+}
+
+/** The officers who may be chosen in the officer filter: every holder of the role, active or not. */
+export async function listAdmissibilityOfficers(db: Db) {
+  return db
+    .selectFrom("user_roles as r")
+    .innerJoin("users as u", "u.id", "r.user_id")
+    .select(["u.id", "u.full_name as fullName"])
+    .where("r.role", "=", "admissibility_officer")
+    .orderBy("u.full_name")
+    .orderBy("u.id")
+    .execute();
+}
+
+export async function listCertificationChoices(db: Db) {
+  return db.selectFrom("certifications").select(["code", "title"]).orderBy("title").execute();
+}
