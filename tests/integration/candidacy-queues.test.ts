@@ -24,7 +24,14 @@ const as = (userId: string, role: Role): EventActor => ({ type: "user", userId, 
 let officer1: string;
 let officer2: string;
 let staff: string;
-type Name = `same${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}` | "early" | "accents" | "incomplete" | "admitted" | "refused" | "draft";
+type Name =
+  | `same${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8}`
+  | "early"
+  | "accents"
+  | "incomplete"
+  | "admitted"
+  | "refused"
+  | "draft";
 const ids = {} as Record<Name, string>;
 
 async function send(id: string, event: CandidacyEvent) {
@@ -55,7 +62,8 @@ beforeAll(async () => {
   officer2 = await createUser(db, "admissibility_officer", "Paul Agent");
   staff = await createUser(db, "certifier_staff", "Sophie Staff");
   // Eight requests filed at the same instant: eight equal deadlines.
-  for (const n of [1, 2, 3, 4, 5, 6, 7, 8] as const) ids[`same${n}`] = (await candidacy(`Candidat Pareil ${n}`, SAME_FILING)).id;
+  for (const n of [1, 2, 3, 4, 5, 6, 7, 8] as const)
+    ids[`same${n}`] = (await candidacy(`Candidat Pareil ${n}`, SAME_FILING)).id;
   ids.early = (await candidacy("Hélène Léger", EARLY_FILING)).id;
   ids.accents = (await candidacy("ÉLOÏSE Dürand", SAME_FILING, "CQP-B")).id;
   await send(ids.same1, {
