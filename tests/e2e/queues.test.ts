@@ -104,11 +104,12 @@ describe("the officer's queue", () => {
     try {
       await logIn(page, stage.portal, DEMO.officer, "Croissant-2026-demo");
       await page.goto(url("/recevabilite?vue=decidees"));
-      await page.getByLabel("État").selectOption({ label: "Irrecevable" });
+      await page.locator('select[name="etat"]').selectOption({ label: "Recevable" });
       await page.getByRole("button", { name: "Filtrer" }).click();
-      await page.waitForURL(/etat=inadmissible/);
+      await page.waitForURL(/etat=admissible/);
       expect(page.url()).toContain("vue=decidees");
-      expect(await bodyRows(page).first().innerText()).toContain("Aucune demande ne correspond");
+      expect(await bodyRows(page).count()).toBe(1);
+      expect(await bodyRows(page).first().innerText()).toContain("Adam Admis");
     } finally {
       await context.close();
     }
