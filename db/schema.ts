@@ -478,3 +478,8 @@ export interface Database {
   minutes_signatures: MinutesSignaturesTable;
   minutes_documents: MinutesDocumentsTable;
 }
+
+/** Name and e-mail folded for search (accents, ASCII case), computed by the database: never written. */
+export interface UsersTable {
+  search_text: ColumnType<string, never, never>;
+}

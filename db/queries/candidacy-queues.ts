@@ -2,13 +2,7 @@
 // (nearest legal deadline first, or most recent activity first) and the counters per state. See docs/decisions/029.
 import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 import type { CandidacyStateKey } from "../../workflows/candidacy-machine";
-import {
-  DEADLINE_TIMERS,
-  type DeadlineKind,
-  type QueueCursor,
-  SEARCH_FOLD_FROM,
-  SEARCH_FOLD_TO,
-} from "../../workflows/candidacy-queues";
+import { DEADLINE_TIMERS, type DeadlineKind, type QueueCursor } from "../../workflows/candidacy-queues";
 import type { Database } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -100,10 +94,8 @@ function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: str
       and e.actor_role = 'admissibility_officer' and e.actor_user_id = ${filter.officerId}::uuid)`);
   }
   if (filter.searchPattern !== undefined) {
-    // Folded exactly as foldForSearch folds the term: accents by translate, then ASCII case by lower (whose
-    // handling of other letters depends on the server's locale, so the accents never reach it).
-    where.push(sql`k.candidate_id in (select u2.id from users u2
-      where lower(translate(u2.full_name || ' ' || u2.email, ${SEARCH_FOLD_FROM}, ${SEARCH_FOLD_TO})) like ${filter.searchPattern})`);
+    // users.search_text is folded as foldForSearch folds the term (migration 2026-11-30-0100).
+    where.push(sql`k.candidate_id in (select u2.id from users u2 where u2.search_text like ${filter.searchPattern})`);
   }
   if (filter.deadlineBy) {
     where.push(

@@ -9,7 +9,7 @@ import type { Database } from "../../db/schema";
 import { createCandidacy, sendCandidacyEvent } from "../../app/services/candidacies.server";
 import { candidacyRegistry, candidacyRegistryCsv, officerQueue } from "../../app/services/candidacy-queues.server";
 import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
-import { type QueueCursor, encodeCursor, searchPattern } from "../../workflows/candidacy-queues";
+import { type QueueCursor, encodeCursor, foldForSearch, searchPattern } from "../../workflows/candidacy-queues";
 import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase } from "./support/test-database";
 
@@ -185,6 +185,13 @@ describe("filters, search and counters", () => {
     expect(await find("eloise", { certificationCode: "CQP-B" })).toEqual([ids.accents]);
     expect(await find("100%")).toEqual([]);
     expect((await find("candidate.")).length).toBe(14);
+    // The database folds a name exactly as the search folds its term.
+    const stored = await db
+      .selectFrom("users")
+      .select("search_text")
+      .where("full_name", "=", "ÉLOÏSE Dürand")
+      .executeTakeFirstOrThrow();
+    expect(stored.search_text.startsWith(`${foldForSearch("ÉLOÏSE Dürand")} candidate.`)).toBe(true);
   });
 
   it("combines state, certification, received dates, officer and search; counters ignore only the state", async () => {
