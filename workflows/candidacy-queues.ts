@@ -5,6 +5,14 @@ import type { CandidacyStateKey } from "./candidacy-machine";
 
 export const QUEUE_PAGE_SIZE = 50;
 
+/** Counters stop counting past this: "plus de 1 000" (the dashboard has the exact totals). */
+export const COUNTER_CAP = 1000;
+
+/** A count as shown, given counts are cut at COUNTER_CAP + 1. */
+export function counterText(count: number): string {
+  return count > COUNTER_CAP ? `plus de ${COUNTER_CAP.toLocaleString("fr-FR")}` : String(count);
+}
+
 /** A deadline this close (or passed) is shown "à risque". */
 export const AT_RISK_DAYS = 7;
 

@@ -111,7 +111,7 @@ export function StateCounters({
   counters,
 }: {
   label: string;
-  counters: readonly { state: string; label: string; count: number }[];
+  counters: readonly { state: string; label: string; text: string }[];
 }) {
   return (
     <section aria-label={label}>
@@ -119,7 +119,7 @@ export function StateCounters({
       <ul className="counters">
         {counters.map((c) => (
           <li key={c.state}>
-            <span className="counters__count">{c.count}</span> {c.label}
+            <span className="counters__count">{c.text}</span> {c.label}
           </li>
         ))}
       </ul>

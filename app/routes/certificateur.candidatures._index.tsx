@@ -167,7 +167,7 @@ function Registry({ registry, queueCount }: { registry: RegistryData; queueCount
         </label>
       </QueueFilters>
       <p className="muted" role="status">
-        {registry.total} candidature{registry.total > 1 ? "s" : ""} correspondent
+        {registry.total.text} candidature{registry.total.count > 1 ? "s" : ""} correspondent
         {registry.values.tri === "echeance"
           ? " ; triées par échéance, seules celles qui ont une échéance en cours sont listées"
           : ""}

@@ -50,7 +50,7 @@ export default function OfficerQueue() {
                 to={href({ vue: v.view, etat: null, apres: null })}
                 aria-current={v.view === data.view ? "page" : undefined}
               >
-                {VIEW_LABELS[v.view]} ({v.count})
+                {VIEW_LABELS[v.view]} ({v.text})
               </Link>
             </li>
           ))}

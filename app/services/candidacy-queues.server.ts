@@ -15,6 +15,7 @@ import {
 import type { Database, Role } from "../../db/schema";
 import { CANDIDACY_STATE_KEYS, type CandidacyStateKey, stateLabel } from "../../workflows/candidacy-machine";
 import {
+  COUNTER_CAP,
   DEADLINE_KINDS,
   DEADLINE_LABELS,
   OFFICER_VIEWS,
@@ -22,6 +23,7 @@ import {
   type OfficerView,
   QUEUE_PAGE_SIZE,
   atRiskUntil,
+  counterText,
   daysLeft,
   decodeCursor,
   encodeCursor,
@@ -145,7 +147,18 @@ function presentRow(row: QueueRow, now: Date) {
 }
 
 function counters(counts: Map<CandidacyStateKey, number>, states: readonly CandidacyStateKey[]) {
-  return states.map((state) => ({ state, label: stateLabel(state), count: counts.get(state) ?? 0 }));
+  return states.map((state) => {
+    const count = counts.get(state) ?? 0;
+    return { state, label: stateLabel(state), count, text: counterText(count) };
+  });
+}
+
+/** The sum of capped counts: itself "more than the cap" as soon as one of them is. */
+function sumText(counts: Map<CandidacyStateKey, number>, states: readonly CandidacyStateKey[]) {
+  const values = states.map((state) => counts.get(state) ?? 0);
+  const sum = values.reduce((total, n) => total + n, 0);
+  const capped = values.some((n) => n > COUNTER_CAP);
+  return { count: sum, text: capped ? `plus de ${(sum - 1).toLocaleString("fr-FR")}` : String(sum) };
 }
 
 async function choices(db: Db) {
@@ -162,21 +175,18 @@ export async function officerQueue(db: Db, viewer: QueueViewer, query: URLSearch
   const order: QueueOrder =
     params.vue === "a-traiter" ? { by: "deadline", kinds: ["ADMISSIBILITY_SILENCE"] } : { by: "recent" };
   const after = decodeCursor(params.apres);
+  const viewStates = Object.values(OFFICER_VIEWS).flat() as CandidacyStateKey[];
   const [page, counts, lists] = await Promise.all([
     listQueuePage(db, { ...filter, states }, order, after, QUEUE_PAGE_SIZE),
-    countQueueByState(db, filter),
+    countQueueByState(db, filter, viewStates, COUNTER_CAP),
     choices(db),
   ]);
-  const viewStates = Object.values(OFFICER_VIEWS).flat() as CandidacyStateKey[];
   return {
     ok: true as const,
     view: params.vue,
     values,
     fieldErrors,
-    views: OFFICER_VIEW_KEYS.map((view) => ({
-      view,
-      count: OFFICER_VIEWS[view].reduce((sum, state) => sum + (counts.get(state) ?? 0), 0),
-    })),
+    views: OFFICER_VIEW_KEYS.map((view) => ({ view, ...sumText(counts, OFFICER_VIEWS[view]) })),
     counters: counters(counts, viewStates),
     stateChoices: OFFICER_VIEWS[params.vue].map((state) => ({ value: state, label: stateLabel(state) })),
     rows: page.rows.map((row) => presentRow(row, now)),
@@ -208,7 +218,7 @@ export async function candidacyRegistry(db: Db, viewer: QueueViewer, query: URLS
   const after = decodeCursor(params.apres);
   const [page, counts, lists] = await Promise.all([
     listQueuePage(db, filter, order, after, QUEUE_PAGE_SIZE),
-    countQueueByState(db, filter),
+    countQueueByState(db, filter, CANDIDACY_STATE_KEYS, COUNTER_CAP),
     choices(db),
   ]);
   return {
@@ -216,7 +226,7 @@ export async function candidacyRegistry(db: Db, viewer: QueueViewer, query: URLS
     values: { ...read.values, risque: atRisk ? "1" : "", tri: sort },
     fieldErrors: read.fieldErrors,
     counters: counters(counts, CANDIDACY_STATE_KEYS).filter((c) => c.count > 0),
-    total: [...counts.values()].reduce((sum, n) => sum + n, 0),
+    total: sumText(counts, CANDIDACY_STATE_KEYS),
     rows: page.rows.map((row) => presentRow(row, now)),
     next: page.next ? encodeCursor(page.next) : null,
     isFirstPage: after === null,

@@ -95,7 +95,7 @@ function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: str
   }
   if (filter.searchPattern !== undefined) {
     // users.search_text is folded as foldForSearch folds the term (migration 2026-11-30-0100).
-    where.push(sql`k.candidate_id in (select u2.id from users u2 where u2.search_text like ${filter.searchPattern})`);
+    where.push(sql`k.candidate_id in (select id from searched)`);
   }
   if (filter.deadlineBy) {
     where.push(
@@ -107,6 +107,15 @@ function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: str
   }
   return where;
 }
+
+/**
+ * The accounts a search matches, read once per statement (materialized: the counters' subquery per state would
+ * otherwise scan every account again for each state).
+ */
+const withSearch = (filter: QueueFilter) =>
+  filter.searchPattern === undefined
+    ? sql``
+    : sql`with searched as materialized (select id from users where search_text like ${filter.searchPattern}) `;
 
 const and = (where: RawBuilder<boolean>[]) => (where.length === 0 ? sql<boolean>`true` : sql.join(where, sql` and `));
 
@@ -123,10 +132,8 @@ export async function listQueuePage(
   after: QueueCursor | null,
   limit: number,
 ): Promise<QueuePage> {
-  const rows =
-    order.by === "deadline"
-      ? await byDeadline(db, filter, order.kinds, after, limit)
-      : await byRecent(db, filter, after, limit);
+  if (order.by === "deadline" && order.kinds.length === 0) return { rows: [], next: null };
+  const { rows } = await queuePageQuery(filter, order, after, limit + 1).execute(db);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { rows: page, next: rows.length > limit && last ? { key: last.sortKey, id: last.id } : null };
@@ -136,18 +143,21 @@ const columns = sql`k.id, k.state, k.requested_at as "requestedAt", k.created_at
   k.updated_at as "updatedAt", u.full_name as "candidateName", u.email as "candidateEmail",
   c.code as "certificationCode", c.title as "certificationTitle"`;
 
-async function byDeadline(
-  db: Db,
+/** The statement of one page (`limit` rows): exported for the plan checks (EXPLAIN) of the tests. */
+export function queuePageQuery(filter: QueueFilter, order: QueueOrder, after: QueueCursor | null, limit: number) {
+  return order.by === "deadline" ? byDeadline(filter, order.kinds, after, limit) : byRecent(filter, after, limit);
+}
+
+function byDeadline(
   filter: QueueFilter,
   kinds: readonly DeadlineKind[],
   after: QueueCursor | null,
   limit: number,
-): Promise<QueueRow[]> {
-  if (kinds.length === 0) return [];
+): RawBuilder<QueueRow> {
   const where = [runningDeadline("t", kinds), ...conditions(filter, true, "t")];
   // The row comparison on the index's own columns: the scan starts right after the cursor, whatever the page.
   if (after) where.push(sql`(t.due_at, t.candidacy_id) > (${after.key}::timestamptz, ${after.id}::uuid)`);
-  const { rows } = await sql<QueueRow>`select ${columns}, t.due_at as deadline, t.kind as "deadlineKind",
+  return sql<QueueRow>`${withSearch(filter)}select ${columns}, t.due_at as deadline, t.kind as "deadlineKind",
       ${officerName} as "officerName", ${utcKey(sql`t.due_at`)} as "sortKey"
     from timers t
     join candidacies k on k.id = t.candidacy_id
@@ -155,14 +165,13 @@ async function byDeadline(
     join certifications c on c.id = k.certification_id
     where ${and(where)}
     order by t.due_at, t.candidacy_id
-    limit ${limit + 1}`.execute(db);
-  return rows;
+    limit ${limit}`;
 }
 
-async function byRecent(db: Db, filter: QueueFilter, after: QueueCursor | null, limit: number): Promise<QueueRow[]> {
+function byRecent(filter: QueueFilter, after: QueueCursor | null, limit: number): RawBuilder<QueueRow> {
   const where = conditions(filter, true, null);
   if (after) where.push(sql`(k.updated_at, k.id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
-  const { rows } = await sql<QueueRow>`select ${columns}, d.due_at as deadline, d.kind as "deadlineKind",
+  return sql<QueueRow>`${withSearch(filter)}select ${columns}, d.due_at as deadline, d.kind as "deadlineKind",
       ${officerName} as "officerName", ${utcKey(sql`k.updated_at`)} as "sortKey"
     from candidacies k
     join users u on u.id = k.candidate_id
@@ -174,16 +183,28 @@ async function byRecent(db: Db, filter: QueueFilter, after: QueueCursor | null, 
     ) d on true
     where ${and(where)}
     order by k.updated_at desc, k.id desc
-    limit ${limit + 1}`.execute(db);
-  return rows;
+    limit ${limit}`;
 }
 
-/** How many candidacies in each state match the filter, its state filter left out: one grouped query. */
-export async function countQueueByState(db: Db, filter: QueueFilter): Promise<Map<CandidacyStateKey, number>> {
-  const { rows } = await sql<{ state: CandidacyStateKey; n: number }>`select k.state, count(*)::int as n
-    from candidacies k
-    where ${and(conditions(filter, false, null))}
-    group by k.state`.execute(db);
+/**
+ * How many candidacies in each of `states` match the filter, its state filter left out, each count stopping at
+ * `cap + 1`: one statement, each state counted from the (state, updated_at, id) index, so the counters cost the same
+ * at 100 000 candidacies as at 1 000 (a full count read every row: 60 ms at 100 000). A count above `cap` means
+ * "more than cap".
+ */
+export async function countQueueByState(
+  db: Db,
+  filter: QueueFilter,
+  states: readonly CandidacyStateKey[],
+  cap: number,
+): Promise<Map<CandidacyStateKey, number>> {
+  if (states.length === 0) return new Map();
+  const { rows } = await sql<{ state: CandidacyStateKey; n: number }>`${withSearch(filter)}select s.state, (
+      select count(*)::int from (
+        select 1 from candidacies k where k.state = s.state and ${and(conditions(filter, false, null))} limit ${cap + 1}
+      ) capped
+    ) as n
+    from (values ${sql.join(states.map((state) => sql`(${sql.lit(state)})`))}) as s(state)`.execute(db);
   return new Map(rows.map((r) => [r.state, r.n]));
 }
 
