@@ -224,6 +224,13 @@ describe("filters, search and counters", () => {
     expect(await find("eloise", { certificationCode: "CQP-B" })).toEqual([ids.accents]);
     expect(await find("100%")).toEqual([]);
     expect((await find("candidate.")).length).toBe(14);
+    const counted = await countQueueByState(
+      db,
+      { scope: "all", searchPattern: searchPattern("HELENE") ?? "" },
+      CANDIDACY_STATE_KEYS,
+      1000,
+    );
+    expect(nonZero(counted)).toEqual({ "admissibility.pending": 1 });
     // The database folds a name exactly as the search folds its term.
     const stored = await db
       .selectFrom("users")
