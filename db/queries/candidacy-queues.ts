@@ -95,7 +95,7 @@ function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: str
   }
   if (filter.searchPattern !== undefined) {
     // users.search_text is folded as foldForSearch folds the term (migration 2026-11-30-0100).
-    where.push(sql`k.candidate_id in (select id from searched)`);
+    where.push(sql`k.candidate_id in (select u2.id from users u2 where u2.search_text like ${filter.searchPattern})`);
   }
   if (filter.deadlineBy) {
     where.push(
@@ -109,8 +109,9 @@ function conditions(filter: QueueFilter, withStates: boolean, deadlineAlias: str
 }
 
 /**
- * The accounts a search matches, read once per statement (materialized: the counters' subquery per state would
- * otherwise scan every account again for each state).
+ * The accounts a search matches, read once for the counters. Not for the list: there the planner would take the
+ * materialized rows as the inner side of a nested loop (0.9 s for page 1 of a search matching 20 % of 100 000
+ * accounts), where the plain subquery becomes a hashed one (15 ms).
  */
 const withSearch = (filter: QueueFilter) =>
   filter.searchPattern === undefined
@@ -157,7 +158,7 @@ function byDeadline(
   const where = [runningDeadline("t", kinds), ...conditions(filter, true, "t")];
   // The row comparison on the index's own columns: the scan starts right after the cursor, whatever the page.
   if (after) where.push(sql`(t.due_at, t.candidacy_id) > (${after.key}::timestamptz, ${after.id}::uuid)`);
-  return sql<QueueRow>`${withSearch(filter)}select ${columns}, t.due_at as deadline, t.kind as "deadlineKind",
+  return sql<QueueRow>`select ${columns}, t.due_at as deadline, t.kind as "deadlineKind",
       ${officerName} as "officerName", ${utcKey(sql`t.due_at`)} as "sortKey"
     from timers t
     join candidacies k on k.id = t.candidacy_id
@@ -171,7 +172,7 @@ function byDeadline(
 function byRecent(filter: QueueFilter, after: QueueCursor | null, limit: number): RawBuilder<QueueRow> {
   const where = conditions(filter, true, null);
   if (after) where.push(sql`(k.updated_at, k.id) < (${after.key}::timestamptz, ${after.id}::uuid)`);
-  return sql<QueueRow>`${withSearch(filter)}select ${columns}, d.due_at as deadline, d.kind as "deadlineKind",
+  return sql<QueueRow>`select ${columns}, d.due_at as deadline, d.kind as "deadlineKind",
       ${officerName} as "officerName", ${utcKey(sql`k.updated_at`)} as "sortKey"
     from candidacies k
     join users u on u.id = k.candidate_id
@@ -208,7 +209,7 @@ export async function countQueueByState(
       n: number;
     }>`${withSearch(filter)}select k.state, count(*)::int as n
       from searched join candidacies k on k.candidate_id = searched.id
-      where k.state in (${sql.join(states.map((state) => sql.lit(state)))}) and ${and(conditions(filter, false, null))}
+      where k.state in (${sql.join(states.map((state) => sql.lit(state)))}) and ${and(conditions({ ...filter, searchPattern: undefined }, false, null))}
       group by k.state`.execute(db);
     return new Map(rows.map((r) => [r.state, r.n]));
   }
