@@ -22,6 +22,8 @@ export interface DataFolderLayout {
   files: string | null;
   mail: string;
   sessionSecret: string;
+  /** The generated credential signing key: losing it would make every credential issued so far unverifiable. */
+  credentialSigningKey: string;
 }
 
 export function dataFolderLayout(config: PortalConfig): DataFolderLayout | null {
@@ -32,6 +34,7 @@ export function dataFolderLayout(config: PortalConfig): DataFolderLayout | null 
     files: config.storage.kind === "local" ? config.storage.root : null,
     mail: config.mail.mailDir,
     sessionSecret: path.join(config.dataDir, "session-secret"),
+    credentialSigningKey: path.join(config.dataDir, CREDENTIAL_SIGNING_KEY),
   };
 }
 
@@ -46,6 +49,8 @@ export interface BackupManifest {
   files: { count: number; bytes: number };
   mail: { count: number };
   sessionSecret: boolean;
+  /** Absent from backups written before credentials existed. */
+  credentialSigningKey?: boolean;
 }
 
 export interface DatabaseFacts {
@@ -67,6 +72,7 @@ export class BackupRefusal extends Error {
 const MANIFEST = "manifest.json";
 const DATABASE = "database.tar";
 const SESSION_SECRET = "session-secret";
+const CREDENTIAL_SIGNING_KEY = "credential-signing-key.json";
 const FILES_PREFIX = "files/";
 const MAIL_PREFIX = "mail/";
 
@@ -114,6 +120,7 @@ export async function writeBackup(layout: DataFolderLayout, output: string): Pro
     const files = layout.files ? await listFiles(layout.files) : [];
     const mail = await listFiles(layout.mail);
     const sessionSecret = existsSync(layout.sessionSecret);
+    const credentialSigningKey = existsSync(layout.credentialSigningKey);
     const manifest: BackupManifest = {
       format: BACKUP_FORMAT,
       version: BACKUP_FORMAT_VERSION,
@@ -123,6 +130,7 @@ export async function writeBackup(layout: DataFolderLayout, output: string): Pro
       files: { count: files.length, bytes: files.reduce((sum, f) => sum + f.size, 0) },
       mail: { count: mail.length },
       sessionSecret,
+      credentialSigningKey,
     };
 
     // Written under a temporary name and renamed once complete: a backup that exists under its name is whole.
@@ -139,6 +147,9 @@ export async function writeBackup(layout: DataFolderLayout, output: string): Pro
       await add(addBuffer(pack, MANIFEST, Buffer.from(JSON.stringify(manifest, null, 2) + "\n")));
       await add(addBuffer(pack, DATABASE, dump));
       if (sessionSecret) await add(addBuffer(pack, SESSION_SECRET, await readFile(layout.sessionSecret)));
+      if (credentialSigningKey) {
+        await add(addBuffer(pack, CREDENTIAL_SIGNING_KEY, await readFile(layout.credentialSigningKey)));
+      }
       for (const file of files)
         await add(addFile(pack, FILES_PREFIX + file.name, path.join(layout.files!, file.name), file));
       for (const file of mail)
@@ -229,6 +240,7 @@ export async function restoreBackup(
       [path.join(staging, "files"), layout.files ?? path.join(layout.root, "files")],
       [path.join(staging, "mail"), layout.mail],
       [path.join(staging, SESSION_SECRET), layout.sessionSecret],
+      [path.join(staging, CREDENTIAL_SIGNING_KEY), layout.credentialSigningKey],
     ];
     for (const [from, to] of targets) {
       // Without --force only empty folders or a generated secret can be there: left alone unless replaced.
@@ -279,8 +291,8 @@ async function unpack(archive: string, staging: string) {
         if (!manifest) throw notABackup();
       } else if (name === DATABASE) {
         database = await readAll(entry);
-      } else if (name === SESSION_SECRET) {
-        await writeFile(path.join(staging, SESSION_SECRET), await readAll(entry), { mode: 0o600 });
+      } else if (name === SESSION_SECRET || name === CREDENTIAL_SIGNING_KEY) {
+        await writeFile(path.join(staging, name), await readAll(entry), { mode: 0o600 });
       } else if ((name.startsWith(FILES_PREFIX) || name.startsWith(MAIL_PREFIX)) && entry.header.type === "file") {
         const target = safeTarget(staging, name);
         if (!target) throw notABackup();

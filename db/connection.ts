@@ -10,6 +10,7 @@ import pg from "pg";
 import { loggerFor } from "../app/utils/logger.server";
 import { ConnectionGuard, type NestedConnectionPolicy } from "./connection-guard";
 import { acquireDataFolderLock } from "./data-folder-lock";
+import { namePreparedStatements } from "./prepared-statements";
 import type { Database } from "./schema";
 
 // numeric stays a string (exact); bigint (bigserial ids, counts) too, since ids may exceed 2^53 in principle.
@@ -20,7 +21,8 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 const log = loggerFor("database");
 
 export type DatabaseTarget =
-  | { kind: "server"; url: string; maxConnections?: number }
+  /** preparedStatements: the statements that opt in go named (db/prepared-statements.ts); default true. */
+  | { kind: "server"; url: string; maxConnections?: number; preparedStatements?: boolean }
   /** dataDir: a folder for a persistent database, or undefined for an in-memory one (tests). */
   | { kind: "embedded"; dataDir?: string };
 
@@ -69,7 +71,8 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
       idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs,
       application_name: "vae-portal",
     });
-    const db = kysely(pool);
+    // The hot statements that opt in are parsed and planned once per connection (docs/decisions/033).
+    const db = kysely(target.preparedStatements === false ? pool : namePreparedStatements(pool));
     return { db, target, close: () => db.destroy() };
   }
 

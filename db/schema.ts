@@ -483,3 +483,83 @@ export interface Database {
 export interface UsersTable {
   search_text: ColumnType<string, never, never>;
 }
+
+// The dashboard's derived rows (migration 2026-11-30-0110-dashboard-indexes), kept by triggers on candidacy_events.
+
+/** The first time a candidacy reached each milestone of its lifecycle. */
+export interface CandidacyMilestonesTable {
+  candidacy_id: string;
+  certification_id: string;
+  requested_at: Timestamp | null;
+  answered_at: Timestamp | null;
+  answered_by_silence: Generated<boolean>;
+  admitted_at: Timestamp | null;
+  filed_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  validated_at: Timestamp | null;
+}
+
+/** Per dossier and evaluator, the summed absolute gap to their pair's scores and over how many competencies. */
+export interface EvaluatorPairGapsTable {
+  candidacy_id: string;
+  evaluator_id: string;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  candidacy_milestones: CandidacyMilestonesTable;
+  evaluator_pair_gaps: EvaluatorPairGapsTable;
+}
+
+/** Per day of decision (in France): how many decisions assessed the bloc, and awarded it. */
+export interface DashboardBlocDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  bloc_code: string;
+  assessed: number;
+  awarded: number;
+}
+
+/** Per day of decision (in France): how many joint scores the competency got, and how many under the floor. */
+export interface DashboardCompetencyDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  referential_version_id: string;
+  competency_code: string;
+  assessed: number;
+  under_floor: number;
+}
+
+export interface Database {
+  dashboard_bloc_days: DashboardBlocDaysTable;
+  dashboard_competency_days: DashboardCompetencyDaysTable;
+}
+
+/** Per day of decision (in France) and evaluator: dossiers, deliberations and the gaps to their pairs, summed. */
+export interface DashboardCalibrationDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  evaluator_id: string;
+  dossiers: number;
+  deliberations: number;
+  gap_sum: Numeric;
+  competencies: number;
+}
+
+export interface Database {
+  dashboard_calibration_days: DashboardCalibrationDaysTable;
+}
+
+/** Per day (in France): admissibility answers by the officer and by two months of silence. */
+export interface DashboardAnswerDaysTable {
+  day: ColumnType<string, string, string>;
+  certification_id: string;
+  on_time: number;
+  by_silence: number;
+}
+
+export interface Database {
+  dashboard_answer_days: DashboardAnswerDaysTable;
+}

@@ -70,7 +70,9 @@ const MB = 1_000_000;
 const MiB = 1024 * 1024;
 const usage = `Usage: npm run bench:upload -- [--size MB] [--runs N]
   --size   the file's size in MB of 10^6 bytes (default 200)
-  --runs   measured uploads of each path, in alternating order (default 3)`;
+  --runs   measured uploads of each path, in alternating order (default 3)
+  --payload  signed (default: what S3_UNSIGNED_PAYLOAD=auto does over http://, as here) or unsigned (what it does
+             over https://; forced here on both paths, for measurement only)`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
@@ -91,7 +93,12 @@ function positiveNumber(name: string, value: string | undefined, fallback: numbe
 let values;
 try {
   ({ values } = parseArgs({
-    options: { size: { type: "string" }, runs: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      size: { type: "string" },
+      runs: { type: "string" },
+      payload: { type: "string" },
+      help: { type: "boolean" },
+    },
   }));
 } catch (error) {
   console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
@@ -103,6 +110,15 @@ if (values.help) {
 }
 const SIZE = Math.round(positiveNumber("size", values.size, 200, false) * MB);
 const RUNS = positiveNumber("runs", values.runs, 3, true);
+if (values.payload !== undefined && values.payload !== "signed" && values.payload !== "unsigned") {
+  console.error(`--payload must be signed or unsigned (got ${JSON.stringify(values.payload)}).\n\n${usage}`);
+  process.exit(2);
+}
+/**
+ * s3rver listens on plain HTTP, where the portal's default (S3_UNSIGNED_PAYLOAD=auto) signs the payloads; "unsigned"
+ * forces what an HTTPS endpoint gets (docs/decisions/034), on both paths, for measurement only.
+ */
+const UNSIGNED = values.payload === "unsigned";
 /** The unmeasured first upload of each path: enough to load and warm every code path (several S3 parts). */
 const WARMUP_BYTES = Math.min(SIZE, 3 * PART_SIZE + 12_345);
 const BUCKET = "vae-bench";
@@ -208,6 +224,7 @@ async function startPortal(endpoint: string): Promise<{ url: string; pid: number
       S3_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       S3_FORCE_PATH_STYLE: "true",
+      S3_UNSIGNED_PAYLOAD: UNSIGNED ? "true" : "auto",
       UPLOAD_MAX_BYTES: String(Math.max(SIZE, 50 * MiB)),
     },
     /listening on (http:\/\/127\.0\.0\.1:\d+)/,
@@ -567,6 +584,7 @@ try {
     region: "us-east-1",
     endpoint: server.endpoint,
     forcePathStyle: true,
+    unsignedPayload: UNSIGNED,
     ...CREDENTIALS,
   });
   const session = await candidateSession(portal.url);
@@ -575,7 +593,8 @@ try {
     `s3rver (pid ${server.pid}) on ${server.endpoint}, portal (pid ${portal.pid}) on ${portal.url}, candidacy ${session.candidacyId}: ready in ${f1((performance.now() - t) / 1000)} s.`,
   );
   console.log(
-    `S3 uploads in parts of ${PART_SIZE / MiB} MiB, ${QUEUE_SIZE} at a time (both paths); ${os.cpus().length} CPUs, Node ${process.version}.`,
+    `S3 uploads in parts of ${PART_SIZE / MiB} MiB, ${QUEUE_SIZE} at a time, payloads ${UNSIGNED ? "unsigned (forced)" : "signed"} ` +
+      `(both paths); ${os.cpus().length} CPUs, Node ${process.version}.`,
   );
 
   // Warm-up, not counted: the portal's first upload loads code; the first SDK upload opens connections.
@@ -633,6 +652,16 @@ try {
   console.log(
     `  (peak from ${hwm ? "VmHWM, reset before each upload, and " : ""}VmRSS sampled every ${RSS_SAMPLE_MS} ms; ` +
       `check flatness with --size 100 and --size 400)`,
+  );
+  console.log("");
+  console.log(
+    JSON.stringify({
+      ratio: Number(ratio.toFixed(3)),
+      rss_growth_mb: Number((worstGrowth / MB).toFixed(1)),
+      portal_mb_per_s: Number(portalMbps.toFixed(1)),
+      direct_mb_per_s: Number(directMbps.toFixed(1)),
+      payload: UNSIGNED ? "unsigned" : "signed",
+    }),
   );
 } catch (error) {
   console.error(`\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

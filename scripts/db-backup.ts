@@ -1,6 +1,7 @@
 // `npm run db:backup -- [--output <file>]`: backs up the embedded database with the stored files, the e-mails of the
-// mail folder and the session secret into one .tar.gz (default backups/vae-<UTC date>-<time>.tar.gz). Refused while
-// the portal runs (stop it first), and on a PostgreSQL server (pg_dump is the tool there): see README "Backups".
+// mail folder, the session secret and the credential signing key into one .tar.gz (default
+// backups/vae-<UTC date>-<time>.tar.gz). Refused while the portal runs (stop it first), and on a PostgreSQL server
+// (pg_dump is the tool there): see README "Backups".
 import "../server/load-env";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -43,14 +44,14 @@ try {
       `(PostgreSQL ${manifest.postgres}, last migration ${manifest.database.lastMigration ?? "none"}).`,
   );
   console.log(
-    `Stored files: ${manifest.files.count} (${manifest.files.bytes} bytes); e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}.`,
+    `Stored files: ${manifest.files.count} (${manifest.files.bytes} bytes); e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}; credential signing key: ${manifest.credentialSigningKey ? "yes" : "no"}.`,
   );
   if (!layout.files)
     console.log(
       "Files are in the S3 bucket (S3_BUCKET), not in this backup: back them up with the bucket's own means.",
     );
   console.log(
-    "It holds personal data, password hashes and the session secret: keep it where only operators can read it.",
+    "It holds personal data, password hashes, the session secret and the credential signing key: keep it where only operators can read it.",
   );
 } catch (error) {
   if (error instanceof DataFolderLockedError || error instanceof BackupRefusal || error instanceof ConfigError) {

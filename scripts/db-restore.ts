@@ -44,7 +44,7 @@ try {
   console.log(`Restored ${archive} (made ${manifest.createdAt}) into ${layout.root}.`);
   console.log(
     `Database: ${manifest.database.users} accounts, ${manifest.database.candidacies} candidacies, ${manifest.database.documents} documents; ` +
-      `stored files: ${manifest.files.count}; e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}.`,
+      `stored files: ${manifest.files.count}; e-mails: ${manifest.mail.count}; session secret: ${manifest.sessionSecret ? "yes" : "no"}; credential signing key: ${manifest.credentialSigningKey ? "yes" : "no"}.`,
   );
   if (movedAside)
     console.log(`The data that was there before is in ${movedAside}: delete it once the restore is checked.`);

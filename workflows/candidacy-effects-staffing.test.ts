@@ -71,6 +71,43 @@ describe("effects of the staff events", () => {
     expect(JSON.stringify(effects)).not.toContain("Ancien collègue");
   });
 
+  it("takes a session not yet held off the calendar of the evaluator who declares a conflict", () => {
+    const declare = {
+      type: "DECLARE_CONFLICT" as const,
+      reason: "Ancien collègue",
+      actor: { type: "user" as const, userId: "a", role: "evaluator" as const },
+      at: "2026-05-21T09:00:00Z",
+    };
+    const session = {
+      startsAt: "2026-06-10T08:00:00Z",
+      mode: "in_person" as const,
+      location: "Salle 2",
+      scheduledAt: "2026-05-20T09:00:00Z",
+      scheduledBy: "staff",
+    };
+    const vacated = {
+      pair: { evaluatorAId: null, evaluatorBId: "b", presidentId: "b" },
+      conflicts: [{ slot: "A" as const, evaluatorId: "a", at: declare.at, reason: "Ancien collègue" }],
+    };
+    const pending = effectsOf(declare, "evaluation", "evaluation", context({ ...vacated, session }));
+    expect(notifications(pending)).toContainEqual({
+      email: "evaluator_replaced",
+      to: { kind: "user", userId: "a" },
+      facts: { scheduledAt: session.scheduledAt, conflictDeclared: 1 },
+    });
+    // A session already held is history, not a calendar entry to cancel.
+    const held = effectsOf(
+      declare,
+      "evaluation",
+      "evaluation",
+      context({
+        ...vacated,
+        session: { ...session, attendance: "attended", attendanceRecordedAt: "2026-06-10T10:00:00Z" },
+      }),
+    );
+    expect(notifications(held).map((n) => n.email)).toEqual(["evaluator_conflict_declared"]);
+  });
+
   it("assigns the newcomer, tells the evaluator taken off, and convenes the newcomer to a session already set", () => {
     const session = {
       startsAt: "2026-06-10T08:00:00Z",

@@ -289,6 +289,16 @@ export function effectsOf(
         to: { kind: "role", role: "certifier_staff" },
         facts: { slot: conflict?.slot },
       });
+      // The evaluator leaves the pair at once: a session already set and not held comes off their calendar.
+      const session = context.evaluation.session;
+      if (conflict && session && !session.attendance) {
+        effects.push({
+          type: "notify",
+          email: "evaluator_replaced",
+          to: { kind: "user", userId: conflict.evaluatorId },
+          facts: { scheduledAt: session.scheduledAt, conflictDeclared: 1 },
+        });
+      }
       break;
     }
     case "REPLACE_EVALUATOR": {

@@ -19,6 +19,7 @@ import {
   isIsoDate,
   isIsoTimestamp,
   isValidityExpired,
+  nextSnapshot,
   resultLabel,
   stateKey,
   stateLabel,
@@ -1625,4 +1626,60 @@ describe("property: random event sequences", () => {
 it("getNextTransitions lists the events of the current state", () => {
   const types = new Set(getNextTransitions(inPending()).map((t) => t.eventType));
   expect(types).toEqual(new Set(["OPEN_REVIEW", "ADMISSIBILITY_SILENCE_ELAPSED", "WITHDRAW"]));
+});
+
+describe("nextSnapshot: transition() without a fresh actor per step", () => {
+  const persisted = (snapshot: CandidacySnapshot) => candidacyMachine.getPersistedSnapshot(snapshot);
+  const eventArbitrary = fc.record({ index: fc.nat({ max: 21 }), candidacy: fc.nat({ max: 1 }) });
+  const other: CandidacyInput = { ...INPUT, candidacyId: "candidacy-2" };
+
+  it("gives what transition() gives, step by step, on two candidacies stepped in turn", () => {
+    fc.assert(
+      fc.property(fc.array(eventArbitrary, { minLength: 1, maxLength: 60 }), (steps) => {
+        // Two candidacies interleaved: nothing of one step may leak into the next through the shared actor.
+        const snapshots = [start(), initialTransition(candidacyMachine, other)[0]];
+        for (const step of steps) {
+          const s = snapshots[step.candidacy]!;
+          const event = representativeEvents(s)[step.index] as CandidacyEvent;
+          const expected = send(s, event);
+          const next = nextSnapshot(s, event);
+          if (expected === s) expect(next).toBe(s);
+          else expect(persisted(next)).toEqual(persisted(expected));
+          expect(next.status).toBe(expected.status);
+          snapshots[step.candidacy] = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("steps a snapshot restored from its stored form through a whole lifecycle to closed", () => {
+    const lifecycle: CandidacyEvent[] = [
+      { type: "SUBMIT_REQUEST", sworn: true, actor: candidate, at: day(0) },
+      { type: "OPEN_REVIEW", actor: officer, at: day(1) },
+      { type: "DECLARE_ADMISSIBLE", validityEndsOn: "2026-01-08", actor: officer, at: day(2) },
+      { type: "START_DOSSIER", actor: candidate, at: day(3) },
+      { type: "SUBMIT_DOSSIER", version: 1, actor: candidate, at: day(4) },
+      { type: "ASSIGN_PAIR", ...PAIR, actor: staff, at: day(5) },
+      { type: "START_SCORING", noLink: true, actor: evaluatorA, at: day(6) },
+      { type: "START_SCORING", noLink: true, actor: evaluatorB, at: day(6) },
+      { type: "SCHEDULE_SESSION", startsAt: day(8), mode: "in_person", location: "Lyon", actor: staff, at: day(6) },
+      { type: "RECORD_ATTENDANCE", attendance: "attended", actor: staff, at: day(8) },
+      { type: "SUBMIT_SCORES", actor: evaluatorA, at: day(9) },
+      { type: "SUBMIT_SCORES", jointOutcome: "agreed", result: "partial", actor: evaluatorB, at: day(9) },
+      { type: "SIGN_MINUTES", actor: evaluatorA, at: day(10) },
+      { type: "SIGN_MINUTES", actor: evaluatorB, at: day(10) },
+      { type: "VALIDATE_DECISION", actor: staff, at: day(11) },
+      { type: "CLOSE", actor: system, at: day(12) },
+    ];
+    let stored = JSON.parse(JSON.stringify(persistSnapshot(start())));
+    for (const event of lifecycle) {
+      const snapshot = restoreSnapshot(stored);
+      expect(checkEvent(snapshot, event)).toEqual({ allowed: true });
+      const next = nextSnapshot(snapshot, event);
+      expect(persisted(next)).toEqual(persisted(send(snapshot, event)));
+      stored = JSON.parse(JSON.stringify(persistSnapshot(next)));
+    }
+    expect(stateKey(restoreSnapshot(stored))).toBe("closed");
+  });
 });

@@ -16,7 +16,16 @@
 // ./decision); the parallel state's `onDone` routes on it. Agreed scores and a closed deliberation both lead to
 // `minutes`, where the pair writes its recommendations and signs; the second signature makes the decision.
 
-import { and, assign, getNextTransitions, setup, type SnapshotFrom, type StateValue } from "xstate";
+import {
+  type AnyActorRef,
+  and,
+  assign,
+  createActor,
+  getNextTransitions,
+  setup,
+  type SnapshotFrom,
+  type StateValue,
+} from "xstate";
 import { WRONG_STATE_MESSAGE, evaluatorSlot, hasText, ruleRefusal, userOf } from "./candidacy-rules";
 import type {
   CandidacyContext,
@@ -718,4 +727,39 @@ const RESULT_LABELS: Record<DecisionResult, string> = {
 /** The French label of a decision's result: "Certifié" is only ever said of a full CQP. */
 export function resultLabel(result: DecisionResult | undefined): string | null {
   return result ? RESULT_LABELS[result] : null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stepping a restored snapshot
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The actor the machine's transitions run "inside". XState's `transition()` creates a fresh one on each call, which
+ * evaluates the context factory without input: it throws, XState catches it, and that alone was three quarters of
+ * an event's statechart time (docs/decisions/033). The machine has no invoked or spawned actors, no delayed
+ * transitions and only `assign` actions, so nothing is ever registered on this actor or its system: one serves
+ * every step. Created with a placeholder input on first use, never started.
+ */
+let steppingActor: AnyActorRef | undefined;
+
+/**
+ * The snapshot after `event`: what `transition(candidacyMachine, snapshot, event)[0]` returns, without creating an
+ * actor each time. Pure; the machine's actions are all `assign`, so there are no actions left to execute.
+ */
+export function nextSnapshot(snapshot: CandidacySnapshot, event: CandidacyEvent): CandidacySnapshot {
+  steppingActor ??= createActor(candidacyMachine, {
+    input: { candidacyId: "", candidateId: "", certificationCode: "", referentialVersionId: "" },
+  });
+  const scope: Parameters<typeof candidacyMachine.transition>[2] = {
+    self: steppingActor,
+    id: "",
+    sessionId: "",
+    logger: () => undefined,
+    defer: () => undefined,
+    emit: () => undefined,
+    stopChild: () => undefined,
+    system: steppingActor.system,
+    actionExecutor: () => undefined,
+  };
+  return candidacyMachine.transition(snapshot, event, scope);
 }

@@ -10,7 +10,13 @@ import {
   evaluationProgress,
   stateKey,
 } from "./candidacy-machine";
-import { SnapshotError, migrateSnapshot, persistSnapshot, restoreSnapshot } from "./candidacy-snapshot";
+import {
+  SnapshotError,
+  migrateSnapshot,
+  persistSnapshot,
+  rememberValidSnapshot,
+  restoreSnapshot,
+} from "./candidacy-snapshot";
 
 const storedVersion1 = JSON.parse(
   readFileSync(new URL("./fixtures/candidacy-snapshot-v1-evaluation.json", import.meta.url), "utf8"),
@@ -102,5 +108,56 @@ describe("stored candidacy snapshots", () => {
         at: "2025-01-06T09:00:00.000Z",
       }),
     ).toEqual({ allowed: true });
+  });
+
+  describe("identities already validated (docs/decisions/033)", () => {
+    const fresh = () =>
+      JSON.parse(
+        JSON.stringify(
+          persistSnapshot(
+            initialTransition(candidacyMachine, {
+              candidacyId: "c",
+              candidateId: "u",
+              certificationCode: "CQP",
+              referentialVersionId: "r",
+            })[0],
+          ),
+        ),
+      );
+    const damaged = () => {
+      const stored = fresh();
+      stored.context.dossier.currentVersion = "one";
+      return stored;
+    };
+    const identity = (rowVersion: number, at = "2026-01-05T10:00:00.000Z") => ({
+      candidacyId: "c",
+      rowVersion,
+      updatedAt: new Date(at),
+    });
+
+    it("still refuses a damaged context read under an identity it has not validated, and does not remember it", () => {
+      expect(() => restoreSnapshot(damaged(), undefined, identity(1))).toThrow(
+        /invalid context at dossier.currentVersion/,
+      );
+      expect(() => restoreSnapshot(damaged(), undefined, identity(1))).toThrow(SnapshotError);
+    });
+
+    it("validates again when the version or the update instant differ from the one validated", () => {
+      expect(restoreSnapshot(fresh(), undefined, identity(2)).context.candidacyId).toBe("c");
+      expect(() => restoreSnapshot(damaged(), undefined, identity(3))).toThrow(SnapshotError);
+      expect(() => restoreSnapshot(damaged(), undefined, identity(2, "2026-01-05T10:00:00.001Z"))).toThrow(
+        SnapshotError,
+      );
+    });
+
+    it("skips only the context's validation of a known identity: version and state are still checked", () => {
+      rememberValidSnapshot(identity(4));
+      // Under an identity it validated, the content is what it validated: the context is not parsed again.
+      expect(restoreSnapshot(fresh(), undefined, identity(4)).context.candidacyId).toBe("c");
+      expect(() => restoreSnapshot({ ...fresh(), machineVersion: 99 }, undefined, identity(4))).toThrow(
+        /Unknown candidacy snapshot version/,
+      );
+      expect(() => restoreSnapshot({ ...fresh(), value: "nowhere" }, undefined, identity(4))).toThrow(/unknown state/);
+    });
   });
 });

@@ -148,22 +148,63 @@ export function migrateSnapshot(persisted: unknown, storedVersion?: number): Sto
 }
 
 /**
- * A snapshot back from its stored JSON form, validated and migrated, ready for
- * `transition(candidacyMachine, snapshot, event)`. Throws SnapshotError when it cannot be trusted.
+ * Which stored snapshot a row holds: every write of a candidacy row bumps its version and sets its update instant
+ * (docs/decisions/009), so the three together name one stored content.
  */
-export function restoreSnapshot(persisted: unknown, storedVersion?: number): CandidacySnapshot {
+export interface StoredSnapshotIdentity {
+  candidacyId: string;
+  rowVersion: number;
+  updatedAt: Date;
+}
+
+/**
+ * Stored snapshots whose context this process has validated, or written itself (docs/decisions/033): validating
+ * the context was the largest part of reading a candidacy, and the same row is read again at each of its events.
+ * Bounded: the oldest identities are forgotten first.
+ */
+const validatedSnapshots = new Set<string>();
+const VALIDATED_SNAPSHOTS_KEPT = 10_000;
+
+const identityKey = ({ candidacyId, rowVersion, updatedAt }: StoredSnapshotIdentity) =>
+  `${candidacyId}/${rowVersion}/${updatedAt.getTime()}`;
+
+/** Marks a stored snapshot as known valid: validated when read, or written by this process from a valid one. */
+export function rememberValidSnapshot(identity: StoredSnapshotIdentity): void {
+  const key = identityKey(identity);
+  if (validatedSnapshots.has(key)) return;
+  if (validatedSnapshots.size >= VALIDATED_SNAPSHOTS_KEPT) {
+    const oldest = validatedSnapshots.values().next().value;
+    if (oldest !== undefined) validatedSnapshots.delete(oldest);
+  }
+  validatedSnapshots.add(key);
+}
+
+/**
+ * A snapshot back from its stored JSON form, validated and migrated, ready for
+ * `transition(candidacyMachine, snapshot, event)`. Throws SnapshotError when it cannot be trusted. Given the row's
+ * identity, a snapshot this process has already validated (or written) under that identity skips the context's
+ * validation; its version and state are still checked.
+ */
+export function restoreSnapshot(
+  persisted: unknown,
+  storedVersion?: number,
+  identity?: StoredSnapshotIdentity,
+): CandidacySnapshot {
   const snapshot = migrateSnapshot(persisted, storedVersion);
   try {
     stateKey(snapshot.value);
   } catch {
     throw new SnapshotError(`The stored candidacy snapshot is in an unknown state: ${JSON.stringify(snapshot.value)}.`);
   }
-  const parsed = contextSchema.safeParse(snapshot.context);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new SnapshotError(
-      `The stored candidacy snapshot has an invalid context at ${issue?.path.join(".") || "(root)"}: ${issue?.message}.`,
-    );
+  if (!identity || !validatedSnapshots.has(identityKey(identity))) {
+    const parsed = contextSchema.safeParse(snapshot.context);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SnapshotError(
+        `The stored candidacy snapshot has an invalid context at ${issue?.path.join(".") || "(root)"}: ${issue?.message}.`,
+      );
+    }
+    if (identity) rememberValidSnapshot(identity);
   }
   return candidacyMachine.resolveState({
     value: snapshot.value,

@@ -1,10 +1,14 @@
-// The certifier staff's home: the referentials in force and the portal's figures.
+// The certifier staff's home: the referentials in force, the portal's figures and the dashboard's charts.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { listEscalations } from "../../db/queries/candidacies";
 import { listReferentialVersions } from "../../db/queries/referential";
 import { listUsersWithRoles } from "../../db/queries/users";
+import { DashboardCharts } from "~/components/dashboard-charts";
+import { FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
+import { readDashboard } from "~/services/dashboard.server";
 import { staffingOverview } from "~/services/evaluation-staffing.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
@@ -12,16 +16,37 @@ import { formatDate } from "~/utils/format";
 
 export const meta = () => [{ title: "Certification — Portail VAE" }];
 
+// The period form's fields as the URL carries them; the service checks the dates and the certification, and says
+// in French what it could not read.
+const periodQuery = z.object({
+  du: z.string().optional(),
+  au: z.string().optional(),
+  certification: z.string().optional(),
+});
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "certifier_staff");
+  const params = new URL(request.url).searchParams;
+  const query = periodQuery.parse({
+    du: params.get("du") ?? undefined,
+    au: params.get("au") ?? undefined,
+    certification: params.get("certification") ?? undefined,
+  });
   const db = await getDb();
-  const [versions, evaluators, escalations, staffing] = await Promise.all([
+  const [versions, evaluators, escalations, staffing, dashboard] = await Promise.all([
     listReferentialVersions(db),
     listUsersWithRoles(db, { role: "evaluator" }),
     listEscalations(db, new Date()),
     staffingOverview(db),
+    readDashboard(
+      db,
+      { userId: user.id, role: user.actingRole },
+      { from: query.du, to: query.au, certificationId: query.certification },
+    ),
   ]);
+  if (!dashboard.ok) throw json({ message: dashboard.message }, { status: dashboard.status });
   return json({
+    dashboard,
     fullName: user.fullName,
     activeVersions: versions.filter((v) => v.status === "active"),
     activeEvaluatorCount: evaluators.filter((e) => e.isActive).length,
@@ -31,7 +56,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function CertifierHome() {
-  const { fullName, activeVersions, activeEvaluatorCount, escalations, staffing } = useLoaderData<typeof loader>();
+  const { fullName, activeVersions, activeEvaluatorCount, escalations, staffing, dashboard } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <h1>Espace certificateur</h1>
@@ -103,6 +129,59 @@ export default function CertifierHome() {
             ))}
           </ul>
         )}
+      </section>
+      <section className="card" aria-labelledby="dashboard-heading">
+        <h2 id="dashboard-heading">Tableau de bord</h2>
+        <Form method="get" className="period-form" aria-label="Période et certification du tableau de bord">
+          <FormField
+            name="du"
+            label="Du"
+            type="date"
+            defaultValue={dashboard.period.from}
+            error={dashboard.fieldErrors.from}
+          />
+          <FormField
+            name="au"
+            label="Au"
+            type="date"
+            defaultValue={dashboard.period.to}
+            error={dashboard.fieldErrors.to}
+          />
+          <div className={dashboard.fieldErrors.certificationId ? "field field--error" : "field"}>
+            <label htmlFor="field-certification">Certification</label>
+            <select
+              id="field-certification"
+              name="certification"
+              defaultValue={dashboard.certificationId ?? ""}
+              aria-invalid={dashboard.fieldErrors.certificationId ? true : undefined}
+              aria-describedby={dashboard.fieldErrors.certificationId ? "field-certification-error" : undefined}
+            >
+              <option value="">Toutes les certifications</option>
+              {dashboard.certifications.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.code} — {c.title}
+                </option>
+              ))}
+            </select>
+            {dashboard.fieldErrors.certificationId ? (
+              <p className="field__error" id="field-certification-error" role="alert">
+                {dashboard.fieldErrors.certificationId}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" className="button">
+            Afficher
+          </button>
+        </Form>
+        {dashboard.fieldErrors.from || dashboard.fieldErrors.to ? (
+          <p className="muted">
+            La période demandée n'a pas pu être lue : les graphiques portent sur les douze derniers mois.
+          </p>
+        ) : null}
+        <DashboardCharts
+          figures={dashboard}
+          multipleCertifications={!dashboard.certificationId && dashboard.certifications.length > 1}
+        />
       </section>
     </>
   );

@@ -21,19 +21,15 @@ import {
   saveDraft,
   submitScores,
 } from "~/services/evaluation.server";
-import { requireRole } from "~/utils/auth.server";
-import { requireCandidacy } from "~/utils/candidacy-access.server";
-import { getDb } from "~/utils/db.server";
+import { type EvaluatorFormAnswer, formAnswer, requireEvaluatorCandidacy } from "~/utils/evaluator-route.server";
 import { formatDateTime } from "~/utils/format";
-import { notFound, parseIdParam, readFormData } from "~/utils/http.server";
+import { notFound, readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Évaluation d'un dossier — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const workspace = await evaluatorWorkspace(await getDb(), user.id, candidacyId);
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
+  const workspace = await evaluatorWorkspace(db, user.id, candidacyId);
   if (!workspace) throw notFound("Candidature introuvable.");
   return json(workspace);
 }
@@ -41,17 +37,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const CODE = /^[A-Z0-9][A-Z0-9.]{0,15}$/;
 const intentSchema = z.object({ intent: z.enum(["declare", "conflict", "save", "review", "submit"]) });
 
-type ActionData = {
-  intent: string;
-  formError: string | null;
-  fieldErrors: Record<string, string>;
-  values: Record<string, string>;
-  ticks: Record<string, number[]>;
-  done: boolean;
-};
-
-const answer = (data: Partial<ActionData> & { intent: string }, status = 200) =>
-  json<ActionData>({ formError: null, fieldErrors: {}, values: {}, ticks: {}, done: false, ...data }, { status });
+const answer = formAnswer({ ticks: {} as Record<string, number[]> });
+type ActionData = EvaluatorFormAnswer & { ticks: Record<string, number[]> };
 
 /** The grid's fields: score-<code>, comment-<code>, criteria-<code> (several). */
 function gridEntries(formData: FormData): { entries: DraftEntry[]; values: Record<string, string> } {
@@ -75,10 +62,7 @@ function gridEntries(formData: FormData): { entries: DraftEntry[]; values: Recor
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const db = await getDb();
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
   const formData = await readFormData(request);
   const parsed = intentSchema.safeParse({ intent: formData.get("intent") });
   if (!parsed.success) return answer({ intent: "", formError: "Action inconnue." }, 400);

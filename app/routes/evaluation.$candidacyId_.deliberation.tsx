@@ -15,35 +15,23 @@ import {
   comparisonView,
   proposeScores,
 } from "~/services/evaluation-deliberation.server";
-import { requireRole } from "~/utils/auth.server";
-import { requireCandidacy } from "~/utils/candidacy-access.server";
-import { getDb } from "~/utils/db.server";
+import { type EvaluatorFormAnswer, formAnswer, requireEvaluatorCandidacy } from "~/utils/evaluator-route.server";
 import { formatDateTime } from "~/utils/format";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Comparaison et délibération — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const view = await comparisonView(await getDb(), user.id, candidacyId);
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
+  const view = await comparisonView(db, user.id, candidacyId);
   if (!view.ok) throw json({ message: view.message }, { status: view.status });
   return json(view);
 }
 
 const intentSchema = z.object({ intent: z.enum(["propose", "vote", "close"]) });
 
-type ActionData = {
-  intent: string;
-  formError: string | null;
-  fieldErrors: Record<string, string>;
-  values: Record<string, string>;
-  done: boolean;
-};
-
-const answer = (data: Partial<ActionData> & { intent: string }, status = 200) =>
-  json<ActionData>({ formError: null, fieldErrors: {}, values: {}, done: false, ...data }, { status });
+const answer = formAnswer();
+type ActionData = EvaluatorFormAnswer;
 
 function proposals(formData: FormData): { list: ProposedScore[]; values: Record<string, string> } {
   const list: ProposedScore[] = [];
@@ -62,10 +50,7 @@ function proposals(formData: FormData): { list: ProposedScore[]; values: Record<
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const db = await getDb();
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
   const formData = await readFormData(request);
   const parsed = intentSchema.safeParse({ intent: formData.get("intent") });
   if (!parsed.success) return answer({ intent: "", formError: "Action inconnue." }, 400);

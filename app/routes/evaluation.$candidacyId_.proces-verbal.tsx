@@ -9,42 +9,28 @@ import { TableScroll } from "~/components/table-scroll";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { minutesView, saveRecommendations, signMinutes } from "~/services/minutes.server";
-import { clientIp, requireRole } from "~/utils/auth.server";
-import { requireCandidacy } from "~/utils/candidacy-access.server";
+import { clientIp } from "~/utils/auth.server";
+import { type EvaluatorFormAnswer, formAnswer, requireEvaluatorCandidacy } from "~/utils/evaluator-route.server";
 import { MAX_RECOMMENDATION_LENGTH } from "~/utils/evaluation-limits";
-import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
-import { parseIdParam, readFormData } from "~/utils/http.server";
+import { readFormData } from "~/utils/http.server";
 
 export const meta = () => [{ title: "Procès-verbal d'évaluation — Portail VAE" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const view = await minutesView(await getDb(), user.id, candidacyId);
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
+  const view = await minutesView(db, user.id, candidacyId);
   if (!view.ok) throw json({ message: view.message }, { status: view.status });
   return json(view);
 }
 
 const intentSchema = z.object({ intent: z.enum(["recommendations", "sign"]) });
 
-type ActionData = {
-  intent: string;
-  formError: string | null;
-  fieldErrors: Record<string, string>;
-  values: Record<string, string>;
-  done: boolean;
-};
-
-const answer = (data: Partial<ActionData> & { intent: string }, status = 200) =>
-  json<ActionData>({ formError: null, fieldErrors: {}, values: {}, done: false, ...data }, { status });
+const answer = formAnswer();
+type ActionData = EvaluatorFormAnswer;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, "evaluator");
-  const candidacyId = parseIdParam(params, "candidacyId", "Candidature introuvable.");
-  await requireCandidacy(user, "evaluator", params);
-  const db = await getDb();
+  const { user, candidacyId, db } = await requireEvaluatorCandidacy(request, params);
   const formData = await readFormData(request);
   const parsed = intentSchema.safeParse({ intent: formData.get("intent") });
   if (!parsed.success) return answer({ intent: "", formError: "Action inconnue." }, 400);

@@ -8,7 +8,7 @@
 // the new state); `applyCandidacyEvent` works inside a caller's transaction under the row lock, and is the path of
 // the events whose rules read other rows under a lock (filing a request: its documents, and R335-7's quotas).
 import type { Kysely, Transaction } from "kysely";
-import { initialTransition, transition } from "xstate";
+import { initialTransition } from "xstate";
 import {
   type CandidacyEventWrite,
   appendCandidacyEvent,
@@ -33,9 +33,10 @@ import {
   type RefusalCode,
   candidacyMachine,
   checkEvent,
+  nextSnapshot,
   stateKey,
 } from "../../workflows/candidacy-machine";
-import { persistSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
+import { persistSnapshot, rememberValidSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
 import { type Refusal, statusOfRuleCode } from "../../workflows/refusal";
 import { checkRequestDocuments } from "../../workflows/request-documents";
@@ -206,7 +207,7 @@ export async function sendCandidacyEvent(
       const checked = checkCandidacyEvent(await findCandidacy(db, candidacyId), event);
       if (!checked.ok) return checked;
       const { write, outcome } = eventWrite(checked, event);
-      if (await writeOptimistically(db, write)) return outcome;
+      if (await writeOptimistically(db, write)) return written(write, outcome);
     }
   }
   return db.transaction().execute((trx) => applyCandidacyEvent(trx, candidacyId, event));
@@ -261,6 +262,16 @@ export async function applyCandidacyEvent(
   const { write, outcome } = eventWrite(checked, event, request);
   if (!(await writeCandidacyEvent(trx, write)))
     throw new Error(`Candidacy ${write.candidacyId} changed under its row lock`);
+  return written(write, outcome);
+}
+
+/** The snapshot just written came from a validated one through the statechart: its next read need not check it. */
+function written(write: CandidacyEventWrite, outcome: CandidacyOutcome): CandidacyOutcome {
+  rememberValidSnapshot({
+    candidacyId: write.candidacyId,
+    rowVersion: write.fromRowVersion + 1,
+    updatedAt: write.updatedAt,
+  });
   return outcome;
 }
 
@@ -277,7 +288,11 @@ function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEven
       status: statusOfRuleCode("not_found"),
       message: "Cette candidature n'existe pas.",
     };
-  const snapshot = restoreSnapshot(row.snapshot);
+  const snapshot = restoreSnapshot(row.snapshot, undefined, {
+    candidacyId: row.id,
+    rowVersion: row.row_version,
+    updatedAt: row.updated_at,
+  });
   const check = checkEvent(snapshot, event);
   if (!check.allowed)
     return { ok: false as const, code: check.code, status: statusOfRuleCode(check.code), message: check.message };
@@ -314,7 +329,7 @@ function eventWrite(
   request?: CandidacyEventWrite["request"],
 ): { write: CandidacyEventWrite; outcome: CandidacyOutcome } {
   const { row, snapshot } = checked;
-  const [next] = transition(candidacyMachine, snapshot, event);
+  const next = nextSnapshot(snapshot, event);
   const before = stateKey(snapshot);
   const after = stateKey(next);
   const { actor, type, at, ...payload } = event;

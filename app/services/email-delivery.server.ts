@@ -91,6 +91,7 @@ export function emailDeliverer(db: Kysely<Database>, mailer: Mailer, publicUrl: 
           certificationTitle: candidacy.certificationTitle,
           candidacyReference: reference,
           sessionCancelled: calendar !== undefined,
+          conflictDeclared: payload.facts.conflictDeclared === 1,
         },
         { publicUrl },
       );

@@ -16,6 +16,7 @@ import {
   upsertRecommendations,
 } from "../../db/queries/evaluations";
 import type { Database, Role } from "../../db/schema";
+import { clearThrottleHits, releaseThrottleHits, reserveThrottleHits } from "../../db/queries/sessions";
 import { can } from "../../workflows/candidacy-access";
 import { restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type Decision, type ExactScore, formatScore } from "../../workflows/decision";
@@ -41,6 +42,9 @@ import { verifyAgainstDummy, verifyPassword } from "./passwords.server";
 import type { ObjectStorage } from "./storage";
 
 const log = loggerFor("minutes");
+
+/** Wrong passwords accepted when signing minutes, per evaluator, before signing is refused for a while. */
+export const SIGNATURE_THROTTLE = { windowMinutes: 15, perEvaluator: 5 } as const;
 
 const RESULT_LABEL = { full: "CQP obtenu", partial: "Validation partielle", none: "Aucun bloc obtenu" } as const;
 const MODE_LABEL = { in_person: "en présentiel", video: "en visioconférence" } as const;
@@ -216,6 +220,26 @@ export async function signMinutes(
   input: { password: string; ip: string | null },
   at = new Date(),
 ): Promise<EventAccepted | Refusal> {
+  // Counted before the password is checked, as at login: a stolen session cannot try passwords here at argon2's pace.
+  const reservation = await reserveThrottleHits(
+    db,
+    [
+      {
+        bucket: "minutes-signature",
+        key: evaluatorId,
+        limit: SIGNATURE_THROTTLE.perEvaluator,
+        windowSeconds: SIGNATURE_THROTTLE.windowMinutes * 60,
+      },
+    ],
+    at,
+  );
+  if (!reservation.ok) {
+    return refuse(
+      "throttled",
+      `Trop de mots de passe incorrects : par sécurité, réessayez de signer dans ${SIGNATURE_THROTTLE.windowMinutes} minutes.`,
+      { status: 429 },
+    );
+  }
   const user = await db
     .selectFrom("users")
     .select(["full_name", "email", "password_hash", "is_active"])
@@ -229,6 +253,9 @@ export async function signMinutes(
     const message = "Mot de passe incorrect : le procès-verbal n'est pas signé.";
     return refuse("wrong_password", message, { fieldErrors: { password: message } });
   }
+  // The right password: the attempt does not count, and earlier failures are forgotten.
+  await releaseThrottleHits(db, reservation.hitIds);
+  await clearThrottleHits(db, "minutes-signature", evaluatorId);
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, "minutes.sign");
     if ("ok" in ctx) return ctx;

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "./env.server";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "vae-config-"));
+const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
 
 describe("parseConfig", () => {
   it("runs the embedded default with no variable at all, generating and keeping a local session secret", () => {
@@ -18,9 +20,43 @@ describe("parseConfig", () => {
     ]);
   });
 
+  it("takes the credential signing key from CREDENTIAL_SIGNING_KEY, or leaves it to be generated in the data folder", () => {
+    const dir = dataDir();
+    expect(parseConfig({ DATA_DIR: dir }).credentialSigningKey).toEqual({
+      kind: "generated",
+      file: path.join(dir, "credential-signing-key.json"),
+    });
+    // Reading the configuration writes no key: commands such as db:restore must leave an empty folder empty.
+    expect(existsSync(path.join(dir, "credential-signing-key.json"))).toBe(false);
+    expect(parseConfig({ DATA_DIR: dir, CREDENTIAL_SIGNING_KEY: ` ${signingKey}\n` }).credentialSigningKey).toEqual({
+      kind: "configured",
+      jwk: signingKey,
+    });
+  });
+
+  it("never generates a credential signing key in production", () => {
+    const dir = dataDir();
+    expect(() => parseConfig({ DATA_DIR: dir, APP_ENV: "production", SESSION_SECRET: "s".repeat(40) })).toThrow(
+      /^Invalid configuration: CREDENTIAL_SIGNING_KEY is required in production/,
+    );
+    expect(existsSync(path.join(dir, "credential-signing-key.json"))).toBe(false);
+  });
+
   it("switches to a PostgreSQL server when DATABASE_URL is set, without demo accounts unless asked", () => {
     const config = parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db:5432/vae" });
-    expect(config.database).toEqual({ kind: "server", url: "postgres://u@db:5432/vae", maxConnections: 10 });
+    expect(config.database).toEqual({
+      kind: "server",
+      url: "postgres://u@db:5432/vae",
+      maxConnections: 10,
+      preparedStatements: true,
+    });
+    expect(
+      parseConfig({
+        DATA_DIR: dataDir(),
+        DATABASE_URL: "postgres://u@db:5432/vae",
+        DATABASE_PREPARED_STATEMENTS: "false",
+      }).database,
+    ).toMatchObject({ kind: "server", preparedStatements: false });
     expect(config.demoAccounts).toBe(false);
     expect(
       parseConfig({ DATA_DIR: dataDir(), DATABASE_URL: "postgres://u@db/vae", DEMO_ACCOUNTS: "true" }).demoAccounts,
@@ -60,10 +96,22 @@ describe("parseConfig", () => {
     [{ PORT: "70000" }, "PORT"],
     [{ DATABASE_URL: "mysql://localhost/vae" }, "DATABASE_URL"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
-    [{ NODE_ENV: "production" }, "SESSION_SECRET"],
+    [{ NODE_ENV: "production", CREDENTIAL_SIGNING_KEY: signingKey }, "SESSION_SECRET"],
+    [{ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40) }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: "not json" }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"abc"}' }, "CREDENTIAL_SIGNING_KEY"],
+    [{ CREDENTIAL_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"abc","d":"not-a-key"}' }, "CREDENTIAL_SIGNING_KEY"],
     [{ SESSION_SECRET: "too-short" }, "SESSION_SECRET"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY"],
-    [{ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40), DEMO_ACCOUNTS: "true" }, "DEMO_ACCOUNTS"],
+    [
+      {
+        NODE_ENV: "production",
+        SESSION_SECRET: "x".repeat(40),
+        CREDENTIAL_SIGNING_KEY: signingKey,
+        DEMO_ACCOUNTS: "true",
+      },
+      "DEMO_ACCOUNTS",
+    ],
     [{ S3_BUCKET: "vae-files", S3_SECRET_ACCESS_KEY: "secret" }, "S3_ACCESS_KEY_ID"],
     [{ S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key" }, "S3_SECRET_ACCESS_KEY"],
     [{ S3_BUCKET: "vae-files" }, "S3_ACCESS_KEY_ID"],
@@ -84,6 +132,15 @@ describe("parseConfig", () => {
       { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_FORCE_PATH_STYLE: "sometimes" },
       "S3_FORCE_PATH_STYLE",
     ],
+    [
+      { DATABASE_URL: "postgres://u@db:5432/vae", DATABASE_PREPARED_STATEMENTS: "maybe" },
+      "DATABASE_PREPARED_STATEMENTS",
+    ],
+    [{ S3_UNSIGNED_PAYLOAD: "true" }, "S3_BUCKET"],
+    [
+      { S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_UNSIGNED_PAYLOAD: "yes" },
+      "S3_UNSIGNED_PAYLOAD",
+    ],
     [{ UPLOAD_MAX_BYTES: "50MB" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "0" }, "UPLOAD_MAX_BYTES"],
     [{ UPLOAD_MAX_BYTES: "1.5" }, "UPLOAD_MAX_BYTES"],
@@ -98,6 +155,7 @@ describe("parseConfig", () => {
     const config = parseConfig({
       NODE_ENV: "production",
       SESSION_SECRET: `${"a".repeat(32)},${"b".repeat(32)}`,
+      CREDENTIAL_SIGNING_KEY: signingKey,
       DATA_DIR: dataDir(),
     });
     expect(config).toMatchObject({ isProduction: true, demoAccounts: false });
@@ -111,7 +169,14 @@ describe("parseConfig", () => {
       isProduction: false,
       demoAccounts: true,
     });
-    expect(parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "production", SESSION_SECRET: secret })).toMatchObject({
+    expect(
+      parseConfig({
+        DATA_DIR: dataDir(),
+        NODE_ENV: "production",
+        SESSION_SECRET: secret,
+        CREDENTIAL_SIGNING_KEY: signingKey,
+      }),
+    ).toMatchObject({
       appEnv: "production",
     });
     // What the server entry leaves after switching NODE_ENV for React: the operator's choice is APP_ENV's.
@@ -121,7 +186,13 @@ describe("parseConfig", () => {
       demoAccounts: true,
     });
     expect(
-      parseConfig({ DATA_DIR: dataDir(), NODE_ENV: "development", APP_ENV: "production", SESSION_SECRET: secret }),
+      parseConfig({
+        DATA_DIR: dataDir(),
+        NODE_ENV: "development",
+        APP_ENV: "production",
+        SESSION_SECRET: secret,
+        CREDENTIAL_SIGNING_KEY: signingKey,
+      }),
     ).toMatchObject({
       isProduction: true,
       demoAccounts: false,
@@ -156,6 +227,7 @@ describe("parseConfig", () => {
       accessKeyId: "AKIAEXAMPLE",
       secretAccessKey: "secret-example",
       forcePathStyle: false,
+      unsignedPayload: "auto",
     });
   });
 
@@ -176,11 +248,20 @@ describe("parseConfig", () => {
       accessKeyId: "key",
       secretAccessKey: "secret",
       forcePathStyle: true,
+      unsignedPayload: "auto",
     });
     expect(parseConfig({ ...s3, S3_FORCE_PATH_STYLE: "false" }).storage).toMatchObject({ forcePathStyle: false });
     expect(parseConfig({ ...s3, S3_ENDPOINT: "", S3_FORCE_PATH_STYLE: "true" }).storage).toMatchObject({
       forcePathStyle: true,
     });
+  });
+
+  it("sends unsigned payloads as S3_UNSIGNED_PAYLOAD says: auto by default, or forced either way", () => {
+    const s3 = { DATA_DIR: dataDir(), S3_BUCKET: "vae-files", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret" };
+    expect(parseConfig(s3).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "auto" }).storage).toMatchObject({ unsignedPayload: "auto" });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "true" }).storage).toMatchObject({ unsignedPayload: true });
+    expect(parseConfig({ ...s3, S3_UNSIGNED_PAYLOAD: "false" }).storage).toMatchObject({ unsignedPayload: false });
   });
 
   it("names the S3 variable that needs S3_BUCKET, and the missing credential when S3_BUCKET is set", () => {

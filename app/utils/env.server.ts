@@ -1,6 +1,6 @@
 // The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
 // the start with one message naming the variable. .env.example documents every variable.
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -23,6 +23,7 @@ const S3_VARIABLES = [
   "S3_ACCESS_KEY_ID",
   "S3_SECRET_ACCESS_KEY",
   "S3_FORCE_PATH_STYLE",
+  "S3_UNSIGNED_PAYLOAD",
 ] as const;
 
 const envSchema = z
@@ -42,6 +43,7 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, { message: "expected a postgres:// or postgresql:// URL" })
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_PREPARED_STATEMENTS: booleanString.default("true"),
     // Database timeouts (docs/decisions/011): a query never waits forever for a connection, a statement or a
     // forgotten transaction. The acquire timeout cannot be turned off; 0 leaves the other two to the server.
     DATABASE_ACQUIRE_TIMEOUT_SECONDS: databaseSeconds.min(1, { message: "must be at least 1" }).max(600).default(10),
@@ -51,6 +53,13 @@ const envSchema = z
       .string()
       .refine((v) => v.split(",").every((s) => s.trim().length >= 32), {
         message: "each comma-separated secret must have at least 32 characters",
+      })
+      .optional(),
+    // The issuer's Ed25519 private key signing the verifiable credentials, as a JWK (docs/decisions/025).
+    CREDENTIAL_SIGNING_KEY: z
+      .string()
+      .refine(isEd25519PrivateJwk, {
+        message: 'expected an Ed25519 private key as a JSON Web Key: {"kty":"OKP","crv":"Ed25519","x":"…","d":"…"}',
       })
       .optional(),
     SESSION_TTL_HOURS: z.coerce
@@ -90,6 +99,7 @@ const envSchema = z
     S3_ACCESS_KEY_ID: z.string().optional(),
     S3_SECRET_ACCESS_KEY: z.string().optional(),
     S3_FORCE_PATH_STYLE: booleanString.optional(),
+    S3_UNSIGNED_PAYLOAD: z.enum(["auto", "true", "false"], { message: "expected auto, true or false" }).optional(),
     UPLOAD_MAX_BYTES: z.coerce
       .number({ message: "expected a number of bytes" })
       .int({ message: "expected a whole number of bytes" })
@@ -122,6 +132,13 @@ const envSchema = z
         message: "is required in production (APP_ENV=production)",
       });
     }
+    if (env.APP_ENV === "production" && !env.CREDENTIAL_SIGNING_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CREDENTIAL_SIGNING_KEY"],
+        message: "is required in production (APP_ENV=production)",
+      });
+    }
     if (env.APP_ENV === "production" && env.DEMO_ACCOUNTS === true) {
       ctx.addIssue({
         code: "custom",
@@ -140,10 +157,24 @@ export interface PortalConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: "server"; url: string; maxConnections: number } | { kind: "embedded"; dataDir: string };
+  database:
+    | {
+        kind: "server";
+        url: string;
+        maxConnections: number;
+        /** The few hot statements that opt in go as named statements (docs/decisions/033). */
+        preparedStatements: boolean;
+      }
+    | { kind: "embedded"; dataDir: string };
   /** How long a query waits for a connection, a statement runs and a transaction idles (the last two on a server). */
   databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number };
   sessionSecrets: string[];
+  /**
+   * The issuer's Ed25519 private key (a JWK as JSON) that signs the verifiable credentials: CREDENTIAL_SIGNING_KEY,
+   * or outside production one generated on first use into DATA_DIR/credential-signing-key.json (not here: commands
+   * that only read the configuration must not write into the data folder). Read it with loadIssuerKey.
+   */
+  credentialSigningKey: { kind: "configured"; jwk: string } | { kind: "generated"; file: string };
   sessionTtlHours: number;
   trustProxy: boolean;
   /** The address people reach the portal at, used in links sent by e-mail. */
@@ -174,6 +205,11 @@ export type StorageConfig =
       secretAccessKey: string;
       /** https://endpoint/bucket/key rather than https://bucket.endpoint/key; most S3-compatible servers need it. */
       forcePathStyle: boolean;
+      /**
+       * Whether uploaded bodies are sent with UNSIGNED-PAYLOAD rather than hashed into the signature: "auto" (the
+       * default) when the endpoint is reached over HTTPS, never over plain HTTP (docs/decisions/034).
+       */
+      unsignedPayload?: "auto" | boolean;
     };
 
 export class ConfigError extends Error {
@@ -209,7 +245,12 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     host: env.HOST,
     dataDir,
     database: env.DATABASE_URL
-      ? { kind: "server", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE }
+      ? {
+          kind: "server",
+          url: env.DATABASE_URL,
+          maxConnections: env.DATABASE_POOL_SIZE,
+          preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+        }
       : { kind: "embedded", dataDir: path.join(dataDir, "pglite") },
     databaseTimeouts: {
       acquireTimeoutMs: env.DATABASE_ACQUIRE_TIMEOUT_SECONDS * 1000,
@@ -219,6 +260,9 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     sessionSecrets: env.SESSION_SECRET
       ? env.SESSION_SECRET.split(",").map((s) => s.trim())
       : [localSessionSecret(dataDir)],
+    credentialSigningKey: env.CREDENTIAL_SIGNING_KEY
+      ? { kind: "configured", jwk: env.CREDENTIAL_SIGNING_KEY.trim() }
+      : { kind: "generated", file: path.join(dataDir, "credential-signing-key.json") },
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
@@ -236,6 +280,10 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
           accessKeyId: env.S3_ACCESS_KEY_ID!,
           secretAccessKey: env.S3_SECRET_ACCESS_KEY!,
           forcePathStyle: env.S3_FORCE_PATH_STYLE ?? env.S3_ENDPOINT !== undefined,
+          unsignedPayload:
+            env.S3_UNSIGNED_PAYLOAD === undefined || env.S3_UNSIGNED_PAYLOAD === "auto"
+              ? "auto"
+              : env.S3_UNSIGNED_PAYLOAD === "true",
         }
       : { kind: "local", root: path.join(dataDir, "files") },
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
@@ -253,6 +301,17 @@ function localSessionSecret(dataDir: string): string {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600 });
   return secret;
+}
+
+/** Whether `value` is an Ed25519 private key as a JSON Web Key (what CREDENTIAL_SIGNING_KEY must hold). */
+export function isEd25519PrivateJwk(value: string): boolean {
+  try {
+    const jwk = JSON.parse(value) as Record<string, unknown>;
+    if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.d !== "string") return false;
+    return createPrivateKey({ key: jwk, format: "jwk" }).asymmetricKeyType === "ed25519";
+  } catch {
+    return false;
+  }
 }
 
 let cached: PortalConfig | undefined;

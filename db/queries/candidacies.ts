@@ -1,5 +1,6 @@
 // Queries of candidacies, their event journal, timers and outbox.
 import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
+import { PREPARED_STATEMENT } from "../prepared-statements";
 import type { Database, Role } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -172,7 +173,11 @@ export async function writeCandidacyEvent(db: Db, w: CandidacyEventWrite): Promi
       cross join jsonb_array_elements_text(d.outcome -> 'awardedBlocCodes') as b(code)
       on conflict (candidate_id, certification_id, bloc_code) do nothing)`);
   }
-  const { rows } = await sql<{ id: string }>`with ${sql.join(parts)} select id from k`.execute(db);
+  // Named on a PostgreSQL server (db/prepared-statements.ts): the statement's texts are a handful of shapes, one per
+  // combination of the parts above, and parsing and planning them was most of the server's work per event.
+  const { rows } = await sql<{
+    id: string;
+  }>`${sql.raw(PREPARED_STATEMENT)}with ${sql.join(parts)} select id from k`.execute(db);
   return rows.length === 1;
 }
 

@@ -422,6 +422,17 @@ describe("renderEmail", () => {
     expect(email.text).not.toContain("valable jusqu'au");
   });
 
+  it("tells an evaluator who declared a link that they leave the pair, and that the session is cancelled for them", () => {
+    const email = render("evaluator_replaced", {
+      ...FIXTURES.evaluator_replaced,
+      conflictDeclared: true,
+      sessionCancelled: true,
+    });
+    expect(email.text).toContain("Vous avez déclaré un lien avec le candidat");
+    expect(email.text).not.toContain("à votre place");
+    expect(email.text).toContain("annulation jointe (fichier .ics)");
+  });
+
   it("writes dates in French, in the Paris time zone", () => {
     const email = render("request_received", { ...FIXTURES.request_received, requestedAt: "2026-12-31T23:30:00Z" });
     expect(email.text).toContain("Demande déposée le : 1er janvier 2027");

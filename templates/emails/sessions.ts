@@ -135,7 +135,9 @@ export function evaluatorReplaced(data: EvaluatorReplacedData): TemplateOutput {
     blocks: [
       {
         type: "paragraph",
-        text: `Le certificateur a désigné un autre évaluateur à votre place pour la candidature ${data.candidacyReference} (CQP « ${data.certificationTitle} »). Ce dossier n'apparaît plus dans votre espace.`,
+        text: data.conflictDeclared
+          ? `Vous avez déclaré un lien avec le candidat de la candidature ${data.candidacyReference} (CQP « ${data.certificationTitle} ») : vous ne l'évaluez pas, et le certificateur désigne un autre évaluateur. Ce dossier n'apparaît plus dans votre espace.`
+          : `Le certificateur a désigné un autre évaluateur à votre place pour la candidature ${data.candidacyReference} (CQP « ${data.certificationTitle} »). Ce dossier n'apparaît plus dans votre espace.`,
       },
       {
         type: "paragraph",

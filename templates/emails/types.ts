@@ -211,6 +211,8 @@ export interface EvaluatorConflictDeclaredData extends Recipient, AboutCandidacy
 export interface EvaluatorReplacedData extends Recipient, AboutCandidacy {
   /** A session was set: its cancellation for their calendar is attached. */
   sessionCancelled?: boolean;
+  /** They left by declaring a link with the candidate, rather than being replaced by the certifier. */
+  conflictDeclared?: boolean;
 }
 
 export interface EmailData {

@@ -1,6 +1,7 @@
 // `npm start` renders with React's production build whatever NODE_ENV the operator left unset or set, while the
 // deployment mode (demo accounts, session secret, Secure cookie) stays what the operator chose (docs/decisions/016).
 // The probe preloaded into the portal reports which React files the server process really loaded.
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -41,6 +42,7 @@ describe("npm start", () => {
       NODE_ENV: "production",
       DEMO_ACCOUNTS: "",
       SESSION_SECRET: "e2e-production-secret-0123456789abcdef",
+      CREDENTIAL_SIGNING_KEY: JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" })),
     });
     expect(files).toContain("react/cjs/react.production.min.js");
     expect(files.filter((file) => file.includes("development"))).toEqual([]);

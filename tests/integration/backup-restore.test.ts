@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCandidacy } from "../../app/services/candidacies.server";
 import { addAdmissibilityDocument } from "../../app/services/documents.server";
+import { localSigningKey } from "../../app/services/credentials/signing-key.server";
 import { createStorage } from "../../app/services/storage";
 import { openDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
@@ -28,7 +29,13 @@ let archive: string;
 const uploaded = new Map<string, string>();
 let candidaciesBefore: unknown[];
 
-const envFor = (dataDir: string) => ({ ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", SESSION_SECRET: "" });
+const envFor = (dataDir: string) => ({
+  ...process.env,
+  DATA_DIR: dataDir,
+  DATABASE_URL: "",
+  SESSION_SECRET: "",
+  CREDENTIAL_SIGNING_KEY: "",
+});
 
 async function withDatabase<T>(dataDir: string, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const handle = await openDatabase({ kind: "embedded", dataDir: path.join(dataDir, "pglite") });
@@ -88,6 +95,8 @@ beforeAll(async () => {
   mkdirSync(path.join(source, "mail"), { recursive: true });
   writeFileSync(path.join(source, "mail", "2026-11-30-bienvenue.eml"), "Subject: Bienvenue\r\n\r\nBonjour\r\n");
   writeFileSync(path.join(source, "session-secret"), "secret-de-session-0123456789abcdefghijkl\n", { mode: 0o600 });
+  // As the portal leaves it once it has signed a credential.
+  localSigningKey(path.join(source, "credential-signing-key.json"));
 }, 180_000);
 
 afterAll(() => {
@@ -133,6 +142,11 @@ describe("db:backup and db:restore (embedded database)", () => {
     expect(readFileSync(path.join(target, "mail", "2026-11-30-bienvenue.eml"), "utf8")).toContain("Bonjour");
     expect(readFileSync(path.join(target, "session-secret"), "utf8")).toBe(
       readFileSync(path.join(source, "session-secret"), "utf8"),
+    );
+    // The generated credential signing key comes back too, replacing the one the restore command generated: the
+    // credentials issued before the backup still verify after the restore.
+    expect(readFileSync(path.join(target, "credential-signing-key.json"), "utf8")).toBe(
+      readFileSync(path.join(source, "credential-signing-key.json"), "utf8"),
     );
     expect(readdirSync(target).filter((name) => name.startsWith(".restore-"))).toEqual([]);
   }, 240_000);

@@ -21,6 +21,7 @@ import {
   sendCandidacyEvent,
 } from "../../app/services/candidacies.server";
 import { type CandidacyEventWrite, listCandidacyEvents, writeCandidacyEvent } from "../../db/queries/candidacies";
+import { openDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
 import { CQP_CODE, attachRequestDocuments, createUser, seedCertifications } from "./support/fixtures";
@@ -524,7 +525,7 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
             for (let i = 0; ; i++) {
               const waiting = await sql<{ n: number }>`
               select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock' and query like 'with k as%'`.execute(
+              where datname = current_database() and wait_event_type = 'Lock' and query like '%with k as%'`.execute(
                 isolated,
               );
               if (waiting.rows[0]!.n > 0) break;
@@ -552,6 +553,42 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
           expect(pending).toEqual([]);
         } finally {
           await isolated.destroy();
+        }
+      },
+    );
+  }
+
+  // docs/decisions/033: the event's write goes as a named statement on a server, unless told otherwise.
+  for (const preparedStatements of [true, false]) {
+    it.skipIf(!serverUrl)(
+      `sends the event's write ${preparedStatements ? "as a named statement" : "unnamed when told to"}`,
+      async () => {
+        const id = await inReview();
+        // One connection: the statement's name, if any, is prepared on the connection the next query reads from.
+        const single = await openDatabase({ kind: "server", url: testDb.url!, maxConnections: 1, preparedStatements });
+        try {
+          ok(
+            await sendCandidacyEvent(single.db, id, {
+              type: "DECLARE_INADMISSIBLE",
+              reason: "Hors champ du CQP.",
+              actor: officer(),
+              at: "2026-03-06T09:00:00.000Z",
+            }),
+          );
+          expect((await row(id)).state).toBe("inadmissible");
+          const { rows } = await sql<{
+            name: string;
+            statement: string;
+          }>`select name, statement from pg_prepared_statements`.execute(single.db);
+          if (preparedStatements) {
+            expect(rows).toHaveLength(1);
+            expect(rows[0]!.name).toMatch(/^vae_[0-9a-f]{24}$/);
+            expect(rows[0]!.statement).toMatch(/^\/\* prepared \*\/ with k as \(/);
+          } else {
+            expect(rows).toEqual([]);
+          }
+        } finally {
+          await single.close();
         }
       },
     );

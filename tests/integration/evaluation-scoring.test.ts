@@ -28,7 +28,13 @@ import {
 } from "../../app/services/evaluation.server";
 import { recordAttendance, scheduleSession } from "../../app/services/evaluation-staffing.server";
 import { createMailer } from "../../app/services/mailer.server";
-import { findMinutesPdf, minutesView, saveRecommendations, signMinutes } from "../../app/services/minutes.server";
+import {
+  SIGNATURE_THROTTLE,
+  findMinutesPdf,
+  minutesView,
+  saveRecommendations,
+  signMinutes,
+} from "../../app/services/minutes.server";
 import { outboxDeliverer } from "../../app/services/outbox-delivery.server";
 import { createLocalStorage } from "../../app/services/storage/local";
 import { deliverOutbox } from "../../app/services/worker.server";
@@ -387,6 +393,32 @@ describe(`evaluator's scoring, deliberation and minutes (${process.env.DATABASE_
       ok: false,
       status: 404,
     });
+  });
+
+  it("refuses to sign after five wrong passwords, even with the right one, and forgets failures once signed", async () => {
+    const id = await inMinutes();
+    ok(await saveRecommendations(db, ids.b, id, { B3: "Travailler la prospection." }));
+    const at = tick();
+    for (let i = 0; i < SIGNATURE_THROTTLE.perEvaluator; i++) {
+      expect(await signMinutes(db, ids.a, id, { password: `faux-${i}`, ip: null }, at)).toMatchObject({
+        code: "wrong_password",
+      });
+    }
+    const throttled = await signMinutes(db, ids.a, id, { password: PASSWORD, ip: null }, at);
+    expect(throttled).toMatchObject({ ok: false, code: "throttled", status: 429 });
+    expect(await db.selectFrom("minutes_signatures").selectAll().execute()).toEqual([]);
+    // The other evaluator is not held back by their partner's failures.
+    ok(await signMinutes(db, ids.b, id, { password: PASSWORD, ip: null }, at));
+    // Once the window has passed, the right password signs and clears the count.
+    const later = new Date(at.getTime() + (SIGNATURE_THROTTLE.windowMinutes + 1) * 60_000);
+    ok(await signMinutes(db, ids.a, id, { password: PASSWORD, ip: null }, later));
+    const left = await db
+      .selectFrom("throttle_hits")
+      .select("id")
+      .where("bucket", "=", "minutes-signature")
+      .where("key", "=", ids.a)
+      .execute();
+    expect(left).toEqual([]);
   });
 
   it("after both signatures nothing changes, the database refuses too, and the PDF is stored and downloadable", async () => {

@@ -461,6 +461,12 @@ describe(`staffing an evaluation (${process.env.DATABASE_URL ? "PostgreSQL serve
     const toStaff = smtp.received.filter((m) => /Évaluateur à remplacer/.test(subjectOf(m.raw)));
     expect(toStaff.flatMap((m) => m.to)).toEqual([await emailOf(ids.staff)]);
     expect(toStaff[0]!.raw).not.toContain("travaillé avec la candidate");
+    // Paul leaves the pair at once: the session comes off his calendar (same UID, METHOD:CANCEL).
+    const paulEmail = await emailOf(ids.paul);
+    const toPaul = smtp.received.filter((m) => m.to.includes(paulEmail));
+    expect(toPaul.map((m) => subjectOf(m.raw))).toEqual([expect.stringMatching(/^Vous n'évaluez plus la candidature/)]);
+    expect(toPaul[0]!.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=CANCEL/);
+    expect(toPaul[0]!.raw).toContain("Vous avez d=C3=A9clar=C3=A9 un lien");
 
     const view = await loadStaffingView(db, id, staff());
     if (!view.ok) throw new Error(view.message);

@@ -12,6 +12,7 @@ import {
   contentDisposition,
   createStorage,
 } from "../../app/services/storage";
+import { sendsUnsignedPayload } from "../../app/services/storage/s3";
 import { type TestS3Server, startS3Server } from "./support/s3-server";
 import { type StorageBackend, STORAGE_BACKENDS } from "./support/storage-backends";
 
@@ -422,6 +423,92 @@ describe("s3 storage only", () => {
     } finally {
       dyingStorage.close();
       await dying.stop();
+    }
+  });
+});
+
+describe("s3 storage: signed or unsigned payloads (docs/decisions/034)", () => {
+  let server: TestS3Server;
+  beforeAll(async () => {
+    server = await startS3Server({ bucket: "vae-payload" });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const storageWith = (unsignedPayload?: "auto" | boolean) =>
+    createStorage({
+      kind: "s3",
+      bucket: server.bucket,
+      region: "us-east-1",
+      endpoint: server.endpoint,
+      accessKeyId: server.accessKeyId,
+      secretAccessKey: server.secretAccessKey,
+      forcePathStyle: true,
+      ...(unsignedPayload === undefined ? {} : { unsignedPayload }),
+    }) as S3Storage;
+
+  /** Puts `data` (one PutObject, or parts) and returns the payload hash header of each request carrying bytes. */
+  async function putAndWatch(storage: S3Storage, key: string, data: Buffer): Promise<string[]> {
+    const hashes: string[] = [];
+    server.onRequest((method, url, headers) => {
+      if (method === "PUT" && url.includes(`/${key}`)) hashes.push(String(headers["x-amz-content-sha256"]));
+    });
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < data.length; i += CHUNK) chunks.push(data.subarray(i, i + CHUNK));
+    expect(
+      await storage.put(key, Readable.from(chunks), { contentType: "application/pdf", contentLength: data.length }),
+    ).toEqual({ size: data.length });
+    const got = await storage.get(key);
+    expect(got?.size).toBe(data.length);
+    // The bytes stored are the bytes sent: the SHA-256 the portal records for the file matches the object's.
+    expect(sha256(await readAll(got!.body))).toBe(sha256(data));
+    return hashes;
+  }
+
+  it("decides from the endpoint: unsigned over HTTPS and on AWS, signed over plain HTTP, unless told", () => {
+    expect(sendsUnsignedPayload({ endpoint: "https://s3.fr-par.scw.cloud" })).toBe(true);
+    expect(sendsUnsignedPayload({ endpoint: "HTTPS://minio.internal:9000", unsignedPayload: "auto" })).toBe(true);
+    expect(sendsUnsignedPayload({ endpoint: undefined })).toBe(true);
+    expect(sendsUnsignedPayload({ endpoint: "http://minio.internal:9000" })).toBe(false);
+    expect(sendsUnsignedPayload({ endpoint: "http://minio.internal:9000", unsignedPayload: "auto" })).toBe(false);
+    expect(sendsUnsignedPayload({ endpoint: "http://minio.internal:9000", unsignedPayload: true })).toBe(true);
+    expect(sendsUnsignedPayload({ endpoint: "https://s3.fr-par.scw.cloud", unsignedPayload: false })).toBe(false);
+  });
+
+  it("signs every payload by default over plain HTTP: the header is the SHA-256 of each request's bytes", {
+    timeout: 30_000,
+  }, async () => {
+    const storage = storageWith();
+    try {
+      const PART = 5 * MiB;
+      const data = randomBytes(2 * PART + 12_345);
+      const hashes = await putAndWatch(storage, "signed/multipart", data);
+      // Three parts, each signed with its own hash (the part's bytes, not the file's), arriving in any order.
+      expect(hashes.sort()).toEqual([0, 1, 2].map((n) => sha256(data.subarray(n * PART, (n + 1) * PART))).sort());
+      const small = randomBytes(100_000);
+      expect(await putAndWatch(storage, "signed/small", small)).toEqual([sha256(small)]);
+    } finally {
+      storage.close();
+    }
+  });
+
+  it("sends UNSIGNED-PAYLOAD when told to (HTTPS, or forced here over HTTP), and the bytes arrive intact", {
+    timeout: 30_000,
+  }, async () => {
+    const storage = storageWith(true);
+    try {
+      const data = randomBytes(2 * 5 * MiB + 12_345);
+      expect(await putAndWatch(storage, "unsigned/multipart", data)).toEqual(Array(3).fill("UNSIGNED-PAYLOAD"));
+      expect(await putAndWatch(storage, "unsigned/small", randomBytes(100_000))).toEqual(["UNSIGNED-PAYLOAD"]);
+      // Requests without a file's bytes keep a signed (empty) payload hash: only the bodies go unsigned.
+      const heads: string[] = [];
+      server.onRequest((method, _url, headers) => {
+        if (method === "HEAD") heads.push(String(headers["x-amz-content-sha256"]));
+      });
+      await storage.head("unsigned/small");
+      expect(heads).toEqual([sha256(new Uint8Array())]);
+    } finally {
+      storage.close();
     }
   });
 });

@@ -52,7 +52,7 @@ const DEFAULT_CONTENT_TYPE = "application/octet-stream";
  * PutObject sent to a non-AWS server can store the aws-chunked framing inside the object, silently.
  */
 export function createS3Client(config: S3StorageConfig): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
@@ -63,6 +63,35 @@ export function createS3Client(config: S3StorageConfig): S3Client {
     // Fail rather than hang when the server stops answering (socketTimeout: silence on an open connection).
     requestHandler: { connectionTimeout: 10_000, socketTimeout: 60_000 },
   });
+  if (sendsUnsignedPayload(config)) {
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        // SigV4 takes the payload's hash from this header when it is set, and hashes the body otherwise.
+        const request = args.request as { headers?: Record<string, string> } | undefined;
+        if (UNSIGNED_BODY_COMMANDS.has(context.commandName ?? "") && request?.headers) {
+          request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
+        }
+        return next(args);
+      },
+      { step: "build", name: "vaeUnsignedPayload" },
+    );
+  }
+  return client;
+}
+
+/** The requests that carry a file's bytes. */
+const UNSIGNED_BODY_COMMANDS: ReadonlySet<string> = new Set(["UploadPartCommand", "PutObjectCommand"]);
+
+/**
+ * Whether the bytes of an upload go unsigned (docs/decisions/034). Signing a payload hashes it with SHA-256, a second
+ * time after the portal's own SHA-256 of the file, for an integrity check that TLS already gives in transit: over
+ * HTTPS (AWS, or an https:// endpoint) they go unsigned, with the headers still signed. Over plain HTTP the
+ * signature is the only check of the bytes in transit, so they stay signed unless S3_UNSIGNED_PAYLOAD=true forces it.
+ */
+export function sendsUnsignedPayload(config: Pick<S3StorageConfig, "endpoint" | "unsignedPayload">): boolean {
+  const setting = config.unsignedPayload ?? "auto";
+  if (setting !== "auto") return setting;
+  return config.endpoint === undefined || /^https:\/\//i.test(config.endpoint);
 }
 
 const status = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

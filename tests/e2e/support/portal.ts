@@ -53,6 +53,7 @@ export async function startPortal(
       DATABASE_URL: database?.url ?? "",
       DEMO_ACCOUNTS: "true",
       SESSION_SECRET: "",
+      CREDENTIAL_SIGNING_KEY: "",
       // E-mails stay in DATA_DIR/mail, whatever the developer's environment configures.
       SMTP_URL: "",
       WORKER_INTERVAL_SECONDS: "1",

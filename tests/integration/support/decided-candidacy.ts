@@ -126,7 +126,7 @@ export class Lifecycle {
    * Both evaluators' own scores stored, the decision recorded on the joint scores, both submissions sent and the
    * recommendations written: the candidacy is in `minutes`.
    */
-  async scored(id: string, a = SCORES_A, b = SCORES_B) {
+  async scored(id: string, a = SCORES_A, b = SCORES_B, route: "agreed" | "deliberation" = "agreed") {
     const { db, cast } = this;
     const blocs = [
       { code: "B1", competencyCodes: BLOC_1 },
@@ -166,7 +166,8 @@ export class Lifecycle {
         .insertInto("candidacy_decisions")
         .values({
           candidacy_id: id,
-          route: "agreed",
+          // "deliberation" only labels the decision (for figures that read the route); the pair still agrees.
+          route,
           joint_scores: JSON.stringify(joint),
           origin: JSON.stringify(Object.fromEntries(Object.keys(joint).map((c) => [c, "mean"]))),
           outcome: JSON.stringify(outcome),

@@ -2,6 +2,7 @@
 // one bucket created. Its credentials are always S3RVER / S3RVER. It runs in the test's own process: never run a
 // synchronous child process (execSync, spawnSync) while it is up, it would stop answering.
 import { mkdtempSync } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,7 +18,7 @@ export interface TestS3Server {
   /** Stops at once: open connections are cut, even in the middle of a request. Idempotent. */
   stop(): Promise<void>;
   /** Calls listener for each request the server receives, e.g. to stop it in the middle of an upload. */
-  onRequest(listener: (method: string, url: string) => void): void;
+  onRequest(listener: (method: string, url: string, headers: IncomingHttpHeaders) => void): void;
 }
 
 export async function startS3Server({ bucket = "vae-test" }: { bucket?: string } = {}): Promise<TestS3Server> {
@@ -49,7 +50,7 @@ export async function startS3Server({ bucket = "vae-test" }: { bucket?: string }
       return stopped;
     },
     onRequest(listener) {
-      http.on("request", (req) => listener(req.method ?? "", req.url ?? ""));
+      http.on("request", (req) => listener(req.method ?? "", req.url ?? "", req.headers));
     },
   };
 }

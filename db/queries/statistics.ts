@@ -1,0 +1,248 @@
+// The dashboard's figures: one aggregate statement per chart, computed by the database (PGlite and PostgreSQL 15
+// alike), mostly over the rows that triggers keep for it (migration 2026-11-30-0110: milestones per candidacy,
+// per-day counts), so that few rows are read whatever the number of candidacies. Definitions: ADR 030.
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import type { Database } from "../schema";
+
+/** Calendar dates in France (YYYY-MM-DD), both days included; a certification or all of them. */
+export interface StatisticsScope {
+  from: string;
+  to: string;
+  certificationId: string | null;
+}
+
+// The period's bounds as instants: midnight in France at the start of `from` and of the day after `to`.
+const periodStart = (scope: StatisticsScope) => sql`((${scope.from}::date)::timestamp at time zone 'Europe/Paris')`;
+const periodEnd = (scope: StatisticsScope) => sql`((${scope.to}::date + 1)::timestamp at time zone 'Europe/Paris')`;
+const inPeriod = (column: RawBuilder<unknown>, scope: StatisticsScope) =>
+  sql`${column} >= ${periodStart(scope)} and ${column} < ${periodEnd(scope)}`;
+/** The period as calendar days in France, for the per-day rows. */
+const inDays = (scope: StatisticsScope) => sql`k.day between ${scope.from}::date and ${scope.to}::date`;
+const ofCertification = (scope: Pick<StatisticsScope, "certificationId">, table = "c") =>
+  scope.certificationId ? sql`and ${sql.ref(`${table}.certification_id`)} = ${scope.certificationId}` : sql``;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Candidacies per state, now
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function countCandidaciesByState(
+  db: Kysely<Database>,
+  scope: Pick<StatisticsScope, "certificationId">,
+): Promise<{ state: string; count: number }[]> {
+  const { rows } = await sql<{ state: string; count: number }>`
+    select c.state, count(*)::int as count
+    from candidacies c
+    where true ${ofCertification(scope)}
+    group by c.state`.execute(db);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. The funnel of the period's cohort
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface FunnelCounts {
+  requested: number;
+  admissible: number;
+  filed: number;
+  decided: number;
+  validated: number;
+}
+
+/**
+ * The candidacies whose admissibility request was filed in the period (`requested_at`), and how many of them have
+ * reached, by now, each later milestone: admissible (by decision or silence), dossier filed, decided (minutes
+ * signed), result validated. A cohort, so each step is a subset of the previous one.
+ */
+export async function countFunnel(db: Kysely<Database>, scope: StatisticsScope): Promise<FunnelCounts> {
+  const { rows } = await sql<FunnelCounts>`
+    select count(*)::int as requested,
+      count(m.admitted_at)::int as admissible,
+      count(m.filed_at)::int as filed,
+      count(m.decided_at)::int as decided,
+      count(m.validated_at)::int as validated
+    from candidacy_milestones m
+    where ${inPeriod(sql`m.requested_at`, scope)} ${ofCertification(scope, "m")}`.execute(db);
+  return rows[0] ?? { requested: 0, admissible: 0, filed: 0, decided: 0, validated: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Time spent in each stage
+// ---------------------------------------------------------------------------------------------------------------
+
+export const STAGES = ["admissibility", "dossier", "evaluation", "result"] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface StageDurations {
+  stage: Stage;
+  /** Stages that ended in the period. */
+  count: number;
+  /** Days, percentile_cont (linear interpolation); null when no stage ended in the period. */
+  medianDays: number | null;
+  p90Days: number | null;
+}
+
+/**
+ * Median and 90th percentile of each stage's length in days, over the stages that ENDED in the period, each from
+ * the first time its start and end milestones were reached: admissibility (request filed → admissible or
+ * inadmissible), dossier (admissible → first filing), evaluation (first filing → decided), result (decided →
+ * validated).
+ */
+export async function measureStageDurations(db: Kysely<Database>, scope: StatisticsScope): Promise<StageDurations[]> {
+  // One branch per stage, each read through the index on its end date.
+  const branch = (stage: Stage, start: string, end: string) => sql`
+    select ${sql.lit(stage)} as stage, count(*)::int as count,
+      percentile_cont(0.5) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
+        as "medianDays",
+      percentile_cont(0.9) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
+        as "p90Days"
+    from candidacy_milestones m
+    where ${inPeriod(sql.ref(`m.${end}`), scope)} and ${sql.ref(`m.${start}`)} is not null ${ofCertification(scope, "m")}`;
+  const { rows } = await sql<{ stage: Stage; count: number; medianDays: number | null; p90Days: number | null }>`
+    ${branch("admissibility", "requested_at", "answered_at")}
+    union all ${branch("dossier", "admitted_at", "filed_at")}
+    union all ${branch("evaluation", "filed_at", "decided_at")}
+    union all ${branch("result", "decided_at", "validated_at")}`.execute(db);
+  return STAGES.map((stage) => {
+    const row = rows.find((r) => r.stage === stage);
+    return row && row.count > 0
+      ? { stage, count: row.count, medianDays: toNumber(row.medianDays), p90Days: toNumber(row.p90Days) }
+      : { stage, count: 0, medianDays: null, p90Days: null };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Admissibility answered on time vs by silence
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface AdmissibilityMonth {
+  /** YYYY-MM, in France. */
+  month: string;
+  /** Admissible or inadmissible by the officer's decision. */
+  onTime: number;
+  /** Admissible by two months of silence (ADMISSIBILITY_SILENCE_ELAPSED). */
+  bySilence: number;
+}
+
+export async function countAdmissibilityAnswersByMonth(
+  db: Kysely<Database>,
+  scope: StatisticsScope,
+): Promise<AdmissibilityMonth[]> {
+  const { rows } = await sql<AdmissibilityMonth>`
+    select to_char(k.day, 'YYYY-MM') as month, sum(k.on_time)::int as "onTime", sum(k.by_silence)::int as "bySilence"
+    from dashboard_answer_days k
+    where ${inDays(scope)} ${ofCertification(scope, "k")}
+    group by 1
+    order by 1`.execute(db);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. Success per bloc and per competency, from the decisions' joint scores
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface BlocAwardRate {
+  certificationCode: string;
+  blocCode: string;
+  title: string;
+  /** Decisions of the period that assessed the bloc (blocs held before are not assessed). */
+  assessed: number;
+  awarded: number;
+}
+
+export async function countBlocAwards(db: Kysely<Database>, scope: StatisticsScope): Promise<BlocAwardRate[]> {
+  // Summed over the per-day rows the decisions' trigger keeps (migration 0110), then named.
+  const { rows } = await sql<BlocAwardRate>`
+    with counted as (
+      select k.certification_id, k.referential_version_id, k.bloc_code as code, sum(k.assessed) as assessed,
+        sum(k.awarded) as awarded
+      from dashboard_bloc_days k
+      where ${inDays(scope)} ${ofCertification(scope, "k")}
+      group by 1, 2, 3
+    )
+    select cert.code as "certificationCode", k.code as "blocCode", min(bl.title) as title,
+      sum(k.assessed)::int as assessed, sum(k.awarded)::int as awarded
+    from counted k
+    join certifications cert on cert.id = k.certification_id
+    left join blocs bl on bl.referential_version_id = k.referential_version_id and bl.code = k.code
+    group by cert.code, k.code
+    order by cert.code, k.code`.execute(db);
+  return rows;
+}
+
+export interface CompetencyFailRate {
+  certificationCode: string;
+  competencyCode: string;
+  statement: string;
+  assessed: number;
+  /** Joint scores under the referential's competency floor (50 %). */
+  underFloor: number;
+}
+
+/**
+ * Per competency, how many joint scores of the period's decisions fell under the floor, most failed first.
+ * Compared exactly: tenthsNumerator / denominator / 10 < floor ⇔ tenthsNumerator < floor × 10 × denominator.
+ */
+export async function countCompetencyFailures(
+  db: Kysely<Database>,
+  scope: StatisticsScope,
+): Promise<CompetencyFailRate[]> {
+  const { rows } = await sql<CompetencyFailRate>`
+    with counted as (
+      select k.certification_id, k.referential_version_id, k.competency_code as code, sum(k.assessed) as assessed,
+        sum(k.under_floor) as under_floor
+      from dashboard_competency_days k
+      where ${inDays(scope)} ${ofCertification(scope, "k")}
+      group by 1, 2, 3
+    )
+    select cert.code as "certificationCode", k.code as "competencyCode", min(co.statement) as statement,
+      sum(k.assessed)::int as assessed, sum(k.under_floor)::int as "underFloor"
+    from counted k
+    join certifications cert on cert.id = k.certification_id
+    left join competencies co on co.referential_version_id = k.referential_version_id and co.code = k.code
+    group by cert.code, k.code
+    order by sum(k.under_floor)::numeric / sum(k.assessed) desc, cert.code, k.code`.execute(db);
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 6. Evaluator calibration
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface EvaluatorCalibration {
+  evaluatorId: string;
+  fullName: string;
+  /** Dossiers of the period's decisions they scored. */
+  dossiers: number;
+  /** Mean of |their score − their pair's| over the competencies both scored, in points, one decimal (numeric). */
+  meanGap: string;
+  /** Of those dossiers, how many the pair had to deliberate. */
+  deliberations: number;
+}
+
+/**
+ * Per evaluator, over the decisions of the period: the mean absolute gap between their score and their pair's on
+ * the same competency, their dossiers and how many went to deliberation. Only the two evaluators who submitted
+ * (SUBMIT_SCORES) count: an evaluator replaced before submitting may have left a draft behind.
+ */
+export async function measureEvaluatorCalibration(
+  db: Kysely<Database>,
+  scope: StatisticsScope,
+): Promise<EvaluatorCalibration[]> {
+  // Summed over the per-day rows the triggers keep (migration 0110): gaps weighted by competencies, not by dossier.
+  const { rows } = await sql<EvaluatorCalibration>`
+    select u.id as "evaluatorId", u.full_name as "fullName",
+      sum(k.dossiers)::int as dossiers,
+      round(sum(k.gap_sum) / sum(k.competencies), 1)::text as "meanGap",
+      sum(k.deliberations)::int as deliberations
+    from dashboard_calibration_days k
+    join users u on u.id = k.evaluator_id
+    where ${inDays(scope)} ${ofCertification(scope, "k")}
+    group by u.id, u.full_name
+    order by sum(k.gap_sum) / sum(k.competencies) desc, u.full_name`.execute(db);
+  return rows;
+}
+
+function toNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -1,0 +1,95 @@
+// The dashboard's arithmetic: percentile_cont's definition, the default period and its months, round ticks and
+// bar geometry proportional to the values.
+import { describe, expect, it } from "vitest";
+import {
+  defaultPeriod,
+  formatShare,
+  horizontalBars,
+  linearScale,
+  monthLabel,
+  monthsOf,
+  niceTicks,
+  percentile,
+  stackedSegments,
+} from "./statistics";
+
+describe("percentile (PostgreSQL's percentile_cont)", () => {
+  it("interpolates linearly between closest ranks", () => {
+    expect(percentile([1, 2, 3, 4, 10], 0.5)).toBe(3);
+    // rank 0.9 × 4 = 3.6: 4 + 0.6 × (10 − 4)
+    expect(percentile([10, 1, 4, 3, 2], 0.9)).toBeCloseTo(7.6, 10);
+    expect(percentile([2, 4], 0.5)).toBe(3);
+    expect(percentile([5, 1, 3, 2], 0.5)).toBe(2.5);
+  });
+
+  it("answers the only value of a single sample, the extremes at 0 and 1, and null for no value", () => {
+    expect(percentile([7], 0.9)).toBe(7);
+    expect(percentile([3, 9, 1], 0)).toBe(1);
+    expect(percentile([3, 9, 1], 1)).toBe(9);
+    expect(percentile([], 0.5)).toBeNull();
+  });
+
+  it("refuses a p outside [0, 1]", () => {
+    expect(() => percentile([1], 1.5)).toThrow(RangeError);
+    expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("the reporting period", () => {
+  it("defaults to twelve whole months ending today in France", () => {
+    expect(defaultPeriod(new Date("2026-11-30T10:00:00Z"))).toEqual({ from: "2025-12-01", to: "2026-11-30" });
+    // 23:30 UTC on 31 December is already 1 January in Paris.
+    expect(defaultPeriod(new Date("2026-12-31T23:30:00Z"))).toEqual({ from: "2026-01-02", to: "2027-01-01" });
+    expect(defaultPeriod(new Date("2028-02-29T12:00:00Z"))).toEqual({ from: "2027-03-01", to: "2028-02-29" });
+  });
+
+  it("lists every month the period touches, across a year's end", () => {
+    expect(monthsOf({ from: "2025-11-15", to: "2026-02-01" })).toEqual(["2025-11", "2025-12", "2026-01", "2026-02"]);
+    expect(monthsOf({ from: "2026-03-01", to: "2026-03-31" })).toEqual(["2026-03"]);
+    expect(monthsOf(defaultPeriod(new Date("2026-11-30T10:00:00Z")))).toHaveLength(12);
+    expect(monthLabel("2026-03")).toBe("mars 2026");
+  });
+});
+
+describe("scales and ticks", () => {
+  it("chooses round steps of 1, 2 or 5 and ends at or above the maximum", () => {
+    expect(niceTicks(100)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(niceTicks(37)).toEqual([0, 10, 20, 30, 40]);
+    expect(niceTicks(7, 4)).toEqual([0, 2, 4, 6, 8]);
+    expect(niceTicks(0.3)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+    for (const max of [1, 3, 9.5, 42, 180, 1234]) {
+      const ticks = niceTicks(max);
+      expect(ticks.at(-1)!).toBeGreaterThanOrEqual(max);
+      expect(ticks.length).toBeLessThanOrEqual(11);
+    }
+  });
+
+  it("maps values linearly and clamps outside the domain", () => {
+    const scale = linearScale(50, 200);
+    expect(scale(25)).toBe(100);
+    expect(scale(60)).toBe(200);
+    expect(scale(-1)).toBe(0);
+    expect(linearScale(0, 200)(5)).toBe(0);
+  });
+
+  it("draws bars whose widths are proportional to their values, one per row", () => {
+    const bars = horizontalBars([10, 20, 5], { axisMax: 40, plotWidth: 300, rowHeight: 20, barRatio: 0.5 });
+    expect(bars.map((b) => b.width)).toEqual([75, 150, 37.5]);
+    expect(bars.map((b) => b.y)).toEqual([5, 25, 45]);
+    expect(bars.every((b) => b.height === 10)).toBe(true);
+  });
+
+  it("lays stacked segments end to end", () => {
+    expect(stackedSegments([3, 1], linearScale(8, 80))).toEqual([
+      { x: 0, width: 30 },
+      { x: 30, width: 10 },
+    ]);
+  });
+
+  it("writes shares in French, and a dash when there is nothing to divide", () => {
+    expect(formatShare(1, 3)).toBe("33,3 %");
+    expect(formatShare(2, 2)).toBe("100 %");
+    expect(formatShare(0, 0)).toBe("—");
+  });
+});
