@@ -115,7 +115,8 @@ export function Layout({ children }: { children: ReactNode }) {
         </main>
         <footer className="site-footer">
           <p>
-            Portail de validation des acquis de l'expérience — <a href="/confidentialite">Données personnelles</a>
+            Portail de validation des acquis de l'expérience — <a href="/confidentialite">Données personnelles</a> —{" "}
+            <a href="/verifier">Vérifier un certificat</a>
           </p>
         </footer>
         <ScrollRestoration nonce={nonce} />

@@ -563,3 +563,68 @@ export interface DashboardAnswerDaysTable {
 export interface Database {
   dashboard_answer_days: DashboardAnswerDaysTable;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Certificates (migration 2026-11-30-0090): numbering, issued certificates and their documents (editions).
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface CertificationCertificatePrefix {
+  /** Explicit prefix of the certification's certificate numbers; null: derived from its code. */
+  certificate_prefix: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface CertificateSequencesTable {
+  certification_id: string;
+  year: number;
+  last_number: number;
+}
+
+export type CertificateKindColumn = "full" | "blocs";
+
+export interface CertificatesTable {
+  id: Generated<string>;
+  /** `<PREFIX>-<YEAR>-<6-digit sequence>`, e.g. "CSA-2026-000042". */
+  number: string;
+  certification_id: string;
+  year: number;
+  sequence: number;
+  kind: CertificateKindColumn;
+  candidate_id: string;
+  /** The validated candidacy that issued it. */
+  candidacy_id: string;
+  bloc_codes: Json<string[]>;
+  /** The holder's name as it was at issue: a later change of account name does not rewrite the certificate. */
+  holder_name: string;
+  /** holder_name lower-cased without accents: what the registry search matches. */
+  holder_search: string;
+  holder_birth_date: ColumnType<string | null, string | null | undefined, string | null>;
+  issued_at: Timestamp;
+  /** Canonical (upper-case Crockford base32, no separators). */
+  verification_code: string;
+  template_id: string;
+  template_version: number;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
+export interface CertificateDocumentsTable {
+  certificate_id: string;
+  /** 1 = the original, 2… = duplicates. */
+  edition: number;
+  storage_key: string;
+  sha256: string;
+  byte_size: number;
+  credential_jwt: string;
+  reason: string | null;
+  created_at: GeneratedTimestamp;
+  created_by: string | null;
+}
+
+export interface CertificationsTable extends CertificationCertificatePrefix {}
+
+export interface Database {
+  certificate_sequences: CertificateSequencesTable;
+  certificates: CertificatesTable;
+  certificate_documents: CertificateDocumentsTable;
+}

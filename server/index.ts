@@ -11,6 +11,7 @@ import express from "express";
 import { DataFolderLockedError } from "../db/data-folder-lock";
 import { deleteExpiredSessions } from "../db/queries/sessions";
 import { sweepOrphanObjects } from "../app/services/documents.server";
+import { loadIssuerKey } from "../app/services/credentials/signing-key.server";
 import { outboxDeliverer } from "../app/services/outbox-delivery.server";
 import { getStorage } from "../app/services/storage";
 import { getMailer } from "../app/services/mailer.server";
@@ -122,7 +123,11 @@ async function main() {
       ? startWorker({
           intervalSeconds: config.workerIntervalSeconds,
           getDb,
-          deliverer: (db) => outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl),
+          deliverer: (db) =>
+            outboxDeliverer(db, getMailer(), getStorage(), config.publicUrl, {
+              certifier: config.certifier,
+              issuerKey: async () => loadIssuerKey(config),
+            }),
           delivery: { maxAttempts: config.outboxMaxAttempts },
         })
       : null;

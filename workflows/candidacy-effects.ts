@@ -63,7 +63,9 @@ export type CandidacyEffect =
    */
   | { type: "purge_identity_documents"; decidedBy: string | null }
   /** Both evaluators have signed the minutes: their PDF is rendered and stored after commit. */
-  | { type: "render_minutes" };
+  | { type: "render_minutes" }
+  /** The decision is validated: its certificate or attestation of blocs is numbered, rendered and stored after commit. */
+  | { type: "issue_certificates" };
 
 const DAY = 24 * 3600_000;
 const ADMISSIBILITY_REMINDER_DAYS = [15, 5];
@@ -343,6 +345,8 @@ export function effectsOf(
         to: { kind: "candidate" },
         facts: { result: context.decision.result, validatedAt: event.at },
       });
+      if (context.decision.result === "full" || context.decision.result === "partial")
+        effects.push({ type: "issue_certificates" });
       break;
     default:
       break;

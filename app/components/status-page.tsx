@@ -8,6 +8,10 @@ const COPY: Record<number, { title: string; text: string }> = {
   },
   403: { title: "Accès refusé", text: "Vous n'avez pas accès à cette page avec votre compte." },
   404: { title: "Page introuvable", text: "La page demandée n'existe pas ou n'est plus disponible." },
+  429: {
+    title: "Trop de requêtes",
+    text: "Trop de demandes ont été reçues depuis votre connexion. Par sécurité, réessayez dans quelques minutes.",
+  },
   500: {
     title: "Une erreur est survenue",
     text: "Le portail n'a pas pu traiter votre demande. Réessayez dans un instant ; si le problème persiste, contactez le support.",

@@ -63,6 +63,9 @@ export default function CandidateHome() {
     <>
       <h1>Mes candidatures</h1>
       <p className="muted">Connecté en tant que {fullName}</p>
+      <p>
+        <Link to="/candidat/certifications">Mes certifications : blocs acquis, certificats et attestations</Link>
+      </p>
       <FormAlert message={actionData?.formError} />
       <section className="card">
         <h2>Candidatures</h2>

@@ -140,6 +140,9 @@ export default function ResultPage() {
             ))}
           </ul>
         )}
+        <p>
+          <Link to="/candidat/certifications">Mes certifications : télécharger mes attestations et certificats</Link>
+        </p>
         {result.missing.length > 0 ? (
           <p>Blocs manquants : {result.missing.map((b) => `${b.code} — ${b.title}`).join(" ; ")}.</p>
         ) : null}

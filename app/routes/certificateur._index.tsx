@@ -74,6 +74,9 @@ export default function CertifierHome() {
           <strong>{escalations.length}</strong> délai(s) dépassé(s)
         </li>
       </ul>
+      <p>
+        <Link to="/certificateur/certificats">Registre des certificats délivrés</Link>
+      </p>
       <section className="card">
         <h2>Référentiels en vigueur</h2>
         <ul>

@@ -6,10 +6,12 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-r
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { AdmissibilityDocumentList, DeclaredExperienceSummary } from "~/components/admissibility-documents";
+import { CandidacyCertificates } from "~/components/candidacy-certificates";
 import { CandidacyFacts, StaffJournal } from "~/components/candidacy-journal";
 import { FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { PairSection, SendBackSection, SessionSection, lastDay } from "~/components/staff-candidacy-sections";
+import { listCertificatesOfCandidacy } from "~/services/certificate-screens.server";
 import { readAdmissibilityDocuments } from "~/services/documents.server";
 import {
   assignPair,
@@ -36,8 +38,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = await loadStaffingView(db, candidacy.id, { userId: user.id });
   if (!view.ok) throw json({ message: view.message }, { status: view.status });
   const { documents, experience } = await readAdmissibilityDocuments(db, candidacy.id);
+  const issued = await listCertificatesOfCandidacy(db, { userId: user.id, role: "certifier_staff" }, candidacy.id);
+  const certificates = issued.ok ? issued.certificates : [];
   const current = view.session ? parisDateAndTime(view.session.startsAt) : null;
-  return json({ ...view, documents, experience, sessionDefaults: current, now: new Date().toISOString() });
+  return json({
+    ...view,
+    documents,
+    experience,
+    certificates,
+    sessionDefaults: current,
+    now: new Date().toISOString(),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -265,6 +276,7 @@ export default function StaffCandidacyPage() {
           </Link>
         </p>
       ) : null}
+      <CandidacyCertificates certificates={data.certificates} />
       <FormAlert message={actionData?.formError} />
       {actionData?.done && !busy ? (
         <div className="alert alert--success" role="status">

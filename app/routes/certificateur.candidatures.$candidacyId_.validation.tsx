@@ -3,8 +3,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { CandidacyCertificates } from "~/components/candidacy-certificates";
 import { CheckboxField, FormAlert } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/status-page";
+import { listCertificatesOfCandidacy } from "~/services/certificate-screens.server";
 import { candidacyReference } from "~/services/email-delivery.server";
 import { readMinutesForValidation, validateDecision } from "~/services/results.server";
 import { requireRole } from "~/utils/auth.server";
@@ -25,7 +27,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     candidacy.id,
   );
   if (!minutes.ok) throw json({ message: minutes.message }, { status: minutes.status });
+  const issued = await listCertificatesOfCandidacy(
+    await getDb(),
+    { userId: user.id, role: "certifier_staff" },
+    candidacy.id,
+  );
   return json({
+    certificates: issued.ok ? issued.certificates : [],
     candidacy: {
       id: candidacy.id,
       reference: candidacyReference(candidacy.id, candidacy.requestedAt, candidacy.createdAt),
@@ -56,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ValidationPage() {
-  const { candidacy, minutes, canValidate } = useLoaderData<typeof loader>();
+  const { candidacy, minutes, canValidate, certificates } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const errors = (actionData?.fieldErrors ?? {}) as Record<string, string | undefined>;
@@ -96,6 +104,7 @@ export default function ValidationPage() {
         </div>
       ) : null}
       <FormAlert message={actionData?.formError} />
+      <CandidacyCertificates certificates={certificates} />
 
       {deadline.validatedAt ? (
         <p>

@@ -169,6 +169,8 @@ export async function createCandidacy(
 export const PURGE_IDENTITY_DOCUMENTS_TOPIC = "documents.purge_identity";
 /** Renders and stores the PDF of the signed minutes (app/services/minutes.server.ts). */
 export const MINUTES_PDF_TOPIC = "minutes.render_pdf";
+/** Numbers, renders and stores the certificate of a validated decision (app/services/certificate-issuing.server.ts). */
+export const CERTIFICATES_ISSUE_TOPIC = "certificates.issue";
 
 /** Events that carry scores: they go through the evaluation service, which records the scores and the decision. */
 const EVALUATION_SERVICE_EVENTS: ReadonlySet<string> = new Set(["SUBMIT_SCORES", "RECORD_DELIBERATION"]);
@@ -454,6 +456,9 @@ function effectRows(candidacy: { id: string }, effects: CandidacyEffect[], at: D
         break;
       case "render_minutes":
         rows.messages.push({ topic: MINUTES_PDF_TOPIC, payload: { candidacyId: candidacy.id } });
+        break;
+      case "issue_certificates":
+        rows.messages.push({ topic: CERTIFICATES_ISSUE_TOPIC, payload: { candidacyId: candidacy.id } });
         break;
       case "purge_identity_documents":
         rows.messages.push({

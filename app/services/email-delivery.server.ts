@@ -201,8 +201,8 @@ function emailData(
     case "result":
       throw new UndeliverableError("The result e-mail is built from the recorded decision (resultData)");
     case "certificate_issued":
-      // Certificates are issued by the certificate feature, which sends this e-mail itself.
-      throw new UndeliverableError(`No certificate is recorded for candidacy ${candidacy.id}`);
+      // Enqueued by the issuing (app/services/certificate-issuing.server.ts) once the document is recorded.
+      return { ...base, kind: str("kind") === "full" ? "full" : "blocs", link: "/candidat/certifications" };
     case "sign_up_welcome":
     case "sign_up_existing_account":
       throw new UndeliverableError("Account e-mails are rendered without a candidacy");

@@ -106,3 +106,29 @@ describe("staff journal", () => {
     ]);
   });
 });
+
+describe("certificate entries", () => {
+  it("tells the candidate their document is issued, reissued or revoked, with its number and without the reason", () => {
+    const entry = (eventType: string, payload: Record<string, unknown>) => ({
+      eventType,
+      actorRole: "certifier_staff",
+      actorName: null,
+      payload,
+      occurredAt: "2026-11-30T10:00:00.000Z",
+    });
+    expect(candidateTimelineText(entry("CERTIFICATE_ISSUED", { number: "CSA-2026-000001", kind: "blocs" }))).toMatch(
+      /attestation de blocs de compétences n° CSA-2026-000001 a été délivrée/,
+    );
+    expect(candidateTimelineText(entry("CERTIFICATE_ISSUED", { number: "CSA-2026-000002", kind: "full" }))).toMatch(
+      /certificat n° CSA-2026-000002/,
+    );
+    const revoked = candidateTimelineText(
+      entry("CERTIFICATE_REVOKED", { number: "CSA-2026-000001", reason: "Fraude" }),
+    );
+    expect(revoked).toMatch(/révoqué/);
+    expect(revoked).not.toMatch(/Fraude/);
+    expect(
+      staffEventDetails(entry("CERTIFICATE_DUPLICATE_ISSUED", { number: "N", edition: 2, reason: "Perdu" })),
+    ).toEqual(["Motif : Perdu", "N° N", "Édition 2 (duplicata)"]);
+  });
+});

@@ -99,6 +99,16 @@ export function candidateTimelineText(entry: JournalEntry): string | null {
       return "Vous avez abandonné votre candidature.";
     case "VALIDITY_EXPIRED":
       return "La durée de validité de votre recevabilité est dépassée sans dépôt de dossier : votre candidature est caduque.";
+    // Certificates (app/services/certificate-issuing.server.ts): the number, never the revocation's reason, which is
+    // shown on the certificates page where its context is.
+    case "CERTIFICATE_ISSUED":
+      return p.kind === "full"
+        ? `Votre certificat n° ${text(p.number)} a été délivré : il est téléchargeable dans « Mes certifications ».`
+        : `Votre attestation de blocs de compétences n° ${text(p.number)} a été délivrée : elle est téléchargeable dans « Mes certifications ».`;
+    case "CERTIFICATE_DUPLICATE_ISSUED":
+      return `Un duplicata de votre document n° ${text(p.number)} a été délivré.`;
+    case "CERTIFICATE_REVOKED":
+      return `Votre document n° ${text(p.number)} a été révoqué par l'organisme certificateur.`;
     default:
       return null;
   }
@@ -150,6 +160,9 @@ const STAFF_LABELS: Record<string, string> = {
   CLOSE: "Candidature clôturée",
   WITHDRAW: "Candidature abandonnée",
   VALIDITY_EXPIRED: "Recevabilité expirée (caducité)",
+  CERTIFICATE_ISSUED: "Document délivré",
+  CERTIFICATE_DUPLICATE_ISSUED: "Duplicata délivré",
+  CERTIFICATE_REVOKED: "Document révoqué",
 };
 
 export function staffEventLabel(eventType: string): string {
@@ -181,5 +194,7 @@ export function staffEventDetails(entry: JournalEntry): string[] {
   if (p.attendance === "attended") details.push("Candidat présent");
   if (p.attendance === "excused") details.push("Candidat excusé");
   if (p.attendance === "absent") details.push("Candidat absent");
+  if (typeof p.number === "string") details.push(`N° ${p.number}`);
+  if (typeof p.edition === "number" && p.edition > 1) details.push(`Édition ${p.edition} (duplicata)`);
   return details;
 }

@@ -273,3 +273,16 @@ describe("parseConfig", () => {
     );
   });
 });
+
+describe("the certifier printed on certificates", () => {
+  it("defaults to the shipped CQP's certifier and Paris, and takes CERTIFIER_NAME and CERTIFICATE_PLACE", () => {
+    expect(parseConfig({ DATA_DIR: dataDir() }).certifier).toEqual({
+      name: "Organisme certificateur de la Filière Alimentaire",
+      place: "Paris",
+    });
+    expect(
+      parseConfig({ DATA_DIR: dataDir(), CERTIFIER_NAME: " OPCO Ocapiat ", CERTIFICATE_PLACE: "Lyon" }).certifier,
+    ).toEqual({ name: "OPCO Ocapiat", place: "Lyon" });
+    expect(() => parseConfig({ DATA_DIR: dataDir(), CERTIFICATE_PLACE: "L" })).toThrow(/CERTIFICATE_PLACE/);
+  });
+});

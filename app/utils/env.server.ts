@@ -15,6 +15,10 @@ const databaseSeconds = z.coerce
 
 /** 50 MiB. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+/** The body that awards the shipped CQP (its booklet: "Filière Alimentaire"), printed on certificates. */
+export const DEFAULT_CERTIFIER_NAME = "Organisme certificateur de la Filière Alimentaire";
+/** Where certificates are issued ("Fait à …"). */
+export const DEFAULT_CERTIFICATE_PLACE = "Paris";
 
 // Every S3_* variable but S3_BUCKET, which must come with them.
 const S3_VARIABLES = [
@@ -107,6 +111,9 @@ const envSchema = z
       // A server-side copy (CopyObject) is limited to 5 GiB in one request.
       .max(5 * 1024 ** 3, { message: "must be at most 5 GiB (5368709120)" })
       .default(DEFAULT_UPLOAD_MAX_BYTES),
+    // Printed on certificates and in their verifiable credentials (docs/decisions/027).
+    CERTIFIER_NAME: z.string().trim().min(2).max(200).default(DEFAULT_CERTIFIER_NAME),
+    CERTIFICATE_PLACE: z.string().trim().min(2).max(100).default(DEFAULT_CERTIFICATE_PLACE),
   })
   .superRefine((env, ctx) => {
     // S3_BUCKET switches storage to S3; any other S3_* variable alone is a mistake, not a silent local fallback.
@@ -191,6 +198,8 @@ export interface PortalConfig {
   storage: StorageConfig;
   /** The largest file accepted by an upload, in bytes. */
   uploadMaxBytes: number;
+  /** Who issues certificates, and where: printed on them and named in their credentials. */
+  certifier: { name: string; place: string };
 }
 
 export type StorageConfig =
@@ -287,6 +296,7 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
         }
       : { kind: "local", root: path.join(dataDir, "files") },
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    certifier: { name: env.CERTIFIER_NAME, place: env.CERTIFICATE_PLACE },
   };
 }
 

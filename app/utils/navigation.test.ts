@@ -17,6 +17,14 @@ describe("navigation", () => {
     expect(isCurrent(item("/certificateur/referentiels"), "/certificateur/referentiels/abc")).toBe(true);
   });
 
+  it("keeps the candidate's certificates apart from their candidacies", () => {
+    const [candidacies, certificates] = NAVIGATION.candidate;
+    expect(isCurrent(candidacies!, "/candidat/candidatures/0b4c/resultat")).toBe(true);
+    expect(isCurrent(candidacies!, "/candidat/certifications")).toBe(false);
+    expect(isCurrent(certificates!, "/candidat/certifications")).toBe(true);
+    expect(isCurrent(item("/certificateur/certificats"), "/certificateur/certificats/0b4c")).toBe(true);
+  });
+
   it("lists each entry once for a person with several roles", () => {
     const entries = navigationFor(["certifier_staff", "admin"]).map((i) => i.to);
     expect(entries.filter((to) => to === "/journal")).toHaveLength(1);

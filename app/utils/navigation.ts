@@ -9,7 +9,10 @@ export interface NavigationItem {
 }
 
 export const NAVIGATION: Record<Role, NavigationItem[]> = {
-  candidate: [{ to: "/candidat", label: "Mes candidatures" }],
+  candidate: [
+    { to: "/candidat", label: "Mes candidatures", sections: ["/candidat/candidatures"] },
+    { to: "/candidat/certifications", label: "Mes certifications" },
+  ],
   admissibility_officer: [{ to: "/recevabilite", label: "Recevabilité" }],
   evaluator: [{ to: "/evaluation", label: "Mes évaluations" }],
   certifier_staff: [
@@ -17,6 +20,7 @@ export const NAVIGATION: Record<Role, NavigationItem[]> = {
     { to: "/certificateur/candidatures", label: "Candidatures" },
     { to: "/certificateur/evaluateurs", label: "Évaluateurs" },
     { to: "/certificateur/referentiels", label: "Référentiels" },
+    { to: "/certificateur/certificats", label: "Certificats" },
     { to: "/journal", label: "Journal" },
   ],
   admin: [
