@@ -479,6 +479,11 @@ export interface Database {
   minutes_documents: MinutesDocumentsTable;
 }
 
+/** Name and e-mail folded for search (accents, ASCII case), computed by the database: never written. */
+export interface UsersTable {
+  search_text: ColumnType<string, never, never>;
+}
+
 // The dashboard's derived rows (migration 2026-11-30-0110-dashboard-indexes), kept by triggers on candidacy_events.
 
 /** The first time a candidacy reached each milestone of its lifecycle. */

@@ -1,11 +1,13 @@
-// Every candidacy for certifier staff, filterable by step, and the queue "à pourvoir": filed dossiers waiting for
-// their pair of evaluators, and evaluations with a vacant evaluator to replace, the nearest deadline first.
+// Every candidacy for certifier staff (filters, search, counters, deadlines at risk, keyset pages and the CSV export
+// of the filtered list, all in the query string: /certificateur/candidatures?risque=1&apres=<cursor>), and the queue
+// "à pourvoir" (?file=a-pourvoir): filed dossiers waiting for their pair of evaluators, and evaluations with a vacant
+// evaluator to replace, the nearest deadline first.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { listAllCandidacies } from "../../db/queries/candidacies";
 import { CANDIDACY_STATE_KEYS, stateLabel } from "../../workflows/candidacy-machine";
-import { FilterBar, SelectFilter } from "~/components/filters";
+import { DeadlineBadge, QueueFilters, QueuePager, StateCounters, useQueueHref } from "~/components/candidacy-queue";
+import { candidacyRegistry } from "~/services/candidacy-queues.server";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { sessionsToSchedule, staffingQueue } from "~/services/evaluation-staffing.server";
 import { requireRole } from "~/utils/auth.server";
@@ -15,24 +17,24 @@ import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Candidatures — Portail VAE" }];
 
-const filterSchema = z.object({
-  etape: z.enum(CANDIDACY_STATE_KEYS).optional().catch(undefined),
-  file: z.enum(["a-pourvoir"]).optional().catch(undefined),
-});
+const STATE_CHOICES = CANDIDACY_STATE_KEYS.map((key) => ({ value: key, label: stateLabel(key) }));
+
+const queueSchema = z.object({ file: z.enum(["a-pourvoir"]).optional().catch(undefined) });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, "certifier_staff");
-  const filter = filterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const user = await requireRole(request, "certifier_staff");
+  const query = new URL(request.url).searchParams;
+  const { file } = queueSchema.parse(Object.fromEntries(query));
   const db = await getDb();
   const queue = await staffingQueue(db);
-  const rows = filter.file ? [] : await listAllCandidacies(db, { state: filter.etape });
-  const toSchedule = filter.file ? await sessionsToSchedule(db) : [];
+  const toSchedule = file ? await sessionsToSchedule(db) : [];
+  const registry = file ? null : await candidacyRegistry(db, user, query);
+  if (registry && !registry.ok) throw json({ message: registry.message }, { status: registry.status });
   return json({
-    showQueue: filter.file === "a-pourvoir",
+    showQueue: file === "a-pourvoir",
     toSchedule,
     queue: queue.map((r) => ({ ...r, stateLabel: stateLabel(r.state) })),
-    candidacies: rows.map((r) => ({ ...r, stateLabel: stateLabel(r.state) })),
-    states: CANDIDACY_STATE_KEYS.map((key) => ({ key, label: stateLabel(key) })),
+    registry,
   });
 }
 
@@ -77,8 +79,8 @@ function QueueLink({ count }: { count: number }) {
 }
 
 export default function Candidacies() {
-  const { candidacies, states, queue, showQueue, toSchedule } = useLoaderData<typeof loader>();
-  if (showQueue) {
+  const { registry, queue, showQueue, toSchedule } = useLoaderData<typeof loader>();
+  if (showQueue || !registry) {
     return (
       <>
         <p>
@@ -124,20 +126,59 @@ export default function Candidacies() {
       </>
     );
   }
+  return <Registry registry={registry} queueCount={queue.length} />;
+}
+
+type RegistryData = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["registry"]>;
+
+function Registry({ registry, queueCount }: { registry: RegistryData; queueCount: number }) {
+  const href = useQueueHref();
+  const exportHref = href({ apres: null }).replace(
+    "/certificateur/candidatures",
+    "/certificateur/candidatures/export.csv",
+  );
+  const atRisk = registry.values.risque === "1";
   return (
     <>
       <h1>Candidatures</h1>
-      <QueueLink count={queue.length} />
-      <FilterBar>
-        <SelectFilter
-          name="etape"
-          label="Étape"
-          allLabel="Toutes"
-          options={states.map((st) => ({ value: st.key, label: st.label }))}
-        />
-      </FilterBar>
+      <QueueLink count={queueCount} />
+      <p>
+        <Link to={href({ risque: atRisk ? null : "1", tri: null, apres: null })}>
+          {atRisk ? "Toutes les candidatures" : "Échéances à risque (7 jours ou moins, ou dépassées)"}
+        </Link>
+      </p>
+      <StateCounters label="Candidatures par état" counters={registry.counters} />
+      <QueueFilters
+        values={registry.values}
+        fieldErrors={registry.fieldErrors}
+        states={STATE_CHOICES}
+        certifications={registry.certifications}
+        officers={registry.officers}
+      >
+        <label className="checkbox">
+          <input type="checkbox" name="risque" value="1" defaultChecked={atRisk} /> Échéances à risque
+        </label>
+        <label>
+          Tri
+          <select name="tri" defaultValue={registry.values.tri}>
+            <option value="recent">Dernière activité d'abord</option>
+            <option value="echeance">Échéance la plus proche d'abord</option>
+          </select>
+        </label>
+      </QueueFilters>
+      <p className="muted" role="status">
+        {registry.total.text} candidature{registry.total.count > 1 ? "s" : ""} correspondent
+        {registry.values.tri === "echeance"
+          ? " ; triées par échéance, seules celles qui ont une échéance en cours sont listées"
+          : ""}
+        .{" "}
+        <a href={exportHref} download>
+          Exporter en CSV
+        </a>
+      </p>
       <TableScroll label="Candidatures">
         <table className="table">
+          <caption className="visually-hidden">Candidatures</caption>
           <thead>
             <tr>
               <th scope="col">Candidat</th>
@@ -145,17 +186,19 @@ export default function Candidacies() {
               <th scope="col">Étape</th>
               <th scope="col">Demande déposée le</th>
               <th scope="col">Dernière activité</th>
+              <th scope="col">Échéance</th>
+              <th scope="col">Jours restants</th>
             </tr>
           </thead>
           <tbody>
-            {candidacies.length === 0 ? (
+            {registry.rows.length === 0 ? (
               <tr>
-                <td colSpan={5} className="empty">
-                  Aucune candidature.
+                <td colSpan={7} className="empty">
+                  Aucune candidature ne correspond.
                 </td>
               </tr>
             ) : (
-              candidacies.map((c) => (
+              registry.rows.map((c) => (
                 <tr key={c.id}>
                   <td>
                     <Link to={`/certificateur/candidatures/${c.id}`}>{c.candidateName}</Link>
@@ -164,12 +207,17 @@ export default function Candidacies() {
                   <td>{c.stateLabel}</td>
                   <td>{c.requestedAt ? formatDate(c.requestedAt) : "—"}</td>
                   <td>{formatDate(c.updatedAt)}</td>
+                  <td>{c.deadline ? `${c.deadlineLabel} : ${formatDate(c.deadline)}` : "—"}</td>
+                  <td>
+                    <DeadlineBadge daysLeft={c.daysLeft} atRisk={c.atRisk} />
+                  </td>
                 </tr>
               ))
             )}
           </tbody>
         </table>
       </TableScroll>
+      <QueuePager next={registry.next} isFirstPage={registry.isFirstPage} />
     </>
   );
 }

@@ -1,74 +1,103 @@
-// The admissibility officer's queue: requests to decide, oldest first, with the days left before two months of
-// silence count as acceptance.
+// The admissibility officer's queue: requests to answer (the fewest days left before two months of silence count as
+// acceptance first), incomplete ones, and decided ones; filters, search, counters and keyset pages, all in the
+// query string (e.g. /recevabilite?vue=decidees&q=dupont&apres=<cursor>), so it works without JavaScript.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listCandidaciesInStates } from "../../db/queries/candidacies";
-import { stateLabel } from "../../workflows/candidacy-machine";
+import { DeadlineBadge, QueueFilters, QueuePager, StateCounters, useQueueHref } from "~/components/candidacy-queue";
 import { GeneralErrorBoundary } from "~/components/status-page";
+import { TableScroll } from "~/components/table-scroll";
+import { officerQueue } from "~/services/candidacy-queues.server";
 import { requireRole } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDate } from "~/utils/format";
-import { TableScroll } from "~/components/table-scroll";
 
 export const meta = () => [{ title: "Recevabilité — Portail VAE" }];
 
-const DAY = 86_400_000;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "admissibility_officer");
-  const db = await getDb();
-  const now = Date.now();
-  const rows = await listCandidaciesInStates(
-    db,
-    ["admissibility.pending", "admissibility.review", "admissibility.incomplete"],
-    "ADMISSIBILITY_SILENCE",
-  );
-  return json({
-    fullName: user.fullName,
-    requests: rows.map((r) => ({
-      ...r,
-      stateLabel: stateLabel(r.state),
-      daysLeft: r.deadline ? Math.ceil((new Date(r.deadline).getTime() - now) / DAY) : null,
-    })),
-  });
+  const queue = await officerQueue(await getDb(), user, new URL(request.url).searchParams);
+  if (!queue.ok) throw json({ message: queue.message }, { status: queue.status });
+  return json({ fullName: user.fullName, ...queue });
 }
 
-export default function OfficerHome() {
-  const { fullName, requests } = useLoaderData<typeof loader>();
-  const toDecide = requests.filter((r) => r.state !== "admissibility.incomplete");
-  const waiting = requests.filter((r) => r.state === "admissibility.incomplete");
+const VIEW_LABELS = {
+  "a-traiter": "À traiter",
+  incompletes: "Incomplètes",
+  decidees: "Décidées",
+} as const;
+
+const VIEW_INTROS = {
+  "a-traiter":
+    "Chaque demande complète doit recevoir une réponse dans les deux mois : passé ce délai, le silence vaut acceptation. Les demandes les plus proches de l'échéance d'abord.",
+  incompletes: "Demandes déclarées incomplètes, en attente des pièces du candidat. Les plus récentes d'abord.",
+  decidees: "Demandes dont la recevabilité a été décidée, et la suite de ces candidatures. Les plus récentes d'abord.",
+} as const;
+
+export default function OfficerQueue() {
+  const data = useLoaderData<typeof loader>();
+  const href = useQueueHref();
+  const caption = `Demandes de recevabilité — ${VIEW_LABELS[data.view].toLowerCase()}`;
+  const toDecide = data.view === "a-traiter";
   return (
     <>
       <h1>Demandes de recevabilité</h1>
-      <p className="muted">Connecté en tant que {fullName}</p>
+      <p className="muted">Connecté en tant que {data.fullName}</p>
+      <nav aria-label="Vues des demandes">
+        <ul className="tabs">
+          {data.views.map((v) => (
+            <li key={v.view}>
+              <Link
+                to={href({ vue: v.view, etat: null, apres: null })}
+                aria-current={v.view === data.view ? "page" : undefined}
+              >
+                {VIEW_LABELS[v.view]} ({v.text})
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <StateCounters label="Demandes par état" counters={data.counters} />
+      <QueueFilters
+        values={data.values}
+        fieldErrors={data.fieldErrors}
+        states={data.stateChoices}
+        certifications={data.certifications}
+        officers={data.officers}
+      >
+        <input type="hidden" name="vue" value={data.view} />
+      </QueueFilters>
       <section className="card">
-        <h2>À traiter ({toDecide.length})</h2>
-        <p>
-          Chaque demande complète doit recevoir une réponse dans les deux mois : passé ce délai, le silence vaut
-          acceptation.
-        </p>
-        <TableScroll label="Demandes de recevabilité à traiter">
+        <h2>{VIEW_LABELS[data.view]}</h2>
+        <p>{VIEW_INTROS[data.view]}</p>
+        <TableScroll label={caption}>
           <table className="table">
-            <caption className="visually-hidden">Demandes de recevabilité à traiter</caption>
+            <caption className="visually-hidden">{caption}</caption>
             <thead>
               <tr>
                 <th scope="col">Candidat</th>
                 <th scope="col">Certification</th>
                 <th scope="col">Reçue le</th>
-                <th scope="col">Étape</th>
-                <th scope="col">Réponse due le</th>
-                <th scope="col">Jours restants</th>
+                <th scope="col">État</th>
+                {toDecide ? (
+                  <>
+                    <th scope="col">Réponse due le</th>
+                    <th scope="col">Jours restants</th>
+                  </>
+                ) : (
+                  <th scope="col">Dernière activité</th>
+                )}
+                <th scope="col">Chargé de recevabilité</th>
               </tr>
             </thead>
             <tbody>
-              {toDecide.length === 0 ? (
+              {data.rows.length === 0 ? (
                 <tr>
-                  <td colSpan={6} className="empty">
-                    Aucune demande en attente.
+                  <td colSpan={toDecide ? 7 : 6} className="empty">
+                    Aucune demande ne correspond.
                   </td>
                 </tr>
               ) : (
-                toDecide.map((r) => (
+                data.rows.map((r) => (
                   <tr key={r.id}>
                     <td>
                       <Link to={`/recevabilite/candidatures/${r.id}`}>{r.candidateName}</Link>
@@ -76,36 +105,24 @@ export default function OfficerHome() {
                     <td>{r.certificationTitle}</td>
                     <td>{r.requestedAt ? formatDate(r.requestedAt) : "—"}</td>
                     <td>{r.stateLabel}</td>
-                    <td>{r.deadline ? formatDate(r.deadline) : "—"}</td>
-                    <td>
-                      {r.daysLeft === null ? (
-                        "—"
-                      ) : (
-                        <span className={r.daysLeft <= 15 ? "badge badge--urgent" : "badge badge--active"}>
-                          {r.daysLeft <= 0 ? "Échu" : `${r.daysLeft} j`}
-                        </span>
-                      )}
-                    </td>
+                    {toDecide ? (
+                      <>
+                        <td>{r.deadline ? formatDate(r.deadline) : "—"}</td>
+                        <td>
+                          <DeadlineBadge daysLeft={r.daysLeft} atRisk={r.atRisk} />
+                        </td>
+                      </>
+                    ) : (
+                      <td>{formatDate(r.updatedAt)}</td>
+                    )}
+                    <td>{r.officerName ?? "—"}</td>
                   </tr>
                 ))
               )}
             </tbody>
           </table>
         </TableScroll>
-      </section>
-      <section className="card">
-        <h2>Incomplètes, en attente du candidat ({waiting.length})</h2>
-        {waiting.length === 0 ? (
-          <p className="empty">Aucune demande incomplète.</p>
-        ) : (
-          <ul>
-            {waiting.map((r) => (
-              <li key={r.id}>
-                <Link to={`/recevabilite/candidatures/${r.id}`}>{r.candidateName}</Link> — {r.certificationTitle}
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueuePager next={data.next} isFirstPage={data.isFirstPage} />
       </section>
     </>
   );

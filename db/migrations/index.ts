@@ -13,6 +13,7 @@ import * as evaluatorPool from "./2026-11-30-0060-evaluator-pool";
 import * as evaluationSessions from "./2026-11-30-0070-evaluation-sessions";
 import * as deliberationAndMinutes from "./2026-11-30-0080-deliberation-and-minutes";
 import * as certificates from "./2026-11-30-0090-certificates";
+import * as queueIndexes from "./2026-11-30-0100-queue-indexes";
 import * as dashboardIndexes from "./2026-11-30-0110-dashboard-indexes";
 
 export const migrations: Record<string, Migration> = {
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-0070-evaluation-sessions": evaluationSessions,
   "2026-11-30-0080-deliberation-and-minutes": deliberationAndMinutes,
   "2026-11-30-0090-certificates": certificates,
+  "2026-11-30-0100-queue-indexes": queueIndexes,
   "2026-11-30-0110-dashboard-indexes": dashboardIndexes,
 };

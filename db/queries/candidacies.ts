@@ -2,7 +2,6 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 import { PREPARED_STATEMENT } from "../prepared-statements";
 import type { Database, Role } from "../schema";
-import type { CandidacyStateKey } from "../../workflows/candidacy-machine";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -478,57 +477,6 @@ export async function listCandidaciesOfCandidate(db: Db, candidateId: string) {
     .where("k.candidate_id", "=", candidateId)
     .orderBy("k.created_at", "desc")
     .execute();
-}
-
-/** Candidacies in given states, oldest request first, with the next pending timer of a kind (a deadline). */
-export async function listCandidaciesInStates(db: Db, states: CandidacyStateKey[], deadlineKind?: string) {
-  if (states.length === 0) return [];
-  return db
-    .selectFrom("candidacies as k")
-    .innerJoin("users as u", "u.id", "k.candidate_id")
-    .innerJoin("certifications as c", "c.id", "k.certification_id")
-    .select([
-      "k.id",
-      "k.state",
-      "k.requested_at as requestedAt",
-      "k.updated_at as updatedAt",
-      "u.full_name as candidateName",
-      "c.title as certificationTitle",
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom("timers as t")
-        .select((t) => t.fn.min("t.due_at").as("due"))
-        .whereRef("t.candidacy_id", "=", "k.id")
-        .where("t.kind", "=", deadlineKind ?? "")
-        .where("t.cancelled_at", "is", null)
-        .as("deadline"),
-    )
-    .where("k.state", "in", states)
-    .orderBy("k.requested_at", "asc")
-    .orderBy("k.created_at", "asc")
-    .limit(500)
-    .execute();
-}
-
-/** Every candidacy, newest activity first (certifier staff's list). */
-export async function listAllCandidacies(db: Db, filter: { state?: CandidacyStateKey } = {}) {
-  let query = db
-    .selectFrom("candidacies as k")
-    .innerJoin("users as u", "u.id", "k.candidate_id")
-    .innerJoin("certifications as c", "c.id", "k.certification_id")
-    .select([
-      "k.id",
-      "k.state",
-      "k.requested_at as requestedAt",
-      "k.updated_at as updatedAt",
-      "u.full_name as candidateName",
-      "c.title as certificationTitle",
-    ])
-    .orderBy("k.updated_at", "desc")
-    .limit(500);
-  if (filter.state) query = query.where("k.state", "=", filter.state);
-  return query.execute();
 }
 
 /** Deadlines passed and not cleared: evaluations overdue, results not notified within 15 days. */

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { type Readable, Transform, type TransformCallback, pipeline } from "node:stream";
 import { finished } from "node:stream/promises";
 import { ZipFile } from "yazl";
+import { CSV_BOM, csvLine } from "../../utils/csv";
 import { safeFileName } from "../storage/content-disposition";
 import { type DossierExport, type EvidenceItem, type OpenObject, piecesInOrder } from "./model";
 
@@ -194,15 +195,6 @@ export function indexCsv(rows: IndexRow[]): Buffer {
       piece.sha256,
       status,
     ]),
-  ].map((fields) => fields.map(csvField).join(";"));
-  return Buffer.from(`\ufeff${lines.join("\r\n")}\r\n`, "utf8");
-}
-
-/**
- * A quoted field. Text a person typed that starts like a formula ("=", "+", "-", "@", tab, CR) gets a leading
- * apostrophe: a spreadsheet would otherwise run it when the index is opened (CSV injection).
- */
-function csvField(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${text.replace(/"/g, '""')}"`;
+  ].map(csvLine);
+  return Buffer.from(`${CSV_BOM}${lines.join("")}`, "utf8");
 }
