@@ -13,7 +13,9 @@ import { admissibilitySilenceDeadline } from "../../../workflows/candidacy-dates
 import type { CandidacyEvent, EventActor } from "../../../workflows/candidacy-machine";
 import type { Decision } from "../../../workflows/decision";
 import { type PasswordHasher, createStaffAccount, signUpCandidate } from "../accounts.server";
-import { createCandidacy, sendCandidacyEvent } from "../candidacies.server";
+import { CERTIFICATES_ISSUE_TOPIC, createCandidacy, sendCandidacyEvent } from "../candidacies.server";
+import { issueCertificatesForCandidacy } from "../certificate-issuing.server";
+import { loadIssuerKey } from "../credentials/signing-key.server";
 import { addAdmissibilityDocument } from "../documents.server";
 import { addEvidence, saveNarrative, submitDossier } from "../dossiers.server";
 import { comparisonView, castVote, closeDeliberation } from "../evaluation-deliberation.server";
@@ -26,7 +28,8 @@ import { outboxDeliverer } from "../outbox-delivery.server";
 import { hashPassword } from "../passwords.server";
 import { validateDecision } from "../results.server";
 import type { ObjectStorage } from "../storage";
-import { deliverOutbox, fireDueTimers } from "../worker.server";
+import { type DeliverOutboxMessage, deliverOutbox, fireDueTimers } from "../worker.server";
+import { getConfig } from "../../utils/env.server";
 import { tinyPdf, tinyPng, uploadRequest } from "./files";
 import {
   CANDIDATE_EMPLOYERS,
@@ -48,6 +51,7 @@ import {
 import { type Random, seededRandom } from "./random";
 
 const DAY = 86_400_000;
+const DEMO_PUBLIC_URL = "http://demo.invalid";
 const MINUTE = 60_000;
 
 /** Every demo account's password (the demo's people are fictitious; the summary prints it). */
@@ -168,7 +172,19 @@ export async function generateDemoData(
   for (const { index, at } of starts) enqueue({ index, wake: at.getTime() });
 
   // E-mails are recorded as sent before each delivery pass (markEmailsSent), so this mailer is never reached.
-  const deliver = outboxDeliverer(db, unreachableMailer, storage, "http://demo.invalid");
+  const portal = outboxDeliverer(db, unreachableMailer, storage, DEMO_PUBLIC_URL);
+  let dayEnd = new Date(0);
+  // Certificates are dated at their issue: on the simulated clock, not the machine's, so that a load repeats.
+  const deliver: DeliverOutboxMessage = async (message) => {
+    if (message.topic !== CERTIFICATES_ISSUE_TOPIC) return portal(message);
+    const config = getConfig();
+    await issueCertificatesForCandidacy(
+      db,
+      { storage, publicUrl: DEMO_PUBLIC_URL, certifier: config.certifier, issuerKey: () => loadIssuerKey(config) },
+      (message.payload as { candidacyId: string }).candidacyId,
+      { at: dayEnd },
+    );
+  };
   let timersFired = 0;
   let sideEffectsDelivered = 0;
   let emailsSent = 0;
@@ -211,7 +227,7 @@ export async function generateDemoData(
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
     // The day's side effects: e-mails recorded as sent, identity documents purged, minutes rendered and stored.
-    const dayEnd = new Date(dayStart.getTime() + DAY - 1);
+    dayEnd = new Date(dayStart.getTime() + DAY - 1);
     emailsSent += await markEmailsSent(db, dayEnd);
     while (!options.deferSideEffects) {
       const { delivered, failed } = await deliverOutbox(db, deliver, dayEnd, { limit: 200, owner: "demo-data" });
