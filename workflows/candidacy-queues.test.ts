@@ -76,7 +76,7 @@ describe("deadlines and views", () => {
   });
 
   it("starts a French calendar day at midnight in Paris, summer and winter", () => {
-    expect(startOfParisDay("2026-01-15").toISOString()).toBe("2026-01-14T23:00:00.000Z");
-    expect(startOfParisDay("2026-07-15").toISOString()).toBe("2026-07-14T22:00:00.000Z");
+    expect(startOfParisDay("2026-01-15")?.toISOString()).toBe("2026-01-14T23:00:00.000Z");
+    expect(startOfParisDay("2026-07-15")?.toISOString()).toBe("2026-07-14T22:00:00.000Z");
   });
 });

@@ -143,30 +143,4 @@ export function searchPattern(term: string): string | null {
 // ---------------------------------------------------------------------------------------------------------------
 // "Reçue entre": calendar days in France.
 
-const parisParts = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/Paris",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** The instant a calendar day (YYYY-MM-DD) starts in France. */
-export function startOfParisDay(day: string): Date {
-  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
-  // Paris is UTC+1 or UTC+2: try both offsets and keep the one that reads midnight of that day in Paris.
-  for (const hours of [1, 2]) {
-    const candidate = new Date(utcMidnight - hours * 3_600_000);
-    const parts = Object.fromEntries(parisParts.formatToParts(candidate).map((p) => [p.type, p.value]));
-    if (`${parts.year}-${parts.month}-${parts.day}` === day && parts.hour === "00" && parts.minute === "00")
-      return candidate;
-  }
-  return new Date(utcMidnight - 3_600_000);
-}
-
-/** The day after a calendar day (YYYY-MM-DD). */
-export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
+export { nextDay, startOfParisDay } from "./paris-time";

@@ -10,7 +10,6 @@ import {
   groupVerificationCode,
   normaliseVerificationCode,
   searchableName,
-  startOfDayInFrance,
   verificationCodeFromBytes,
 } from "./certificates";
 
@@ -75,13 +74,6 @@ describe("registry helpers", () => {
   it("compares names without accents or case", () => {
     expect(searchableName("  Hélène   ÉLOÏSE d’Arc ")).toBe("helene eloise d'arc");
     expect(searchableName("Łukasz Żółć")).toBe("łukasz zołc");
-  });
-
-  it("starts a day at midnight in France, summer and winter", () => {
-    expect(startOfDayInFrance("2026-01-15")?.toISOString()).toBe("2026-01-14T23:00:00.000Z");
-    expect(startOfDayInFrance("2026-07-15")?.toISOString()).toBe("2026-07-14T22:00:00.000Z");
-    expect(startOfDayInFrance("2026-02-30")).toBeNull();
-    expect(startOfDayInFrance("15/01/2026")).toBeNull();
   });
 
   it("round-trips the registry cursor and refuses a forged one", () => {

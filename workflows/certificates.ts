@@ -113,33 +113,6 @@ export function searchableName(text: string): string {
     .trim();
 }
 
-const parisClock = new Intl.DateTimeFormat("en-GB", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-/** The instant a calendar day (YYYY-MM-DD) starts in France: what staff mean by "issued on or after that day". */
-export function startOfDayInFrance(day: string): Date | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match) return null;
-  const utcMidnight = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  if (Number.isNaN(utcMidnight) || new Date(utcMidnight).toISOString().slice(0, 10) !== day) return null;
-  // France is UTC+1 or UTC+2: the day starts one or two hours before midnight UTC.
-  for (const hours of [1, 2]) {
-    const candidate = new Date(utcMidnight - hours * 3600_000);
-    const parts = parisClock.formatToParts(candidate);
-    const part = (type: string) => parts.find((p) => p.type === type)?.value;
-    if (`${part("year")}-${part("month")}-${part("day")}` === day && part("hour") === "00" && part("minute") === "00")
-      return candidate;
-  }
-  return new Date(utcMidnight);
-}
-
 /** The registry's cursor: the last row's (issued_at, id), opaque to the page. */
 export function encodeRegistryCursor(row: { issuedAt: Date | string; id: string }): string {
   return Buffer.from(`${new Date(row.issuedAt).toISOString()}|${row.id}`, "utf8").toString("base64url");

@@ -1,5 +1,6 @@
 // The arithmetic behind the certifier's dashboard, free of I/O: the percentile definition the database uses, the
 // reporting period, and the geometry of the charts (scales, round ticks, bar lengths), so each is unit-tested.
+import { parisCalendarDate } from "./paris-time";
 
 /**
  * The p-quantile of a sample by linear interpolation between closest ranks: PostgreSQL's `percentile_cont` (also
@@ -28,17 +29,7 @@ export interface Period {
   to: string;
 }
 
-const parisDate = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** The calendar date an instant falls on in France. */
-export function parisCalendarDate(instant: Date): string {
-  return parisDate.format(instant);
-}
+export { parisCalendarDate };
 
 /**
  * The default period: the last 12 months up to today, i.e. from the day after the same date a year earlier

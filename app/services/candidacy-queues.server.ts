@@ -110,8 +110,8 @@ function readCommon(params: z.infer<z.ZodObject<typeof commonParams>>, scope: Qu
     filter: {
       scope,
       certificationCode: params.certification,
-      receivedFrom: from ? startOfParisDay(from) : undefined,
-      receivedBefore: to ? startOfParisDay(nextDay(to)) : undefined,
+      receivedFrom: from ? (startOfParisDay(from) ?? undefined) : undefined,
+      receivedBefore: to ? (startOfParisDay(nextDay(to)) ?? undefined) : undefined,
       officerId: params.agent?.toLowerCase(),
       searchPattern: pattern ?? undefined,
     },

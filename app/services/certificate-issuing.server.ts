@@ -20,8 +20,8 @@ import {
   insertCertificateDocument,
   lastEdition,
   readCandidacyForIssuing,
-  readReferentialBlocs,
 } from "../../db/queries/certificates";
+import { readReferentialBlocs } from "../../db/queries/referential";
 import { listAcquiredBlocs } from "../../db/queries/results";
 import type { Database } from "../../db/schema";
 import { certificateTemplateFor, renderCertificatePdf } from "../../templates/certificates/index";

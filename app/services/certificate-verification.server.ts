@@ -5,7 +5,8 @@
 // verifiable credential (signature, not revoked, same certificate). Rate limiting is the route's (per IP).
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
-import { findCertificateByCode, listCertificateDocuments, readReferentialBlocs } from "../../db/queries/certificates";
+import { findCertificateByCode, listCertificateDocuments } from "../../db/queries/certificates";
+import { readReferentialBlocs } from "../../db/queries/referential";
 import type { Database } from "../../db/schema";
 import {
   VERIFICATION_CODE_LENGTH,

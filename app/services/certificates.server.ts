@@ -1,6 +1,7 @@
 // Certificates as people see them: the candidate's own blocs held, certificates and downloads; certifier staff's
 // registry, detail, revocation and duplicates. Every function checks who asks: a candidate sees only their own
 // (another's is a 404, as if it did not exist), certifier staff see all, any other role is refused.
+import { nextDay, startOfParisDay } from "../../workflows/paris-time";
 import type { Kysely } from "kysely";
 import {
   type CertificateRow,
@@ -23,7 +24,6 @@ import {
   encodeRegistryCursor,
   groupVerificationCode,
   searchableName,
-  startOfDayInFrance,
 } from "../../workflows/certificates";
 import { type Refusal, refuse, refuseFields } from "../../workflows/refusal";
 import { isUuid } from "../utils/http.server";
@@ -208,14 +208,14 @@ export interface RegistryQuery {
 export async function listCertificateRegistry(db: Kysely<Database>, viewer: CertificateViewer, query: RegistryQuery) {
   if (viewer.role !== "certifier_staff") return STAFF_ONLY();
   const fieldErrors: Record<string, string> = {};
-  const issuedFrom = query.issuedFrom ? startOfDayInFrance(query.issuedFrom) : undefined;
+  const issuedFrom = query.issuedFrom ? startOfParisDay(query.issuedFrom) : undefined;
   if (issuedFrom === null) fieldErrors.issuedFrom = "Indiquez une date valide (jj/mm/aaaa).";
-  const lastDay = query.issuedTo ? startOfDayInFrance(query.issuedTo) : undefined;
+  const lastDay = query.issuedTo ? startOfParisDay(query.issuedTo) : undefined;
   if (lastDay === null) fieldErrors.issuedTo = "Indiquez une date valide (jj/mm/aaaa).";
   const after = query.after ? decodeRegistryCursor(query.after) : undefined;
   if (after === null) fieldErrors.after = "Cette page n'existe plus : revenez à la première page.";
   if (Object.keys(fieldErrors).length > 0) return refuseFields(fieldErrors);
-  const issuedBefore = lastDay ? (startOfDayInFrance(nextDay(query.issuedTo!)) ?? undefined) : undefined;
+  const issuedBefore = lastDay ? (startOfParisDay(nextDay(query.issuedTo!)) ?? undefined) : undefined;
   const limit = Math.min(Math.max(query.limit ?? REGISTRY_PAGE_SIZE, 1), 200);
   const search = query.search ? searchableName(query.search).slice(0, 100) : "";
   const rows = await listRegistry(db, {
@@ -243,10 +243,6 @@ export async function listCertificateRegistry(db: Kysely<Database>, viewer: Cert
     })),
     nextCursor: rows.length > limit ? encodeRegistryCursor(page.at(-1)!) : null,
   };
-}
-
-function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) + 24 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** A certificate as staff see it: what it says, its editions, its journal and the candidacy that issued it. */

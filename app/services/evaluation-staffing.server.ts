@@ -46,45 +46,7 @@ const NOT_FOUND = "Candidature introuvable.";
 // Paris wall-clock time: staff type a date and a time as they read them in France.
 // ---------------------------------------------------------------------------------------------------------------
 
-const parisParts = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-/** The date ("2026-06-10") and time ("10:00") an instant shows on a clock in France. */
-export function parisDateAndTime(instant: string | Date): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    parisParts.formatToParts(typeof instant === "string" ? new Date(instant) : instant).map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
-
-/**
- * The instant (ISO, UTC) of a date and time read on a clock in France, or null when they are not a real date and
- * time. Around the autumn change the earlier of the two instants is taken; a time skipped in spring moves forward.
- */
-export function parisInstant(date: string, time: string): string | null {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const t = /^(\d{2}):(\d{2})$/.exec(time);
-  if (!d || !t) return null;
-  const [year, month, day, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as number[];
-  if (hour! > 23 || minute! > 59) return null;
-  const asUtc = Date.UTC(year!, month! - 1, day!, hour!, minute!);
-  const check = new Date(asUtc);
-  if (check.getUTCMonth() !== month! - 1 || check.getUTCDate() !== day!) return null;
-  // Paris is UTC+1 or UTC+2: try both offsets, keep the one whose wall clock matches.
-  for (const offsetHours of [2, 1]) {
-    const instant = new Date(asUtc - offsetHours * 3600_000);
-    const shown = parisDateAndTime(instant);
-    if (shown.date === date && shown.time === time) return instant.toISOString();
-  }
-  return new Date(asUtc - 3600_000).toISOString();
-}
+export { parisDateAndTime, parisInstant } from "../../workflows/paris-time";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The page

@@ -360,24 +360,3 @@ export async function listRegistry(db: Db, filter: RegistryFilter) {
   }
   return query.execute();
 }
-
-/** Bloc titles and competencies of a referential version, in its order. */
-export async function readReferentialBlocs(db: Db, referentialVersionId: string) {
-  const blocs = await db
-    .selectFrom("blocs")
-    .select(["id", "code", "title"])
-    .where("referential_version_id", "=", referentialVersionId)
-    .orderBy("number")
-    .execute();
-  const competencies = await db
-    .selectFrom("competencies")
-    .select(["bloc_id", "code", "statement"])
-    .where("referential_version_id", "=", referentialVersionId)
-    .orderBy("position")
-    .execute();
-  return blocs.map((b) => ({
-    code: b.code,
-    title: b.title,
-    competencies: competencies.filter((c) => c.bloc_id === b.id).map((c) => ({ code: c.code, title: c.statement })),
-  }));
-}

@@ -1,6 +1,8 @@
 // Read queries of certifications and their referential versions, assembled into the nested shape pages use.
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database, EvaluationKind, ReferentialStatus } from "../schema";
+
+type Db = Kysely<Database> | Transaction<Database>;
 
 export interface ReferentialView {
   id: string;
@@ -205,4 +207,25 @@ export async function getReferentialVersion(db: Kysely<Database>, id: string): P
         })),
     })),
   };
+}
+
+/** Bloc titles and competencies of a referential version, in its order. */
+export async function readReferentialBlocs(db: Db, referentialVersionId: string) {
+  const blocs = await db
+    .selectFrom("blocs")
+    .select(["id", "code", "title"])
+    .where("referential_version_id", "=", referentialVersionId)
+    .orderBy("number")
+    .execute();
+  const competencies = await db
+    .selectFrom("competencies")
+    .select(["bloc_id", "code", "statement"])
+    .where("referential_version_id", "=", referentialVersionId)
+    .orderBy("position")
+    .execute();
+  return blocs.map((b) => ({
+    code: b.code,
+    title: b.title,
+    competencies: competencies.filter((c) => c.bloc_id === b.id).map((c) => ({ code: c.code, title: c.statement })),
+  }));
 }

@@ -3,6 +3,7 @@
 // calendar year (R335-7).
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { Database } from "../schema";
+import { readReferentialBlocs } from "./referential";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,28 +14,12 @@ export async function readReferentialForResult(db: Db, referentialVersionId: str
     .select(["bloc_mean_threshold_percent", "competency_floor_percent"])
     .where("id", "=", referentialVersionId)
     .executeTakeFirstOrThrow();
-  const blocs = await db
-    .selectFrom("blocs")
-    .select(["id", "code", "title"])
-    .where("referential_version_id", "=", referentialVersionId)
-    .orderBy("number")
-    .execute();
-  const competencies = await db
-    .selectFrom("competencies")
-    .select(["bloc_id", "code", "statement as title"])
-    .where("referential_version_id", "=", referentialVersionId)
-    .orderBy("position")
-    .execute();
   return {
     thresholds: {
       blocMeanPercent: version.bloc_mean_threshold_percent,
       competencyFloorPercent: version.competency_floor_percent,
     },
-    blocs: blocs.map((b) => ({
-      code: b.code,
-      title: b.title,
-      competencies: competencies.filter((c) => c.bloc_id === b.id).map((c) => ({ code: c.code, title: c.title })),
-    })),
+    blocs: await readReferentialBlocs(db, referentialVersionId),
   };
 }
 
