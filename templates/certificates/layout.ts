@@ -71,11 +71,35 @@ const cachingFontkit: Fontkit = {
     let font = parsedFonts.get(buffer);
     if (!font) {
       font = fontkit.create(buffer, postscriptName);
+      memoiseLayout(font);
       parsedFonts.set(buffer, font);
     }
     return font;
   },
 };
+/** Strings shaped per font, at most: the names, titles and labels of a few thousand documents. */
+const LAYOUT_MEMORY = 5_000;
+/**
+ * Remembers the font's shaping (OpenType layout) of each string. pdf-lib shapes a string to measure it and again to
+ * draw it, and certificates repeat the same titles and labels: shaping was most of an attestation's rendering. The
+ * glyph runs are only read (glyph ids, advances), never changed, so one run can serve every document.
+ */
+function memoiseLayout(font: ReturnType<Fontkit["create"]>) {
+  const layout = font.layout.bind(font);
+  const runs = new Map<string, ReturnType<typeof layout>>();
+  font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
+    if (typeof text !== "string" || rest.length > 0)
+      return (layout as (...args: unknown[]) => never)(text, features, ...rest);
+    const key = `${JSON.stringify(features ?? null)}\u0000${text}`;
+    let run = runs.get(key);
+    if (!run) {
+      if (runs.size >= LAYOUT_MEMORY) runs.clear();
+      run = layout(text, features as never);
+      runs.set(key, run);
+    }
+    return run;
+  }) as typeof font.layout;
+}
 const charsets = new WeakMap<Uint8Array, Set<number>>();
 const knownWidths = new WeakMap<Uint8Array, Map<string, number>>();
 function widthsOf(file: Uint8Array): Map<string, number> {
