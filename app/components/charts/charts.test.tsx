@@ -135,8 +135,11 @@ describe("chart markup", () => {
     );
     expect(dataValues(html)).toEqual([10]);
     expect(dataValues(html, "line")).toEqual([40]);
-    expect(html).toContain("Recevabilité : médiane 10 j, 90e centile 40 j");
-    expect(html).toContain("Résultat : aucun parcours terminé");
+    // The stage's name and its figures on lines of their own, so that neither runs off a narrow chart.
+    expect(html).toContain(">Recevabilité</text>");
+    expect(html).toContain(">médiane 10 j, 90e centile 40 j</text>");
+    expect(html).toContain(">Résultat</text>");
+    expect(html).toContain(">aucun parcours terminé</text>");
     expect(html).toContain("40 j</text>");
   });
 });

@@ -9,8 +9,9 @@ export interface PercentileRow {
   p90: number | null;
 }
 
-const ROW_HEIGHT = 44;
-const LABEL_HEIGHT = 16;
+const ROW_HEIGHT = 62;
+/** The stage's name, then its two figures, each on its own line: together they overflow a narrow chart. */
+const LABEL_HEIGHT = 34;
 const BAR_HEIGHT = 16;
 const AXIS_HEIGHT = 24;
 const RIGHT_MARGIN = 16;
@@ -84,7 +85,10 @@ export function PercentileChart({
         return (
           <g key={row.label}>
             <text x={0} y={top + 13} className="chart__label">
-              {`${row.label} : ${summary}`}
+              {row.label}
+            </text>
+            <text x={0} y={top + 30} className="chart__tick">
+              {summary}
             </text>
             {row.median !== null && row.p90 !== null ? (
               <>
