@@ -3,17 +3,30 @@
 // years before --until (default: today, UTC), through the services (docs/decisions/031). Progress on stderr, the
 // summary on stdout. Deterministic for a seed and an end date. On the embedded database, stop the portal first.
 import "../server/load-env";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { DataFolderLockedError } from "../db/data-folder-lock";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
-import { generateDemoData } from "../app/services/demo-data";
+import { generateDemoData, openDemoShard } from "../app/services/demo-data";
 import { getStorage } from "../app/services/storage";
 import { closeDatabase, getDb } from "../app/utils/db.server";
 import { getConfig } from "../app/utils/env.server";
+import { DEMO_SHARD_CHILD, forkDemoShards, serveDemoShard } from "./lib/demo-data-processes";
+
+// A child forked by --processes: it plays one shard of the parent's load, then exits.
+if (process.env[DEMO_SHARD_CHILD]) {
+  try {
+    const db = await getDb();
+    await serveDemoShard(async (setup) => openDemoShard(db, getStorage(), setup));
+  } finally {
+    await closeDatabase();
+  }
+  process.exit(0);
+}
 
 const usage =
-  "Usage: npm run demo:data -- --candidacies <N> [--seed <S>] [--until <YYYY-MM-DD>] [--concurrency <K>] [--evaluators <E>] [--defer-side-effects]";
+  "Usage: npm run demo:data -- --candidacies <N> [--seed <S>] [--until <YYYY-MM-DD>] [--concurrency <K>] [--processes <P>] [--evaluators <E>] [--defer-side-effects]";
 
 function fail(message: string): never {
   console.error(`${message}\n\n${usage}`);
@@ -28,6 +41,7 @@ try {
       seed: { type: "string", default: "1" },
       until: { type: "string" },
       concurrency: { type: "string" },
+      processes: { type: "string" },
       evaluators: { type: "string", default: "60" },
       "defer-side-effects": { type: "boolean", default: false },
       help: { type: "boolean" },
@@ -61,6 +75,15 @@ const concurrency = values.concurrency
     ? Math.max(1, Math.min(8, config.database.maxConnections - 2))
     : 1;
 if (!Number.isInteger(concurrency) || concurrency < 1) fail("Give --concurrency as a positive whole number.");
+// One process per core on a server (Node.js keeps one core busy while the server works on the other); PGlite lives
+// inside this process, so it has exactly one.
+const processes = values.processes
+  ? Number(values.processes)
+  : config.database.kind === "server"
+    ? Math.min(4, availableParallelism())
+    : 1;
+if (!Number.isInteger(processes) || processes < 1) fail("Give --processes as a positive whole number.");
+if (processes > 1 && config.database.kind !== "server") fail("--processes needs a database server (DATABASE_URL).");
 
 const number = new Intl.NumberFormat("en-GB");
 let exitCode = 0;
@@ -70,7 +93,7 @@ try {
   await seedShippedReferentials(db);
   console.error(
     `demo:data: ${number.format(candidacies)} candidacies, seed ${values.seed}, two years up to ${until.toISOString().slice(0, 10)}, ` +
-      `${config.database.kind === "server" ? "PostgreSQL" : "embedded PGlite"}, ${concurrency} at a time`,
+      `${config.database.kind === "server" ? "PostgreSQL" : "embedded PGlite"}, ${concurrency} at a time${processes > 1 ? ` in each of ${processes} processes` : ""}`,
   );
   const summary = await generateDemoData(db, getStorage(), {
     candidacies,
@@ -79,6 +102,8 @@ try {
     concurrency,
     evaluators,
     deferSideEffects: values["defer-side-effects"],
+    shards: processes,
+    ...(processes > 1 ? { openShards: (setup) => forkDemoShards(import.meta.filename, setup) } : {}),
     onProgress: (p) => {
       const seconds = p.elapsedMs / 1000;
       console.error(

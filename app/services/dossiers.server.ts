@@ -231,7 +231,6 @@ export async function saveNarrative(
       return refusal(404, "Compétence introuvable dans votre dossier.");
     const draft = await ensureDraft(trx, locked.row);
     await upsertNarrative(trx, draft.id, competencyCode, parts, now);
-    await touchDossierVersion(trx, draft.id, now);
     return { ok: true as const };
   });
 }

@@ -98,6 +98,10 @@ export async function listNarratives(db: Db, versionId: string) {
     .execute();
 }
 
+/**
+ * Writes one narrative and stamps its draft version as just written, in one statement: a save is the dossier's
+ * most frequent write (19 per dossier, more as the candidate rewrites), so it costs one round trip, not two.
+ */
 export async function upsertNarrative(
   db: Db,
   versionId: string,
@@ -106,9 +110,19 @@ export async function upsertNarrative(
   at: Date,
 ) {
   await db
-    .insertInto("dossier_narratives")
-    .values({ dossier_version_id: versionId, competency_code: competencyCode, ...parts, updated_at: at })
-    .onConflict((oc) => oc.columns(["dossier_version_id", "competency_code"]).doUpdateSet({ ...parts, updated_at: at }))
+    .with("saved", (q) =>
+      q
+        .insertInto("dossier_narratives")
+        .values({ dossier_version_id: versionId, competency_code: competencyCode, ...parts, updated_at: at })
+        .onConflict((oc) =>
+          oc.columns(["dossier_version_id", "competency_code"]).doUpdateSet({ ...parts, updated_at: at }),
+        )
+        .returning("dossier_version_id"),
+    )
+    .updateTable("dossier_versions")
+    .set({ updated_at: at })
+    .where("id", "=", versionId)
+    .where("frozen_at", "is", null)
     .execute();
 }
 

@@ -73,6 +73,37 @@ export interface DemoDataOptions {
   deferSideEffects?: boolean;
   /** Called about once per simulated month, and at the end. */
   onProgress?: (progress: DemoProgress) => void;
+  /** Candidacies are split in this many shards, each with its own lanes (index modulo the count). */
+  shards?: number;
+  /**
+   * Opens the shards elsewhere (other processes, on a database server): given the setup every shard shares, returns
+   * one DemoShard per shard index. Without it, the shards run in this process.
+   */
+  openShards?: (setup: Omit<DemoShardSetup, "shardIndex">) => Promise<DemoShard[]>;
+}
+
+/** What a shard needs to play its candidacies: plain data, so that it can cross to another process. */
+export interface DemoShardSetup {
+  candidacies: number;
+  seed: string;
+  /** The end of the period, ISO. */
+  until: string;
+  concurrency: number;
+  shardIndex: number;
+  shardCount: number;
+  cast: Cast;
+}
+
+export interface DemoShardProgress {
+  started: number;
+  serviceCalls: number;
+}
+
+/** The candidacies of one shard, played one simulated day at a time by the runner's clock. */
+export interface DemoShard {
+  /** Plays every candidacy of the shard due on that day (days since the epoch); resolves once all are done. */
+  runDay(day: number): Promise<DemoShardProgress>;
+  close(): Promise<void>;
 }
 
 export interface DemoProgress {
@@ -100,7 +131,7 @@ export function demoEmailSuffix(seed: string): string {
   return `@s${seed.replace(/[^a-z0-9]/gi, "").toLowerCase() || "0"}.demo-data.example.org`;
 }
 
-interface Cast {
+export interface Cast {
   officers: string[];
   staff: string[];
   evaluators: Array<{ id: string; fullName: string; email: string }>;
@@ -128,48 +159,24 @@ export async function generateDemoData(
     throw new Error(`This database already holds the demo data of seed "${options.seed}" (accounts *${suffix}).`);
   }
   const random = seededRandom(options.seed);
-  // argon2 once for the one password every demo account shares (see PasswordHasher).
-  const hashes = new Map<string, Promise<string>>();
-  const hash: PasswordHasher = (password) => {
-    const known = hashes.get(password);
-    if (known) return known;
-    const hashed = hashPassword(password);
-    hashes.set(password, hashed);
-    return hashed;
-  };
+  const hash = memoisedHasher();
   const end = startOfUtcDay(options.until);
   const firstDay = end.getTime() - 730 * DAY;
-  const world: World = {
-    db,
-    storage,
-    suffix,
-    hash,
-    calls: { count: 0 },
-    cast: await createCast(db, random.fork("cast"), suffix, hash, options.evaluators ?? 60),
-    competencyCodes: cqpCommercialSedentaire.referential.blocs.flatMap((b) => b.competencies.map((c) => c.code)),
-    files: { pdf: tinyPdf("demo"), png: tinyPng() },
-  };
+  const cast = await createCast(db, random.fork("cast"), suffix, hash, options.evaluators ?? 60);
 
-  // Each candidacy's start, drawn from its own generator: adding candidacies does not move the others.
-  const starts = Array.from({ length: options.candidacies }, (_, index) => {
-    const draw = random.fork(`start/${index}`);
-    const coverage = COVERAGE[index];
-    const at = coverage
-      ? end.getTime() - draw.int(...coverage.daysBeforeEnd) * DAY + draw.int(7 * 60, 17 * 60) * MINUTE
-      : firstDay + Math.floor(draw.next() * (729 * DAY));
-    return { index, at: new Date(at) };
-  }).sort((x, y) => x.at.getTime() - y.at.getTime() || x.index - y.index);
-
-  type Pending = { index: number; wake: number; flow?: AsyncGenerator<Date, void> };
-  const buckets = new Map<number, Pending[]>();
-  const dayOf = (time: number) => Math.floor(time / DAY);
-  const enqueue = (item: Pending) => {
-    const day = dayOf(item.wake);
-    const list = buckets.get(day);
-    if (list) list.push(item);
-    else buckets.set(day, [item]);
+  const base: Omit<DemoShardSetup, "shardIndex"> = {
+    candidacies: options.candidacies,
+    seed: options.seed,
+    until: end.toISOString(),
+    concurrency: Math.max(1, options.concurrency ?? 4),
+    shardCount: Math.max(1, options.shards ?? 1),
+    cast,
   };
-  for (const { index, at } of starts) enqueue({ index, wake: at.getTime() });
+  const shards = options.openShards
+    ? await options.openShards(base)
+    : Array.from({ length: base.shardCount }, (_, shardIndex) =>
+        openDemoShard(db, storage, { ...base, shardIndex }, hash),
+      );
 
   // E-mails never reach the portal's deliverer (see deliver below), so this mailer is never called.
   const portal = outboxDeliverer(db, unreachableMailer, storage, DEMO_PUBLIC_URL);
@@ -190,9 +197,16 @@ export async function generateDemoData(
   let timersFired = 0;
   let sideEffectsDelivered = 0;
   let emailsSent = 0;
-  let startedCount = 0;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  let progress: DemoShardProgress = { started: 0, serviceCalls: 0 };
   let lastMonth = "";
+  const report = (day: Date) =>
+    options.onProgress?.({
+      day: isoDay(day),
+      started: progress.started,
+      total: options.candidacies,
+      serviceCalls: progress.serviceCalls,
+      elapsedMs: Date.now() - started,
+    });
   for (let day = dayOf(firstDay); day < dayOf(end.getTime()); day++) {
     const dayStart = new Date(day * DAY);
     // The worker's timers first, at the day's first instant: silence, lapses, reminders.
@@ -201,33 +215,12 @@ export async function generateDemoData(
       timersFired += runs.length;
       if (runs.length < 500) break;
     }
-    const due = (buckets.get(day) ?? []).sort((x, y) => x.wake - y.wake || x.index - y.index);
-    buckets.delete(day);
-    let next = 0;
-    const lane = async () => {
-      while (next < due.length) {
-        const item = due[next++]!;
-        if (!item.flow) {
-          startedCount++;
-          item.flow = candidacyFlow(
-            world,
-            item.index,
-            seededRandom(options.seed).fork(`candidacy/${item.index}`),
-            item.wake,
-          );
-        }
-        for (;;) {
-          const step = await item.flow.next();
-          if (step.done) break;
-          const wake = step.value.getTime();
-          if (dayOf(wake) <= day) continue;
-          // Past the end of the period: the candidacy stays where it is, as live data.
-          if (wake < end.getTime()) enqueue({ ...item, wake });
-          break;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, lane));
+    // Every shard acts for the day before the next day's timers fire: the clock is the same for all.
+    const days = await Promise.all(shards.map((shard) => shard.runDay(day)));
+    progress = days.reduce((sum, p) => ({
+      started: sum.started + p.started,
+      serviceCalls: sum.serviceCalls + p.serviceCalls,
+    }));
     // The day's side effects: e-mails recorded as sent, identity documents purged, minutes rendered and stored.
     dayEnd = new Date(dayStart.getTime() + DAY - 1);
     emailsSent += await markEmailsSent(db, dayEnd);
@@ -240,32 +233,112 @@ export async function generateDemoData(
     const month = isoDay(dayStart).slice(0, 7);
     if (month !== lastMonth) {
       lastMonth = month;
-      options.onProgress?.({
-        day: isoDay(dayStart),
-        started: startedCount,
-        total: options.candidacies,
-        serviceCalls: world.calls.count,
-        elapsedMs: Date.now() - started,
-      });
+      report(dayStart);
     }
   }
-  options.onProgress?.({
-    day: isoDay(end),
-    started: startedCount,
-    total: options.candidacies,
-    serviceCalls: world.calls.count,
-    elapsedMs: Date.now() - started,
-  });
+  report(end);
+  await Promise.all(shards.map((shard) => shard.close()));
   return {
     candidacies: options.candidacies,
     byState: await countCandidaciesByState(db),
-    serviceCalls: world.calls.count,
+    serviceCalls: progress.serviceCalls,
     timersFired,
     sideEffectsDelivered,
     emailsSent,
     durationMs: Date.now() - started,
     emailSuffix: suffix,
     password: DEMO_DATA_PASSWORD,
+  };
+}
+
+/** argon2 once for the one password every demo account shares (see PasswordHasher). */
+function memoisedHasher(): PasswordHasher {
+  const hashes = new Map<string, Promise<string>>();
+  return (password) => {
+    const known = hashes.get(password);
+    if (known) return known;
+    const hashed = hashPassword(password);
+    hashes.set(password, hashed);
+    return hashed;
+  };
+}
+
+const dayOf = (time: number) => Math.floor(time / DAY);
+
+/**
+ * One shard's candidacies (those whose index modulo the shard count is the shard's), played in this process. Each
+ * candidacy's start and life draw from its own generator, so the split changes no candidacy's plan or dates.
+ */
+export function openDemoShard(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  setup: DemoShardSetup,
+  hash: PasswordHasher = memoisedHasher(),
+): DemoShard {
+  const end = Date.parse(setup.until);
+  const firstDay = end - 730 * DAY;
+  const world: World = {
+    db,
+    storage,
+    suffix: demoEmailSuffix(setup.seed),
+    hash,
+    calls: { count: 0 },
+    cast: setup.cast,
+    competencyCodes: cqpCommercialSedentaire.referential.blocs.flatMap((b) => b.competencies.map((c) => c.code)),
+    files: { pdf: tinyPdf("demo"), png: tinyPng() },
+  };
+  const random = seededRandom(setup.seed);
+
+  type Pending = { index: number; wake: number; flow?: AsyncGenerator<Date, void> };
+  const buckets = new Map<number, Pending[]>();
+  const enqueue = (item: Pending) => {
+    const day = dayOf(item.wake);
+    const list = buckets.get(day);
+    if (list) list.push(item);
+    else buckets.set(day, [item]);
+  };
+  for (let index = setup.shardIndex; index < setup.candidacies; index += setup.shardCount) {
+    const draw = random.fork(`start/${index}`);
+    const coverage = COVERAGE[index];
+    const at = coverage
+      ? end - draw.int(...coverage.daysBeforeEnd) * DAY + draw.int(7 * 60, 17 * 60) * MINUTE
+      : firstDay + Math.floor(draw.next() * (729 * DAY));
+    enqueue({ index, wake: at });
+  }
+
+  let started = 0;
+  return {
+    async runDay(day) {
+      const due = (buckets.get(day) ?? []).sort((x, y) => x.wake - y.wake || x.index - y.index);
+      buckets.delete(day);
+      let next = 0;
+      const lane = async () => {
+        while (next < due.length) {
+          const item = due[next++]!;
+          if (!item.flow) {
+            started++;
+            item.flow = candidacyFlow(
+              world,
+              item.index,
+              seededRandom(setup.seed).fork(`candidacy/${item.index}`),
+              item.wake,
+            );
+          }
+          for (;;) {
+            const step = await item.flow.next();
+            if (step.done) break;
+            const wake = step.value.getTime();
+            if (dayOf(wake) <= day) continue;
+            // Past the end of the period: the candidacy stays where it is, as live data.
+            if (wake < end) enqueue({ ...item, wake });
+            break;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: setup.concurrency }, lane));
+      return { started, serviceCalls: world.calls.count };
+    },
+    close: async () => undefined,
   };
 }
 
