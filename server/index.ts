@@ -9,8 +9,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { DataFolderLockedError } from "../db/data-folder-lock";
-import { deleteExpiredSessions } from "../db/queries/sessions";
-import { sweepOrphanObjects } from "../app/services/documents.server";
+import { runHousekeeping } from "../app/services/housekeeping.server";
 import { loadIssuerKey } from "../app/services/credentials/signing-key.server";
 import { outboxDeliverer } from "../app/services/outbox-delivery.server";
 import { getStorage } from "../app/services/storage";
@@ -102,16 +101,9 @@ async function main() {
   const workerLog = loggerFor("worker");
   const housekeeping = setInterval(async () => {
     try {
-      const deleted = await deleteExpiredSessions(await getDb(), new Date());
-      workerLog.info({ deleted }, "Expired sessions deleted");
+      workerLog.info(await runHousekeeping(await getDb(), getStorage()), "Housekeeping done");
     } catch (error) {
-      workerLog.error({ err: error }, "Session clean-up failed");
-    }
-    try {
-      const sweep = await sweepOrphanObjects(await getDb(), getStorage());
-      workerLog.info({ examined: sweep.examined, removed: sweep.removed.length }, "Storage sweep done");
-    } catch (error) {
-      workerLog.error({ err: error }, "Storage sweep failed");
+      workerLog.error({ err: error }, "Housekeeping failed");
     }
   }, 3600_000);
   housekeeping.unref();

@@ -116,5 +116,6 @@ export async function clearThrottleHits(db: Db, bucket: string, key: string) {
 
 /** Old hits serve no purpose once out of every window. */
 export async function deleteThrottleHitsBefore(db: Db, before: Date) {
-  await db.deleteFrom("throttle_hits").where("occurred_at", "<", before).execute();
+  const result = await db.deleteFrom("throttle_hits").where("occurred_at", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
