@@ -19,6 +19,55 @@ export function percentile(values: readonly number[], p: number): number | null 
   return low + (high - low) * (rank - below);
 }
 
+/** A histogram bucket of durations: those in [lower, lower + width), their count, sum and sum of squares. */
+export interface DurationBucket {
+  lower: number;
+  count: number;
+  sum: number;
+  squares: number;
+}
+
+/**
+ * The p-quantile, by `percentile`'s rule (rank (n − 1)·p, linear interpolation), of durations known only through
+ * histogram buckets of one width, in increasing order: the dashboard's time per stage (ADR 030, addendum). Inside
+ * a bucket, its n durations are taken evenly spaced around their mean, with the spacing step that gives their
+ * variance (n values spaced δ apart have variance δ²(n² − 1)/12), narrowed if need be to stay within the bucket.
+ * Exact when a bucket holds one duration, equal durations, two, or evenly spaced ones; otherwise each value read
+ * stays inside its bucket, so the error is under one width. The database computes the same in
+ * db/queries/statistics.ts `measureStageDurations`.
+ */
+export function histogramPercentile(buckets: readonly DurationBucket[], p: number, width = 1): number | null {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`histogramPercentile: p must be within [0, 1], got ${p}`);
+  const filled = buckets.filter((b) => b.count > 0);
+  const total = filled.reduce((sum, b) => sum + b.count, 0);
+  if (total === 0) return null;
+  const valueAt = (rank: number): number => {
+    let below = 0;
+    for (const bucket of filled) {
+      if (rank < below + bucket.count) return bucketValue(bucket, rank - below, width);
+      below += bucket.count;
+    }
+    throw new RangeError(`histogramPercentile: rank ${rank} beyond ${total} durations`);
+  };
+  const rank = (total - 1) * p;
+  const low = valueAt(Math.floor(rank));
+  const high = valueAt(Math.ceil(rank));
+  return low + (high - low) * (rank - Math.floor(rank));
+}
+
+/** The `index`-th (from 0) of a bucket's durations, placed as `histogramPercentile` says. */
+function bucketValue(bucket: DurationBucket, index: number, width: number): number {
+  const { lower, count: n, sum, squares } = bucket;
+  const mean = sum / n;
+  if (n === 1) return mean;
+  const variance = Math.max(0, (n * squares - sum * sum) / (n * n));
+  const step = Math.min(
+    Math.sqrt((12 * variance) / (n * n - 1)),
+    (2 * Math.max(0, Math.min(mean - lower, lower + width - mean))) / (n - 1),
+  );
+  return mean + (index - (n - 1) / 2) * step;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The reporting period
 // ---------------------------------------------------------------------------------------------------------------
@@ -42,6 +91,29 @@ export function defaultPeriod(today: Date): Period {
   const lastDayAYearBack = new Date(Date.UTC(year - 1, month, 0)).getUTCDate();
   const from = new Date(Date.UTC(year - 1, month - 1, Math.min(day, lastDayAYearBack) + 1));
   return { from: from.toISOString().slice(0, 10), to };
+}
+
+/**
+ * The period cut where the stage histograms are kept: the whole months it covers (their first days, from and to,
+ * both included; null when it covers none) and the days before and after them (zero to two ranges).
+ */
+export function splitIntoMonths(period: Period): { months: Period | null; days: Period[] } {
+  const addDays = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const firstOfMonth = (date: string) => `${date.slice(0, 7)}-01`;
+  const nextMonth = (date: string) => {
+    const [year, month] = date.split("-").map(Number) as [number, number];
+    return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  };
+  // The first whole month starts on `from` if it is a first, else on the next first; the last whole month ends on
+  // `to` if the day after it is a first.
+  const start = period.from.endsWith("-01") ? period.from : nextMonth(period.from);
+  const endExclusive = addDays(period.to, 1).endsWith("-01") ? addDays(period.to, 1) : firstOfMonth(period.to);
+  if (start >= endExclusive) return { months: null, days: [period] };
+  const days: Period[] = [];
+  if (period.from < start) days.push({ from: period.from, to: addDays(start, -1) });
+  if (endExclusive <= period.to) days.push({ from: endExclusive, to: period.to });
+  return { months: { from: start, to: `${addDays(endExclusive, -1).slice(0, 8)}01` }, days };
 }
 
 /** Every month (YYYY-MM) the period touches, in order: months without any event still get their bar. */

@@ -1,8 +1,10 @@
 // The dashboard's figures: one aggregate statement per chart, computed by the database (PGlite and PostgreSQL 15
-// alike), mostly over the rows that triggers keep for it (migration 2026-11-30-0110: milestones per candidacy,
-// per-day counts), so that few rows are read whatever the number of candidacies. Definitions: ADR 030.
+// alike), over the rows that triggers keep for it (migrations 2026-11-30-0110: milestones per candidacy, per-day
+// counts; 0120: per-day histograms of stage durations), so that few rows are read whatever the number of
+// candidacies. Definitions: ADR 030.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../schema";
+import { splitIntoMonths } from "../../workflows/statistics";
 
 /** Calendar dates in France (YYYY-MM-DD), both days included; a certification or all of them. */
 export interface StatisticsScope {
@@ -77,7 +79,11 @@ export interface StageDurations {
   stage: Stage;
   /** Stages that ended in the period. */
   count: number;
-  /** Days, percentile_cont (linear interpolation); null when no stage ended in the period. */
+  /**
+   * Days: percentile_cont's rule (linear interpolation between closest ranks) over whole-day buckets, a bucket's
+   * durations spread evenly around their mean (workflows/statistics.ts `histogramPercentile`); null when no stage
+   * ended in the period.
+   */
   medianDays: number | null;
   p90Days: number | null;
 }
@@ -87,22 +93,67 @@ export interface StageDurations {
  * the first time its start and end milestones were reached: admissibility (request filed → admissible or
  * inadmissible), dossier (admissible → first filing), evaluation (first filing → decided), result (decided →
  * validated).
+ *
+ * Read from the histograms the milestones' trigger keeps (migration 0120), not from every duration: the period's
+ * whole months from the monthly rows, the days around them from the daily rows, summed per stage and whole day of
+ * duration, ranked by cumulative count; the durations at the two closest ranks are placed within their buckets as
+ * `histogramPercentile` says, then interpolated. Exact when each bucket read holds one duration, equal ones or two;
+ * otherwise within the day, in practice a few hundredths (ADR 030, addendum).
  */
 export async function measureStageDurations(db: Kysely<Database>, scope: StatisticsScope): Promise<StageDurations[]> {
-  // One branch per stage, each read through the index on its end date.
-  const branch = (stage: Stage, start: string, end: string) => sql`
-    select ${sql.lit(stage)} as stage, count(*)::int as count,
-      percentile_cont(0.5) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
-        as "medianDays",
-      percentile_cont(0.9) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
-        as "p90Days"
-    from candidacy_milestones m
-    where ${inPeriod(sql.ref(`m.${end}`), scope)} and ${sql.ref(`m.${start}`)} is not null ${ofCertification(scope, "m")}`;
-  const { rows } = await sql<{ stage: Stage; count: number; medianDays: number | null; p90Days: number | null }>`
-    ${branch("admissibility", "requested_at", "answered_at")}
-    union all ${branch("dossier", "admitted_at", "filed_at")}
-    union all ${branch("evaluation", "filed_at", "decided_at")}
-    union all ${branch("result", "decided_at", "validated_at")}`.execute(db);
+  const { months, days } = splitIntoMonths(scope);
+  const parts = [
+    ...(months
+      ? [
+          sql`select k.stage, k.whole_days, k.durations, k.seconds, k.squares
+            from dashboard_stage_duration_months k
+            where k.month between ${months.from}::date and ${months.to}::date ${ofCertification(scope, "k")}`,
+        ]
+      : []),
+    ...days.map(
+      (range) => sql`select k.stage, k.whole_days, k.durations, k.seconds, k.squares
+        from dashboard_stage_duration_days k
+        where k.day between ${range.from}::date and ${range.to}::date ${ofCertification(scope, "k")}`,
+    ),
+  ];
+  const { rows } = await sql<{ stage: Stage; count: number; medianDays: string | null; p90Days: string | null }>`
+    with read as (${sql.join(parts, sql` union all `)}),
+    buckets as (
+      -- In days: the bucket [lower, lower + 1), its count, mean and variance.
+      select r.stage, r.whole_days as lower, sum(r.durations) as n,
+        sum(r.seconds) / sum(r.durations) / 86400 as mean,
+        greatest(0, sum(r.durations) * sum(r.squares) - sum(r.seconds) * sum(r.seconds))
+          / (sum(r.durations) * sum(r.durations)) / (86400.0 * 86400) as variance
+      from read r
+      group by r.stage, r.whole_days
+      having sum(r.durations) > 0
+    ),
+    ranked as (
+      -- Ranks from 0: the bucket holds the durations ranked [below, below + n), spaced step apart.
+      select b.stage, b.n, b.mean, sum(b.n) over (partition by b.stage order by b.lower) - b.n as below,
+        sum(b.n) over (partition by b.stage) as total,
+        case when b.n = 1 then 0 else least(sqrt(12 * b.variance / (b.n * b.n - 1)),
+          2 * greatest(0, least(b.mean - b.lower, b.lower + 1 - b.mean)) / (b.n - 1)) end as step
+      from buckets b
+    ),
+    wanted as (
+      select distinct r.stage, r.total, p.p, (r.total - 1) * p.p as rank
+      from ranked r cross join (values (0.5), (0.9)) p(p)
+    ),
+    valued as (
+      select w.stage, w.total, w.p,
+        lo.mean + (floor(w.rank) - lo.below - (lo.n - 1) / 2.0) * lo.step as low,
+        hi.mean + (ceil(w.rank) - hi.below - (hi.n - 1) / 2.0) * hi.step as high,
+        w.rank - floor(w.rank) as fraction
+      from wanted w
+      join ranked lo on lo.stage = w.stage and floor(w.rank) >= lo.below and floor(w.rank) < lo.below + lo.n
+      join ranked hi on hi.stage = w.stage and ceil(w.rank) >= hi.below and ceil(w.rank) < hi.below + hi.n
+    )
+    select v.stage, v.total::int as count,
+      max(v.low + (v.high - v.low) * v.fraction) filter (where v.p = 0.5) as "medianDays",
+      max(v.low + (v.high - v.low) * v.fraction) filter (where v.p = 0.9) as "p90Days"
+    from valued v
+    group by v.stage, v.total`.execute(db);
   return STAGES.map((stage) => {
     const row = rows.find((r) => r.stage === stage);
     return row && row.count > 0
