@@ -567,16 +567,14 @@ export interface Database {
 /**
  * Histograms of stage durations in whole days (migration 2026-11-30-0120-stage-duration-histogram, kept by a trigger
  * on candidacy_milestones), per stage, certification and day or month (in France) the stage ended: how many stages
- * lasted that many whole days, and the sum and sum of squares of their lengths in seconds.
+ * lasted that many whole days.
  */
 interface StageDurationBuckets {
   stage: "admissibility" | "dossier" | "evaluation" | "result";
   certification_id: string;
-  /** floor(duration / 1 day). */
+  /** floor(duration in seconds / 86400). */
   whole_days: number;
   durations: number;
-  seconds: Numeric;
-  squares: Numeric;
 }
 
 export interface DashboardStageDurationDaysTable extends StageDurationBuckets {

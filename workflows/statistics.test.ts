@@ -3,10 +3,9 @@
 import { describe, expect, it } from "vitest";
 import {
   defaultPeriod,
-  type DurationBucket,
   formatShare,
-  histogramPercentile,
   horizontalBars,
+  locateQuantile,
   linearScale,
   monthLabel,
   monthsOf,
@@ -16,18 +15,18 @@ import {
   stackedSegments,
 } from "./statistics";
 
-/** Whole-day buckets of a sample, as the stage histograms keep them (count, sum, sum of squares). */
-function bucketsOf(values: readonly number[]): DurationBucket[] {
-  const byLower = new Map<number, DurationBucket>();
-  for (const value of values) {
-    const lower = Math.floor(value);
-    const bucket = byLower.get(lower) ?? { lower, count: 0, sum: 0, squares: 0 };
-    bucket.count += 1;
-    bucket.sum += value;
-    bucket.squares += value * value;
-    byLower.set(lower, bucket);
-  }
-  return [...byLower.values()].sort((a, b) => a.lower - b.lower);
+/** `locateQuantile` applied as the dashboard's query applies it: whole-day buckets, then the located values. */
+function quantileThroughBuckets(values: readonly number[], p: number): number | null {
+  const sorted = [...values].sort((x, y) => x - y);
+  const lowers = [...new Set(sorted.map(Math.floor))];
+  const located = locateQuantile(
+    lowers.map((lower) => ({ lower, count: sorted.filter((v) => Math.floor(v) === lower).length })),
+    p,
+  );
+  if (!located) return null;
+  const at = ({ lower, offset }: { lower: number; offset: number }) =>
+    sorted.filter((v) => Math.floor(v) === lower)[offset]!;
+  return at(located.low) + (at(located.high) - at(located.low)) * located.fraction;
 }
 
 describe("percentile (PostgreSQL's percentile_cont)", () => {
@@ -52,40 +51,47 @@ describe("percentile (PostgreSQL's percentile_cont)", () => {
   });
 });
 
-describe("histogramPercentile (the time per stage, from whole-day buckets)", () => {
-  it("is percentile_cont exactly when each bucket holds one duration, equal ones, two, or evenly spaced ones", () => {
+describe("locateQuantile (the time per stage, from whole-day buckets)", () => {
+  it("places the two closest ranks in their buckets: the values read there give percentile_cont exactly", () => {
     const samples = [
       [10, 20, 60, 5],
       [3.25, 7.5, 7.5, 7.5, 12.9, 40.01],
-      [4.1, 4.8, 9, 9.3],
-      [2.1, 2.3, 2.5, 2.7, 15],
+      [6.9, 6.95, 6.99, 8, 30],
+      // A deterministic spread of many durations, most buckets holding several.
+      Array.from({ length: 2001 }, (_, i) => ((i * 7919) % 2001) / 40 + (i % 13) / 17),
     ];
     for (const sample of samples) {
-      for (const p of [0, 0.1, 0.5, 0.9, 1]) {
-        expect(histogramPercentile(bucketsOf(sample), p)).toBeCloseTo(percentile(sample, p)!, 9);
+      for (const p of [0, 0.1, 0.25, 0.5, 0.9, 1]) {
+        expect(quantileThroughBuckets(sample, p)).toBe(percentile(sample, p));
       }
     }
   });
 
-  it("stays within the bucket of the rank otherwise: under one day of error", () => {
-    // Three durations bunched at one end of their day: placed evenly around their mean, with their spread.
-    const sample = [6.9, 6.95, 6.99, 8, 30];
-    const buckets = bucketsOf(sample);
-    const median = histogramPercentile(buckets, 0.25)!;
-    expect(median).toBeGreaterThanOrEqual(6);
-    expect(median).toBeLessThan(7);
-    expect(Math.abs(median - percentile(sample, 0.25)!)).toBeLessThan(0.05);
-    // A deterministic spread of many durations: every figure within a few hundredths of a day.
-    const many = Array.from({ length: 2000 }, (_, i) => ((i * 7919) % 2000) / 40 + (i % 13) / 17);
-    for (const p of [0.5, 0.9]) {
-      expect(Math.abs(histogramPercentile(bucketsOf(many), p)! - percentile(many, p)!)).toBeLessThan(0.05);
-    }
+  it("gives each rank's bucket, its place there and the weight of the higher rank", () => {
+    // Ranks 0–1 in bucket 3, 2–4 in bucket 7, 5 in bucket 9. p90: rank 4.5, between bucket 7's third and bucket 9's.
+    const buckets = [
+      { lower: 3, count: 2 },
+      { lower: 5, count: 0 },
+      { lower: 7, count: 3 },
+      { lower: 9, count: 1 },
+    ];
+    expect(locateQuantile(buckets, 0.9)).toEqual({
+      low: { lower: 7, offset: 2 },
+      high: { lower: 9, offset: 0 },
+      fraction: 0.5,
+    });
+    // p50: rank 2.5, both in bucket 7.
+    expect(locateQuantile(buckets, 0.5)).toEqual({
+      low: { lower: 7, offset: 0 },
+      high: { lower: 7, offset: 1 },
+      fraction: 0.5,
+    });
   });
 
-  it("answers null without durations and refuses a p outside [0, 1]", () => {
-    expect(histogramPercentile([], 0.5)).toBeNull();
-    expect(histogramPercentile([{ lower: 3, count: 0, sum: 0, squares: 0 }], 0.5)).toBeNull();
-    expect(() => histogramPercentile(bucketsOf([1]), 2)).toThrow(RangeError);
+  it("answers null without values and refuses a p outside [0, 1]", () => {
+    expect(locateQuantile([], 0.5)).toBeNull();
+    expect(locateQuantile([{ lower: 3, count: 0 }], 0.5)).toBeNull();
+    expect(() => locateQuantile([{ lower: 1, count: 1 }], 2)).toThrow(RangeError);
   });
 });
 

@@ -19,53 +19,36 @@ export function percentile(values: readonly number[], p: number): number | null 
   return low + (high - low) * (rank - below);
 }
 
-/** A histogram bucket of durations: those in [lower, lower + width), their count, sum and sum of squares. */
-export interface DurationBucket {
+/** Where a rank (from 0) falls in a histogram: its bucket and its place among that bucket's values (from 0). */
+export interface RankInBucket {
   lower: number;
-  count: number;
-  sum: number;
-  squares: number;
+  offset: number;
 }
 
 /**
- * The p-quantile, by `percentile`'s rule (rank (n − 1)·p, linear interpolation), of durations known only through
- * histogram buckets of one width, in increasing order: the dashboard's time per stage (ADR 030, addendum). Inside
- * a bucket, its n durations are taken evenly spaced around their mean, with the spacing step that gives their
- * variance (n values spaced δ apart have variance δ²(n² − 1)/12), narrowed if need be to stay within the bucket.
- * Exact when a bucket holds one duration, equal durations, two, or evenly spaced ones; otherwise each value read
- * stays inside its bucket, so the error is under one width. The database computes the same in
- * db/queries/statistics.ts `measureStageDurations`.
+ * `percentile`'s two closest ranks, located in a histogram of counts (buckets in increasing order), and the weight
+ * of the higher: the p-quantile is low + (high − low) × fraction, where low and high are the values at those places
+ * of their buckets, the bucket's values sorted. Exact whatever the buckets' width: the dashboard's time per stage
+ * (db/queries/statistics.ts `measureStageDurations`) counts durations in whole-day buckets, then reads only the
+ * durations of the one or two buckets located (ADR 030, addendum). Null for an empty histogram.
  */
-export function histogramPercentile(buckets: readonly DurationBucket[], p: number, width = 1): number | null {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`histogramPercentile: p must be within [0, 1], got ${p}`);
-  const filled = buckets.filter((b) => b.count > 0);
-  const total = filled.reduce((sum, b) => sum + b.count, 0);
+export function locateQuantile(
+  buckets: readonly { lower: number; count: number }[],
+  p: number,
+): { low: RankInBucket; high: RankInBucket; fraction: number } | null {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`locateQuantile: p must be within [0, 1], got ${p}`);
+  const total = buckets.reduce((sum, b) => sum + Math.max(0, b.count), 0);
   if (total === 0) return null;
-  const valueAt = (rank: number): number => {
+  const locate = (rank: number): RankInBucket => {
     let below = 0;
-    for (const bucket of filled) {
-      if (rank < below + bucket.count) return bucketValue(bucket, rank - below, width);
-      below += bucket.count;
+    for (const bucket of buckets) {
+      if (bucket.count > 0 && rank < below + bucket.count) return { lower: bucket.lower, offset: rank - below };
+      below += Math.max(0, bucket.count);
     }
-    throw new RangeError(`histogramPercentile: rank ${rank} beyond ${total} durations`);
+    throw new RangeError(`locateQuantile: rank ${rank} beyond ${total} values`);
   };
   const rank = (total - 1) * p;
-  const low = valueAt(Math.floor(rank));
-  const high = valueAt(Math.ceil(rank));
-  return low + (high - low) * (rank - Math.floor(rank));
-}
-
-/** The `index`-th (from 0) of a bucket's durations, placed as `histogramPercentile` says. */
-function bucketValue(bucket: DurationBucket, index: number, width: number): number {
-  const { lower, count: n, sum, squares } = bucket;
-  const mean = sum / n;
-  if (n === 1) return mean;
-  const variance = Math.max(0, (n * squares - sum * sum) / (n * n));
-  const step = Math.min(
-    Math.sqrt((12 * variance) / (n * n - 1)),
-    (2 * Math.max(0, Math.min(mean - lower, lower + width - mean))) / (n - 1),
-  );
-  return mean + (index - (n - 1) / 2) * step;
+  return { low: locate(Math.floor(rank)), high: locate(Math.ceil(rank)), fraction: rank - Math.floor(rank) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

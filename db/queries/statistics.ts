@@ -79,14 +79,18 @@ export interface StageDurations {
   stage: Stage;
   /** Stages that ended in the period. */
   count: number;
-  /**
-   * Days: percentile_cont's rule (linear interpolation between closest ranks) over whole-day buckets, a bucket's
-   * durations spread evenly around their mean (workflows/statistics.ts `histogramPercentile`); null when no stage
-   * ended in the period.
-   */
+  /** Days, percentile_cont (linear interpolation); null when no stage ended in the period. */
   medianDays: number | null;
   p90Days: number | null;
 }
+
+/** Each stage's start and end milestones. */
+const STAGE_MILESTONES: Record<Stage, readonly [start: string, end: string]> = {
+  admissibility: ["requested_at", "answered_at"],
+  dossier: ["admitted_at", "filed_at"],
+  evaluation: ["filed_at", "decided_at"],
+  result: ["decided_at", "validated_at"],
+};
 
 /**
  * Median and 90th percentile of each stage's length in days, over the stages that ENDED in the period, each from
@@ -94,66 +98,85 @@ export interface StageDurations {
  * inadmissible), dossier (admissible → first filing), evaluation (first filing → decided), result (decided →
  * validated).
  *
- * Read from the histograms the milestones' trigger keeps (migration 0120), not from every duration: the period's
- * whole months from the monthly rows, the days around them from the daily rows, summed per stage and whole day of
- * duration, ranked by cumulative count; the durations at the two closest ranks are placed within their buckets as
- * `histogramPercentile` says, then interpolated. Exact when each bucket read holds one duration, equal ones or two;
- * otherwise within the day, in practice a few hundredths (ADR 030, addendum).
+ * Exact (percentile_cont's definition) without reading every duration of the period (migration 0120): the
+ * histograms of whole days of duration (the period's whole months from the monthly rows, the days around them
+ * from the daily rows) locate the two closest ranks of each percentile in their whole day of duration and their
+ * place in it (`locateQuantile` in workflows/statistics.ts); only the durations of that whole day are then read,
+ * through the stage's index on candidacy_milestones, sorted, and the one at that place taken.
  */
 export async function measureStageDurations(db: Kysely<Database>, scope: StatisticsScope): Promise<StageDurations[]> {
   const { months, days } = splitIntoMonths(scope);
-  const parts = [
+  const counted = [
     ...(months
       ? [
-          sql`select k.stage, k.whole_days, k.durations, k.seconds, k.squares
+          sql`select k.stage, k.whole_days, k.durations
             from dashboard_stage_duration_months k
             where k.month between ${months.from}::date and ${months.to}::date ${ofCertification(scope, "k")}`,
         ]
       : []),
     ...days.map(
-      (range) => sql`select k.stage, k.whole_days, k.durations, k.seconds, k.squares
+      (range) => sql`select k.stage, k.whole_days, k.durations
         from dashboard_stage_duration_days k
         where k.day between ${range.from}::date and ${range.to}::date ${ofCertification(scope, "k")}`,
     ),
   ];
+  // The durations of one stage's whole day of the period, the place-th of them (from 0). The expression must stay
+  // the one the migration indexes.
+  const durationAt = (stage: Stage) => {
+    const [start, end] = STAGE_MILESTONES[stage].map((column) => sql.ref(`m.${column}`)) as [
+      RawBuilder<unknown>,
+      RawBuilder<unknown>,
+    ];
+    return sql`(
+      select extract(epoch from ${end} - ${start}) / 86400 as days
+      from candidacy_milestones m
+      where p.stage = ${sql.lit(stage)} and ${start} is not null and ${end} is not null
+        and floor(extract(epoch from ${end} - ${start}) / 86400) = p.whole_days
+        and ${inPeriod(end, scope)} ${ofCertification(scope, "m")}
+      order by 1
+      offset p.place limit 1)`;
+  };
   const { rows } = await sql<{ stage: Stage; count: number; medianDays: string | null; p90Days: string | null }>`
-    with read as (${sql.join(parts, sql` union all `)}),
+    with counted as (${sql.join(counted, sql` union all `)}),
     buckets as (
-      -- In days: the bucket [lower, lower + 1), its count, mean and variance.
-      select r.stage, r.whole_days as lower, sum(r.durations) as n,
-        sum(r.seconds) / sum(r.durations) / 86400 as mean,
-        greatest(0, sum(r.durations) * sum(r.squares) - sum(r.seconds) * sum(r.seconds))
-          / (sum(r.durations) * sum(r.durations)) / (86400.0 * 86400) as variance
-      from read r
-      group by r.stage, r.whole_days
-      having sum(r.durations) > 0
+      select c.stage, c.whole_days, sum(c.durations) as n
+      from counted c
+      group by c.stage, c.whole_days
+      having sum(c.durations) > 0
     ),
     ranked as (
-      -- Ranks from 0: the bucket holds the durations ranked [below, below + n), spaced step apart.
-      select b.stage, b.n, b.mean, sum(b.n) over (partition by b.stage order by b.lower) - b.n as below,
-        sum(b.n) over (partition by b.stage) as total,
-        case when b.n = 1 then 0 else least(sqrt(12 * b.variance / (b.n * b.n - 1)),
-          2 * greatest(0, least(b.mean - b.lower, b.lower + 1 - b.mean)) / (b.n - 1)) end as step
+      -- Ranks from 0: the bucket holds the durations ranked [below, below + n).
+      select b.stage, b.whole_days, b.n, sum(b.n) over (partition by b.stage order by b.whole_days) - b.n as below,
+        sum(b.n) over (partition by b.stage) as total
       from buckets b
     ),
     wanted as (
-      select distinct r.stage, r.total, p.p, (r.total - 1) * p.p as rank
-      from ranked r cross join (values (0.5), (0.9)) p(p)
+      select distinct r.stage, r.total, q.p, (r.total - 1) * q.p as rank
+      from ranked r cross join (values (0.5), (0.9)) q(p)
+    ),
+    places as (
+      select distinct w.stage, k.rank, r.whole_days, (k.rank - r.below)::bigint as place
+      from wanted w
+      cross join lateral (values (floor(w.rank)), (ceil(w.rank))) k(rank)
+      join ranked r on r.stage = w.stage and k.rank >= r.below and k.rank < r.below + r.n
     ),
     valued as (
-      select w.stage, w.total, w.p,
-        lo.mean + (floor(w.rank) - lo.below - (lo.n - 1) / 2.0) * lo.step as low,
-        hi.mean + (ceil(w.rank) - hi.below - (hi.n - 1) / 2.0) * hi.step as high,
-        w.rank - floor(w.rank) as fraction
-      from wanted w
-      join ranked lo on lo.stage = w.stage and floor(w.rank) >= lo.below and floor(w.rank) < lo.below + lo.n
-      join ranked hi on hi.stage = w.stage and ceil(w.rank) >= hi.below and ceil(w.rank) < hi.below + hi.n
+      select p.stage, p.rank, d.days
+      from places p
+      cross join lateral (
+        ${sql.join(
+          STAGES.map((stage) => durationAt(stage)),
+          sql` union all `,
+        )}
+      ) d
     )
-    select v.stage, v.total::int as count,
-      max(v.low + (v.high - v.low) * v.fraction) filter (where v.p = 0.5) as "medianDays",
-      max(v.low + (v.high - v.low) * v.fraction) filter (where v.p = 0.9) as "p90Days"
-    from valued v
-    group by v.stage, v.total`.execute(db);
+    select w.stage, w.total::int as count,
+      max(lo.days + (hi.days - lo.days) * (w.rank - floor(w.rank))) filter (where w.p = 0.5) as "medianDays",
+      max(lo.days + (hi.days - lo.days) * (w.rank - floor(w.rank))) filter (where w.p = 0.9) as "p90Days"
+    from wanted w
+    join valued lo on lo.stage = w.stage and lo.rank = floor(w.rank)
+    join valued hi on hi.stage = w.stage and hi.rank = ceil(w.rank)
+    group by w.stage, w.total`.execute(db);
   return STAGES.map((stage) => {
     const row = rows.find((r) => r.stage === stage);
     return row && row.count > 0

@@ -186,7 +186,7 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
   });
 
   it("measures each stage that ended in the period: exact medians and 90th percentiles (percentile_cont)", () => {
-    // Read from whole-day histograms (ADR 030, addendum): exact here, each bucket holding one or equal durations.
+    // Located through the whole-day histograms, then read exactly (ADR 030, addendum): percentile_cont's figures.
     const byStage = Object.fromEntries(dashboard.stages.map((s) => [s.stage, s]));
     // Admissibility: K1 10, K2 20, K3 60 (silence), K4 5 → sorted 5 10 20 60: median 15, p90 20 + 0.7 × 40 = 48.
     expect(byStage.admissibility).toMatchObject({ count: 4 });
@@ -351,8 +351,7 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
       const { rows } = await sql<{ differing: number }>`
         with durations as (
           select v.stage, m.certification_id, (v.ended at time zone 'Europe/Paris')::date as day,
-            floor(extract(epoch from v.ended - v.started) / 86400)::integer as whole_days,
-            extract(epoch from v.ended - v.started) as elapsed
+            floor(extract(epoch from v.ended - v.started) / 86400)::integer as whole_days
           from candidacy_milestones m
           cross join lateral (values ('admissibility', m.requested_at, m.answered_at),
             ('dossier', m.admitted_at, m.filed_at), ('evaluation', m.filed_at, m.decided_at),
@@ -360,28 +359,26 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
           where v.started is not null and v.ended is not null
         ),
         days as (
-          select day, stage, certification_id, whole_days, count(*)::int as durations, sum(elapsed) as seconds,
-            sum(elapsed * elapsed) as squares
-          from durations group by 1, 2, 3, 4
+          select day, stage, certification_id, whole_days, count(*)::int as durations from durations group by 1, 2, 3, 4
         ),
         months as (
           select date_trunc('month', day)::date as month, stage, certification_id, whole_days,
-            sum(durations)::int as durations, sum(seconds) as seconds, sum(squares) as squares
+            sum(durations)::int as durations
           from days group by 1, 2, 3, 4
         )
         select (select count(*) from days r
             full join dashboard_stage_duration_days k using (day, stage, certification_id, whole_days)
-            where (r.durations, r.seconds, r.squares) is distinct from (k.durations, k.seconds, k.squares))
+            where r.durations is distinct from k.durations)
           + (select count(*) from months r
             full join dashboard_stage_duration_months k using (month, stage, certification_id, whole_days)
-            where (r.durations, r.seconds, r.squares) is distinct from (k.durations, k.seconds, k.squares))
+            where r.durations is distinct from k.durations)
           as differing`.execute(db);
       return Number(rows[0]!.differing);
     };
     expect(await differences()).toBe(0);
     expect((await stagesIn(summer)).admissibility).toEqual([0, null, null]);
 
-    // Answered 3 and 3.5 days after the request: one whole-day bucket holding two durations, still exact.
+    // Answered 3 and 3.5 days after the request: one whole-day bucket holding two durations, read exactly.
     const first = await journey({
       requestAt: "2026-07-01T09:00:00Z",
       answer: { days: 3, by: "admissible" },
