@@ -58,6 +58,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     declare
       paris_day date;
       bucket integer;
+      remaining integer;
     begin
       if started is null or ended is null or certification is null then
         return;
@@ -74,16 +75,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       else
         update dashboard_stage_duration_days t set durations = t.durations - 1
           where t.day = paris_day and t.stage = stage_name and t.certification_id = certification
-            and t.whole_days = bucket;
-        delete from dashboard_stage_duration_days t
-          where t.day = paris_day and t.stage = stage_name and t.certification_id = certification
-            and t.whole_days = bucket and t.durations <= 0;
+            and t.whole_days = bucket
+          returning t.durations into remaining;
+        if remaining <= 0 then
+          delete from dashboard_stage_duration_days t
+            where t.day = paris_day and t.stage = stage_name and t.certification_id = certification
+              and t.whole_days = bucket;
+        end if;
         update dashboard_stage_duration_months t set durations = t.durations - 1
           where t.month = date_trunc('month', paris_day)::date and t.stage = stage_name
-            and t.certification_id = certification and t.whole_days = bucket;
-        delete from dashboard_stage_duration_months t
-          where t.month = date_trunc('month', paris_day)::date and t.stage = stage_name
-            and t.certification_id = certification and t.whole_days = bucket and t.durations <= 0;
+            and t.certification_id = certification and t.whole_days = bucket
+          returning t.durations into remaining;
+        if remaining <= 0 then
+          delete from dashboard_stage_duration_months t
+            where t.month = date_trunc('month', paris_day)::date and t.stage = stage_name
+              and t.certification_id = certification and t.whole_days = bucket;
+        end if;
       end if;
     end $$`.execute(db);
 

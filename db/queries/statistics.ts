@@ -120,22 +120,26 @@ export async function measureStageDurations(db: Kysely<Database>, scope: Statist
         where k.day between ${range.from}::date and ${range.to}::date ${ofCertification(scope, "k")}`,
     ),
   ];
-  // The durations of one stage's whole day of the period, the place-th of them (from 0). The expression must stay
-  // the one the migration indexes.
-  const durationAt = (stage: Stage) => {
-    const [start, end] = STAGE_MILESTONES[stage].map((column) => sql.ref(`m.${column}`)) as [
-      RawBuilder<unknown>,
-      RawBuilder<unknown>,
-    ];
-    return sql`(
-      select extract(epoch from ${end} - ${start}) / 86400 as days
-      from candidacy_milestones m
-      where p.stage = ${sql.lit(stage)} and ${start} is not null and ${end} is not null
-        and floor(extract(epoch from ${end} - ${start}) / 86400) = p.whole_days
-        and ${inPeriod(end, scope)} ${ofCertification(scope, "m")}
-      order by 1
-      offset p.place limit 1)`;
-  };
+  // The durations of one whole day of the period, sorted, from the place-th (from 0): `count` of them, in days. The
+  // expression must stay the one the migration indexes. One branch per stage; only the row's stage runs.
+  const durationsFrom = (at: { stage: string; days: string; place: string }, count: number) =>
+    sql.join(
+      STAGES.map((stage) => {
+        const [start, end] = STAGE_MILESTONES[stage].map((column) => sql.ref(`m.${column}`)) as [
+          RawBuilder<unknown>,
+          RawBuilder<unknown>,
+        ];
+        return sql`(
+          select extract(epoch from ${end} - ${start}) / 86400 as days
+          from candidacy_milestones m
+          where ${sql.ref(at.stage)} = ${sql.lit(stage)} and ${start} is not null and ${end} is not null
+            and floor(extract(epoch from ${end} - ${start}) / 86400) = ${sql.ref(at.days)}
+            and ${inPeriod(end, scope)} ${ofCertification(scope, "m")}
+          order by 1
+          offset ${sql.ref(at.place)} limit ${sql.lit(count)})`;
+      }),
+      sql` union all `,
+    );
   const { rows } = await sql<{ stage: Stage; count: number; medianDays: string | null; p90Days: string | null }>`
     with counted as (${sql.join(counted, sql` union all `)}),
     buckets as (
@@ -151,32 +155,38 @@ export async function measureStageDurations(db: Kysely<Database>, scope: Statist
       from buckets b
     ),
     wanted as (
-      select distinct r.stage, r.total, q.p, (r.total - 1) * q.p as rank
-      from ranked r cross join (values (0.5), (0.9)) q(p)
-    ),
-    places as (
-      select distinct w.stage, k.rank, r.whole_days, (k.rank - r.below)::bigint as place
-      from wanted w
-      cross join lateral (values (floor(w.rank)), (ceil(w.rank))) k(rank)
-      join ranked r on r.stage = w.stage and k.rank >= r.below and k.rank < r.below + r.n
+      -- Each percentile's two closest ranks, located in their buckets: at most 8 rows (4 stages, 2 percentiles).
+      -- The limit says so to the planner, whose estimate would otherwise price the lookups below as if hundreds,
+      -- past jit_above_cost (JIT compilation then costs ~200 ms).
+      select t.stage, t.total, q.p, (t.total - 1) * q.p as rank,
+        lo.whole_days as low_days, (floor((t.total - 1) * q.p) - lo.below)::bigint as low_place,
+        hi.whole_days as high_days, (ceil((t.total - 1) * q.p) - hi.below)::bigint as high_place
+      from (select distinct r.stage, r.total from ranked r) t
+      cross join (values (0.5), (0.9)) q(p)
+      join ranked lo on lo.stage = t.stage
+        and floor((t.total - 1) * q.p) >= lo.below and floor((t.total - 1) * q.p) < lo.below + lo.n
+      join ranked hi on hi.stage = t.stage
+        and ceil((t.total - 1) * q.p) >= hi.below and ceil((t.total - 1) * q.p) < hi.below + hi.n
+      limit 8
     ),
     valued as (
-      select p.stage, p.rank, d.days
-      from places p
+      -- The lower rank's duration and the next one, read together; the higher rank is that next one unless it
+      -- opens the following bucket (then read on its own).
+      select w.stage, w.total, w.p, w.rank, low.days[1] as low,
+        case when w.high_days = w.low_days then low.days[w.high_place - w.low_place + 1]
+          else (select h.days from (${durationsFrom({ stage: "w.stage", days: "w.high_days", place: "w.high_place" }, 1)}) h)
+        end as high
+      from wanted w
       cross join lateral (
-        ${sql.join(
-          STAGES.map((stage) => durationAt(stage)),
-          sql` union all `,
-        )}
-      ) d
+        select array_agg(d.days order by d.days) as days
+        from (${durationsFrom({ stage: "w.stage", days: "w.low_days", place: "w.low_place" }, 2)}) d
+      ) low
     )
-    select w.stage, w.total::int as count,
-      max(lo.days + (hi.days - lo.days) * (w.rank - floor(w.rank))) filter (where w.p = 0.5) as "medianDays",
-      max(lo.days + (hi.days - lo.days) * (w.rank - floor(w.rank))) filter (where w.p = 0.9) as "p90Days"
-    from wanted w
-    join valued lo on lo.stage = w.stage and lo.rank = floor(w.rank)
-    join valued hi on hi.stage = w.stage and hi.rank = ceil(w.rank)
-    group by w.stage, w.total`.execute(db);
+    select v.stage, v.total::int as count,
+      max(v.low + (v.high - v.low) * (v.rank - floor(v.rank))) filter (where v.p = 0.5) as "medianDays",
+      max(v.low + (v.high - v.low) * (v.rank - floor(v.rank))) filter (where v.p = 0.9) as "p90Days"
+    from valued v
+    group by v.stage, v.total`.execute(db);
   return STAGES.map((stage) => {
     const row = rows.find((r) => r.stage === stage);
     return row && row.count > 0
