@@ -1,7 +1,7 @@
 // The dashboard's figures: one aggregate statement per chart, computed by the database (PGlite and PostgreSQL 15
 // alike), over the rows that triggers keep for it (migrations 2026-11-30-0110: milestones per candidacy, per-day
-// counts; 0120: per-day histograms of stage durations), so that few rows are read whatever the number of
-// candidacies. Definitions: ADR 030.
+// counts; 0120: per-month and per-day histograms of stage durations), so that few rows are read whatever the
+// number of candidacies. Definitions: ADR 030.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../schema";
 import { splitIntoMonths } from "../../workflows/statistics";
