@@ -564,6 +564,33 @@ export interface Database {
   dashboard_answer_days: DashboardAnswerDaysTable;
 }
 
+/**
+ * Histograms of stage durations in whole days (migration 2026-11-30-0120-stage-duration-histogram, kept by a trigger
+ * on candidacy_milestones), per stage, certification and day or month (in France) the stage ended: how many stages
+ * lasted that many whole days.
+ */
+interface StageDurationBuckets {
+  stage: "admissibility" | "dossier" | "evaluation" | "result";
+  certification_id: string;
+  /** floor(duration in seconds / 86400). */
+  whole_days: number;
+  durations: number;
+}
+
+export interface DashboardStageDurationDaysTable extends StageDurationBuckets {
+  day: ColumnType<string, string, string>;
+}
+
+export interface DashboardStageDurationMonthsTable extends StageDurationBuckets {
+  /** The month's first day. */
+  month: ColumnType<string, string, string>;
+}
+
+export interface Database {
+  dashboard_stage_duration_days: DashboardStageDurationDaysTable;
+  dashboard_stage_duration_months: DashboardStageDurationMonthsTable;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Certificates (migration 2026-11-30-0090): numbering, issued certificates and their documents (editions).
 // ---------------------------------------------------------------------------------------------------------------

@@ -5,13 +5,29 @@ import {
   defaultPeriod,
   formatShare,
   horizontalBars,
+  locateQuantile,
   linearScale,
   monthLabel,
   monthsOf,
   niceTicks,
   percentile,
+  splitIntoMonths,
   stackedSegments,
 } from "./statistics";
+
+/** `locateQuantile` applied as the dashboard's query applies it: whole-day buckets, then the located values. */
+function quantileThroughBuckets(values: readonly number[], p: number): number | null {
+  const sorted = [...values].sort((x, y) => x - y);
+  const lowers = [...new Set(sorted.map(Math.floor))];
+  const located = locateQuantile(
+    lowers.map((lower) => ({ lower, count: sorted.filter((v) => Math.floor(v) === lower).length })),
+    p,
+  );
+  if (!located) return null;
+  const at = ({ lower, offset }: { lower: number; offset: number }) =>
+    sorted.filter((v) => Math.floor(v) === lower)[offset]!;
+  return at(located.low) + (at(located.high) - at(located.low)) * located.fraction;
+}
 
 describe("percentile (PostgreSQL's percentile_cont)", () => {
   it("interpolates linearly between closest ranks", () => {
@@ -32,6 +48,86 @@ describe("percentile (PostgreSQL's percentile_cont)", () => {
   it("refuses a p outside [0, 1]", () => {
     expect(() => percentile([1], 1.5)).toThrow(RangeError);
     expect(() => percentile([1], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("locateQuantile (the time per stage, from whole-day buckets)", () => {
+  it("places the two closest ranks in their buckets: the values read there give percentile_cont exactly", () => {
+    const samples = [
+      [10, 20, 60, 5],
+      [3.25, 7.5, 7.5, 7.5, 12.9, 40.01],
+      [6.9, 6.95, 6.99, 8, 30],
+      // A deterministic spread of many durations, most buckets holding several.
+      Array.from({ length: 2001 }, (_, i) => ((i * 7919) % 2001) / 40 + (i % 13) / 17),
+    ];
+    for (const sample of samples) {
+      for (const p of [0, 0.1, 0.25, 0.5, 0.9, 1]) {
+        expect(quantileThroughBuckets(sample, p)).toBe(percentile(sample, p));
+      }
+    }
+  });
+
+  it("gives each rank's bucket, its place there and the weight of the higher rank", () => {
+    // Ranks 0–1 in bucket 3, 2–4 in bucket 7, 5 in bucket 9. p90: rank 4.5, between bucket 7's third and bucket 9's.
+    const buckets = [
+      { lower: 3, count: 2 },
+      { lower: 5, count: 0 },
+      { lower: 7, count: 3 },
+      { lower: 9, count: 1 },
+    ];
+    expect(locateQuantile(buckets, 0.9)).toEqual({
+      low: { lower: 7, offset: 2 },
+      high: { lower: 9, offset: 0 },
+      fraction: 0.5,
+    });
+    // p50: rank 2.5, both in bucket 7.
+    expect(locateQuantile(buckets, 0.5)).toEqual({
+      low: { lower: 7, offset: 0 },
+      high: { lower: 7, offset: 1 },
+      fraction: 0.5,
+    });
+  });
+
+  it("answers null without values and refuses a p outside [0, 1]", () => {
+    expect(locateQuantile([], 0.5)).toBeNull();
+    expect(locateQuantile([{ lower: 3, count: 0 }], 0.5)).toBeNull();
+    expect(() => locateQuantile([{ lower: 1, count: 1 }], 2)).toThrow(RangeError);
+  });
+});
+
+describe("splitIntoMonths (where the stage histograms are read)", () => {
+  it("reads whole months from the monthly rows and the days around them from the daily rows", () => {
+    expect(splitIntoMonths({ from: "2025-12-01", to: "2026-11-30" })).toEqual({
+      months: { from: "2025-12-01", to: "2026-11-01" },
+      days: [],
+    });
+    expect(splitIntoMonths({ from: "2025-11-16", to: "2026-11-15" })).toEqual({
+      months: { from: "2025-12-01", to: "2026-10-01" },
+      days: [
+        { from: "2025-11-16", to: "2025-11-30" },
+        { from: "2026-11-01", to: "2026-11-15" },
+      ],
+    });
+    // February of a leap year, whole; a period ending on the last day of its month.
+    expect(splitIntoMonths({ from: "2024-01-31", to: "2024-02-29" })).toEqual({
+      months: { from: "2024-02-01", to: "2024-02-01" },
+      days: [{ from: "2024-01-31", to: "2024-01-31" }],
+    });
+  });
+
+  it("keeps to days when the period covers no whole month", () => {
+    expect(splitIntoMonths({ from: "2026-01-15", to: "2026-01-20" })).toEqual({
+      months: null,
+      days: [{ from: "2026-01-15", to: "2026-01-20" }],
+    });
+    expect(splitIntoMonths({ from: "2026-01-02", to: "2026-02-27" })).toEqual({
+      months: null,
+      days: [{ from: "2026-01-02", to: "2026-02-27" }],
+    });
+    expect(splitIntoMonths({ from: "2026-03-01", to: "2026-03-01" })).toEqual({
+      months: null,
+      days: [{ from: "2026-03-01", to: "2026-03-01" }],
+    });
   });
 });
 

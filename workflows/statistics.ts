@@ -19,6 +19,38 @@ export function percentile(values: readonly number[], p: number): number | null 
   return low + (high - low) * (rank - below);
 }
 
+/** Where a rank (from 0) falls in a histogram: its bucket and its place among that bucket's values (from 0). */
+export interface RankInBucket {
+  lower: number;
+  offset: number;
+}
+
+/**
+ * `percentile`'s two closest ranks, located in a histogram of counts (buckets in increasing order), and the weight
+ * of the higher: the p-quantile is low + (high − low) × fraction, where low and high are the values at those places
+ * of their buckets, the bucket's values sorted. Exact whatever the buckets' width: the dashboard's time per stage
+ * (db/queries/statistics.ts `measureStageDurations`) counts durations in whole-day buckets, then reads only the
+ * durations of the one or two buckets located (ADR 030, addendum). Null for an empty histogram.
+ */
+export function locateQuantile(
+  buckets: readonly { lower: number; count: number }[],
+  p: number,
+): { low: RankInBucket; high: RankInBucket; fraction: number } | null {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`locateQuantile: p must be within [0, 1], got ${p}`);
+  const total = buckets.reduce((sum, b) => sum + Math.max(0, b.count), 0);
+  if (total === 0) return null;
+  const locate = (rank: number): RankInBucket => {
+    let below = 0;
+    for (const bucket of buckets) {
+      if (bucket.count > 0 && rank < below + bucket.count) return { lower: bucket.lower, offset: rank - below };
+      below += Math.max(0, bucket.count);
+    }
+    throw new RangeError(`locateQuantile: rank ${rank} beyond ${total} values`);
+  };
+  const rank = (total - 1) * p;
+  return { low: locate(Math.floor(rank)), high: locate(Math.ceil(rank)), fraction: rank - Math.floor(rank) };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The reporting period
 // ---------------------------------------------------------------------------------------------------------------
@@ -42,6 +74,29 @@ export function defaultPeriod(today: Date): Period {
   const lastDayAYearBack = new Date(Date.UTC(year - 1, month, 0)).getUTCDate();
   const from = new Date(Date.UTC(year - 1, month - 1, Math.min(day, lastDayAYearBack) + 1));
   return { from: from.toISOString().slice(0, 10), to };
+}
+
+/**
+ * The period cut where the stage histograms are kept: the whole months it covers (their first days, from and to,
+ * both included; null when it covers none) and the days before and after them (zero to two ranges).
+ */
+export function splitIntoMonths(period: Period): { months: Period | null; days: Period[] } {
+  const addDays = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const firstOfMonth = (date: string) => `${date.slice(0, 7)}-01`;
+  const nextMonth = (date: string) => {
+    const [year, month] = date.split("-").map(Number) as [number, number];
+    return new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  };
+  // The first whole month starts on `from` if it is a first, else on the next first; the last whole month ends on
+  // `to` if the day after it is a first.
+  const start = period.from.endsWith("-01") ? period.from : nextMonth(period.from);
+  const endExclusive = addDays(period.to, 1).endsWith("-01") ? addDays(period.to, 1) : firstOfMonth(period.to);
+  if (start >= endExclusive) return { months: null, days: [period] };
+  const days: Period[] = [];
+  if (period.from < start) days.push({ from: period.from, to: addDays(start, -1) });
+  if (endExclusive <= period.to) days.push({ from: endExclusive, to: period.to });
+  return { months: { from: start, to: `${addDays(endExclusive, -1).slice(0, 8)}01` }, days };
 }
 
 /** Every month (YYYY-MM) the period touches, in order: months without any event still get their bar. */

@@ -1,8 +1,10 @@
 // The dashboard's figures: one aggregate statement per chart, computed by the database (PGlite and PostgreSQL 15
-// alike), mostly over the rows that triggers keep for it (migration 2026-11-30-0110: milestones per candidacy,
-// per-day counts), so that few rows are read whatever the number of candidacies. Definitions: ADR 030.
+// alike), over the rows that triggers keep for it (migrations 2026-11-30-0110: milestones per candidacy, per-day
+// counts; 0120: per-month and per-day histograms of stage durations), so that few rows are read whatever the
+// number of candidacies. Definitions: ADR 030.
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../schema";
+import { splitIntoMonths } from "../../workflows/statistics";
 
 /** Calendar dates in France (YYYY-MM-DD), both days included; a certification or all of them. */
 export interface StatisticsScope {
@@ -82,27 +84,109 @@ export interface StageDurations {
   p90Days: number | null;
 }
 
+/** Each stage's start and end milestones. */
+const STAGE_MILESTONES: Record<Stage, readonly [start: string, end: string]> = {
+  admissibility: ["requested_at", "answered_at"],
+  dossier: ["admitted_at", "filed_at"],
+  evaluation: ["filed_at", "decided_at"],
+  result: ["decided_at", "validated_at"],
+};
+
 /**
  * Median and 90th percentile of each stage's length in days, over the stages that ENDED in the period, each from
  * the first time its start and end milestones were reached: admissibility (request filed → admissible or
  * inadmissible), dossier (admissible → first filing), evaluation (first filing → decided), result (decided →
  * validated).
+ *
+ * Exact (percentile_cont's definition) without reading every duration of the period (migration 0120): the
+ * histograms of whole days of duration (the period's whole months from the monthly rows, the days around them
+ * from the daily rows) locate the two closest ranks of each percentile in their whole day of duration and their
+ * place in it (`locateQuantile` in workflows/statistics.ts); only the durations of that whole day are then read,
+ * through the stage's index on candidacy_milestones, sorted, and the one at that place taken.
  */
 export async function measureStageDurations(db: Kysely<Database>, scope: StatisticsScope): Promise<StageDurations[]> {
-  // One branch per stage, each read through the index on its end date.
-  const branch = (stage: Stage, start: string, end: string) => sql`
-    select ${sql.lit(stage)} as stage, count(*)::int as count,
-      percentile_cont(0.5) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
-        as "medianDays",
-      percentile_cont(0.9) within group (order by extract(epoch from ${sql.ref(`m.${end}`)} - ${sql.ref(`m.${start}`)}) / 86400)
-        as "p90Days"
-    from candidacy_milestones m
-    where ${inPeriod(sql.ref(`m.${end}`), scope)} and ${sql.ref(`m.${start}`)} is not null ${ofCertification(scope, "m")}`;
-  const { rows } = await sql<{ stage: Stage; count: number; medianDays: number | null; p90Days: number | null }>`
-    ${branch("admissibility", "requested_at", "answered_at")}
-    union all ${branch("dossier", "admitted_at", "filed_at")}
-    union all ${branch("evaluation", "filed_at", "decided_at")}
-    union all ${branch("result", "decided_at", "validated_at")}`.execute(db);
+  const { months, days } = splitIntoMonths(scope);
+  const counted = [
+    ...(months
+      ? [
+          sql`select k.stage, k.whole_days, k.durations
+            from dashboard_stage_duration_months k
+            where k.month between ${months.from}::date and ${months.to}::date ${ofCertification(scope, "k")}`,
+        ]
+      : []),
+    ...days.map(
+      (range) => sql`select k.stage, k.whole_days, k.durations
+        from dashboard_stage_duration_days k
+        where k.day between ${range.from}::date and ${range.to}::date ${ofCertification(scope, "k")}`,
+    ),
+  ];
+  // The durations of one whole day of the period, sorted, from the place-th (from 0): `count` of them, in days. The
+  // expression must stay the one the migration indexes. One branch per stage; only the row's stage runs.
+  const durationsFrom = (at: { stage: string; days: string; place: string }, count: number) =>
+    sql.join(
+      STAGES.map((stage) => {
+        const [start, end] = STAGE_MILESTONES[stage].map((column) => sql.ref(`m.${column}`)) as [
+          RawBuilder<unknown>,
+          RawBuilder<unknown>,
+        ];
+        return sql`(
+          select extract(epoch from ${end} - ${start}) / 86400 as days
+          from candidacy_milestones m
+          where ${sql.ref(at.stage)} = ${sql.lit(stage)} and ${start} is not null and ${end} is not null
+            and floor(extract(epoch from ${end} - ${start}) / 86400) = ${sql.ref(at.days)}
+            and ${inPeriod(end, scope)} ${ofCertification(scope, "m")}
+          order by 1
+          offset ${sql.ref(at.place)} limit ${sql.lit(count)})`;
+      }),
+      sql` union all `,
+    );
+  const { rows } = await sql<{ stage: Stage; count: number; medianDays: string | null; p90Days: string | null }>`
+    with counted as (${sql.join(counted, sql` union all `)}),
+    buckets as (
+      select c.stage, c.whole_days, sum(c.durations) as n
+      from counted c
+      group by c.stage, c.whole_days
+      having sum(c.durations) > 0
+    ),
+    ranked as (
+      -- Ranks from 0: the bucket holds the durations ranked [below, below + n).
+      select b.stage, b.whole_days, b.n, sum(b.n) over (partition by b.stage order by b.whole_days) - b.n as below,
+        sum(b.n) over (partition by b.stage) as total
+      from buckets b
+    ),
+    wanted as (
+      -- Each percentile's two closest ranks, located in their buckets: at most 8 rows (4 stages, 2 percentiles).
+      -- The limit says so to the planner, whose estimate would otherwise price the lookups below as if hundreds,
+      -- past jit_above_cost (JIT compilation then costs ~200 ms).
+      select t.stage, t.total, q.p, (t.total - 1) * q.p as rank,
+        lo.whole_days as low_days, (floor((t.total - 1) * q.p) - lo.below)::bigint as low_place,
+        hi.whole_days as high_days, (ceil((t.total - 1) * q.p) - hi.below)::bigint as high_place
+      from (select distinct r.stage, r.total from ranked r) t
+      cross join (values (0.5), (0.9)) q(p)
+      join ranked lo on lo.stage = t.stage
+        and floor((t.total - 1) * q.p) >= lo.below and floor((t.total - 1) * q.p) < lo.below + lo.n
+      join ranked hi on hi.stage = t.stage
+        and ceil((t.total - 1) * q.p) >= hi.below and ceil((t.total - 1) * q.p) < hi.below + hi.n
+      limit 8
+    ),
+    valued as (
+      -- The lower rank's duration and the next one, read together; the higher rank is that next one unless it
+      -- opens the following bucket (then read on its own).
+      select w.stage, w.total, w.p, w.rank, low.days[1] as low,
+        case when w.high_days = w.low_days then low.days[w.high_place - w.low_place + 1]
+          else (select h.days from (${durationsFrom({ stage: "w.stage", days: "w.high_days", place: "w.high_place" }, 1)}) h)
+        end as high
+      from wanted w
+      cross join lateral (
+        select array_agg(d.days order by d.days) as days
+        from (${durationsFrom({ stage: "w.stage", days: "w.low_days", place: "w.low_place" }, 2)}) d
+      ) low
+    )
+    select v.stage, v.total::int as count,
+      max(v.low + (v.high - v.low) * (v.rank - floor(v.rank))) filter (where v.p = 0.5) as "medianDays",
+      max(v.low + (v.high - v.low) * (v.rank - floor(v.rank))) filter (where v.p = 0.9) as "p90Days"
+    from valued v
+    group by v.stage, v.total`.execute(db);
   return STAGES.map((stage) => {
     const row = rows.find((r) => r.stage === stage);
     return row && row.count > 0

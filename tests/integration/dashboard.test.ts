@@ -1,6 +1,6 @@
 // The dashboard's figures against a small data set built through the services, with events at chosen dates so that
 // every count, median, 90th percentile, rate and calibration gap below is computed by hand. Definitions: ADR 030.
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDown, migrateToLatest } from "../../db/migrate";
 import type { Database } from "../../db/schema";
@@ -186,6 +186,7 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
   });
 
   it("measures each stage that ended in the period: exact medians and 90th percentiles (percentile_cont)", () => {
+    // Located through the whole-day histograms, then read exactly (ADR 030, addendum): percentile_cont's figures.
     const byStage = Object.fromEntries(dashboard.stages.map((s) => [s.stage, s]));
     // Admissibility: K1 10, K2 20, K3 60 (silence), K4 5 → sorted 5 10 20 60: median 15, p90 20 + 0.7 × 40 = 48.
     expect(byStage.admissibility).toMatchObject({ count: 4 });
@@ -333,6 +334,86 @@ describe(`the dashboard's figures (${process.env.DATABASE_URL ? "PostgreSQL serv
       ["B2", 1, 1],
       ["B3", 1, 1],
     ]);
+  });
+
+  it("keeps the stage histograms in step with every later write: new milestones, a correction, a deletion", async () => {
+    const viewer = { userId: staff, role: "certifier_staff" as const };
+    const stagesIn = async (period: { from: string; to: string }) => {
+      const read = await readDashboard(db, viewer, period);
+      if (!read.ok) throw new Error(read.message);
+      return Object.fromEntries(read.stages.map((s) => [s.stage, [s.count, s.medianDays, s.p90Days]]));
+    };
+    // Whole months (the monthly rows), and the same stages through the daily rows.
+    const summer = { from: "2026-07-01", to: "2026-08-31" };
+    const summerDays = { from: "2026-07-02", to: "2026-08-30" };
+    // The histograms, rebuilt from the milestones they follow: no row differs, none is missing or left over.
+    const differences = async () => {
+      const { rows } = await sql<{ differing: number }>`
+        with durations as (
+          select v.stage, m.certification_id, (v.ended at time zone 'Europe/Paris')::date as day,
+            floor(extract(epoch from v.ended - v.started) / 86400)::integer as whole_days
+          from candidacy_milestones m
+          cross join lateral (values ('admissibility', m.requested_at, m.answered_at),
+            ('dossier', m.admitted_at, m.filed_at), ('evaluation', m.filed_at, m.decided_at),
+            ('result', m.decided_at, m.validated_at)) v(stage, started, ended)
+          where v.started is not null and v.ended is not null
+        ),
+        days as (
+          select day, stage, certification_id, whole_days, count(*)::int as durations from durations group by 1, 2, 3, 4
+        ),
+        months as (
+          select date_trunc('month', day)::date as month, stage, certification_id, whole_days,
+            sum(durations)::int as durations
+          from days group by 1, 2, 3, 4
+        )
+        select (select count(*) from days r
+            full join dashboard_stage_duration_days k using (day, stage, certification_id, whole_days)
+            where r.durations is distinct from k.durations)
+          + (select count(*) from months r
+            full join dashboard_stage_duration_months k using (month, stage, certification_id, whole_days)
+            where r.durations is distinct from k.durations)
+          as differing`.execute(db);
+      return Number(rows[0]!.differing);
+    };
+    expect(await differences()).toBe(0);
+    expect((await stagesIn(summer)).admissibility).toEqual([0, null, null]);
+
+    // Answered 3 and 3.5 days after the request: one whole-day bucket holding two durations, read exactly.
+    const first = await journey({
+      requestAt: "2026-07-01T09:00:00Z",
+      answer: { days: 3, by: "admissible" },
+      filedAfter: 12,
+    });
+    const second = await journey({ requestAt: "2026-07-06T09:00:00Z", answer: { days: 3.5, by: "inadmissible" } });
+    let stages = await stagesIn(summer);
+    expect(stages.admissibility![0]).toBe(2);
+    expect(stages.admissibility![1]).toBeCloseTo(3.25, 9);
+    expect(stages.admissibility![2]).toBeCloseTo(3 + 0.9 * 0.5, 9);
+    expect(stages.dossier![0]).toBe(1);
+    expect(stages.dossier![1]).toBeCloseTo(12, 9);
+    expect(await stagesIn(summerDays)).toEqual(stages);
+    expect(await differences()).toBe(0);
+
+    // A correction of the source (the request a day earlier): the old duration leaves its bucket, 4 days enters.
+    await sql`update candidacy_milestones set requested_at = requested_at - interval '1 day'
+      where candidacy_id = ${first}`.execute(db);
+    stages = await stagesIn(summer);
+    expect(stages.admissibility![0]).toBe(2);
+    expect(stages.admissibility![1]).toBeCloseTo(3.75, 9);
+    expect(stages.admissibility![2]).toBeCloseTo(3.5 + 0.9 * 0.5, 9);
+    expect(await differences()).toBe(0);
+    await sql`update candidacy_milestones set requested_at = requested_at + interval '1 day'
+      where candidacy_id = ${first}`.execute(db);
+
+    // A candidacy deleted (its milestones go with it): its duration leaves the histograms, emptied buckets too.
+    await sql`delete from candidacies where id = ${second}`.execute(db);
+    stages = await stagesIn(summer);
+    expect(stages.admissibility![0]).toBe(1);
+    expect(stages.admissibility![1]).toBeCloseTo(3, 9);
+    expect(await differences()).toBe(0);
+    const { rows: empty } = await sql<{ n: number }>`
+      select count(*)::int as n from dashboard_stage_duration_days where durations <= 0`.execute(db);
+    expect(empty[0]!.n).toBe(0);
   });
 
   // Last: it rolls the schema back and forth.

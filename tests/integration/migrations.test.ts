@@ -44,6 +44,8 @@ describe(`migrations (${process.env.DATABASE_URL ? "PostgreSQL server" : "PGlite
       "dashboard_bloc_days",
       "dashboard_calibration_days",
       "dashboard_competency_days",
+      "dashboard_stage_duration_days",
+      "dashboard_stage_duration_months",
       "deliberation_entries",
       "documents",
       "dossier_evidence",
