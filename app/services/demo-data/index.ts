@@ -629,8 +629,7 @@ async function* candidacyFlow(
     // Past the end of the third month after the filing (a session missed, a late staffing): the page asks staff
     // for the reason in writing, and so it is given.
     calls.count++;
-    const lateReason =
-      "Première session manquée par le candidat : nouvelle date au plus tôt selon les disponibilités du binôme.";
+    const lateReason = "Date fixée au plus tôt selon les disponibilités du candidat et du binôme d’évaluateurs.";
     return check(
       what,
       await scheduleSession(db, candidacyId, { userId: staffId }, { startsAt, ...place, lateReason }, at()),
