@@ -1,13 +1,16 @@
 // Renders a document request to HTML, as Remix's default entry does, plus the response's CSP nonce on every inline
-// script (Remix's and React's streaming ones) and the portal's logger for errors while streaming.
+// script (Remix's and React's streaming ones), the portal's logger for errors while streaming, and the page parts
+// rendered once already (<Prerendered>, docs/decisions/035).
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { PrerenderedContext } from "./components/prerendered";
 import { loggerFor } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
+import { prerenderedHtml } from "./utils/prerendered.server";
 
 const ABORT_DELAY = 5_000;
 const log = loggerFor("render");
@@ -35,7 +38,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider nonce={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        <PrerenderedContext.Provider value={prerenderedHtml}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </PrerenderedContext.Provider>
       </NonceProvider>,
       {
         nonce: nonce || undefined,

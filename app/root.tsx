@@ -31,8 +31,9 @@ export const meta: MetaFunction = () => [
   { name: "description", content: "Validation des acquis de l'expérience pour les CQP de la filière alimentaire." },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await getOptionalUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // Looked up once per request with the page's own loader (docs/decisions/035).
+  const user = await getOptionalUser(request, context);
   return json({ user: user ? { fullName: user.fullName, email: user.email, roles: user.roles } : null });
 }
 

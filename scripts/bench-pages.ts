@@ -1,7 +1,7 @@
 // `npm run bench:pages -- [--quick] [--small 1000] [--large 100000] [--duration 10] [--skip-pglite]`
 //
 // What it measures (docs/decisions/032): pages served by the BUILT portal in production mode (`npm run build`
-// first), started as `npm start` starts it (`node --import tsx server/index.ts`, APP_ENV=production, a fresh
+// first), started as `npm start` starts it (`node <its options> --import tsx server/index.ts`, APP_ENV=production, a fresh
 // DATA_DIR, a throwaway credential signing key, its worker off so that only the requests measured use the CPU),
 // driven by autocannon over HTTP with a session cookie obtained by logging in through /connexion:
 //   - the filed dossier of a candidacy with 19 narratives and 100 evidence files (/dossiers/:id, read by certifier
@@ -36,7 +36,7 @@ import { createStorage } from "../app/services/storage";
 import { openDatabase } from "../db/connection";
 import { migrateToLatest } from "../db/migrate";
 import { seedShippedReferentials } from "../db/seed/index";
-import { nextLink, percentile } from "./lib/bench-pages-pieces";
+import { nextLink, percentile, startNodeOptions } from "./lib/bench-pages-pieces";
 
 const root = path.resolve(import.meta.dirname, "..");
 const usage = `Usage: npm run bench:pages -- [--quick] [--small N] [--large N] [--duration S] [--skip-pglite]
@@ -208,8 +208,13 @@ interface Portal {
   stop(): Promise<void>;
 }
 
+/** The Node options of `npm start` (package.json), which the portal measured must run with. */
+const portalNodeOptions = startNodeOptions(
+  JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string,
+);
+
 async function startPortal(dataDir: string, databaseUrlForPortal: string): Promise<Portal> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...portalNodeOptions, "--import", "tsx", "server/index.ts"], {
     cwd: root,
     env: {
       ...process.env,

@@ -16,15 +16,30 @@ export function clientIp(context: AppLoadContext | undefined): string {
   return context?.clientIp ?? "unknown";
 }
 
-export async function getOptionalUser(request: Request): Promise<UserWithRoles | null> {
+// The root loader and the page's loader both ask who is reading; Remix gives every loader of a request the same
+// load context (server/index.ts), so a reading (GET) looks the session and the user up once, not once per loader
+// (docs/decisions/035). Not for other methods: an action may change the session before the loaders run.
+const readersOfRequest = new WeakMap<AppLoadContext, Promise<UserWithRoles | null>>();
+
+async function lookUpUser(request: Request): Promise<UserWithRoles | null> {
   const userId = await getSessionUserId(request);
   if (!userId) return null;
   return getUserWithRoles(await getDb(), userId);
 }
 
+export function getOptionalUser(request: Request, context?: AppLoadContext): Promise<UserWithRoles | null> {
+  if (!context || (request.method !== "GET" && request.method !== "HEAD")) return lookUpUser(request);
+  let user = readersOfRequest.get(context);
+  if (!user) {
+    user = lookUpUser(request);
+    readersOfRequest.set(context, user);
+  }
+  return user;
+}
+
 /** The logged-in user, or a redirect to the login page that comes back here afterwards. */
-export async function requireUser(request: Request): Promise<UserWithRoles> {
-  const user = await getOptionalUser(request);
+export async function requireUser(request: Request, context?: AppLoadContext): Promise<UserWithRoles> {
+  const user = await getOptionalUser(request, context);
   if (!user) {
     const url = new URL(request.url);
     const back = url.pathname + url.search;

@@ -22,3 +22,14 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
+
+/**
+ * The Node options `npm start` gives the portal, from package.json's start script (`… node <options> --import tsx
+ * server/index.ts`): the benchmark starts the portal with exactly these, so that it measures what operators run
+ * (docs/decisions/035: `--optimize-for-size`).
+ */
+export function startNodeOptions(startScript: string): string[] {
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*?)\s+--import[= ]tsx\s+server\/index\.ts\b/.exec(startScript);
+  if (!match) throw new Error(`package.json's start script does not start server/index.ts: ${startScript}`);
+  return match[1]!.split(/\s+/).filter(Boolean);
+}

@@ -259,6 +259,18 @@ describe("the declarative dossier", () => {
     await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
     await expectUsableOnPhone(staff);
     expect(await staff.locator("main").innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
+    // Loaded as a document, the page's body is HTML the server rendered once for the version (docs/decisions/035):
+    // the browser must hydrate it without a mismatch (React reports one as a page error), then navigate in it.
+    const pageErrors: string[] = [];
+    staff.on("pageerror", (error) => pageErrors.push(error.message));
+    for (let load = 0; load < 2; load++) {
+      await staff.goto(staff.url().replace(/\?.*$/, ""), { waitUntil: "networkidle" });
+      await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
+    }
+    await staff.getByRole("link", { name: /^Version 1 — / }).click();
+    await staff.waitForURL(/\?version=1$/);
+    expect(await staff.locator("main").innerText()).toContain("Extrait du CRM avec mes fiches clients");
+    expect(pageErrors).toEqual([]);
     const pdf = await staff.request.get(
       `${portal.url}${await staff.getByRole("link", { name: /dossier \(PDF\)/ }).getAttribute("href")}`,
     );

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileBenchDossier } from "../../app/services/demo-data/bench-dossier";
 import { createStorage } from "../../app/services/storage";
 import { seedShippedReferentials } from "../../db/seed/index";
-import { nextLink, percentile } from "../../scripts/lib/bench-pages-pieces";
+import { readFileSync } from "node:fs";
+import { nextLink, percentile, startNodeOptions } from "../../scripts/lib/bench-pages-pieces";
 import { type TestDatabase, createTestDatabase } from "./support/test-database";
 
 describe("the benchmark's heavy dossier", () => {
@@ -84,5 +85,19 @@ describe("percentiles", () => {
     expect(percentile(values, 50)).toBe(50);
     expect(percentile([7], 95)).toBe(7);
     expect(percentile([], 95)).toBeNaN();
+  });
+});
+
+describe("the portal's Node options", () => {
+  it("are those of npm start, read from its script", () => {
+    expect(startNodeOptions("node scripts/ensure-build.mjs && node --import tsx server/index.ts")).toEqual([]);
+    expect(
+      startNodeOptions(
+        "node scripts/ensure-build.mjs && node --optimize-for-size --max-semi-space-size=2 --import tsx server/index.ts",
+      ),
+    ).toEqual(["--optimize-for-size", "--max-semi-space-size=2"]);
+    expect(() => startNodeOptions("node scripts/other.mjs")).toThrow(/does not start server\/index\.ts/);
+    const start = JSON.parse(readFileSync(path.join(import.meta.dirname, "../../package.json"), "utf8")).scripts.start;
+    expect(startNodeOptions(start)).toEqual(["--optimize-for-size"]);
   });
 });

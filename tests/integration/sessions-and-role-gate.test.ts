@@ -2,7 +2,7 @@
 // a tampered or expired cookie is nobody, a candidate gets a 403 on staff pages, logout ends the session.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStaffAccount, signUpCandidate } from "../../app/services/accounts.server";
-import { requireRole, requireUser } from "../../app/utils/auth.server";
+import { getOptionalUser, requireRole, requireUser } from "../../app/utils/auth.server";
 import { installDatabaseHandle } from "../../app/utils/db.server";
 import { SESSION_COOKIE_NAME, endSession, getSessionUserId, startSession } from "../../app/utils/session.server";
 import { loader as adminLoader } from "../../app/routes/admin._index";
@@ -69,6 +69,20 @@ describe(`sessions and role gate (${process.env.DATABASE_URL ? "PostgreSQL serve
     const { request } = await loggedInRequest(candidateId);
     expect(await getSessionUserId(request)).toBe(candidateId);
     expect((await requireUser(request)).roles).toEqual(["candidate"]);
+  });
+
+  it("looks the reader up once per request of the same load context, and again for a new request or an action", async () => {
+    const { request } = await loggedInRequest(candidateId);
+    const context = { clientIp: "127.0.0.1", cspNonce: "" };
+    const first = requireUser(request, context);
+    // The root loader and the page's loader of one reading share one lookup...
+    expect(getOptionalUser(new Request(request), context)).toBe(getOptionalUser(request, context));
+    expect((await first).id).toBe(candidateId);
+    // ...which stays with that request: once the session ends, the next request is nobody's.
+    await endSession(request);
+    expect((await thrownBy(requireUser(request, { clientIp: "127.0.0.1", cspNonce: "" }))).status).toBe(302);
+    const post = new Request(request.url, { method: "POST", headers: request.headers });
+    expect((await thrownBy(requireUser(post, context))).status).toBe(302);
   });
 
   it("treats a tampered cookie as no session", async () => {
