@@ -672,6 +672,25 @@ export function checkEvent(snapshot: CandidacySnapshot, event: CandidacyEvent): 
   return snapshot.can(event) ? { allowed: true } : wrongState;
 }
 
+/**
+ * `checkEvent` and `nextSnapshot` in one pass, for the service: the same answer, and the next snapshot when the
+ * event is allowed. `checkEvent`'s last word, `snapshot.can(event)`, selects the event's transitions (evaluating
+ * its rule again); here the step itself does, and an event the machine ignores leaves the snapshot as it was.
+ */
+export function stepEvent(
+  snapshot: CandidacySnapshot,
+  event: CandidacyEvent,
+): { allowed: true; next: CandidacySnapshot } | Extract<CheckResult, { allowed: false }> {
+  const wrongState = { allowed: false as const, code: "wrong_state" as const, message: WRONG_STATE_MESSAGE };
+  if (snapshot.status !== "active") return wrongState;
+  const handled = getNextTransitions(snapshot).some((transition) => transition.eventType === event?.type);
+  if (!handled) return wrongState;
+  const refusal = ruleRefusal(snapshot.context, event);
+  if (refusal) return { allowed: false, ...refusal };
+  const next = nextSnapshot(snapshot, event);
+  return next === snapshot ? wrongState : { allowed: true, next };
+}
+
 /** Why the event is refused, in French; null when it is allowed. */
 export function explainRefusal(snapshot: CandidacySnapshot, event: CandidacyEvent): string | null {
   const result = checkEvent(snapshot, event);

@@ -32,9 +32,8 @@ import {
   FINAL_STATE_KEYS,
   type RefusalCode,
   candidacyMachine,
-  checkEvent,
-  nextSnapshot,
   stateKey,
+  stepEvent,
 } from "../../workflows/candidacy-machine";
 import { persistSnapshot, rememberValidSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
@@ -307,7 +306,7 @@ function written(write: CandidacyEventWrite, outcome: CandidacyOutcome): Candida
 }
 
 type CheckedEvent =
-  | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; targetBlocCodes: string[] }
+  | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; next: CandidacySnapshot; targetBlocCodes: string[] }
   | (Refusal & { code: RefusalCode | CandidacyServiceRefusal });
 
 /**
@@ -327,9 +326,9 @@ function checkCandidacyEvent(
       message: "Cette candidature n'existe pas.",
     };
   const snapshot = restored ?? restoreCandidacySnapshot(row);
-  const check = checkEvent(snapshot, event);
-  if (!check.allowed)
-    return { ok: false as const, code: check.code, status: statusOfRuleCode(check.code), message: check.message };
+  const step = stepEvent(snapshot, event);
+  if (!step.allowed)
+    return { ok: false as const, code: step.code, status: statusOfRuleCode(step.code), message: step.message };
 
   let targetBlocCodes = row.target_bloc_codes;
   if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
@@ -353,17 +352,16 @@ function checkCandidacyEvent(
       };
     }
   }
-  return { ok: true, row, snapshot, targetBlocCodes };
+  return { ok: true, row, snapshot, next: step.next, targetBlocCodes };
 }
 
-/** The next snapshot (XState's pure transition) and everything the accepted event writes with it. */
+/** Everything the accepted event writes with its next snapshot (XState's pure transition, taken by the check). */
 function eventWrite(
   checked: Extract<CheckedEvent, { ok: true }>,
   event: CandidacyEvent,
   request?: CandidacyEventWrite["request"],
 ): { write: CandidacyEventWrite; outcome: CandidacyOutcome } {
-  const { row, snapshot } = checked;
-  const next = nextSnapshot(snapshot, event);
+  const { row, snapshot, next } = checked;
   const before = stateKey(snapshot);
   const after = stateKey(next);
   const { actor, type, at, ...payload } = event;
