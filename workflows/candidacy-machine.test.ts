@@ -20,6 +20,7 @@ import {
   isIsoTimestamp,
   isValidityExpired,
   nextSnapshot,
+  stepEvent,
   resultLabel,
   stateKey,
   stateLabel,
@@ -1649,6 +1650,39 @@ describe("nextSnapshot: transition() without a fresh actor per step", () => {
           snapshots[step.candidacy] = next;
         }
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("stepEvent answers as checkEvent, and steps as nextSnapshot, whatever the event and its actor", () => {
+    const actors = [candidate, otherCandidate, officer, staff, evaluatorA, evaluatorB, evaluatorC, admin, system];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ index: fc.nat({ max: 21 }), actor: fc.constantFrom(...actors), keepActor: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        (steps) => {
+          let s = start();
+          for (const step of steps) {
+            const base = representativeEvents(s)[step.index] as CandidacyEvent;
+            const event = (step.keepActor ? base : { ...base, actor: step.actor }) as CandidacyEvent;
+            const stepped = stepEvent(s, event);
+            const check = checkEvent(s, event);
+            if (!check.allowed) {
+              expect(stepped).toEqual(check);
+              continue;
+            }
+            expect(stepped.allowed).toBe(true);
+            const next = (stepped as { next: CandidacySnapshot }).next;
+            expect(persisted(next)).toEqual(persisted(nextSnapshot(s, event)));
+            s = next;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

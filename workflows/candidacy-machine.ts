@@ -57,10 +57,32 @@ function initialContext(input: CandidacyInput): CandidacyContext {
   };
 }
 
+type Assignment = (args: { context: CandidacyContext; event: CandidacyEvent }) => Partial<CandidacyContext>;
+
+/** The role the acting user holds on this candidacy, recorded in `involvement` when it is new. */
+const actorInvolvement: Assignment = ({ context, event }) => {
+  const user = userOf(event.actor);
+  if (!user || user.role === "admin" || context.involvement[user.userId] === user.role) return {};
+  return { involvement: { ...context.involvement, [user.userId]: user.role } };
+};
+
+/**
+ * A user's event records who acted, then what the event says, as ONE assign action: XState clones the whole snapshot
+ * for every assign action of a transition (docs/decisions/033), and two actions cloned twice. `record` sees the
+ * context with the actor's involvement already recorded, as the second of two actions did.
+ */
+function byActor(record: Assignment): Assignment {
+  return ({ context, event }) => {
+    const involvement = actorInvolvement({ context, event });
+    const recorded = record({ context: involvement.involvement ? { ...context, ...involvement } : context, event });
+    return { ...involvement, ...recorded };
+  };
+}
+
 const withdraw = {
   guard: "allowed",
   target: "#candidacy.withdrawn",
-  actions: ["recordActor", "recordWithdrawal"],
+  actions: "recordWithdrawal",
 } as const;
 const lapse = { guard: "allowed", target: "#candidacy.lapsed", actions: ["recordLapse"] } as const;
 const silenceAccepted = {
@@ -100,53 +122,59 @@ export const candidacyMachine = setup({
     evaluationAgreed: ({ context }) => context.evaluation.jointOutcome === "agreed",
   },
   actions: {
-    /** Records which role the acting user holds on this candidacy. */
-    recordActor: assign(({ context, event }) => {
-      const user = userOf(event.actor);
-      if (!user || user.role === "admin" || context.involvement[user.userId] === user.role) return {};
-      return { involvement: { ...context.involvement, [user.userId]: user.role } };
-    }),
-    recordRequest: assign(({ context, event }) => ({
-      admissibility: {
-        ...context.admissibility,
-        requestedAt: context.admissibility.requestedAt ?? event.at,
-        completedAt: event.at,
-      },
-    })),
-    recordReviewOpened: assign(({ context, event }) => ({
-      admissibility: { ...context.admissibility, officerId: userOf(event.actor)?.userId, reviewOpenedAt: event.at },
-    })),
-    recordIncomplete: assign(({ context, event }) => ({
-      admissibility: {
-        ...context.admissibility,
-        officerId: userOf(event.actor)?.userId,
-        completedAt: undefined,
-        incompleteReason: event.type === "MARK_INCOMPLETE" ? event.reason.trim() : undefined,
-      },
-    })),
-    recordCompletion: assign(({ context, event }) => ({
-      admissibility: { ...context.admissibility, completedAt: event.at },
-    })),
-    recordAdmissible: assign(({ context, event }) => ({
-      admissibility: {
-        ...context.admissibility,
-        officerId: userOf(event.actor)?.userId,
-        decidedAt: event.at,
-        decision: "admissible" as const,
-        decidedBy: "officer" as const,
-        validityEndsOn: event.type === "DECLARE_ADMISSIBLE" ? event.validityEndsOn : undefined,
-      },
-    })),
-    recordInadmissible: assign(({ context, event }) => ({
-      admissibility: {
-        ...context.admissibility,
-        officerId: userOf(event.actor)?.userId,
-        decidedAt: event.at,
-        decision: "inadmissible" as const,
-        decidedBy: "officer" as const,
-        reason: event.type === "DECLARE_INADMISSIBLE" ? event.reason.trim() : undefined,
-      },
-    })),
+    recordRequest: assign(
+      byActor(({ context, event }) => ({
+        admissibility: {
+          ...context.admissibility,
+          requestedAt: context.admissibility.requestedAt ?? event.at,
+          completedAt: event.at,
+        },
+      })),
+    ),
+    recordReviewOpened: assign(
+      byActor(({ context, event }) => ({
+        admissibility: { ...context.admissibility, officerId: userOf(event.actor)?.userId, reviewOpenedAt: event.at },
+      })),
+    ),
+    recordIncomplete: assign(
+      byActor(({ context, event }) => ({
+        admissibility: {
+          ...context.admissibility,
+          officerId: userOf(event.actor)?.userId,
+          completedAt: undefined,
+          incompleteReason: event.type === "MARK_INCOMPLETE" ? event.reason.trim() : undefined,
+        },
+      })),
+    ),
+    recordCompletion: assign(
+      byActor(({ context, event }) => ({
+        admissibility: { ...context.admissibility, completedAt: event.at },
+      })),
+    ),
+    recordAdmissible: assign(
+      byActor(({ context, event }) => ({
+        admissibility: {
+          ...context.admissibility,
+          officerId: userOf(event.actor)?.userId,
+          decidedAt: event.at,
+          decision: "admissible" as const,
+          decidedBy: "officer" as const,
+          validityEndsOn: event.type === "DECLARE_ADMISSIBLE" ? event.validityEndsOn : undefined,
+        },
+      })),
+    ),
+    recordInadmissible: assign(
+      byActor(({ context, event }) => ({
+        admissibility: {
+          ...context.admissibility,
+          officerId: userOf(event.actor)?.userId,
+          decidedAt: event.at,
+          decision: "inadmissible" as const,
+          decidedBy: "officer" as const,
+          reason: event.type === "DECLARE_INADMISSIBLE" ? event.reason.trim() : undefined,
+        },
+      })),
+    ),
     recordTacitAdmissibility: assign(({ context, event }) => ({
       admissibility: {
         ...context.admissibility,
@@ -155,49 +183,61 @@ export const candidacyMachine = setup({
         decidedBy: "silence" as const,
       },
     })),
-    recordDossierStarted: assign(({ context, event }) => ({
-      dossier: { ...context.dossier, startedAt: event.at },
-    })),
-    recordDossierSubmission: assign(({ context, event }) => {
-      const version = event.type === "SUBMIT_DOSSIER" ? event.version : context.dossier.currentVersion + 1;
-      return {
+    recordDossierStarted: assign(
+      byActor(({ context, event }) => ({
+        dossier: { ...context.dossier, startedAt: event.at },
+      })),
+    ),
+    recordDossierSubmission: assign(
+      byActor(({ context, event }) => {
+        const version = event.type === "SUBMIT_DOSSIER" ? event.version : context.dossier.currentVersion + 1;
+        return {
+          dossier: {
+            ...context.dossier,
+            currentVersion: version,
+            submittedVersions: [...context.dossier.submittedVersions, version],
+            submittedAt: event.at,
+            firstSubmittedAt: context.dossier.firstSubmittedAt ?? event.at,
+          },
+        };
+      }),
+    ),
+    recordSendBack: assign(
+      byActor(({ context, event }) => ({
         dossier: {
           ...context.dossier,
-          currentVersion: version,
-          submittedVersions: [...context.dossier.submittedVersions, version],
-          submittedAt: event.at,
-          firstSubmittedAt: context.dossier.firstSubmittedAt ?? event.at,
+          sentBackOnce: true,
+          sentBack: {
+            by: userOf(event.actor)?.userId ?? "",
+            at: event.at,
+            reason: event.type === "SEND_BACK_DOSSIER" ? event.reason.trim() : "",
+            version: context.dossier.currentVersion,
+          },
         },
-      };
-    }),
-    recordSendBack: assign(({ context, event }) => ({
-      dossier: {
-        ...context.dossier,
-        sentBackOnce: true,
-        sentBack: {
-          by: userOf(event.actor)?.userId ?? "",
-          at: event.at,
-          reason: event.type === "SEND_BACK_DOSSIER" ? event.reason.trim() : "",
-          version: context.dossier.currentVersion,
-        },
-      },
-    })),
-    recordPair: assign(({ context, event }) => {
-      if (event.type !== "ASSIGN_PAIR") return {};
-      return {
-        evaluation: {
-          ...context.evaluation,
-          pair: { evaluatorAId: event.evaluatorAId, evaluatorBId: event.evaluatorBId, presidentId: event.presidentId },
-          assignedBy: userOf(event.actor)?.userId,
-          assignedAt: event.at,
-        },
-        involvement: {
-          ...context.involvement,
-          [event.evaluatorAId]: "evaluator" as const,
-          [event.evaluatorBId]: "evaluator" as const,
-        },
-      };
-    }),
+      })),
+    ),
+    recordPair: assign(
+      byActor(({ context, event }) => {
+        if (event.type !== "ASSIGN_PAIR") return {};
+        return {
+          evaluation: {
+            ...context.evaluation,
+            pair: {
+              evaluatorAId: event.evaluatorAId,
+              evaluatorBId: event.evaluatorBId,
+              presidentId: event.presidentId,
+            },
+            assignedBy: userOf(event.actor)?.userId,
+            assignedAt: event.at,
+          },
+          involvement: {
+            ...context.involvement,
+            [event.evaluatorAId]: "evaluator" as const,
+            [event.evaluatorBId]: "evaluator" as const,
+          },
+        };
+      }),
+    ),
     /**
      * Entering the evaluation (first time, or after a send-back): nobody has submitted yet. A declaration of no
      * link concerns the person, not the version: an evaluator who made it goes straight back to scoring.
@@ -213,131 +253,151 @@ export const candidacyMachine = setup({
         completedAt: undefined,
       },
     })),
-    recordScoringStarted: assign(({ context, event }) => {
-      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
-      return {
-        evaluation: {
-          ...context.evaluation,
-          ...(slot === "A" ? { startedA: true } : { startedB: true }),
-          declarations: { ...context.evaluation.declarations, [slot]: event.at },
-        },
-      };
-    }),
-    recordConflict: assign(({ context, event }) => {
-      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
-      const pair = context.evaluation.pair!;
-      const leaving = slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
-      return {
-        evaluation: {
-          ...context.evaluation,
-          pair: {
-            evaluatorAId: slot === "A" ? null : pair.evaluatorAId,
-            evaluatorBId: slot === "B" ? null : pair.evaluatorBId,
-            presidentId: pair.presidentId === leaving ? null : pair.presidentId,
+    recordScoringStarted: assign(
+      byActor(({ context, event }) => {
+        const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+        return {
+          evaluation: {
+            ...context.evaluation,
+            ...(slot === "A" ? { startedA: true } : { startedB: true }),
+            declarations: { ...context.evaluation.declarations, [slot]: event.at },
           },
-          conflicts: [
-            ...(context.evaluation.conflicts ?? []),
-            {
-              slot,
-              evaluatorId: leaving ?? "",
-              at: event.at,
-              reason: event.type === "DECLARE_CONFLICT" ? event.reason.trim() : "",
+        };
+      }),
+    ),
+    recordConflict: assign(
+      byActor(({ context, event }) => {
+        const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+        const pair = context.evaluation.pair!;
+        const leaving = slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
+        return {
+          evaluation: {
+            ...context.evaluation,
+            pair: {
+              evaluatorAId: slot === "A" ? null : pair.evaluatorAId,
+              evaluatorBId: slot === "B" ? null : pair.evaluatorBId,
+              presidentId: pair.presidentId === leaving ? null : pair.presidentId,
             },
-          ],
-        },
-      };
-    }),
-    recordReplacement: assign(({ context, event }) => {
-      if (event.type !== "REPLACE_EVALUATOR") return {};
-      const pair = context.evaluation.pair ?? { evaluatorAId: null, evaluatorBId: null, presidentId: null };
-      const previous = event.slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
-      const declarations = { ...context.evaluation.declarations };
-      delete declarations[event.slot];
-      return {
-        evaluation: {
-          ...context.evaluation,
-          pair: {
-            evaluatorAId: event.slot === "A" ? event.evaluatorId : pair.evaluatorAId,
-            evaluatorBId: event.slot === "B" ? event.evaluatorId : pair.evaluatorBId,
-            presidentId: event.presidentId,
+            conflicts: [
+              ...(context.evaluation.conflicts ?? []),
+              {
+                slot,
+                evaluatorId: leaving ?? "",
+                at: event.at,
+                reason: event.type === "DECLARE_CONFLICT" ? event.reason.trim() : "",
+              },
+            ],
           },
-          ...(event.slot === "A" ? { startedA: false } : { startedB: false }),
-          declarations,
-          replacements: [
-            ...(context.evaluation.replacements ?? []),
-            {
-              slot: event.slot,
-              previousEvaluatorId: previous,
-              evaluatorId: event.evaluatorId,
-              at: event.at,
-              by: userOf(event.actor)?.userId ?? "",
+        };
+      }),
+    ),
+    recordReplacement: assign(
+      byActor(({ context, event }) => {
+        if (event.type !== "REPLACE_EVALUATOR") return {};
+        const pair = context.evaluation.pair ?? { evaluatorAId: null, evaluatorBId: null, presidentId: null };
+        const previous = event.slot === "A" ? pair.evaluatorAId : pair.evaluatorBId;
+        const declarations = { ...context.evaluation.declarations };
+        delete declarations[event.slot];
+        return {
+          evaluation: {
+            ...context.evaluation,
+            pair: {
+              evaluatorAId: event.slot === "A" ? event.evaluatorId : pair.evaluatorAId,
+              evaluatorBId: event.slot === "B" ? event.evaluatorId : pair.evaluatorBId,
+              presidentId: event.presidentId,
             },
-          ],
-        },
-        involvement: { ...context.involvement, [event.evaluatorId]: "evaluator" as const },
-      };
-    }),
-    recordSession: assign(({ context, event }) => {
-      if (event.type !== "SCHEDULE_SESSION") return {};
-      return {
-        evaluation: {
-          ...context.evaluation,
-          session: {
-            startsAt: new Date(event.startsAt).toISOString(),
-            mode: event.mode,
-            location: event.location.trim(),
-            ...(hasText(event.lateReason) ? { lateReason: event.lateReason!.trim() } : {}),
-            scheduledAt: event.at,
-            scheduledBy: userOf(event.actor)?.userId ?? "",
+            ...(event.slot === "A" ? { startedA: false } : { startedB: false }),
+            declarations,
+            replacements: [
+              ...(context.evaluation.replacements ?? []),
+              {
+                slot: event.slot,
+                previousEvaluatorId: previous,
+                evaluatorId: event.evaluatorId,
+                at: event.at,
+                by: userOf(event.actor)?.userId ?? "",
+              },
+            ],
           },
-        },
-      };
-    }),
-    recordAttendance: assign(({ context, event }) => {
-      if (event.type !== "RECORD_ATTENDANCE" || !context.evaluation.session) return {};
-      return {
-        evaluation: {
-          ...context.evaluation,
-          session: { ...context.evaluation.session, attendance: event.attendance, attendanceRecordedAt: event.at },
-        },
-      };
-    }),
-    recordScoresSubmitted: assign(({ context, event }) => {
-      const slot = evaluatorSlot(context, event.actor);
-      const evaluation = { ...context.evaluation, ...(slot === "A" ? { submittedA: true } : { submittedB: true }) };
-      if (evaluation.submittedA && evaluation.submittedB && event.type === "SUBMIT_SCORES") {
-        evaluation.jointOutcome = event.jointOutcome;
-        evaluation.completedAt = event.at;
-        if (event.jointOutcome === "agreed") {
-          return { evaluation, decision: { ...context.decision, result: event.result as DecisionResult } };
+          involvement: { ...context.involvement, [event.evaluatorId]: "evaluator" as const },
+        };
+      }),
+    ),
+    recordSession: assign(
+      byActor(({ context, event }) => {
+        if (event.type !== "SCHEDULE_SESSION") return {};
+        return {
+          evaluation: {
+            ...context.evaluation,
+            session: {
+              startsAt: new Date(event.startsAt).toISOString(),
+              mode: event.mode,
+              location: event.location.trim(),
+              ...(hasText(event.lateReason) ? { lateReason: event.lateReason!.trim() } : {}),
+              scheduledAt: event.at,
+              scheduledBy: userOf(event.actor)?.userId ?? "",
+            },
+          },
+        };
+      }),
+    ),
+    recordAttendance: assign(
+      byActor(({ context, event }) => {
+        if (event.type !== "RECORD_ATTENDANCE" || !context.evaluation.session) return {};
+        return {
+          evaluation: {
+            ...context.evaluation,
+            session: { ...context.evaluation.session, attendance: event.attendance, attendanceRecordedAt: event.at },
+          },
+        };
+      }),
+    ),
+    recordScoresSubmitted: assign(
+      byActor(({ context, event }) => {
+        const slot = evaluatorSlot(context, event.actor);
+        const evaluation = { ...context.evaluation, ...(slot === "A" ? { submittedA: true } : { submittedB: true }) };
+        if (evaluation.submittedA && evaluation.submittedB && event.type === "SUBMIT_SCORES") {
+          evaluation.jointOutcome = event.jointOutcome;
+          evaluation.completedAt = event.at;
+          if (event.jointOutcome === "agreed") {
+            return { evaluation, decision: { ...context.decision, result: event.result as DecisionResult } };
+          }
         }
-      }
-      return { evaluation };
-    }),
+        return { evaluation };
+      }),
+    ),
     recordAgreedDecision: assign(({ context }) => ({
       decision: { ...context.decision, decidedAt: context.evaluation.completedAt, route: "agreed" as const },
     })),
-    recordDeliberation: assign(({ context, event }) => ({
-      decision: {
-        ...context.decision,
-        decidedAt: event.at,
-        route: "deliberation" as const,
-        deliberationRecordedBy: userOf(event.actor)?.userId,
-        result: event.type === "RECORD_DELIBERATION" ? event.result : context.decision.result,
-      },
-    })),
-    recordSignature: assign(({ context, event }) => {
-      const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
-      return { decision: { ...context.decision, signatures: { ...context.decision.signatures, [slot]: event.at } } };
-    }),
-    recordValidation: assign(({ context, event }) => ({
-      decision: { ...context.decision, validatedBy: userOf(event.actor)?.userId, validatedAt: event.at },
-    })),
-    recordClosure: assign(({ event }) => ({ closedAt: event.at })),
-    recordWithdrawal: assign(({ event }) => ({
-      withdrawnAt: event.at,
-      withdrawnReason: event.type === "WITHDRAW" && hasText(event.reason) ? event.reason?.trim() : undefined,
-    })),
+    recordDeliberation: assign(
+      byActor(({ context, event }) => ({
+        decision: {
+          ...context.decision,
+          decidedAt: event.at,
+          route: "deliberation" as const,
+          deliberationRecordedBy: userOf(event.actor)?.userId,
+          result: event.type === "RECORD_DELIBERATION" ? event.result : context.decision.result,
+        },
+      })),
+    ),
+    recordSignature: assign(
+      byActor(({ context, event }) => {
+        const slot = evaluatorSlot(context, event.actor) as EvaluatorSlot;
+        return { decision: { ...context.decision, signatures: { ...context.decision.signatures, [slot]: event.at } } };
+      }),
+    ),
+    recordValidation: assign(
+      byActor(({ context, event }) => ({
+        decision: { ...context.decision, validatedBy: userOf(event.actor)?.userId, validatedAt: event.at },
+      })),
+    ),
+    recordClosure: assign(byActor(({ event }) => ({ closedAt: event.at }))),
+    recordWithdrawal: assign(
+      byActor(({ event }) => ({
+        withdrawnAt: event.at,
+        withdrawnReason: event.type === "WITHDRAW" && hasText(event.reason) ? event.reason?.trim() : undefined,
+      })),
+    ),
     recordLapse: assign(({ event }) => ({ lapsedAt: event.at })),
   },
 }).createMachine({
@@ -350,7 +410,7 @@ export const candidacyMachine = setup({
         SUBMIT_REQUEST: {
           guard: "allowed",
           target: "admissibility",
-          actions: ["recordActor", "recordRequest"],
+          actions: "recordRequest",
         },
         WITHDRAW: withdraw,
       },
@@ -361,7 +421,7 @@ export const candidacyMachine = setup({
       states: {
         pending: {
           on: {
-            OPEN_REVIEW: { guard: "allowed", target: "review", actions: ["recordActor", "recordReviewOpened"] },
+            OPEN_REVIEW: { guard: "allowed", target: "review", actions: "recordReviewOpened" },
             ADMISSIBILITY_SILENCE_ELAPSED: silenceAccepted,
           },
         },
@@ -370,24 +430,24 @@ export const candidacyMachine = setup({
             MARK_INCOMPLETE: {
               guard: "allowed",
               target: "incomplete",
-              actions: ["recordActor", "recordIncomplete"],
+              actions: "recordIncomplete",
             },
             DECLARE_ADMISSIBLE: {
               guard: "allowed",
               target: "#candidacy.admissible",
-              actions: ["recordActor", "recordAdmissible"],
+              actions: "recordAdmissible",
             },
             DECLARE_INADMISSIBLE: {
               guard: "allowed",
               target: "#candidacy.inadmissible",
-              actions: ["recordActor", "recordInadmissible"],
+              actions: "recordInadmissible",
             },
             ADMISSIBILITY_SILENCE_ELAPSED: silenceAccepted,
           },
         },
         incomplete: {
           on: {
-            COMPLETE_REQUEST: { guard: "allowed", target: "pending", actions: ["recordActor", "recordCompletion"] },
+            COMPLETE_REQUEST: { guard: "allowed", target: "pending", actions: "recordCompletion" },
           },
         },
       },
@@ -397,7 +457,7 @@ export const candidacyMachine = setup({
         START_DOSSIER: {
           guard: "allowed",
           target: "dossier",
-          actions: ["recordActor", "recordDossierStarted"],
+          actions: "recordDossierStarted",
         },
         WITHDRAW: withdraw,
         VALIDITY_EXPIRED: lapse,
@@ -414,9 +474,9 @@ export const candidacyMachine = setup({
               {
                 guard: and(["allowed", "pairAlreadyAssigned"]),
                 target: "#candidacy.evaluation",
-                actions: ["recordActor", "recordDossierSubmission"],
+                actions: "recordDossierSubmission",
               },
-              { guard: "allowed", target: "submitted", actions: ["recordActor", "recordDossierSubmission"] },
+              { guard: "allowed", target: "submitted", actions: "recordDossierSubmission" },
             ],
           },
         },
@@ -425,12 +485,12 @@ export const candidacyMachine = setup({
             ASSIGN_PAIR: {
               guard: "allowed",
               target: "#candidacy.evaluation",
-              actions: ["recordActor", "recordPair"],
+              actions: "recordPair",
             },
             SEND_BACK_DOSSIER: {
               guard: "allowed",
               target: "inProgress",
-              actions: ["recordActor", "recordSendBack"],
+              actions: "recordSendBack",
             },
           },
         },
@@ -443,10 +503,10 @@ export const candidacyMachine = setup({
         SEND_BACK_DOSSIER: {
           guard: "allowed",
           target: "#candidacy.dossier.inProgress",
-          actions: ["recordActor", "recordSendBack"],
+          actions: "recordSendBack",
         },
-        SCHEDULE_SESSION: { guard: "allowed", actions: ["recordActor", "recordSession"] },
-        RECORD_ATTENDANCE: { guard: "allowed", actions: ["recordActor", "recordAttendance"] },
+        SCHEDULE_SESSION: { guard: "allowed", actions: "recordSession" },
+        RECORD_ATTENDANCE: { guard: "allowed", actions: "recordAttendance" },
         WITHDRAW: withdraw,
       },
       states: {
@@ -457,7 +517,7 @@ export const candidacyMachine = setup({
             REPLACE_EVALUATOR: {
               guard: and(["allowed", "replacingA"]),
               target: ".pending",
-              actions: ["recordActor", "recordReplacement"],
+              actions: "recordReplacement",
             },
           },
           states: {
@@ -468,12 +528,12 @@ export const candidacyMachine = setup({
                 START_SCORING: {
                   guard: and(["allowed", "actorIsEvaluatorA"]),
                   target: "scoring",
-                  actions: ["recordActor", "recordScoringStarted"],
+                  actions: "recordScoringStarted",
                 },
                 DECLARE_CONFLICT: {
                   guard: and(["allowed", "actorIsEvaluatorA"]),
                   target: "vacant",
-                  actions: ["recordActor", "recordConflict"],
+                  actions: "recordConflict",
                 },
               },
             },
@@ -482,7 +542,7 @@ export const candidacyMachine = setup({
                 SUBMIT_SCORES: {
                   guard: and(["allowed", "actorIsEvaluatorA"]),
                   target: "submitted",
-                  actions: ["recordActor", "recordScoresSubmitted"],
+                  actions: "recordScoresSubmitted",
                 },
               },
             },
@@ -498,7 +558,7 @@ export const candidacyMachine = setup({
             REPLACE_EVALUATOR: {
               guard: and(["allowed", "replacingB"]),
               target: ".pending",
-              actions: ["recordActor", "recordReplacement"],
+              actions: "recordReplacement",
             },
           },
           states: {
@@ -509,12 +569,12 @@ export const candidacyMachine = setup({
                 START_SCORING: {
                   guard: and(["allowed", "actorIsEvaluatorB"]),
                   target: "scoring",
-                  actions: ["recordActor", "recordScoringStarted"],
+                  actions: "recordScoringStarted",
                 },
                 DECLARE_CONFLICT: {
                   guard: and(["allowed", "actorIsEvaluatorB"]),
                   target: "vacant",
-                  actions: ["recordActor", "recordConflict"],
+                  actions: "recordConflict",
                 },
               },
             },
@@ -523,7 +583,7 @@ export const candidacyMachine = setup({
                 SUBMIT_SCORES: {
                   guard: and(["allowed", "actorIsEvaluatorB"]),
                   target: "submitted",
-                  actions: ["recordActor", "recordScoresSubmitted"],
+                  actions: "recordScoresSubmitted",
                 },
               },
             },
@@ -549,7 +609,7 @@ export const candidacyMachine = setup({
         RECORD_DELIBERATION: {
           guard: "allowed",
           target: "minutes",
-          actions: ["recordActor", "recordDeliberation"],
+          actions: "recordDeliberation",
         },
         WITHDRAW: withdraw,
       },
@@ -561,9 +621,9 @@ export const candidacyMachine = setup({
           {
             guard: and(["allowed", "otherHasSigned"]),
             target: "decided",
-            actions: ["recordActor", "recordSignature"],
+            actions: "recordSignature",
           },
-          { guard: "allowed", actions: ["recordActor", "recordSignature"] },
+          { guard: "allowed", actions: "recordSignature" },
         ],
         WITHDRAW: withdraw,
       },
@@ -573,13 +633,13 @@ export const candidacyMachine = setup({
         VALIDATE_DECISION: {
           guard: "allowed",
           target: "certified",
-          actions: ["recordActor", "recordValidation"],
+          actions: "recordValidation",
         },
       },
     },
     certified: {
       on: {
-        CLOSE: { guard: "allowed", target: "closed", actions: ["recordActor", "recordClosure"] },
+        CLOSE: { guard: "allowed", target: "closed", actions: "recordClosure" },
       },
     },
     closed: { type: "final" },
@@ -610,6 +670,25 @@ export function checkEvent(snapshot: CandidacySnapshot, event: CandidacyEvent): 
   const refusal = ruleRefusal(snapshot.context, event);
   if (refusal) return { allowed: false, ...refusal };
   return snapshot.can(event) ? { allowed: true } : wrongState;
+}
+
+/**
+ * `checkEvent` and `nextSnapshot` in one pass, for the service: the same answer, and the next snapshot when the
+ * event is allowed. `checkEvent`'s last word, `snapshot.can(event)`, selects the event's transitions (evaluating
+ * its rule again); here the step itself does, and an event the machine ignores leaves the snapshot as it was.
+ */
+export function stepEvent(
+  snapshot: CandidacySnapshot,
+  event: CandidacyEvent,
+): { allowed: true; next: CandidacySnapshot } | Extract<CheckResult, { allowed: false }> {
+  const wrongState = { allowed: false as const, code: "wrong_state" as const, message: WRONG_STATE_MESSAGE };
+  if (snapshot.status !== "active") return wrongState;
+  const handled = getNextTransitions(snapshot).some((transition) => transition.eventType === event?.type);
+  if (!handled) return wrongState;
+  const refusal = ruleRefusal(snapshot.context, event);
+  if (refusal) return { allowed: false, ...refusal };
+  const next = nextSnapshot(snapshot, event);
+  return next === snapshot ? wrongState : { allowed: true, next };
 }
 
 /** Why the event is refused, in French; null when it is allowed. */
@@ -738,28 +817,34 @@ export function resultLabel(result: DecisionResult | undefined): string | null {
  * evaluates the context factory without input: it throws, XState catches it, and that alone was three quarters of
  * an event's statechart time (docs/decisions/033). The machine has no invoked or spawned actors, no delayed
  * transitions and only `assign` actions, so nothing is ever registered on this actor or its system: one serves
- * every step. Created with a placeholder input on first use, never started.
+ * every step, in one scope. Created with a placeholder input on first use, never started.
  */
-let steppingActor: AnyActorRef | undefined;
+let steppingScope: Parameters<typeof candidacyMachine.transition>[2] | undefined;
 
 /**
  * The snapshot after `event`: what `transition(candidacyMachine, snapshot, event)[0]` returns, without creating an
  * actor each time. Pure; the machine's actions are all `assign`, so there are no actions left to execute.
  */
 export function nextSnapshot(snapshot: CandidacySnapshot, event: CandidacyEvent): CandidacySnapshot {
-  steppingActor ??= createActor(candidacyMachine, {
-    input: { candidacyId: "", candidateId: "", certificationCode: "", referentialVersionId: "" },
-  });
-  const scope: Parameters<typeof candidacyMachine.transition>[2] = {
-    self: steppingActor,
+  // The scope is built once with its actor: nothing in it changes from one step to the next.
+  steppingScope ??= steppingScopeOf(
+    createActor(candidacyMachine, {
+      input: { candidacyId: "", candidateId: "", certificationCode: "", referentialVersionId: "" },
+    }),
+  );
+  return candidacyMachine.transition(snapshot, event, steppingScope);
+}
+
+function steppingScopeOf(actor: AnyActorRef): Parameters<typeof candidacyMachine.transition>[2] {
+  return {
+    self: actor,
     id: "",
     sessionId: "",
     logger: () => undefined,
     defer: () => undefined,
     emit: () => undefined,
     stopChild: () => undefined,
-    system: steppingActor.system,
+    system: actor.system,
     actionExecutor: () => undefined,
   };
-  return candidacyMachine.transition(snapshot, event, scope);
 }

@@ -32,9 +32,8 @@ import {
   FINAL_STATE_KEYS,
   type RefusalCode,
   candidacyMachine,
-  checkEvent,
-  nextSnapshot,
   stateKey,
+  stepEvent,
 } from "../../workflows/candidacy-machine";
 import { persistSnapshot, rememberValidSnapshot, restoreSnapshot } from "../../workflows/candidacy-snapshot";
 import { type CandidacyEffect, type Recipient, type TimerKind, effectsOf } from "../../workflows/candidacy-effects";
@@ -190,6 +189,12 @@ const OPTIMISTIC_TRIES = 3;
 
 type CandidacyRow = NonNullable<Awaited<ReturnType<typeof lockCandidacy>>>;
 
+/** A candidacy row read under its lock in the caller's transaction, and the snapshot restored from that very row. */
+export interface LockedCandidacy {
+  row: CandidacyRow;
+  snapshot: CandidacySnapshot;
+}
+
 /**
  * Sends one event to a candidacy. The row is read without a lock and the event written in one autocommit
  * statement that checks the row version; on a conflict (another event accepted meanwhile) nothing is written and
@@ -239,10 +244,16 @@ export async function applyCandidacyEvent(
   trx: Transaction<Database>,
   candidacyId: string,
   event: CandidacyEvent,
-  /** The row, when the caller already holds its lock in this transaction (saves a round trip). */
-  lockedRow?: Awaited<ReturnType<typeof lockCandidacy>>,
+  /**
+   * The row, when the caller already holds its lock in this transaction (saves a round trip), with its snapshot when
+   * the caller has already restored it from that row (saves restoring it twice).
+   */
+  locked?: CandidacyRow | LockedCandidacy,
 ): Promise<CandidacyOutcome> {
-  const checked = checkCandidacyEvent(lockedRow ?? (await lockCandidacy(trx, candidacyId)), event);
+  const checked =
+    locked && "row" in locked
+      ? checkCandidacyEvent(locked.row, event, locked.snapshot)
+      : checkCandidacyEvent(locked ?? (await lockCandidacy(trx, candidacyId)), event);
   if (!checked.ok) return checked;
   if (event.type === "SUBMIT_REQUEST" || event.type === "COMPLETE_REQUEST") {
     const documents = checkRequestDocuments(await listAdmissibilityDocumentKinds(trx, checked.row.id));
@@ -267,6 +278,23 @@ export async function applyCandidacyEvent(
   return written(write, outcome);
 }
 
+/**
+ * A candidacy row's snapshot, restored for the service: given the row's identity, a content this process has already
+ * validated or written is not validated again (docs/decisions/033).
+ */
+export function restoreCandidacySnapshot(row: {
+  id: string;
+  snapshot: unknown;
+  row_version: number;
+  updated_at: Date;
+}): CandidacySnapshot {
+  return restoreSnapshot(row.snapshot, undefined, {
+    candidacyId: row.id,
+    rowVersion: row.row_version,
+    updatedAt: row.updated_at,
+  });
+}
+
 /** The snapshot just written came from a validated one through the statechart: its next read need not check it. */
 function written(write: CandidacyEventWrite, outcome: CandidacyOutcome): CandidacyOutcome {
   rememberValidSnapshot({
@@ -278,11 +306,18 @@ function written(write: CandidacyEventWrite, outcome: CandidacyOutcome): Candida
 }
 
 type CheckedEvent =
-  | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; targetBlocCodes: string[] }
+  | { ok: true; row: CandidacyRow; snapshot: CandidacySnapshot; next: CandidacySnapshot; targetBlocCodes: string[] }
   | (Refusal & { code: RefusalCode | CandidacyServiceRefusal });
 
-/** Whether the candidacy, as read, accepts the event: the statechart's rules, then the prior blocs declared. */
-function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEvent): CheckedEvent {
+/**
+ * Whether the candidacy, as read, accepts the event: the statechart's rules, then the prior blocs declared.
+ * `restored`: the row's snapshot, when the caller has already restored it from this row.
+ */
+function checkCandidacyEvent(
+  row: CandidacyRow | undefined,
+  event: CandidacyEvent,
+  restored?: CandidacySnapshot,
+): CheckedEvent {
   if (!row)
     return {
       ok: false as const,
@@ -290,14 +325,10 @@ function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEven
       status: statusOfRuleCode("not_found"),
       message: "Cette candidature n'existe pas.",
     };
-  const snapshot = restoreSnapshot(row.snapshot, undefined, {
-    candidacyId: row.id,
-    rowVersion: row.row_version,
-    updatedAt: row.updated_at,
-  });
-  const check = checkEvent(snapshot, event);
-  if (!check.allowed)
-    return { ok: false as const, code: check.code, status: statusOfRuleCode(check.code), message: check.message };
+  const snapshot = restored ?? restoreCandidacySnapshot(row);
+  const step = stepEvent(snapshot, event);
+  if (!step.allowed)
+    return { ok: false as const, code: step.code, status: statusOfRuleCode(step.code), message: step.message };
 
   let targetBlocCodes = row.target_bloc_codes;
   if (event.type === "DECLARE_ADMISSIBLE" && event.priorBlocCodes?.length) {
@@ -321,17 +352,16 @@ function checkCandidacyEvent(row: CandidacyRow | undefined, event: CandidacyEven
       };
     }
   }
-  return { ok: true, row, snapshot, targetBlocCodes };
+  return { ok: true, row, snapshot, next: step.next, targetBlocCodes };
 }
 
-/** The next snapshot (XState's pure transition) and everything the accepted event writes with it. */
+/** Everything the accepted event writes with its next snapshot (XState's pure transition, taken by the check). */
 function eventWrite(
   checked: Extract<CheckedEvent, { ok: true }>,
   event: CandidacyEvent,
   request?: CandidacyEventWrite["request"],
 ): { write: CandidacyEventWrite; outcome: CandidacyOutcome } {
-  const { row, snapshot } = checked;
-  const next = nextSnapshot(snapshot, event);
+  const { row, snapshot, next } = checked;
   const before = stateKey(snapshot);
   const after = stateKey(next);
   const { actor, type, at, ...payload } = event;

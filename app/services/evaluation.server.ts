@@ -27,7 +27,7 @@ import {
   parseScore,
 } from "../../workflows/decision";
 import { type Refusal, isRefusal, refuse } from "../../workflows/refusal";
-import { type CandidacyOutcome, applyCandidacyEvent } from "./candidacies.server";
+import { type CandidacyOutcome, applyCandidacyEvent, restoreCandidacySnapshot } from "./candidacies.server";
 
 /** An accepted candidacy event, as the evaluation services answer it (refusals are `Refusal`s). */
 export type EventAccepted = Extract<CandidacyOutcome, { ok: true }>;
@@ -51,46 +51,86 @@ export interface Assessment {
   tolerancePoints: string;
 }
 
-/** What this candidacy's evaluation is about: the referential's blocs, those aimed at, and the rule parameters. */
-export async function assessmentOf(
+/** What the decision rule reads of a referential version: its blocs and their competencies in order, its thresholds. */
+export interface ReferentialRule {
+  blocs: Assessment["blocs"];
+  thresholds: Assessment["thresholds"];
+  tolerancePoints: string;
+}
+
+// A referential version never changes once loaded (db/seed/seed-referential.ts inserts a version with all its blocs
+// and competencies in one transaction, and nothing updates them), so its rule is read once per process, as the
+// dossier's scope is (dossiers.server.ts). Read through the caller's executor (inside a transaction, the
+// transaction: docs/decisions/011); only completed reads are kept. Deeply frozen: every caller shares it. Bounded,
+// in case versions multiply: a certification has a handful.
+const referentialRules = new Map<string, ReferentialRule>();
+const REFERENTIAL_RULES_KEPT = 200;
+
+/** The rule of a referential version, read once per process (docs/decisions/033). */
+export async function referentialRuleOf(
   db: Kysely<Database> | Transaction<Database>,
-  candidacy: { referential_version_id: string; target_bloc_codes: string[] },
-): Promise<Assessment> {
+  referentialVersionId: string,
+): Promise<ReferentialRule> {
+  const cached = referentialRules.get(referentialVersionId);
+  if (cached) return cached;
   const version = await db
     .selectFrom("referential_versions")
     .select(["bloc_mean_threshold_percent", "competency_floor_percent", "evaluator_tolerance_points"])
-    .where("id", "=", candidacy.referential_version_id)
+    .where("id", "=", referentialVersionId)
     .executeTakeFirstOrThrow();
   const blocs = await db
     .selectFrom("blocs")
     .select(["id", "code", "title", "number"])
-    .where("referential_version_id", "=", candidacy.referential_version_id)
+    .where("referential_version_id", "=", referentialVersionId)
     .orderBy("number")
     .execute();
   const competencies = await db
     .selectFrom("competencies")
     .select(["bloc_id", "code"])
-    .where("referential_version_id", "=", candidacy.referential_version_id)
+    .where("referential_version_id", "=", referentialVersionId)
     .orderBy("position")
     .execute();
-  const targetCodes = candidacy.target_bloc_codes;
-  const shaped = blocs.map((b) => ({
-    code: b.code,
-    title: b.title,
-    number: b.number,
-    competencyCodes: competencies.filter((c) => c.bloc_id === b.id).map((c) => c.code),
-  }));
-  return {
-    blocs: shaped,
-    scope: await dossierScope(db, candidacy.referential_version_id, targetCodes),
-    assessedCompetencies: shaped.filter((b) => targetCodes.includes(b.code)).flatMap((b) => b.competencyCodes),
-    // Blocs outside the candidacy's aim are the ones the candidate already held when it started.
-    acquiredBlocCodes: shaped.filter((b) => !targetCodes.includes(b.code)).map((b) => b.code),
-    thresholds: {
+  const rule: ReferentialRule = Object.freeze({
+    blocs: Object.freeze(
+      blocs.map((b) =>
+        Object.freeze({
+          code: b.code,
+          title: b.title,
+          number: b.number,
+          competencyCodes: Object.freeze(competencies.filter((c) => c.bloc_id === b.id).map((c) => c.code)),
+        }),
+      ),
+    ),
+    thresholds: Object.freeze({
       blocMeanPercent: version.bloc_mean_threshold_percent,
       competencyFloorPercent: version.competency_floor_percent,
-    },
+    }),
     tolerancePoints: version.evaluator_tolerance_points,
+    // The frozen arrays are typed as the mutable ones Assessment has always exposed; writing to them throws.
+  }) as ReferentialRule;
+  if (referentialRules.size >= REFERENTIAL_RULES_KEPT) {
+    const oldest = referentialRules.keys().next().value;
+    if (oldest !== undefined) referentialRules.delete(oldest);
+  }
+  referentialRules.set(referentialVersionId, rule);
+  return rule;
+}
+
+/** What this candidacy's evaluation is about: the referential's blocs, those aimed at, and the rule parameters. */
+export async function assessmentOf(
+  db: Kysely<Database> | Transaction<Database>,
+  candidacy: { referential_version_id: string; target_bloc_codes: string[] },
+): Promise<Assessment> {
+  const { blocs, thresholds, tolerancePoints } = await referentialRuleOf(db, candidacy.referential_version_id);
+  const targetCodes = candidacy.target_bloc_codes;
+  return {
+    blocs,
+    scope: await dossierScope(db, candidacy.referential_version_id, targetCodes),
+    assessedCompetencies: blocs.filter((b) => targetCodes.includes(b.code)).flatMap((b) => b.competencyCodes),
+    // Blocs outside the candidacy's aim are the ones the candidate already held when it started.
+    acquiredBlocCodes: blocs.filter((b) => !targetCodes.includes(b.code)).map((b) => b.code),
+    thresholds,
+    tolerancePoints,
   };
 }
 
@@ -111,7 +151,11 @@ export async function submittedScores(
   evaluatorId: string | null,
 ): Promise<Record<string, string>> {
   if (!evaluatorId) return {};
-  const rows = await listEvaluatorScores(db, candidacyId, evaluatorId);
+  return scoresByCode(await listEvaluatorScores(db, candidacyId, evaluatorId));
+}
+
+/** The scores of rows already read, by competency, drafts without a score left out. */
+function scoresByCode(rows: ScoreRow[]): Record<string, string> {
   return Object.fromEntries(rows.filter((r) => r.score !== null).map((r) => [r.competencyCode, r.score!]));
 }
 
@@ -197,7 +241,7 @@ export async function lockForEvaluator(
 ) {
   const row = await lockCandidacy(trx, candidacyId);
   if (!row) return NOT_FOUND();
-  const snapshot = restoreSnapshot(row.snapshot);
+  const snapshot = restoreCandidacySnapshot(row);
   const allowed = can(snapshot, accessActor(evaluatorId), capability);
   if (!allowed.ok) return allowed;
   const actor = evaluatorActor(evaluatorId);
@@ -216,7 +260,7 @@ async function sendEvent(
   return transact(db, async (trx) => {
     const ctx = await lockForEvaluator(trx, evaluatorId, candidacyId, capability);
     if ("ok" in ctx) return ctx;
-    const outcome = await applyCandidacyEvent(trx, candidacyId, event(ctx.actor), ctx.row);
+    const outcome = await applyCandidacyEvent(trx, candidacyId, event(ctx.actor), ctx);
     return outcome.ok ? outcome : asRefusal(outcome);
   });
 }
@@ -385,7 +429,7 @@ export async function submitScores(
     let jointOutcome: "agreed" | "deliberation" | undefined;
     let result: "full" | "partial" | "none" | undefined;
     if (otherSubmitted) {
-      const own = await submittedScores(trx, candidacyId, evaluatorId);
+      const own = scoresByCode(ownRows);
       const other = await submittedScores(trx, candidacyId, ctx.slot === "A" ? pair.evaluatorBId : pair.evaluatorAId);
       const [scoresA, scoresB] = ctx.slot === "A" ? [own, other] : [other, own];
       const joint = jointScores({ ...ruleOf(assessment), scoresA, scoresB });
@@ -400,7 +444,7 @@ export async function submitScores(
       trx,
       candidacyId,
       { type: "SUBMIT_SCORES", jointOutcome, result, actor: ctx.actor, at: at.toISOString() },
-      ctx.row,
+      ctx,
     );
     return outcome.ok ? outcome : asRefusal(outcome);
   });

@@ -1,17 +1,62 @@
 // Queries of candidacies, their event journal, timers and outbox.
-import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
+import {
+  type CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type RawBuilder,
+  type Selectable,
+  type Transaction,
+  sql,
+} from "kysely";
 import { PREPARED_STATEMENT } from "../prepared-statements";
-import type { Database, Role } from "../schema";
+import type { CandidaciesTable, Database, Role } from "../schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+// The read every event starts with, compiled once (docs/decisions/033): Kysely builds and compiles a query's
+// operation tree on every call, for a text that never changes. Compiled from the same builder calls by a Kysely that
+// never connects (its DummyDriver), so the text is Kysely's own.
+const compileOnly = new Kysely<Database>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+const candidacyById = (id: string) => compileOnly.selectFrom("candidacies").selectAll().where("id", "=", id);
+/** The compiled reads of a candidacy by id; `parameters` holds a placeholder id. Exported for their tests. */
+export const CANDIDACY_BY_ID = {
+  find: candidacyById("").compile(),
+  lock: candidacyById("").forUpdate().compile(),
+} as const;
+
+type CandidacyRow = Selectable<CandidaciesTable>;
+
+/**
+ * Runs one of CANDIDACY_BY_ID with the candidacy's id. An instance with plugins (tests use them to watch or alter
+ * reads) goes through the builder instead: a plugin transforms the query as it is compiled, which a precompiled
+ * query skips.
+ */
+async function candidacyRow(db: Db, candidacyId: string, query: CompiledQuery): Promise<CandidacyRow | undefined> {
+  if (db.getExecutor().plugins.length > 0) {
+    const builder = db.selectFrom("candidacies").selectAll().where("id", "=", candidacyId);
+    return (query === CANDIDACY_BY_ID.lock ? builder.forUpdate() : builder).executeTakeFirst();
+  }
+  const { rows } = await db.executeQuery<CandidacyRow>({ ...query, parameters: [candidacyId] });
+  return rows[0];
+}
+
 /** Reads a candidacy and locks its row until the transaction ends: events on one candidacy are serialised here. */
 export async function lockCandidacy(trx: Transaction<Database>, candidacyId: string) {
-  return trx.selectFrom("candidacies").selectAll().where("id", "=", candidacyId).forUpdate().executeTakeFirst();
+  return candidacyRow(trx, candidacyId, CANDIDACY_BY_ID.lock);
 }
 
 export async function findCandidacy(db: Db, candidacyId: string) {
-  return db.selectFrom("candidacies").selectAll().where("id", "=", candidacyId).executeTakeFirst();
+  return candidacyRow(db, candidacyId, CANDIDACY_BY_ID.find);
 }
 
 /** Requests a candidate filed in a calendar year, per certification: the R335-7 quotas count these. */

@@ -20,7 +20,14 @@ import {
   createCandidacy,
   sendCandidacyEvent,
 } from "../../app/services/candidacies.server";
-import { type CandidacyEventWrite, listCandidacyEvents, writeCandidacyEvent } from "../../db/queries/candidacies";
+import {
+  CANDIDACY_BY_ID,
+  type CandidacyEventWrite,
+  findCandidacy,
+  listCandidacyEvents,
+  lockCandidacy,
+  writeCandidacyEvent,
+} from "../../db/queries/candidacies";
 import { openDatabase } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import type { CandidacyEvent, EventActor, Role } from "../../workflows/candidacy-machine";
@@ -610,5 +617,30 @@ describe(`candidacy event write path (${serverUrl ? "PostgreSQL server" : "PGlit
       }),
     ).rejects.toThrow(/next step failed/);
     expect(await everything(id)).toEqual(before);
+  });
+
+  it("reads a candidacy with the query compiled once: Kysely's own text, the same row, plugins still applied", async () => {
+    const id = await inReview();
+    const built = db.selectFrom("candidacies").selectAll().where("id", "=", id);
+    expect(CANDIDACY_BY_ID.find.sql).toBe(built.compile().sql);
+    expect(CANDIDACY_BY_ID.lock.sql).toBe(built.forUpdate().compile().sql);
+
+    const expected = await built.executeTakeFirstOrThrow();
+    expect(await findCandidacy(db, id)).toEqual(expected);
+    expect(await db.transaction().execute((trx) => lockCandidacy(trx, id))).toEqual(expected);
+    expect(await findCandidacy(db, "00000000-0000-4000-8000-000000000000")).toBeUndefined();
+
+    // An instance with a plugin goes through the builder, so the plugin sees (and may alter) the read.
+    const kinds: string[] = [];
+    const watched = db.withPlugin({
+      transformQuery: (args) => {
+        kinds.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    expect(await findCandidacy(watched, id)).toEqual(expected);
+    expect(await watched.transaction().execute((trx) => lockCandidacy(trx, id))).toEqual(expected);
+    expect(kinds).toEqual(["SelectQueryNode", "SelectQueryNode"]);
   });
 });
