@@ -11,6 +11,7 @@ import {
   type Transaction,
   sql,
 } from "kysely";
+import { DEADLINE_TIMERS } from "../../workflows/candidacy-queues";
 import { PREPARED_STATEMENT } from "../prepared-statements";
 import type { CandidaciesTable, Database, Role } from "../schema";
 
@@ -525,13 +526,21 @@ export async function listCandidaciesOfCandidate(db: Db, candidateId: string) {
 }
 
 /** Deadlines passed and not cleared: evaluations overdue, results not notified within 15 days. */
+/**
+ * Legal deadlines passed (the session by the end of the 3rd month, the result within 15 days) on candidacies still
+ * at the step the deadline guards: once the step is over the passed deadline is history (the journal keeps it), and
+ * the list stays as long as the work still late, not as long as the portal's past.
+ */
 export async function listEscalations(db: Db, now: Date) {
+  const kinds = ["EVALUATION_OVERDUE", "RESULT_OVERDUE"] as const;
   return db
     .selectFrom("timers as t")
     .innerJoin("candidacies as k", "k.id", "t.candidacy_id")
     .innerJoin("users as u", "u.id", "k.candidate_id")
     .select(["t.kind", "t.due_at as dueAt", "k.id as candidacyId", "k.state", "u.full_name as candidateName"])
-    .where("t.kind", "in", ["EVALUATION_OVERDUE", "RESULT_OVERDUE"])
+    .where((eb) =>
+      eb.or(kinds.map((kind) => eb.and([eb("t.kind", "=", kind), eb("k.state", "in", [...DEADLINE_TIMERS[kind]])]))),
+    )
     .where("t.cancelled_at", "is", null)
     .where("t.due_at", "<=", now)
     .orderBy("t.due_at")
