@@ -6,15 +6,15 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { demoEmailSuffix, generateDemoData } from "../../app/services/demo-data";
+import { generateDemoData } from "../../app/services/demo-data";
 import { createStorage } from "../../app/services/storage";
 import { openDatabase } from "../../db/connection";
 import { migrateToLatest } from "../../db/migrate";
-import { demoDigestRows } from "../../db/queries/demo-data";
 import { seedShippedReferentials } from "../../db/seed/index";
+import { root, runScript, tsx } from "./support/data-folder-holder";
+import { demoDigest } from "./support/demo-digest";
 import { createServerDatabase, serverUrl } from "./support/test-database";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const folders: string[] = [];
 afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -32,7 +32,7 @@ interface Run {
 }
 
 function demoData(args: string[], env: Record<string, string>): Run {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), ["scripts/demo-data.ts", ...args], {
+  const child = spawn(tsx, ["scripts/demo-data.ts", ...args], {
     cwd: root,
     env: { ...process.env, APP_ENV: "development", ...env },
   });
@@ -72,11 +72,13 @@ describe.runIf(serverUrl)("demo data in several processes (PostgreSQL server)", 
     const single = await createServerDatabase("vae_demo_single");
     try {
       const dataDir = folder();
-      const run = demoData(
-        ["--candidacies", "18", "--seed", "p2", "--until", UNTIL, "--processes", "2", "--concurrency", "2"],
-        { DATABASE_URL: split.url, DATA_DIR: dataDir },
+      const result = await runScript(
+        [
+          "scripts/demo-data.ts",
+          ...["--candidacies", "18", "--seed", "p2", "--until", UNTIL, "--processes", "2", "--concurrency", "2"],
+        ],
+        { ...process.env, APP_ENV: "development", DATABASE_URL: split.url, DATA_DIR: dataDir },
       );
-      const result = await run.done;
       expect(result.stderr).toContain("in each of 2 processes");
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("Demo data loaded in");
@@ -93,15 +95,9 @@ describe.runIf(serverUrl)("demo data in several processes (PostgreSQL server)", 
           until: new Date(`${UNTIL}T00:00:00Z`),
           concurrency: 3,
         });
-        const digest = async (db: typeof handle.db) => {
-          const rows = await demoDigestRows(db, demoEmailSuffix("p2"));
-          return JSON.parse(
-            JSON.stringify({ ...rows, candidacies: rows.candidacies.map(({ id: _id, ...rest }) => rest) }),
-          );
-        };
-        const fromProcesses = await digest(other.db);
+        const fromProcesses = await demoDigest(other.db, "p2");
         expect(fromProcesses.candidacies).toHaveLength(18);
-        expect(fromProcesses).toEqual(await digest(handle.db));
+        expect(fromProcesses).toEqual(await demoDigest(handle.db, "p2"));
       } finally {
         await handle.close();
         await other.close();
@@ -144,7 +140,11 @@ describe.runIf(serverUrl)("demo data in several processes (PostgreSQL server)", 
 describe.skipIf(serverUrl)("demo data in several processes (embedded database)", () => {
   it("refuses --processes above 1: PGlite lives inside one process", async () => {
     const dataDir = folder();
-    const result = await demoData(["--candidacies", "10", "--processes", "2"], { DATA_DIR: dataDir }).done;
+    const result = await runScript(["scripts/demo-data.ts", "--candidacies", "10", "--processes", "2"], {
+      ...process.env,
+      APP_ENV: "development",
+      DATA_DIR: dataDir,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("--processes needs a database server (DATABASE_URL).");
     expect(readdirSync(dataDir)).toEqual([]);

@@ -6,19 +6,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type DemoDataOptions,
-  type DemoDataSummary,
-  demoEmailSuffix,
-  generateDemoData,
-} from "../../app/services/demo-data";
+import { type DemoDataOptions, type DemoDataSummary, generateDemoData } from "../../app/services/demo-data";
 import { type ObjectStorage, createStorage } from "../../app/services/storage";
-import { demoDigestRows } from "../../db/queries/demo-data";
 import { seedShippedReferentials } from "../../db/seed/index";
 import { cqpCommercialSedentaire } from "../../db/seed/cqp-commercial-sedentaire";
 import { CANDIDACY_STATE_KEYS } from "../../workflows/candidacy-machine";
 import { decide } from "../../workflows/decision";
 import type { Decision, ExactScore } from "../../workflows/decision-types";
+import { demoDigest } from "./support/demo-digest";
 import { type TestDatabase, createTestDatabase } from "./support/test-database";
 
 const SEED = "t1";
@@ -42,19 +37,6 @@ async function load(split: Partial<DemoDataOptions> = {}): Promise<Load> {
   await seedShippedReferentials(database.handle.db);
   const summary = await generateDemoData(database.handle.db, storage, { ...OPTIONS, ...split });
   return { database, storage, folder, summary };
-}
-
-/** The digest rows as plain JSON (dates as ISO strings). */
-async function digest(db: Load["database"]["handle"]["db"]) {
-  const rows = await demoDigestRows(db, demoEmailSuffix(SEED));
-  return JSON.parse(
-    JSON.stringify({
-      candidacies: rows.candidacies.map(({ id: _id, ...rest }) => rest),
-      events: rows.events,
-      scores: rows.scores,
-      decisions: rows.decisions,
-    }),
-  );
 }
 
 describe("demo data through the services", () => {
@@ -81,8 +63,8 @@ describe("demo data through the services", () => {
   });
 
   it("writes the same states, journal dates, scores and decisions for the same seed, however the load is split", async () => {
-    const a = await digest(first.database.handle.db);
-    const b = await digest(second.database.handle.db);
+    const a = await demoDigest(first.database.handle.db, SEED);
+    const b = await demoDigest(second.database.handle.db, SEED);
     expect(a.candidacies).toHaveLength(OPTIONS.candidacies);
     expect(a.scores.length).toBeGreaterThan(0);
     expect(a.decisions.length).toBeGreaterThan(0);
@@ -93,7 +75,7 @@ describe("demo data through the services", () => {
   });
 
   it("spreads the candidacies over the two years before the end date", async () => {
-    const { candidacies } = await digest(first.database.handle.db);
+    const { candidacies } = await demoDigest(first.database.handle.db, SEED);
     const times = candidacies.map((c: { created_at: string }) => Date.parse(c.created_at));
     const end = OPTIONS.until.getTime();
     expect(Math.max(...times)).toBeLessThan(end);
