@@ -85,7 +85,8 @@ describe("the officer's queue", () => {
     await officer.getByLabel("Nom ou courriel du candidat").fill("HELENE leger");
     await officer.getByRole("button", { name: "Filtrer" }).click();
     await officer.waitForURL(/q=HELENE/);
-    expect(await bodyRows(officer).count()).toBe(1);
+    // The address changes as the client-side navigation commits; the list may render a moment later.
+    await expect.poll(() => bodyRows(officer).count()).toBe(1);
     expect(await bodyRows(officer).first().innerText()).toContain("Hélène Léger");
 
     await officer.getByRole("link", { name: /^Décidées/ }).click();
