@@ -101,6 +101,10 @@ export async function issueCertificatesForCandidacy(
   options.faults?.failBeforeRecord?.();
 
   const recorded = await db.transaction().execute(async (trx) => {
+    // Racers that rendered the same edition queue on the certificate's row: the later one then finds the committed
+    // edition and records nothing. Without the lock, ON CONFLICT guards only (certificate, edition), and the racing
+    // insert can fail on the storage key's own unique index instead.
+    await findCertificateForUpdate(trx, certificate.id);
     const inserted = await insertCertificateDocument(trx, {
       certificateId: certificate.id,
       edition: 1,
