@@ -10,7 +10,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { PrerenderedContext } from "./components/prerendered";
 import { loggerFor } from "./utils/logger.server";
 import { NonceProvider } from "./utils/nonce";
-import { prerenderedHtml } from "./utils/prerendered.server";
+import { inlinedParts } from "./utils/prerendered.server";
 
 const ABORT_DELAY = 5_000;
 const log = loggerFor("render");
@@ -27,6 +27,9 @@ export default function handleRequest(
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
+    // Cleared once the whole page is out: a pending timer would keep the finished render reachable for 5 s, and
+    // under load thousands of them would.
+    let abortTimer: NodeJS.Timeout | undefined;
     const ready = () => {
       shellRendered = true;
       const body = new PassThrough();
@@ -38,15 +41,23 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider nonce={nonce}>
-        <PrerenderedContext.Provider value={prerenderedHtml}>
+        <PrerenderedContext.Provider value={inlinedParts(loadContext)}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
         </PrerenderedContext.Provider>
       </NonceProvider>,
       {
         nonce: nonce || undefined,
-        onAllReady: waitForAll ? ready : undefined,
-        onShellReady: waitForAll ? undefined : ready,
-        onShellError: reject,
+        onShellReady() {
+          if (!waitForAll) ready();
+        },
+        onAllReady() {
+          clearTimeout(abortTimer);
+          if (waitForAll) ready();
+        },
+        onShellError(error: unknown) {
+          clearTimeout(abortTimer);
+          reject(error);
+        },
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors before the shell is ready reject and are logged by Remix; later ones only reach here.
@@ -54,6 +65,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }

@@ -77,6 +77,8 @@ async function main() {
       getLoadContext: (req, res) => ({
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
         cspNonce: res.locals.cspNonce as string,
+        // Remix strips `_data` before the loaders run; pages that inline server-rendered parts need to know.
+        dataRequest: typeof req.query._data === "string",
       }),
     }),
   );

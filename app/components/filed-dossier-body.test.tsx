@@ -1,12 +1,11 @@
 // The body of a filed dossier is rendered once per version with renderToString and inlined into pages rendered by
-// renderToPipeableStream (docs/decisions/035): the browser hydrates that markup with the component itself, so the
-// page must be byte for byte what the streaming renderer makes of the component, React's text separators included.
+// renderToPipeableStream (docs/decisions/035); the browser keeps that markup as it is (tests/e2e: no hydration error).
 import { Writable } from "node:stream";
 import type { ReactElement } from "react";
 import { renderToPipeableStream, renderToString } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { FiledDossierBody, type FiledDossierBodyView } from "./filed-dossier-body";
-import { Prerendered, PrerenderedContext } from "./prerendered";
+import { Prerendered, PrerenderedContext, type PrerenderedLookup } from "./prerendered";
 
 const view: FiledDossierBodyView = {
   previousVersion: 1,
@@ -79,35 +78,41 @@ function streamed(element: ReactElement): Promise<string> {
         done();
       },
     });
-    const { pipe } = renderToPipeableStream(element, { onAllReady: () => pipe(sink), onShellError: reject });
+    const { pipe } = renderToPipeableStream(element, {
+      onAllReady: () => pipe(sink),
+      onShellError: reject,
+      onError: () => {},
+    });
   });
 }
 
-const page = (lookup: ((key: string) => string | undefined) | null) => (
+const page = (lookup: PrerenderedLookup | null, html: string | null) => (
   <PrerenderedContext.Provider value={lookup}>
     <main>
       <p>Dossier de validation — {"VAE-2026-0001"}</p>
-      <Prerendered cacheKey="v1" className="filed-dossier">
-        <FiledDossierBody view={view} />
-      </Prerendered>
+      <Prerendered cacheKey="v1" html={html} className="filed-dossier" />
       <p>après</p>
     </main>
   </PrerenderedContext.Provider>
 );
 
 describe("<Prerendered> with the filed dossier's body", () => {
-  it("inlines HTML identical to what the streaming renderer makes of the component", async () => {
-    const kept = renderToString(<FiledDossierBody view={view} />);
-    const rendered = await streamed(page(null));
-    const inlined = await streamed(page((key) => (key === "v1" ? kept : undefined)));
-    expect(inlined).toBe(rendered);
-    expect(rendered).toContain("Pièce <!-- -->2");
+  const kept = renderToString(<FiledDossierBody view={view} />);
+
+  it("inlines in a document the HTML its loader prepared, the component's own markup, escaped", async () => {
+    const rendered = await streamed(page((key) => (key === "v1" ? kept : undefined), null));
+    expect(rendered).toContain(`<div class="filed-dossier" data-prerendered="v1">${kept}</div>`);
     expect(rendered).toContain("&lt;commerciale&gt; &amp; le reste");
+    expect(rendered).not.toContain("<commerciale>");
   });
 
-  it("renders the children when nothing is kept under the key", async () => {
-    const missing = await streamed(page(() => undefined));
-    expect(missing).toBe(await streamed(page(null)));
-    expect(missing).toContain("Index des pièces");
+  it("renders the HTML given as loader data (a client-side navigation)", async () => {
+    expect(await streamed(page(null, kept))).toContain(`data-prerendered="v1">${kept}</div>`);
+  });
+
+  it("refuses, rather than show an empty dossier, a part no loader prepared", async () => {
+    await expect(streamed(page(() => undefined, null))).rejects.toThrow(
+      "The page part v1 was not prepared by the loader (prerenderedPart)",
+    );
   });
 });

@@ -1,8 +1,8 @@
-// A page part whose HTML the server may have rendered once already (app/utils/prerendered.server.ts,
-// docs/decisions/035). On the server, inside entry.server.tsx's provider, the kept HTML is inlined as is; otherwise,
-// and always in the browser, the children render. The kept HTML comes from renderToString of the same children, so
-// the browser hydrates the very markup it would have got: React's text separators included.
-import { type ReactElement, createContext, useContext } from "react";
+// A page part whose HTML the server rendered once (app/utils/prerendered.server.ts, docs/decisions/035). The loader
+// gives the HTML when the browser fetched loader data, and null in a document: the server then inlines its own copy
+// (entry.server.tsx's provider), and the browser, hydrating, keeps the markup it received. Only for parts without
+// behaviour of their own (links and <details> are fine): nothing inside is hydrated.
+import { createContext, useContext, useState } from "react";
 
 export type PrerenderedLookup = (key: string) => string | undefined;
 
@@ -10,16 +10,32 @@ export const PrerenderedContext = createContext<PrerenderedLookup | null>(null);
 
 export function Prerendered({
   cacheKey,
+  html,
   className,
-  children,
 }: {
   cacheKey: string;
+  html: string | null;
   className?: string;
-  children: ReactElement;
 }) {
   const lookup = useContext(PrerenderedContext);
-  const html = lookup?.(cacheKey);
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: the server's own rendering of these children, escaped by React.
-  if (html !== undefined) return <div className={className} dangerouslySetInnerHTML={{ __html: html }} />;
-  return <div className={className}>{children}</div>;
+  // Read once per mounting: in the browser, the document's markup, before React owns the element.
+  const [received] = useState(() => (html === null ? (lookup?.(cacheKey) ?? documentMarkup(cacheKey)) : null));
+  return (
+    <div
+      className={className}
+      data-prerendered={cacheKey}
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: the server's own rendering of a component, escaped by React.
+      dangerouslySetInnerHTML={{ __html: html ?? received ?? "" }}
+    />
+  );
+}
+
+function documentMarkup(key: string): string {
+  if (typeof document === "undefined") {
+    throw new Error(`The page part ${key} was not prepared by the loader (prerenderedPart)`);
+  }
+  for (const element of document.querySelectorAll("[data-prerendered]")) {
+    if (element.getAttribute("data-prerendered") === key) return element.innerHTML;
+  }
+  throw new Error(`The page part ${key} is missing from the document`);
 }

@@ -3,23 +3,19 @@
 // changes since the previous version are marked and the previous text is one click away.
 import { type LoaderFunctionArgs, json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { FiledDossierBody, type FiledDossierBodyView } from "~/components/filed-dossier-body";
+import { FiledDossierBody } from "~/components/filed-dossier-body";
 import { Prerendered } from "~/components/prerendered";
 import { GeneralErrorBoundary } from "~/components/status-page";
 import { readFiledDossier } from "~/services/dossiers.server";
 import { candidacyReference } from "~/services/email-delivery.server";
-import { filedDossierBodyView } from "~/services/filed-dossier-view.server";
+import { filedDossierBodyView, filedVersionKey } from "~/services/filed-dossier-view.server";
 import { requireUser } from "~/utils/auth.server";
 import { getDb } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { parseIdParam } from "~/utils/http.server";
-import { prerender } from "~/utils/prerendered.server";
+import { prerenderedPart } from "~/utils/prerendered.server";
 
 export const meta = () => [{ title: "Dossier de validation — Portail VAE" }];
-
-// The loader and the page render the body through this one function, so that the HTML the server keeps is the
-// markup the browser hydrates (docs/decisions/035).
-const body = (view: FiledDossierBodyView) => <FiledDossierBody view={view} />;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Who reads, and whether they may, is decided on every request; only what the version shows is kept.
@@ -34,11 +30,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   );
   if (!dossier) throw json({ message: "Dossier introuvable." }, { status: 404 });
   const { candidacy, content, previous, changes, scope } = dossier;
-  let shown: { version: number; key: string; body: FiledDossierBodyView } | null = null;
+  let shown: { version: number; key: string; html: string | null } | null = null;
   if (content) {
-    const { key, view } = filedDossierBodyView({ scope, content, previous, changes });
-    prerender(key, () => body(view));
-    shown = { version: content.version.version, key, body: view };
+    // The body is rendered once per filed version and sent once: in the document, or as the data of a client-side
+    // navigation (docs/decisions/035).
+    const filed = { scope, content, previous, changes };
+    const key = filedVersionKey(filed);
+    const html = prerenderedPart(context, key, () => <FiledDossierBody view={filedDossierBodyView(filed)} />);
+    shown = { version: content.version.version, key, html };
   }
   return json({
     readerRole: dossier.readerRole,
@@ -102,9 +101,7 @@ export default function FiledDossierPage() {
               Télécharger toutes les pièces (ZIP)
             </a>
           </p>
-          <Prerendered cacheKey={content.key} className="filed-dossier">
-            {body(content.body)}
-          </Prerendered>
+          <Prerendered cacheKey={content.key} html={content.html} className="filed-dossier" />
         </>
       )}
     </>

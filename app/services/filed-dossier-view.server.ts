@@ -1,16 +1,12 @@
-// The view of a filed dossier version's body (<FiledDossierBody>), built once per version: a filed version never
-// changes (docs/decisions/035), so its texts are made ready to show (sizes, lists, the changes since the previous
-// version) once, and the same object serves every reader until evicted. Who reads it and whether they may is decided
-// per request, before this is called (readFiledDossier).
+// The view of a filed dossier version's body (<FiledDossierBody>): its texts made ready to show (sizes, lists, the
+// changes since the previous version). A filed version never changes (docs/decisions/035), so the body is rendered
+// from this view once per version and its HTML kept (app/utils/prerendered.server.ts); the view itself is not kept.
+// Who reads it and whether they may is decided per request, before this is called (readFiledDossier).
 import type { FiledDossierBodyView } from "~/components/filed-dossier-body";
-import { BoundedCache } from "~/utils/bounded-cache";
 import { formatFileSize } from "~/utils/format";
 import { NARRATIVE_PARTS, NARRATIVE_PART_LABELS } from "../../workflows/dossier-coverage";
 import type { DossierChanges } from "../../workflows/dossier-compare";
 import type { DossierScope, VersionContent } from "./dossiers.server";
-
-/** About 60 KB each for a 100-file dossier: the last 64 versions read. */
-const views = new BoundedCache<string, FiledDossierBodyView>(64);
 
 export interface FiledVersion {
   scope: DossierScope;
@@ -28,17 +24,7 @@ export function filedVersionKey({ scope, content, previous }: FiledVersion): str
   return `filed-dossier:${content.version.id}:${previous?.version.id ?? "first"}:${scope.referentialVersion}:${blocs}`;
 }
 
-export function filedDossierBodyView(filed: FiledVersion): { key: string; view: FiledDossierBodyView } {
-  const key = filedVersionKey(filed);
-  let view = views.get(key);
-  if (!view) {
-    view = buildView(filed);
-    views.set(key, view);
-  }
-  return { key, view };
-}
-
-function buildView({ scope, content, previous, changes }: FiledVersion): FiledDossierBodyView {
+export function filedDossierBodyView({ scope, content, previous, changes }: FiledVersion): FiledDossierBodyView {
   const numberOf = new Map(content.evidence.map((e, i) => [e.documentId, i + 1]));
   const piecesOf = new Map<string, number[]>();
   for (const e of content.evidence) {

@@ -259,17 +259,23 @@ describe("the declarative dossier", () => {
     await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
     await expectUsableOnPhone(staff);
     expect(await staff.locator("main").innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
-    // Loaded as a document, the page's body is HTML the server rendered once for the version (docs/decisions/035):
-    // the browser must hydrate it without a mismatch (React reports one as a page error), then navigate in it.
+    // Reached by a link above, the page's body came as loader data; loaded as a document, it is HTML the server
+    // rendered once for the version and sent once, in the document (docs/decisions/035): the browser must keep it
+    // through hydration (an error would be a page error), and show the same markup when navigating back to it.
     const pageErrors: string[] = [];
     staff.on("pageerror", (error) => pageErrors.push(error.message));
+    const body = staff.locator(".filed-dossier");
     for (let load = 0; load < 2; load++) {
       await staff.goto(staff.url().replace(/\?.*$/, ""), { waitUntil: "networkidle" });
       await staff.getByRole("heading", { name: "Index des pièces" }).waitFor();
+      await expect.poll(() => body.innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
     }
+    const latest = await body.innerHTML();
     await staff.getByRole("link", { name: /^Version 1 — / }).click();
     await staff.waitForURL(/\?version=1$/);
-    expect(await staff.locator("main").innerText()).toContain("Extrait du CRM avec mes fiches clients");
+    await expect.poll(() => body.innerText()).toContain("Extrait du CRM avec mes fiches clients");
+    await staff.goBack();
+    await expect.poll(() => body.innerHTML()).toBe(latest);
     expect(pageErrors).toEqual([]);
     const pdf = await staff.request.get(
       `${portal.url}${await staff.getByRole("link", { name: /dossier \(PDF\)/ }).getAttribute("href")}`,
