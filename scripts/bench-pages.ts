@@ -5,7 +5,8 @@
 // DATA_DIR, a throwaway credential signing key, its worker off so that only the requests measured use the CPU),
 // driven by autocannon over HTTP with a session cookie obtained by logging in through /connexion:
 //   - the filed dossier of a candidacy with 19 narratives and 100 evidence files (/dossiers/:id, read by certifier
-//     staff), beside a trivial route (/healthz: one `select 1`), at 1 and 20 connections, on PGlite and PostgreSQL;
+//     staff), beside a trivial route (/healthz: one `select 1`), at 1 and 20 connections, on PGlite and PostgreSQL,
+//     and, for scale, a trivial document at 20 connections (/confidentialite, logged in: the root loader, static text);
 //   - the officer's queue (/recevabilite?vue=decidees, the decided requests, its longest list: page 1, and the page
 //     reached by following its "Page suivante" link as far as it goes, up to 200 times) and staff's dashboard
 //     (/certificateur), with --small and --large candidacies of demo data (npm run demo:data), on PostgreSQL;
@@ -354,6 +355,8 @@ interface DossierFigures {
   trivial20: Figure;
   dossier1: Figure;
   dossier20: Figure;
+  /** A trivial document (the logged-in reader's /confidentialite: the root loader and static text), for scale. */
+  page20: Figure;
 }
 
 async function dossierRuns(portal: Portal, dossier: BenchDossier, cookie: string): Promise<DossierFigures> {
@@ -365,6 +368,7 @@ async function dossierRuns(portal: Portal, dossier: BenchDossier, cookie: string
     dossier1: await measure(portal, dossierPath, cookie, 1),
     trivial20: await measure(portal, "/healthz", null, 20),
     dossier20: await measure(portal, dossierPath, cookie, 20),
+    page20: await measure(portal, "/confidentialite", cookie, 20),
   };
 }
 
@@ -373,6 +377,10 @@ function reportDossier(engine: string, f: DossierFigures) {
   console.log(
     `${engine}: dossier p95 at 1 connection ${f.dossier1.p95} ms (goal < 25 ms: ${verdict(f.dossier1.p95 < 25)}); ` +
       `throughput at 20 connections ${f.dossier20.rps}/${f.trivial20.rps} req/s = ${ratio} of the trivial route (goal ≥ 0.33: ${verdict(ratio >= 1 / 3)})`,
+  );
+  console.log(
+    `${engine}: for scale, a trivial document (/confidentialite, logged in) at 20 connections ${f.page20.rps} req/s: ` +
+      `${round(f.page20.rps / f.trivial20.rps)} of the trivial route; the dossier makes ${round(f.dossier20.rps / f.page20.rps)} of it`,
   );
   return ratio;
 }
@@ -479,6 +487,7 @@ try {
     JSON.stringify({
       dossier_p95_ms_c1: dossierFigures.dossier1.p95,
       dossier_throughput_ratio_c20: ratio,
+      dossier_throughput_ratio_c20_to_trivial_document: round(dossierFigures.dossier20.rps / dossierFigures.page20.rps),
       queue_scale_ratio: queueRatio,
       dashboard_scale_ratio: dashboardRatio,
       rss_mb_after: rssAfter,
