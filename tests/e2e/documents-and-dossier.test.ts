@@ -271,6 +271,8 @@ describe("the declarative dossier", () => {
       await expect.poll(() => body.innerText()).toContain("J'ai mené l'activité C1.1 de bout en bout.");
     }
     const latest = await body.innerHTML();
+    const document = await (await staff.request.get(staff.url())).text();
+    expect(document.split("Extrait du CRM avec mes fiches clients").length - 1).toBe(1);
     await staff.getByRole("link", { name: /^Version 1 — / }).click();
     await staff.waitForURL(/\?version=1$/);
     await expect.poll(() => body.innerText()).toContain("Extrait du CRM avec mes fiches clients");
