@@ -106,7 +106,7 @@ describe("dead letters for the admin", () => {
       .getByRole("link", { name: "Envois en échec" })
       .click();
     await page.waitForURL(/\/admin\/envois$/);
-    expect(await page.locator("h1").textContent()).toBe("Envois en échec");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Envois en échec");
     await expectUsableOnPhone(page);
     const row = page.getByRole("row", { name: /Demande de recevabilité reçue/ });
     const text = await row.innerText();

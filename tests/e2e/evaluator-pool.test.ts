@@ -70,10 +70,10 @@ describe("the evaluator pool in the browser", () => {
     await page.getByLabel("Mot de passe initial").fill("Kouign-amann-2026");
     await page.getByRole("button", { name: "Ajouter au vivier" }).click();
     await page.waitForURL(/\/certificateur\/evaluateurs\/[0-9a-f-]{36}\?cree=compte$/);
+    await expect.poll(() => page.locator("h1").innerText()).toBe("Mme Jeanne Martin");
     expect(await page.getByRole("status").first().innerText()).toContain(
       "Le compte et le profil d'évaluateur sont créés",
     );
-    expect(await page.locator("h1").innerText()).toBe("Mme Jeanne Martin");
     await expectNoHorizontalScroll(page);
 
     await page.getByRole("link", { name: "← Vivier d'évaluateurs" }).click();

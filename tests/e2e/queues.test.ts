@@ -109,7 +109,7 @@ describe("the officer's queue", () => {
       await page.getByRole("button", { name: "Filtrer" }).click();
       await page.waitForURL(/etat=admissible/);
       expect(page.url()).toContain("vue=decidees");
-      expect(await bodyRows(page).count()).toBe(1);
+      await expect.poll(() => bodyRows(page).count()).toBe(1);
       expect(await bodyRows(page).first().innerText()).toContain("Adam Admis");
     } finally {
       await context.close();
