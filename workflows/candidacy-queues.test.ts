@@ -50,6 +50,10 @@ describe("search folding", () => {
     expect(foldForSearch("  Hélène   LÉGER ")).toBe("helene leger");
     expect(foldForSearch("François Çà")).toBe("francois ca");
     expect(foldForSearch("E\u0301lodie")).toBe("elodie");
+    expect(foldForSearch("Łukasz Żółć")).toBe("lukasz zolc");
+    expect(foldForSearch("Lœuvre ŒUVRARD Æbelø Straße ẞ Đorđe Ħal")).toBe(
+      "loeuvre oeuvrard aebelo strasse ss dorde hal",
+    );
   });
 
   it("escapes LIKE wildcards and ignores an empty search", () => {

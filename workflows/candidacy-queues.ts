@@ -117,11 +117,28 @@ export function decodeCursor(text: string | null | undefined): QueueCursor | nul
 // Search: accents and case folded the same way in JavaScript and in SQL (translate + lower of ASCII), so that
 // PGlite and PostgreSQL agree whatever their locale, with no extension (unaccent, pg_trgm).
 
-/** Accented letters of French and neighbouring languages, and what they fold to (same length, one to one). */
-export const SEARCH_FOLD_FROM = "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžźżÀÁÂÃÄÅĀÇĆČÈÉÊËĒĖĘÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻ";
-export const SEARCH_FOLD_TO = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzaaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzz";
+/**
+ * Accented letters of French and neighbouring languages, and what they fold to (same length, one to one; SQL's
+ * translate). The migration that stores users.search_text keeps its own copy (2026-11-30-0130).
+ */
+export const SEARCH_FOLD_FROM =
+  "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžźżÀÁÂÃÄÅĀÇĆČÈÉÊËĒĖĘÌÍÎÏĪÑŃÒÓÔÕÖØŌÙÚÛÜŪÝŸŽŹŻłŁđĐħĦı";
+export const SEARCH_FOLD_TO =
+  "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzaaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzzllddhhi";
+/** Letters a keyboard without them spells with two (SQL's replace, after translate): Lœuvre is searched "loeuvre". */
+export const SEARCH_FOLD_SPELLED: ReadonlyArray<readonly [string, string]> = [
+  ["œ", "oe"],
+  ["Œ", "oe"],
+  ["æ", "ae"],
+  ["Æ", "ae"],
+  ["ß", "ss"],
+  ["ẞ", "ss"],
+];
 
-const FOLD = new Map([...SEARCH_FOLD_FROM].map((c, i) => [c, SEARCH_FOLD_TO[i] as string]));
+const FOLD = new Map([
+  ...[...SEARCH_FOLD_FROM].map((c, i) => [c, SEARCH_FOLD_TO[i] as string] as const),
+  ...SEARCH_FOLD_SPELLED,
+]);
 
 /** The text as the search compares it: accents folded, ASCII lower-cased, spaces collapsed. */
 export function foldForSearch(text: string): string {

@@ -73,7 +73,10 @@ describe("verification codes", () => {
 describe("registry helpers", () => {
   it("compares names without accents or case", () => {
     expect(searchableName("  Hélène   ÉLOÏSE d’Arc ")).toBe("helene eloise d'arc");
-    expect(searchableName("Łukasz Żółć")).toBe("łukasz zołc");
+    expect(searchableName("Łukasz Żółć")).toBe("lukasz zolc");
+    expect(searchableName("Søren Lœuvre-Æbelø ẞ Straße Đorđe Ħal İlkay")).toBe(
+      "soren loeuvre-aebelo ss strasse dorde hal ilkay",
+    );
   });
 
   it("round-trips the registry cursor and refuses a forged one", () => {

@@ -102,12 +102,30 @@ export function checkReason(
   return { ok: true, reason: trimmed };
 }
 
+/**
+ * Letters that carry no separable accent, so Unicode decomposition leaves them whole, and how a keyboard without
+ * them spells them (Łukasz is searched as "lukasz", Lœuvre as "loeuvre"). Lower case: applied after lower-casing.
+ */
+export const SEARCH_LETTER_SPELLINGS: ReadonlyArray<readonly [string, string]> = [
+  ["ł", "l"],
+  ["ø", "o"],
+  ["đ", "d"],
+  ["ħ", "h"],
+  ["ı", "i"],
+  ["œ", "oe"],
+  ["æ", "ae"],
+  ["ß", "ss"],
+];
+const LETTER_SPELLING = new Map(SEARCH_LETTER_SPELLINGS);
+const LETTERS_TO_SPELL = new RegExp(`[${SEARCH_LETTER_SPELLINGS.map(([letter]) => letter).join("")}]`, "g");
+
 /** A name or a search as the registry compares them: lower-cased, accents removed, spaces collapsed. */
 export function searchableName(text: string): string {
   return text
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
+    .replace(LETTERS_TO_SPELL, (letter) => LETTER_SPELLING.get(letter) ?? letter)
     .replace(/[’']/g, "'")
     .replace(/\s+/g, " ")
     .trim();

@@ -15,6 +15,7 @@ import * as deliberationAndMinutes from "./2026-11-30-0080-deliberation-and-minu
 import * as certificates from "./2026-11-30-0090-certificates";
 import * as queueIndexes from "./2026-11-30-0100-queue-indexes";
 import * as dashboardIndexes from "./2026-11-30-0110-dashboard-indexes";
+import * as searchSpellsUnaccentableLetters from "./2026-11-30-0130-search-spells-unaccentable-letters";
 import * as stageDurationHistogram from "./2026-11-30-0120-stage-duration-histogram";
 
 export const migrations: Record<string, Migration> = {
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-30-0100-queue-indexes": queueIndexes,
   "2026-11-30-0110-dashboard-indexes": dashboardIndexes,
   "2026-11-30-0120-stage-duration-histogram": stageDurationHistogram,
+  "2026-11-30-0130-search-spells-unaccentable-letters": searchSpellsUnaccentableLetters,
 };

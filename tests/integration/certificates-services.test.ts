@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buffer } from "node:stream/consumers";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { issueCertificatesForCandidacy } from "../../app/services/certificate-issuing.server";
 import {
@@ -28,11 +28,15 @@ import {
 } from "../../app/services/certificates.server";
 import { validateDecision } from "../../app/services/results.server";
 import { createLocalStorage } from "../../app/services/storage/local";
+import { migrateDown, migrateToLatest } from "../../db/migrate";
+import { migrations } from "../../db/migrations/index";
 import type { Database } from "../../db/schema";
 import { Lifecycle } from "./support/decided-candidacy";
 import { type Cast, issuingDeps } from "./support/certificates";
 import { CQP_CODE, createUser, seedCertifications } from "./support/fixtures";
 import { type TestDatabase, createTestDatabase, truncateAll } from "./support/test-database";
+
+const LAST_MIGRATION = Object.keys(migrations).at(-1);
 
 let testDb: TestDatabase;
 let db: Kysely<Database>;
@@ -388,7 +392,7 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
 
   it("pages the registry by (issue time, id) through ties, and searches by name without accents, number and date", async () => {
     // Five holders, three certificates issued at the very same instant: the keyset must not skip or repeat any.
-    const names = ["Hélène Dupré-Lefèvre", "Éloïse Martin", "Jean-Noël Dupont", "Zoé L'Hôte", "Paul Durand"];
+    const names = ["Hélène Dupré-Lefèvre", "Éloïse Lœuvre", "Jean-Noël Dupont", "Zoé L'Hôte", "Paul Durand-Łęcki"];
     const instants = [
       "2026-11-02T09:00:00.000Z",
       "2026-11-05T09:00:00.000Z",
@@ -425,18 +429,23 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
     };
     expect(await search({ search: "HELENE" })).toEqual(["Hélène Dupré-Lefèvre"]);
     expect(await search({ search: "lefevre" })).toEqual(["Hélène Dupré-Lefèvre"]);
-    expect(await search({ search: "du" })).toEqual(["Hélène Dupré-Lefèvre", "Jean-Noël Dupont", "Paul Durand"]);
+    expect(await search({ search: "du" })).toEqual(["Hélène Dupré-Lefèvre", "Jean-Noël Dupont", "Paul Durand-Łęcki"]);
+    // Letters without a separable accent are searched as a keyboard without them spells them, or as they are.
+    expect(await search({ search: "lecki" })).toEqual(["Paul Durand-Łęcki"]);
+    expect(await search({ search: "ŁĘCKI" })).toEqual(["Paul Durand-Łęcki"]);
+    expect(await search({ search: "loeuvre" })).toEqual(["Éloïse Lœuvre"]);
+    expect(await search({ search: "lœu" })).toEqual(["Éloïse Lœuvre"]);
     expect(await search({ search: "noel" })).toEqual(["Jean-Noël Dupont"]);
     expect(await search({ search: "100%" })).toEqual([]);
     expect(await search({ search: numbers[3]!.toLowerCase() })).toEqual(["Zoé L'Hôte"]);
     expect(await search({ issuedFrom: "2026-11-05", issuedTo: "2026-11-05" })).toEqual([
       "Jean-Noël Dupont",
       "Zoé L'Hôte",
-      "Éloïse Martin",
+      "Éloïse Lœuvre",
     ]);
-    expect(await search({ issuedFrom: "2026-11-06" })).toEqual(["Paul Durand"]);
+    expect(await search({ issuedFrom: "2026-11-06" })).toEqual(["Paul Durand-Łęcki"]);
     await revokeCertificate(db, staff(), ids[1]!, "Décision annulée par le jury de recours.");
-    expect(await search({ status: "revoked" })).toEqual(["Éloïse Martin"]);
+    expect(await search({ status: "revoked" })).toEqual(["Éloïse Lœuvre"]);
     expect(await search({ status: "valid" })).toHaveLength(4);
 
     expect(await listCertificateRegistry(db, candidate(), { limit: 10 })).toMatchObject({ ok: false, status: 403 });
@@ -446,6 +455,45 @@ describe(`the candidate's certificates and staff's registry (${process.env.DATAB
       fieldErrors: { issuedFrom: expect.any(String) },
     });
     expect(await listCertificateRegistry(db, staff(), { after: "forged" })).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it("finds a holder issued before letters such as ł and œ were spelled out, once the migration has run", async () => {
+    const holder = await createUser(db, "candidate", "Łucja Sœur-Østergård");
+    const made = await issued(holder);
+    const keyOf = async () =>
+      (
+        await db
+          .selectFrom("certificates")
+          .select("holder_search")
+          .where("id", "=", made.certificateId)
+          .executeTakeFirstOrThrow()
+      ).holder_search;
+    expect(await keyOf()).toBe("lucja soeur-ostergard");
+    // The key as the previous code wrote it; only a migration may go around the certificate's immutability.
+    await expect(
+      sql`update certificates set holder_search = 'łucja sœur-østergard' where id = ${made.certificateId}`.execute(db),
+    ).rejects.toThrow(/immutable/);
+    await sql`alter table certificates disable trigger certificates_immutable`.execute(db);
+    await sql`update certificates set holder_search = 'łucja sœur-østergard' where id = ${made.certificateId}`.execute(
+      db,
+    );
+    await sql`alter table certificates enable trigger certificates_immutable`.execute(db);
+    const search = async (text: string) => {
+      const result = await listCertificateRegistry(db, staff(), { limit: 10, search: text });
+      if (!result.ok) throw new Error(result.message);
+      return result.rows.map((r) => r.holderName);
+    };
+    expect(await search("soeur")).toEqual([]);
+
+    expect(await migrateDown(db)).toEqual([LAST_MIGRATION]);
+    expect(await migrateToLatest(db)).toEqual([LAST_MIGRATION]);
+    expect(await keyOf()).toBe("lucja soeur-ostergard");
+    for (const text of ["soeur", "SŒUR", "lucja", "ostergard", "Øster"]) {
+      expect(await search(text)).toEqual(["Łucja Sœur-Østergård"]);
+    }
+    // The candidates' own search key, recomputed by the database.
+    const user = await db.selectFrom("users").select("search_text").where("id", "=", holder).executeTakeFirstOrThrow();
+    expect(user.search_text).toMatch(/^lucja soeur-ostergard /);
   });
 });
 
