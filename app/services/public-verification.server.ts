@@ -13,6 +13,7 @@ import {
   verifyPdfBytes,
 } from "./certificate-verification.server";
 import { issuingDepsFromConfig } from "./certificate-screens.server";
+import { publishedJwks } from "./credentials/issuer.server";
 
 /**
  * Look-ups tolerated per IP address in the window. An employer checks a handful of documents; a training centre
@@ -71,5 +72,7 @@ export async function checkCredential(
 ): Promise<{ ok: true; credential: CredentialCheck } | Refusal> {
   const throttled = await takeHit(db, context);
   if (throttled) return throttled;
-  return { ok: true, credential: await verifyCredentialText(db, issuingDepsFromConfig(), text) };
+  // Every published key, retired ones included: a credential signed before a rotation still verifies here.
+  const deps = { ...issuingDepsFromConfig(), publishedKeys: () => publishedJwks() };
+  return { ok: true, credential: await verifyCredentialText(db, deps, text) };
 }

@@ -7,6 +7,7 @@ import { ConfigError, parseConfig } from "./env.server";
 
 const dataDir = () => mkdtempSync(path.join(tmpdir(), "vae-config-"));
 const signingKey = JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
+const publicHalf = () => generateKeyPairSync("ed25519").publicKey.export({ format: "jwk" }) as { x: string };
 
 describe("parseConfig", () => {
   it("runs the embedded default with no variable at all, generating and keeping a local session secret", () => {
@@ -32,6 +33,40 @@ describe("parseConfig", () => {
       kind: "configured",
       jwk: signingKey,
     });
+  });
+
+  it("reads the retired keys' public halves from CREDENTIAL_RETIRED_PUBLIC_KEYS, none by default", () => {
+    const dir = dataDir();
+    expect(parseConfig({ DATA_DIR: dir }).credentialRetiredPublicKeys).toEqual([]);
+    expect(parseConfig({ DATA_DIR: dir, CREDENTIAL_RETIRED_PUBLIC_KEYS: "" }).credentialRetiredPublicKeys).toEqual([]);
+    const retired = [publicHalf(), publicHalf()];
+    expect(
+      parseConfig({ DATA_DIR: dir, CREDENTIAL_RETIRED_PUBLIC_KEYS: ` ${JSON.stringify(retired)} ` })
+        .credentialRetiredPublicKeys,
+    ).toEqual(retired.map((jwk) => jwk.x));
+  });
+
+  it("refuses retired keys that are private, of another kind or not JSON, saying which one", () => {
+    const refusal = (value: string) => {
+      try {
+        parseConfig({ DATA_DIR: dataDir(), CREDENTIAL_RETIRED_PUBLIC_KEYS: value });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "accepted";
+    };
+    expect(refusal(`[${signingKey}]`)).toMatch(
+      /CREDENTIAL_RETIRED_PUBLIC_KEYS key 1 is a private key: give only its public half/,
+    );
+    expect(refusal(JSON.stringify([publicHalf(), { kty: "RSA", n: "x", e: "AQAB" }]))).toMatch(
+      /CREDENTIAL_RETIRED_PUBLIC_KEYS key 2 is not an Ed25519 public key/,
+    );
+    expect(refusal(JSON.stringify([{ kty: "OKP", crv: "Ed25519", x: "abc" }]))).toMatch(
+      /key 1 is not an Ed25519 public key/,
+    );
+    expect(refusal(JSON.stringify(publicHalf()))).toMatch(/expected a JSON array/);
+    expect(refusal("[{")).toMatch(/expected a JSON array/);
+    expect(refusal("[null]")).toMatch(/key 1 is not a JSON Web Key/);
   });
 
   it("never generates a credential signing key in production", () => {

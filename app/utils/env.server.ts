@@ -1,6 +1,6 @@
 // The portal's configuration, read from the environment once and validated with zod. A wrong or missing value stops
 // the start with one message naming the variable. .env.example documents every variable.
-import { createPrivateKey, randomBytes } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -66,6 +66,14 @@ const envSchema = z
         message: 'expected an Ed25519 private key as a JSON Web Key: {"kty":"OKP","crv":"Ed25519","x":"…","d":"…"}',
       })
       .optional(),
+    // Public halves of the keys that signed credentials before a rotation: still published, still verified.
+    CREDENTIAL_RETIRED_PUBLIC_KEYS: z
+      .string()
+      .optional()
+      .superRefine((value, context) => {
+        const problem = value === undefined ? null : retiredPublicKeysProblem(value);
+        if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }),
     SESSION_TTL_HOURS: z.coerce
       .number()
       .int()
@@ -182,6 +190,11 @@ export interface PortalConfig {
    * that only read the configuration must not write into the data folder). Read it with loadIssuerKey.
    */
   credentialSigningKey: { kind: "configured"; jwk: string } | { kind: "generated"; file: string };
+  /**
+   * CREDENTIAL_RETIRED_PUBLIC_KEYS: the `x` (public key, base64url) of each key that signed credentials before the
+   * current one. They are published beside it and verify what they signed; nothing is signed with them.
+   */
+  credentialRetiredPublicKeys: string[];
   sessionTtlHours: number;
   trustProxy: boolean;
   /** The address people reach the portal at, used in links sent by e-mail. */
@@ -272,6 +285,9 @@ export function parseConfig(source: Record<string, string | undefined>): PortalC
     credentialSigningKey: env.CREDENTIAL_SIGNING_KEY
       ? { kind: "configured", jwk: env.CREDENTIAL_SIGNING_KEY.trim() }
       : { kind: "generated", file: path.join(dataDir, "credential-signing-key.json") },
+    credentialRetiredPublicKeys: env.CREDENTIAL_RETIRED_PUBLIC_KEYS?.trim()
+      ? (JSON.parse(env.CREDENTIAL_RETIRED_PUBLIC_KEYS) as { x: string }[]).map((jwk) => jwk.x)
+      : [],
     sessionTtlHours: env.SESSION_TTL_HOURS,
     trustProxy: env.TRUST_PROXY,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
@@ -322,6 +338,45 @@ export function isEd25519PrivateJwk(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What is wrong with a CREDENTIAL_RETIRED_PUBLIC_KEYS value, or null: it must be a JSON array of Ed25519 public
+ * keys as JSON Web Keys. A private key is refused: the list is published, and only the public half is needed.
+ */
+export function retiredPublicKeysProblem(value: string): string | null {
+  if (value.trim() === "") return null;
+  let keys: unknown;
+  try {
+    keys = JSON.parse(value);
+  } catch {
+    return 'expected a JSON array of Ed25519 public keys as JSON Web Keys: [{"kty":"OKP","crv":"Ed25519","x":"…"}]';
+  }
+  if (!Array.isArray(keys)) {
+    return 'expected a JSON array of Ed25519 public keys as JSON Web Keys: [{"kty":"OKP","crv":"Ed25519","x":"…"}]';
+  }
+  for (const [index, jwk] of keys.entries()) {
+    const position = `key ${index + 1}`;
+    if (typeof jwk !== "object" || jwk === null || Array.isArray(jwk)) return `${position} is not a JSON Web Key`;
+    const fields = jwk as Record<string, unknown>;
+    if ("d" in fields) {
+      return `${position} is a private key: give only its public half (remove "d"); the list is published`;
+    }
+    if (fields.kty !== "OKP" || fields.crv !== "Ed25519" || typeof fields.x !== "string") {
+      return `${position} is not an Ed25519 public key ({"kty":"OKP","crv":"Ed25519","x":"…"})`;
+    }
+    try {
+      if (
+        createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: fields.x }, format: "jwk" }).asymmetricKeyType !==
+        "ed25519"
+      ) {
+        return `${position} is not an Ed25519 public key`;
+      }
+    } catch {
+      return `${position} is not an Ed25519 public key (its "x" does not decode to one)`;
+    }
+  }
+  return null;
 }
 
 let cached: PortalConfig | undefined;

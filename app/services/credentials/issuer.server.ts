@@ -1,6 +1,6 @@
 // What the portal publishes about itself as the issuer of verifiable credentials, at two well-known URLs: the
 // public keys (JWKS) that verify them, and the issuer profile naming the portal and pointing at those keys.
-import { getConfig } from "../../utils/env.server";
+import { type PortalConfig, getConfig } from "../../utils/env.server";
 import { type CredentialVerification, signCredential, verifyCredentialJwt } from "./credential-jwt.server";
 import {
   type CredentialInput,
@@ -9,7 +9,13 @@ import {
   VC_CONTEXT_V2,
   buildAchievementCredential,
 } from "./open-badges";
-import { type IssuerPublicJwk, type JsonWebKeySet, issuerJwks, loadIssuerKey } from "./signing-key.server";
+import {
+  type IssuerPublicJwk,
+  type JsonWebKeySet,
+  issuerJwks,
+  loadIssuerKey,
+  retiredPublicJwk,
+} from "./signing-key.server";
 
 export const JWKS_PATH = "/.well-known/jwks.json";
 export const ISSUER_PROFILE_PATH = "/.well-known/openbadges-issuer.json";
@@ -25,14 +31,19 @@ export interface PublishedIssuerProfile {
   verificationMethod: { id: string; type: "JsonWebKey"; controller: string; publicKeyJwk: IssuerPublicJwk }[];
 }
 
-/** The keys a verifier needs: today the one configured key; after a rotation, older ones are listed too. */
-export async function publishedJwks(): Promise<JsonWebKeySet> {
-  return issuerJwks(await loadIssuerKey(getConfig()));
+type IssuerConfig = Pick<PortalConfig, "credentialSigningKey" | "credentialRetiredPublicKeys">;
+
+/** The keys a verifier needs: the configured key, and after a rotation the retired ones that signed before it. */
+export async function publishedJwks(config: IssuerConfig = getConfig()): Promise<JsonWebKeySet> {
+  const current = await loadIssuerKey(config);
+  return issuerJwks(current, await Promise.all(config.credentialRetiredPublicKeys.map(retiredPublicJwk)));
 }
 
-export async function publishedIssuerProfile(): Promise<PublishedIssuerProfile> {
-  const { publicUrl } = getConfig();
-  const { keys } = await publishedJwks();
+export async function publishedIssuerProfile(
+  config: IssuerConfig & Pick<PortalConfig, "publicUrl"> = getConfig(),
+): Promise<PublishedIssuerProfile> {
+  const { publicUrl } = config;
+  const { keys } = await publishedJwks(config);
   return {
     "@context": [VC_CONTEXT_V2, OB_CONTEXT_V3],
     id: publicUrl,
@@ -57,13 +68,17 @@ export async function publishedIssuerProfile(): Promise<PublishedIssuerProfile> 
  */
 export async function issueCredentialJwt(
   input: CredentialInput,
+  config: IssuerConfig = getConfig(),
 ): Promise<{ credential: OpenBadgeCredential; jwt: string; kid: string }> {
-  const key = await loadIssuerKey(getConfig());
+  const key = await loadIssuerKey(config);
   const credential = buildAchievementCredential(input);
   return { credential, jwt: await signCredential(key, credential), kid: key.kid };
 }
 
 /** A pasted or uploaded credential checked against the keys this portal publishes (never throws). */
-export async function verifyWithPublishedKeys(jwt: unknown): Promise<CredentialVerification> {
-  return verifyCredentialJwt(jwt, await publishedJwks());
+export async function verifyWithPublishedKeys(
+  jwt: unknown,
+  config: IssuerConfig = getConfig(),
+): Promise<CredentialVerification> {
+  return verifyCredentialJwt(jwt, await publishedJwks(config));
 }

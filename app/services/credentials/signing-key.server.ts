@@ -87,7 +87,19 @@ async function importIssuerKey(source: string): Promise<IssuerKey> {
   return { kid, privateKey, publicJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, kid, alg: "EdDSA", use: "sig" } };
 }
 
-/** What /.well-known/jwks.json publishes: the current key; older keys join this list when the key rotates. */
-export function issuerJwks(...keys: IssuerKey[]): JsonWebKeySet {
-  return { keys: keys.map((key) => key.publicJwk) };
+/** A retired key's public half as published, under its RFC 7638 thumbprint like the current key. */
+export async function retiredPublicJwk(x: string): Promise<IssuerPublicJwk> {
+  const kid = await calculateJwkThumbprint({ kty: "OKP", crv: "Ed25519", x }, "sha256");
+  return { kty: "OKP", crv: "Ed25519", x, kid, alg: "EdDSA", use: "sig" };
+}
+
+/**
+ * What /.well-known/jwks.json publishes: the current key first, then the retired keys (CREDENTIAL_RETIRED_PUBLIC_KEYS)
+ * that signed earlier credentials, each once (a retired key listed twice, or the current key listed as retired, is
+ * published once).
+ */
+export function issuerJwks(current: IssuerKey, retired: readonly IssuerPublicJwk[] = []): JsonWebKeySet {
+  const keys = [current.publicJwk];
+  for (const key of retired) if (!keys.some((known) => known.kid === key.kid)) keys.push(key);
+  return { keys };
 }
