@@ -84,3 +84,12 @@ export async function demoDigestRows(db: Db, suffix: string) {
     .execute();
   return { candidacies, events, scores, decisions };
 }
+
+/**
+ * Fresh planner statistics for the whole database (ANALYZE), as autovacuum gives a portal that has run a while. A
+ * bulk load outruns autovacuum, or runs where it is off, and the planner then plans a large database with the
+ * figures of its first minutes (docs/decisions/031).
+ */
+export async function refreshPlannerStatistics(db: Kysely<Database>): Promise<void> {
+  await sql`analyze`.execute(db);
+}

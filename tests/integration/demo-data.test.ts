@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DemoDataOptions, type DemoDataSummary, generateDemoData } from "../../app/services/demo-data";
 import { type ObjectStorage, createStorage } from "../../app/services/storage";
@@ -55,6 +56,17 @@ describe("demo data through the services", () => {
       await l.database.drop();
       rmSync(l.folder, { recursive: true, force: true });
     }
+  });
+
+  it("refreshes the planner statistics as the data grows, as autovacuum would", async () => {
+    expect(first.summary.statisticsRefreshed).toBeGreaterThanOrEqual(1);
+    // The server's own record of it; the count above covers PGlite too.
+    if (!process.env.DATABASE_URL) return;
+    const { rows } = await sql<{ analyzed: boolean }>`
+      select last_analyze is not null as analyzed from pg_stat_user_tables where relname = 'candidacies'`.execute(
+      first.database.handle.db,
+    );
+    expect(rows).toEqual([{ analyzed: true }]);
   });
 
   it("holds a candidacy in every state of the statechart, even at a small size", () => {
