@@ -350,7 +350,7 @@ export function retiredPublicKeysProblem(value: string): string | null {
   try {
     keys = JSON.parse(value);
   } catch {
-    return 'expected a JSON array of Ed25519 public keys as JSON Web Keys: [{"kty":"OKP","crv":"Ed25519","x":"…"}]';
+    keys = null;
   }
   if (!Array.isArray(keys)) {
     return 'expected a JSON array of Ed25519 public keys as JSON Web Keys: [{"kty":"OKP","crv":"Ed25519","x":"…"}]';
